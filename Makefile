@@ -1,0 +1,48 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# Out-of-tree build of bonding.ko (Rust) and ifenslave.
+#   make                  build bonding.ko against $(KDIR)
+#   make ifenslave        build the ifenslave tool (static glibc, rustup toolchain)
+#   make install          install both; ours wins over the kernel's bonding.ko
+#   make clean
+#
+# KDIR defaults to the cached debug test kernel (scripts/build-kernel.sh).
+# For your own kernel: make KDIR=/lib/modules/$(uname -r)/build, which needs
+# CONFIG_RUST=y and the same rustc/bindgen the kernel was built with.
+
+TOP := $(abspath $(dir $(lastword $(MAKEFILE_LIST))))
+KDIR ?= $(shell bash -c '. $(TOP)/scripts/env.sh && rbond_kernel_dir')
+RUST_LIB_SRC ?= $(lastword $(sort $(wildcard /usr/src/rustc-*/library)))
+KMAKE = $(MAKE) -C $(KDIR) M=$(TOP) RUSTC=/usr/bin/rustc RUSTDOC=/usr/bin/rustdoc \
+	RUST_LIB_SRC=$(RUST_LIB_SRC) BINDGEN=$(shell command -v bindgen || echo $(HOME)/.cargo/bin/bindgen)
+KRELEASE = $(shell cat $(KDIR)/include/config/kernel.release 2>/dev/null)
+INSTALL_MOD_PATH ?=
+MODDIR = $(INSTALL_MOD_PATH)/lib/modules/$(KRELEASE)
+IFENSLAVE = target/x86_64-unknown-linux-gnu/release/ifenslave
+
+all: modules
+
+modules:
+	$(KMAKE) modules
+
+clippy:
+	$(KMAKE) CLIPPY=1 modules
+
+ifenslave: $(IFENSLAVE)
+
+$(IFENSLAVE): FORCE
+	RUSTFLAGS='-C target-feature=+crt-static' cargo build --release -p ifenslave --target x86_64-unknown-linux-gnu
+
+# updates/ is searched before kernel/ by depmod's default configuration
+# (DKMS uses it for the same reason); extra/ would lose to
+# kernel/drivers/net/bonding/bonding.ko.
+install: modules ifenslave
+	install -D -m 0644 bonding.ko $(MODDIR)/updates/bonding.ko
+	depmod $(if $(INSTALL_MOD_PATH),-b $(INSTALL_MOD_PATH)) $(KRELEASE)
+	install -D -m 0755 $(IFENSLAVE) $(INSTALL_MOD_PATH)/sbin/ifenslave
+
+clean:
+	$(KMAKE) clean
+	rm -f net/bindings_generated.rs net/.bindings_generated.rs.cmd
+
+.PHONY: all modules clippy ifenslave install clean FORCE

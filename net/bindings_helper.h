@@ -1,0 +1,15 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* The C API the abstraction layer in net/ binds to (bindgen input). */
+#include <linux/netdevice.h>
+#include <linux/etherdevice.h>
+#include <linux/ethtool.h>
+#include <linux/if_bonding.h>
+#include <linux/rtnetlink.h>
+#include <linux/proc_fs.h>
+#include <linux/seq_file.h>
+#include <linux/mii.h>
+#include <net/net_namespace.h>
+#include "../bond_helpers.h"
+
+/* Macros bindgen does not evaluate. */
+const netdev_tx_t RBOND_NETDEV_TX_OK = NETDEV_TX_OK;
