@@ -117,6 +117,8 @@ void rbond_get_module_params(struct rbond_module_params *p)
 }
 
 void *rbond_netdev_priv(const struct net_device *dev) { return netdev_priv(dev); }
+void rbond_netdev_change_priv_flags(struct net_device *dev, u64 add, u64 remove) { dev->priv_flags = (dev->priv_flags | add) & ~remove; }
+void rbond_netdev_set_lltx(struct net_device *dev) { dev->lltx = true; }
 bool rbond_netif_carrier_ok(const struct net_device *dev) { return netif_carrier_ok(dev); }
 bool rbond_netif_running(const struct net_device *dev) { return netif_running(dev); }
 void rbond_eth_hw_addr_random(struct net_device *dev) { eth_hw_addr_random(dev); }

@@ -45,6 +45,8 @@ struct rbond_module_params {
 void rbond_get_module_params(struct rbond_module_params *p);
 
 void *rbond_netdev_priv(const struct net_device *dev);
+void rbond_netdev_change_priv_flags(struct net_device *dev, u64 add, u64 remove);
+void rbond_netdev_set_lltx(struct net_device *dev);
 bool rbond_netif_carrier_ok(const struct net_device *dev);
 bool rbond_netif_running(const struct net_device *dev);
 void rbond_eth_hw_addr_random(struct net_device *dev);

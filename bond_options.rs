@@ -14,23 +14,23 @@
 use core::fmt;
 
 /// Most ARP targets a bond monitors (`BOND_MAX_ARP_TARGETS`).
-pub const MAX_ARP_TARGETS: usize = 16;
+pub(crate) const MAX_ARP_TARGETS: usize = 16;
 /// Length of an interface name buffer, including the NUL (`IFNAMSIZ`).
-pub const IFNAMSIZ: usize = 16;
+pub(crate) const IFNAMSIZ: usize = 16;
 /// `BOND_DEFAULT_MAX_BONDS`.
-pub const DEFAULT_MAX_BONDS: i32 = 1;
+pub(crate) const DEFAULT_MAX_BONDS: i32 = 1;
 /// `BOND_DEFAULT_TX_QUEUES`.
-pub const DEFAULT_TX_QUEUES: i32 = 16;
+pub(crate) const DEFAULT_TX_QUEUES: i32 = 16;
 /// `BOND_DEFAULT_MIIMON`, forced for modes that need link speed.
-pub const DEFAULT_MIIMON: i32 = 100;
+pub(crate) const DEFAULT_MIIMON: i32 = 100;
 /// `BOND_DEFAULT_RESEND_IGMP`.
-pub const DEFAULT_RESEND_IGMP: i32 = 1;
+pub(crate) const DEFAULT_RESEND_IGMP: i32 = 1;
 /// `BOND_ALB_DEFAULT_LP_INTERVAL`, in seconds.
-pub const DEFAULT_LP_INTERVAL: u32 = 1;
+pub(crate) const DEFAULT_LP_INTERVAL: u32 = 1;
 
 /// Severity of a message, mapped onto `pr_err!` .. `pr_debug!` by the caller.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Level {
+pub(crate) enum Level {
     /// `pr_err`: the option is refused.
     Err,
     /// `pr_warn`: the value was changed or has no effect.
@@ -44,14 +44,14 @@ pub enum Level {
 }
 
 /// Where option checks report what they did.
-pub trait Log {
+pub(crate) trait Log {
     /// Emits one message (without a trailing newline).
     fn log(&mut self, level: Level, args: fmt::Arguments<'_>);
 }
 
 /// A user-supplied byte string, shown as the C driver's `%s` would show it.
 #[derive(Clone, Copy)]
-pub struct Shown<'a>(pub &'a [u8]);
+pub(crate) struct Shown<'a>(pub &'a [u8]);
 
 impl fmt::Display for Shown<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -65,12 +65,12 @@ impl fmt::Display for Shown<'_> {
 
 /// An IPv4 address in network byte order.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub struct Ipv4(pub [u8; 4]);
+pub(crate) struct Ipv4(pub [u8; 4]);
 
 impl Ipv4 {
     /// Parses a dotted quad the way `in4_pton(s, -1, ...)` does: exactly four
     /// decimal octets, each 0..=255, and nothing else.
-    pub fn parse(s: &[u8]) -> Option<Self> {
+    pub(crate) fn parse(s: &[u8]) -> Option<Self> {
         let mut out = [0u8; 4];
         let mut parts = s.split(|&b| b == b'.');
         for octet in out.iter_mut() {
@@ -89,7 +89,7 @@ impl Ipv4 {
 
     /// Whether the C driver accepts this as an ARP target
     /// (`bond_is_ip_target_ok()`: not 0.0.0.0, not 255.255.255.255).
-    pub fn is_valid_target(self) -> bool {
+    pub(crate) fn is_valid_target(self) -> bool {
         self.0 != [0; 4] && self.0 != [255; 4]
     }
 }
@@ -103,13 +103,13 @@ impl fmt::Display for Ipv4 {
 
 /// One named value of an enumerated option (`struct bond_opt_value`).
 #[derive(Debug, PartialEq, Eq)]
-pub struct OptValue {
+pub(crate) struct OptValue {
     /// The name user space writes and reads.
-    pub name: &'static str,
+    pub(crate) name: &'static str,
     /// The number behind it.
-    pub value: u64,
+    pub(crate) value: u64,
     /// Selected by the word "default".
-    pub default: bool,
+    pub(crate) default: bool,
 }
 
 const fn v(name: &'static str, value: u64) -> OptValue {
@@ -121,7 +121,7 @@ const fn d(name: &'static str, value: u64) -> OptValue {
 }
 
 /// `mode`.
-pub const MODE_TBL: &[OptValue] = &[
+pub(crate) const MODE_TBL: &[OptValue] = &[
     d("balance-rr", 0),
     v("active-backup", 1),
     v("balance-xor", 2),
@@ -131,7 +131,7 @@ pub const MODE_TBL: &[OptValue] = &[
     v("balance-alb", 6),
 ];
 /// `xmit_hash_policy`.
-pub const XMIT_HASH_TBL: &[OptValue] = &[
+pub(crate) const XMIT_HASH_TBL: &[OptValue] = &[
     d("layer2", 0),
     v("layer3+4", 1),
     v("layer2+3", 2),
@@ -140,7 +140,7 @@ pub const XMIT_HASH_TBL: &[OptValue] = &[
     v("vlan+srcmac", 5),
 ];
 /// `arp_validate`.
-pub const ARP_VALIDATE_TBL: &[OptValue] = &[
+pub(crate) const ARP_VALIDATE_TBL: &[OptValue] = &[
     d("none", 0),
     v("active", 1),
     v("backup", 2),
@@ -150,18 +150,18 @@ pub const ARP_VALIDATE_TBL: &[OptValue] = &[
     v("filter_backup", 6),
 ];
 /// `arp_all_targets`.
-pub const ARP_ALL_TARGETS_TBL: &[OptValue] = &[d("any", 0), v("all", 1)];
+pub(crate) const ARP_ALL_TARGETS_TBL: &[OptValue] = &[d("any", 0), v("all", 1)];
 /// `fail_over_mac`.
-pub const FAIL_OVER_MAC_TBL: &[OptValue] = &[d("none", 0), v("active", 1), v("follow", 2)];
+pub(crate) const FAIL_OVER_MAC_TBL: &[OptValue] = &[d("none", 0), v("active", 1), v("follow", 2)];
 /// `primary_reselect`.
-pub const PRIMARY_RESELECT_TBL: &[OptValue] = &[d("always", 0), v("better", 1), v("failure", 2)];
+pub(crate) const PRIMARY_RESELECT_TBL: &[OptValue] = &[d("always", 0), v("better", 1), v("failure", 2)];
 /// `lacp_rate`.
-pub const LACP_RATE_TBL: &[OptValue] = &[d("slow", 0), v("fast", 1)];
+pub(crate) const LACP_RATE_TBL: &[OptValue] = &[d("slow", 0), v("fast", 1)];
 /// `ad_select`.
-pub const AD_SELECT_TBL: &[OptValue] = &[d("stable", 0), v("bandwidth", 1), v("count", 2)];
+pub(crate) const AD_SELECT_TBL: &[OptValue] = &[d("stable", 0), v("bandwidth", 1), v("count", 2)];
 
 /// Name of `value` in `tbl`, "unknown" when absent.
-pub fn value_name(tbl: &[OptValue], value: u64) -> &'static str {
+pub(crate) fn value_name(tbl: &[OptValue], value: u64) -> &'static str {
     tbl.iter().find(|o| o.value == value).map_or("unknown", |o| o.name)
 }
 
@@ -169,7 +169,7 @@ pub fn value_name(tbl: &[OptValue], value: u64) -> &'static str {
 /// the first newline; if it is only digits and blanks it is read as a number
 /// that must be in the table, otherwise its first word (at most 32 bytes) must
 /// be a name in the table or "default".
-pub fn parse_enum(tbl: &'static [OptValue], text: &[u8]) -> Option<&'static OptValue> {
+pub(crate) fn parse_enum(tbl: &'static [OptValue], text: &[u8]) -> Option<&'static OptValue> {
     let text = text.split(|&b| b == b'\n').next().unwrap_or(&[]);
     let text = text.split(|&b| b == 0).next().unwrap_or(&[]);
     let numeric = text.iter().all(|b| b.is_ascii_digit() || b.is_ascii_whitespace());
@@ -190,7 +190,7 @@ pub fn parse_enum(tbl: &'static [OptValue], text: &[u8]) -> Option<&'static OptV
 
 /// Bonding mode (`BOND_MODE_*`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
-pub enum Mode {
+pub(crate) enum Mode {
     /// 0: packets in turn over every slave.
     #[default]
     RoundRobin,
@@ -210,7 +210,7 @@ pub enum Mode {
 
 impl Mode {
     /// The mode with number `n`.
-    pub fn from_u64(n: u64) -> Option<Self> {
+    pub(crate) fn from_u64(n: u64) -> Option<Self> {
         Some(match n {
             0 => Self::RoundRobin,
             1 => Self::ActiveBackup,
@@ -224,17 +224,17 @@ impl Mode {
     }
 
     /// The mode's number, as in `struct ifbond` and IFLA_BOND_MODE.
-    pub fn number(self) -> u8 {
+    pub(crate) fn number(self) -> u8 {
         self as u8
     }
 
     /// The option name ("balance-rr").
-    pub fn name(self) -> &'static str {
+    pub(crate) fn name(self) -> &'static str {
         value_name(MODE_TBL, u64::from(self.number()))
     }
 
     /// The description /proc/net/bonding prints (`bond_mode_name()`).
-    pub fn description(self) -> &'static str {
+    pub(crate) fn description(self) -> &'static str {
         match self {
             Self::RoundRobin => "load balancing (round-robin)",
             Self::ActiveBackup => "fault-tolerance (active-backup)",
@@ -247,37 +247,37 @@ impl Mode {
     }
 
     /// Modes with a primary/current active slave (`bond_uses_primary()`).
-    pub fn uses_primary(self) -> bool {
+    pub(crate) fn uses_primary(self) -> bool {
         matches!(self, Self::ActiveBackup | Self::Tlb | Self::Alb)
     }
 
     /// Modes where the ARP monitor is allowed (`bond_mode_uses_arp()`).
-    pub fn uses_arp(self) -> bool {
+    pub(crate) fn uses_arp(self) -> bool {
         !matches!(self, Self::Ieee8023ad | Self::Tlb | Self::Alb)
     }
 
     /// Modes that pick slaves by `xmit_hash_policy`
     /// (`bond_mode_uses_xmit_hash()`, with tlb_dynamic_lb at its default).
-    pub fn uses_xmit_hash(self) -> bool {
+    pub(crate) fn uses_xmit_hash(self) -> bool {
         matches!(self, Self::Xor | Self::Ieee8023ad)
     }
 
     /// Modes this driver implements so far.
-    pub fn is_implemented(self) -> bool {
+    pub(crate) fn is_implemented(self) -> bool {
         matches!(self, Self::RoundRobin | Self::ActiveBackup | Self::Xor | Self::Broadcast)
     }
 }
 
 /// An interface name as given by the user (at most IFNAMSIZ - 1 bytes).
 #[derive(Clone, Copy, Default, PartialEq, Eq)]
-pub struct IfName {
+pub(crate) struct IfName {
     buf: [u8; IFNAMSIZ],
     len: u8,
 }
 
 impl IfName {
     /// Takes `name`, truncated to IFNAMSIZ - 1 bytes as `strscpy` would.
-    pub fn new(name: &[u8]) -> Self {
+    pub(crate) fn new(name: &[u8]) -> Self {
         let mut s = Self::default();
         let n = name.len().min(IFNAMSIZ - 1);
         s.buf[..n].copy_from_slice(&name[..n]);
@@ -286,12 +286,12 @@ impl IfName {
     }
 
     /// The name's bytes.
-    pub fn as_bytes(&self) -> &[u8] {
+    pub(crate) fn as_bytes(&self) -> &[u8] {
         &self.buf[..usize::from(self.len)]
     }
 
     /// Whether no name is set.
-    pub fn is_empty(&self) -> bool {
+    pub(crate) fn is_empty(&self) -> bool {
         self.len == 0
     }
 }
@@ -310,24 +310,24 @@ impl fmt::Display for IfName {
 
 /// The set of ARP targets, in the order given, without duplicates.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub struct ArpTargets {
+pub(crate) struct ArpTargets {
     addrs: [Ipv4; MAX_ARP_TARGETS],
     len: u8,
 }
 
 impl ArpTargets {
     /// The targets.
-    pub fn as_slice(&self) -> &[Ipv4] {
+    pub(crate) fn as_slice(&self) -> &[Ipv4] {
         &self.addrs[..usize::from(self.len)]
     }
 
     /// Whether `ip` is already a target.
-    pub fn contains(&self, ip: Ipv4) -> bool {
+    pub(crate) fn contains(&self, ip: Ipv4) -> bool {
         self.as_slice().contains(&ip)
     }
 
     /// Adds `ip`; false when all MAX_ARP_TARGETS slots are taken.
-    pub fn push(&mut self, ip: Ipv4) -> bool {
+    pub(crate) fn push(&mut self, ip: Ipv4) -> bool {
         match self.addrs.get_mut(usize::from(self.len)) {
             Some(slot) => {
                 *slot = ip;
@@ -342,55 +342,55 @@ impl ArpTargets {
 /// Per-bond settings (`struct bond_params`): every bond created starts from
 /// the module's copy of these.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct BondParams {
+pub(crate) struct BondParams {
     /// Bonding mode.
-    pub mode: Mode,
+    pub(crate) mode: Mode,
     /// `xmit_hash_policy` value (XMIT_HASH_TBL).
-    pub xmit_policy: u8,
+    pub(crate) xmit_policy: u8,
     /// MII polling interval in ms; 0 disables the MII monitor.
-    pub miimon: u32,
+    pub(crate) miimon: u32,
     /// Up delay in miimon ticks (the C driver stores ticks, reports ms).
-    pub updelay: u32,
+    pub(crate) updelay: u32,
     /// Down delay in miimon ticks.
-    pub downdelay: u32,
+    pub(crate) downdelay: u32,
     /// Peer notification delay in miimon ticks.
-    pub peer_notif_delay: u32,
+    pub(crate) peer_notif_delay: u32,
     /// Read the link from the carrier (true) or ethtool/MII (false).
-    pub use_carrier: bool,
+    pub(crate) use_carrier: bool,
     /// ARP monitor interval in ms; 0 disables it.
-    pub arp_interval: u32,
+    pub(crate) arp_interval: u32,
     /// ARP monitor targets.
-    pub arp_targets: ArpTargets,
+    pub(crate) arp_targets: ArpTargets,
     /// `arp_validate` value (ARP_VALIDATE_TBL).
-    pub arp_validate: u8,
+    pub(crate) arp_validate: u8,
     /// `arp_all_targets` value.
-    pub arp_all_targets: u8,
+    pub(crate) arp_all_targets: u8,
     /// ARP probes a slave may miss before it is taken down.
-    pub missed_max: u8,
+    pub(crate) missed_max: u8,
     /// Name of the preferred slave; empty for none.
-    pub primary: IfName,
+    pub(crate) primary: IfName,
     /// `primary_reselect` value.
-    pub primary_reselect: u8,
+    pub(crate) primary_reselect: u8,
     /// `fail_over_mac` value.
-    pub fail_over_mac: u8,
+    pub(crate) fail_over_mac: u8,
     /// Transmit queues of a new bond.
-    pub tx_queues: u16,
+    pub(crate) tx_queues: u16,
     /// Deliver frames received on backup slaves too.
-    pub all_slaves_active: bool,
+    pub(crate) all_slaves_active: bool,
     /// IGMP reports resent after a failover.
-    pub resend_igmp: u8,
+    pub(crate) resend_igmp: u8,
     /// Peer notifications (gratuitous ARP / unsolicited NA) after a failover.
-    pub num_peer_notif: u8,
+    pub(crate) num_peer_notif: u8,
     /// balance-rr: packets sent on one slave before moving on (0 = random).
-    pub packets_per_slave: u16,
+    pub(crate) packets_per_slave: u16,
     /// 802.3ad: minimum usable links for carrier.
-    pub min_links: u32,
+    pub(crate) min_links: u32,
     /// 802.3ad: ask the partner for fast LACPDUs.
-    pub lacp_fast: bool,
+    pub(crate) lacp_fast: bool,
     /// 802.3ad aggregator selection.
-    pub ad_select: u8,
+    pub(crate) ad_select: u8,
     /// balance-alb learning packet interval, seconds.
-    pub lp_interval: u32,
+    pub(crate) lp_interval: u32,
 }
 
 impl Default for BondParams {
@@ -426,70 +426,70 @@ impl Default for BondParams {
 
 impl BondParams {
     /// Up delay in ms, as reported (ticks times miimon).
-    pub fn updelay_ms(&self) -> u32 {
+    pub(crate) fn updelay_ms(&self) -> u32 {
         self.updelay.saturating_mul(self.miimon)
     }
 
     /// Down delay in ms, as reported.
-    pub fn downdelay_ms(&self) -> u32 {
+    pub(crate) fn downdelay_ms(&self) -> u32 {
         self.downdelay.saturating_mul(self.miimon)
     }
 
     /// Peer notification delay in ms, as reported.
-    pub fn peer_notif_delay_ms(&self) -> u32 {
+    pub(crate) fn peer_notif_delay_ms(&self) -> u32 {
         self.peer_notif_delay.saturating_mul(self.miimon)
     }
 }
 
 /// The module parameters as the user gave them (storage in bond_helpers.c).
 #[derive(Clone, Copy, Debug)]
-pub struct RawModuleParams<'a> {
+pub(crate) struct RawModuleParams<'a> {
     /// `max_bonds`.
-    pub max_bonds: i32,
+    pub(crate) max_bonds: i32,
     /// `tx_queues`.
-    pub tx_queues: i32,
+    pub(crate) tx_queues: i32,
     /// `num_grat_arp` / `num_unsol_na`.
-    pub num_peer_notif: i32,
+    pub(crate) num_peer_notif: i32,
     /// `miimon`.
-    pub miimon: i32,
+    pub(crate) miimon: i32,
     /// `updelay`.
-    pub updelay: i32,
+    pub(crate) updelay: i32,
     /// `downdelay`.
-    pub downdelay: i32,
+    pub(crate) downdelay: i32,
     /// `use_carrier`.
-    pub use_carrier: i32,
+    pub(crate) use_carrier: i32,
     /// `mode`.
-    pub mode: Option<&'a [u8]>,
+    pub(crate) mode: Option<&'a [u8]>,
     /// `primary`.
-    pub primary: Option<&'a [u8]>,
+    pub(crate) primary: Option<&'a [u8]>,
     /// `primary_reselect`.
-    pub primary_reselect: Option<&'a [u8]>,
+    pub(crate) primary_reselect: Option<&'a [u8]>,
     /// `lacp_rate`.
-    pub lacp_rate: Option<&'a [u8]>,
+    pub(crate) lacp_rate: Option<&'a [u8]>,
     /// `ad_select`.
-    pub ad_select: Option<&'a [u8]>,
+    pub(crate) ad_select: Option<&'a [u8]>,
     /// `min_links`.
-    pub min_links: i32,
+    pub(crate) min_links: i32,
     /// `xmit_hash_policy`.
-    pub xmit_hash_policy: Option<&'a [u8]>,
+    pub(crate) xmit_hash_policy: Option<&'a [u8]>,
     /// `arp_interval`.
-    pub arp_interval: i32,
+    pub(crate) arp_interval: i32,
     /// `arp_ip_target`, in the order given; unused slots are None.
-    pub arp_ip_target: [Option<&'a [u8]>; MAX_ARP_TARGETS],
+    pub(crate) arp_ip_target: [Option<&'a [u8]>; MAX_ARP_TARGETS],
     /// `arp_validate`.
-    pub arp_validate: Option<&'a [u8]>,
+    pub(crate) arp_validate: Option<&'a [u8]>,
     /// `arp_all_targets`.
-    pub arp_all_targets: Option<&'a [u8]>,
+    pub(crate) arp_all_targets: Option<&'a [u8]>,
     /// `fail_over_mac`.
-    pub fail_over_mac: Option<&'a [u8]>,
+    pub(crate) fail_over_mac: Option<&'a [u8]>,
     /// `all_slaves_active`.
-    pub all_slaves_active: i32,
+    pub(crate) all_slaves_active: i32,
     /// `resend_igmp`.
-    pub resend_igmp: i32,
+    pub(crate) resend_igmp: i32,
     /// `packets_per_slave`.
-    pub packets_per_slave: i32,
+    pub(crate) packets_per_slave: i32,
     /// `lp_interval`.
-    pub lp_interval: u32,
+    pub(crate) lp_interval: u32,
 }
 
 impl Default for RawModuleParams<'_> {
@@ -524,16 +524,16 @@ impl Default for RawModuleParams<'_> {
 
 /// What the module creates at load, from its parameters.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct ModuleConfig {
+pub(crate) struct ModuleConfig {
     /// Number of bonds to create (bond0..bondN-1).
-    pub max_bonds: u32,
+    pub(crate) max_bonds: u32,
     /// Settings every new bond starts with.
-    pub params: BondParams,
+    pub(crate) params: BondParams,
 }
 
 /// A module parameter refused: the load fails with EINVAL.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Invalid;
+pub(crate) struct Invalid;
 
 macro_rules! log {
     ($log:expr, $lvl:ident, $($arg:tt)*) => {
@@ -559,7 +559,7 @@ fn parse_or_refuse(
 /// Checks the module parameters as `bond_check_params()` does: values out
 /// of range are reset with the C driver's warning, unparsable names refuse
 /// the load.
-pub fn check_module_params(
+pub(crate) fn check_module_params(
     raw: &RawModuleParams<'_>,
     log: &mut impl Log,
 ) -> Result<ModuleConfig, Invalid> {

@@ -1,0 +1,66 @@
+// SPDX-License-Identifier: GPL-2.0
+
+//! bonding.ko: the Linux Ethernet bonding driver, in Rust.
+//!
+//! A drop-in for the C driver (drivers/net/bonding): same module name,
+//! parameters, ioctls and /proc/net/bonding files. This is the crate root:
+//! the module object creates `bond0..bond{max_bonds-1}` at load and its
+//! fields are dropped in declaration order at unload, bonds first.
+//!
+//! - `bond_options`: option names, values and validation (pure, host-tested)
+//! - `bonding`: the bond master device
+//! - `net`: the safe abstraction layer, the only FFI
+
+mod bond_options;
+mod bonding;
+mod net;
+
+use bond_options::{check_module_params, Level, Log};
+use core::fmt;
+use kernel::{c_str, prelude::*, sync::Arc};
+use net::proc::ProcDir;
+
+module! {
+    type: BondingModule,
+    name: "bonding",
+    author: "The Rust bonding authors",
+    description: "Ethernet Channel Bonding Driver (Rust), v6.12 ABI",
+    license: "GPL",
+}
+
+/// Option checks log through the kernel's printk, with the module's prefix.
+struct KernelLog;
+
+impl Log for KernelLog {
+    fn log(&mut self, level: Level, args: fmt::Arguments<'_>) {
+        match level {
+            Level::Err => pr_err!("{}\n", args),
+            Level::Warn => pr_warn!("{}\n", args),
+            Level::Notice => pr_notice!("{}\n", args),
+            Level::Info => pr_info!("{}\n", args),
+            Level::Debug => pr_debug!("{}\n", args),
+        }
+    }
+}
+
+struct BondingModule {
+    // Dropped first: each bond removes its proc file and unregisters.
+    bonds: KVec<bonding::Bond>,
+    _proc_dir: Arc<ProcDir>,
+}
+
+impl kernel::Module for BondingModule {
+    fn init(_module: &'static ThisModule) -> Result<Self> {
+        pr_info!("Ethernet Channel Bonding Driver: v{}\n", net::modparam::uts_release());
+        let cfg = check_module_params(&net::modparam::get(), &mut KernelLog).map_err(|_| EINVAL)?;
+        let proc_dir = ProcDir::new_in_init_net(c_str!("bonding"))?;
+        let mut bonds = KVec::new();
+        for _ in 0..cfg.max_bonds {
+            // On failure the bonds made so far are dropped, unregistering
+            // them, and the load fails with the error (as bond_create()'s).
+            let bond = bonding::Bond::create(&cfg.params, &proc_dir)?;
+            bonds.push(bond, GFP_KERNEL)?;
+        }
+        Ok(Self { bonds, _proc_dir: proc_dir })
+    }
+}

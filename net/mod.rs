@@ -1,0 +1,16 @@
+// SPDX-License-Identifier: GPL-2.0
+
+//! The safe abstraction layer over the kernel's networking C API: the only
+//! place in bonding.ko with `unsafe` code.
+//!
+//! 6.12's `kernel` crate has no net_device support, so this layer binds the C
+//! API itself (bindgen over `bindings_helper.h`, plus one-line wrappers in
+//! `bond_helpers.c` for static inlines). It is shaped after
+//! `kernel::net::phy`: C structs wrapped in `Opaque`, a `#[vtable]` trait of
+//! callbacks, and private trampolines that turn raw pointers into references.
+
+pub(crate) mod bindings;
+pub(crate) mod device;
+pub(crate) mod modparam;
+pub(crate) mod proc;
+pub(crate) mod skb;
