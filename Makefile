@@ -36,7 +36,11 @@ $(IFENSLAVE): FORCE
 # updates/ is searched before kernel/ by depmod's default configuration
 # (DKMS uses it for the same reason); extra/ would lose to
 # kernel/drivers/net/bonding/bonding.ko.
-install: modules ifenslave
+# Installs what `make` and `make ifenslave` built (no rebuild, so that it
+# also works from a read-only tree, e.g. as root over NFS or in the VM).
+install:
+	@test -f bonding.ko || { echo "run make first" >&2; exit 1; }
+	@test -f $(IFENSLAVE) || { echo "run make ifenslave first" >&2; exit 1; }
 	install -D -m 0644 bonding.ko $(MODDIR)/updates/bonding.ko
 	depmod $(if $(INSTALL_MOD_PATH),-b $(INSTALL_MOD_PATH)) $(KRELEASE)
 	install -D -m 0755 $(IFENSLAVE) $(INSTALL_MOD_PATH)/sbin/ifenslave

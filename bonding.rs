@@ -43,10 +43,17 @@ impl Driver for BondDriver {
     /// transmits without the tx lock and stays in its namespace.
     fn setup(dev: &mut SetupDevice<'_>) {
         dev.add_flags(IFF_MASTER);
-        dev.change_priv_flags(IFF_UNICAST_FLT | IFF_NO_QUEUE, IFF_XMIT_DST_RELEASE | IFF_TX_SKB_SHARING);
+        // The C driver's bond_set_mac_address() accepts a new MAC while the
+        // bond is up; eth_mac_addr() does too with IFF_LIVE_ADDR_CHANGE.
+        dev.change_priv_flags(
+            IFF_UNICAST_FLT | IFF_NO_QUEUE | IFF_LIVE_ADDR_CHANGE,
+            IFF_XMIT_DST_RELEASE | IFF_TX_SKB_SHARING,
+        );
         dev.set_lltx();
         dev.set_netns_immutable();
         dev.set_max_mtu(ETH_MAX_MTU);
+        // bond_init(): a random MAC until the first slave lends its own.
+        dev.set_random_hw_addr();
     }
 
     /// With no slave to carry it, a packet is dropped and counted, as the C

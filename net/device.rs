@@ -43,6 +43,8 @@ pub(crate) mod priv_flags {
     pub(crate) const IFF_NO_QUEUE: u64 = b::netdev_priv_flags_IFF_NO_QUEUE as u64;
     /// The stack may release the dst before xmit.
     pub(crate) const IFF_XMIT_DST_RELEASE: u64 = b::netdev_priv_flags_IFF_XMIT_DST_RELEASE as u64;
+    /// The MAC address may change while the device is up.
+    pub(crate) const IFF_LIVE_ADDR_CHANGE: u64 = b::netdev_priv_flags_IFF_LIVE_ADDR_CHANGE as u64;
     /// The device can transmit shared skbs.
     pub(crate) const IFF_TX_SKB_SHARING: u64 = b::netdev_priv_flags_IFF_TX_SKB_SHARING as u64;
 }
@@ -220,6 +222,14 @@ impl SetupDevice<'_> {
     /// Forbids moving the device to another network namespace.
     pub(crate) fn set_netns_immutable(&mut self) {
         self.0.set_netns_immutable(1);
+    }
+
+    /// Gives the device a random, locally administered MAC address
+    /// (`NET_ADDR_RANDOM`).
+    pub(crate) fn set_random_hw_addr(&mut self) {
+        // SAFETY: alloc_netdev_mqs allocated dev_addr before calling setup,
+        // and ether_setup set addr_len; the device is exclusively ours.
+        unsafe { b::rbond_eth_hw_addr_random(self.0) };
     }
 
     /// Sets the largest MTU the device accepts.

@@ -1,0 +1,63 @@
+#!/bin/bash
+# Runs inside the VM: every test_* function of the given files, each in its
+# own shell with a time limit, the kernel log cleared before and scanned
+# after. Writes "PASS name" / "FAIL name: reason" lines to $OUT/results.
+set -u
+OUT=$1
+shift
+. "$OUT/env.sh"
+export RBOND_TOP RBOND_KDIR OUT
+RESULTS=$OUT/results
+: >"$RESULTS"
+
+mountpoint -q /sys/kernel/debug || mount -t debugfs none /sys/kernel/debug
+# kmemleak: forget what boot left behind, so reports belong to the tests.
+if [ -w /sys/kernel/debug/kmemleak ]; then
+	echo scan >/sys/kernel/debug/kmemleak
+	echo clear >/sys/kernel/debug/kmemleak
+fi
+# Tests must never load the in-tree C driver by accident. virtme-ng maps the
+# kernel build's modules (the C bonding.ko among them) to /lib/modules; hide
+# them under an empty tmpfs, so that the C driver is reachable only by
+# explicit path (lib.sh: load_c_bonding) and modprobe finds nothing unless a
+# test installs it.
+mount -t tmpfs rbond-modules /usr/lib/modules
+
+SPLAT='WARNING:|BUG:|Oops|general protection|possible circular locking|possible recursive locking|inconsistent lock state|sleeping function called from invalid context|suspicious RCU usage|unreferenced object|ODEBUG|KFENCE|list_add corruption|list_del corruption|Kernel panic|INFO: task .* blocked|refcount_t:|UBSAN'
+
+for file in "$@"; do
+	for t in $(grep -oE '^test_[a-z0-9_]+' "$file"); do
+		dmesg -C
+		log=$OUT/$t.log
+		start=$(date +%s.%N)
+		timeout -k 10 "${RBOND_TEST_TIMEOUT:-600}" bash -c '
+			set -eE -o pipefail
+			. "$RBOND_TOP/tests/vm/lib.sh"
+			. "$1"
+			trap '\''echo "FAIL: line $LINENO: $BASH_COMMAND" >&2'\'' ERR
+			"$2"
+		' _ "$file" "$t" >"$log" 2>&1
+		rc=$?
+		secs=$(echo "$(date +%s.%N) - $start" | bc)
+		# Leave the next test a clean machine.
+		(
+			for ns in $(ip netns list 2>/dev/null | awk '{print $1}'); do ip netns del "$ns"; done
+			[ -d /sys/module/bonding ] && rmmod bonding
+			for d in /sys/class/net/veth* /sys/class/net/rb*; do [ -e "$d" ] && ip link del "${d##*/}"; done
+			rm -rf /usr/lib/modules/* /etc/modprobe.d/*rbond*.conf
+		) >>"$log" 2>&1
+		dmesg >"$OUT/$t.dmesg"
+		splat=$(grep -E "$SPLAT" "$OUT/$t.dmesg" | head -3)
+		if [ $rc -ne 0 ]; then
+			reason=$(grep -m1 '^FAIL' "$log" || tail -n1 "$log")
+			[ $rc -eq 124 ] && reason="timed out"
+			echo "FAIL $t: ${reason#FAIL: }" >>"$RESULTS"
+		elif [ -n "$splat" ]; then
+			echo "FAIL $t: kernel log: $(echo "$splat" | head -1)" >>"$RESULTS"
+		else
+			printf 'PASS %s (%.1fs)\n' "$t" "$secs" >>"$RESULTS"
+		fi
+		tail -n1 "$RESULTS" >/dev/console 2>/dev/null || true
+	done
+done
+echo done >"$OUT/finished"

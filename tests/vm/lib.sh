@@ -1,0 +1,107 @@
+# Helpers for the VM tests; sourced by guest-runner.sh inside the guest.
+# shellcheck shell=bash
+
+: "${RBOND_TOP:?}" "${RBOND_KDIR:?}"
+RBOND_KO=$RBOND_TOP/bonding.ko
+C_BONDING_KO=$RBOND_KDIR/drivers/net/bonding/bonding.ko
+IFENSLAVE=$RBOND_TOP/target/x86_64-unknown-linux-gnu/release/ifenslave
+
+fail() {
+	echo "FAIL: $*" >&2
+	exit 1
+}
+
+# assert_eq <got> <want> <what>
+assert_eq() {
+	[ "$1" = "$2" ] || fail "$3: got '$1', want '$2'"
+}
+
+# assert_match <text> <extended regex> <what>
+assert_match() {
+	grep -Eq -- "$2" <<<"$1" || fail "$3: '$2' not found in: $1"
+}
+
+assert_no_match() {
+	! grep -Eq -- "$2" <<<"$1" || fail "$3: '$2' unexpectedly found in: $1"
+}
+
+# The kernel log since the test started (the runner clears it before).
+klog() {
+	dmesg --notime 2>/dev/null || dmesg
+}
+
+assert_klog() {
+	klog | grep -Eq -- "$1" || fail "kernel log lacks '$1'"
+}
+
+# load_bonding [params...]: our module, by path (never by name: a plain
+# `modprobe bonding` could pick the C driver if one were installed).
+load_bonding() {
+	unload_any_bonding
+	insmod "$RBOND_KO" "$@" || fail "insmod bonding.ko $* failed"
+}
+
+# The C driver built in the same kernel, for side-by-side comparisons.
+load_c_bonding() {
+	unload_any_bonding
+	insmod "$C_BONDING_KO" "$@" || fail "insmod C bonding.ko $* failed"
+}
+
+unload_any_bonding() {
+	if [ -d /sys/module/bonding ]; then
+		rmmod bonding || fail "rmmod bonding failed"
+	fi
+}
+
+# Whether the loaded bonding module is ours (an out-of-tree module taints
+# the kernel with O; the in-tree C driver does not).
+loaded_bonding_is_ours() {
+	grep -q O /sys/module/bonding/taint
+}
+
+# try_insmod <ko> [params...]: prints the errno of finit_module (0 on success)
+# so that tests can assert the exact error, which insmod(8) only paraphrases.
+try_insmod() {
+	local ko=$1
+	shift
+	python3 - "$ko" "$*" <<'PY'
+import ctypes, os, sys
+libc = ctypes.CDLL(None, use_errno=True)
+fd = os.open(sys.argv[1], os.O_RDONLY)
+SYS_finit_module = 313
+r = libc.syscall(SYS_finit_module, fd, sys.argv[2].encode(), 0)
+print(0 if r == 0 else ctypes.get_errno())
+PY
+}
+
+# Names of the bonding masters: devices whose flags include IFF_MASTER
+# (0x400) and that have a /proc/net/bonding file.
+bond_names() {
+	local d
+	for d in /sys/class/net/*; do
+		d=${d##*/}
+		[ -e "/proc/net/bonding/$d" ] && echo "$d"
+	done
+	return 0
+}
+
+dev_flags() {
+	printf '%d' "$(cat "/sys/class/net/$1/flags")"
+}
+
+# kmemleak_check: fails with the report if kmemleak finds a leak. Objects
+# must be older than 5 s before kmemleak reports them, hence the wait.
+kmemleak_check() {
+	local f=/sys/kernel/debug/kmemleak
+	[ -w $f ] || fail "kmemleak is not available"
+	sleep 6
+	echo scan >$f
+	echo scan >$f
+	local report
+	report=$(cat $f)
+	if [ -n "$report" ]; then
+		echo "$report" >&2
+		echo clear >$f
+		fail "kmemleak found unreferenced objects"
+	fi
+}
