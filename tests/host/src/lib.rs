@@ -4,3 +4,7 @@
 
 #[path = "../../../bond_options.rs"]
 mod bond_options;
+#[path = "../../../bond_policy.rs"]
+mod bond_policy;
+#[path = "../../../bond_uapi.rs"]
+mod bond_uapi;
