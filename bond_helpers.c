@@ -9,7 +9,9 @@
 #include <linux/netdevice.h>
 #include <linux/etherdevice.h>
 #include <linux/skbuff.h>
-#include <linux/utsname.h>
+#include <linux/ethtool.h>
+#include <linux/mii.h>
+#include <linux/rcupdate.h>
 #include <generated/utsrelease.h>
 #include <net/net_namespace.h>
 
@@ -128,3 +130,58 @@ void rbond_dev_hold(struct net_device *dev) { dev_hold(dev); }
 void rbond_dev_put(struct net_device *dev) { dev_put(dev); }
 struct proc_dir_entry *rbond_init_net_proc(void) { return init_net.proc_net; }
 const char *rbond_uts_release(void) { return UTS_RELEASE; }
+void rbond_rcu_read_lock(void) { rcu_read_lock(); }
+void rbond_rcu_read_unlock(void) { rcu_read_unlock(); }
+bool rbond_net_admin_capable(const struct net_device *dev) { return ns_capable(dev_net(dev)->user_ns, CAP_NET_ADMIN); }
+struct net_device *rbond_dev_get_by_name(const struct net_device *in_ns_of, const char *name) { return __dev_get_by_name(dev_net(in_ns_of), name); }
+struct sk_buff *rbond_skb_share_check(struct sk_buff *skb) { return skb_share_check(skb, GFP_ATOMIC); }
+const unsigned char *rbond_eth_hdr_dest(const struct sk_buff *skb) { return eth_hdr(skb)->h_dest; }
+struct net_device *rbond_notifier_info_to_dev(void *info) { return netdev_notifier_info_to_dev(info); }
+struct mii_ioctl_data *rbond_if_mii(struct ifreq *ifr) { return if_mii(ifr); }
+unsigned char rbond_addr_assign_type(const struct net_device *dev) { return dev->addr_assign_type; }
+struct net_device *rbond_skb_dev(const struct sk_buff *skb) { return skb->dev; }
+void rbond_skb_set_dev(struct sk_buff *skb, struct net_device *dev) { skb->dev = dev; }
+void *rbond_rx_handler_data_rcu(const struct net_device *dev) { return rcu_dereference(dev->rx_handler_data); }
+int rbond_dev_queue_xmit(struct sk_buff *skb, struct net_device *dev) { skb->dev = dev; return dev_queue_xmit(skb); }
+struct sk_buff *rbond_skb_clone(struct sk_buff *skb) { return skb_clone(skb, GFP_ATOMIC); }
+const unsigned char *rbond_skb_eth_hdr(const struct sk_buff *skb) { return skb_headlen(skb) >= ETH_HLEN ? skb->data : NULL; }
+
+/* bond_set_dev_addr(): the bond takes a slave's address (NET_ADDR_STOLEN). */
+int rbond_dev_addr_steal(struct net_device *dev, const unsigned char *addr)
+{
+	int err = dev_pre_changeaddr_notify(dev, addr, NULL);
+
+	if (err)
+		return err;
+	__dev_addr_set(dev, addr, dev->addr_len);
+	dev->addr_assign_type = NET_ADDR_STOLEN;
+	call_netdevice_notifiers(NETDEV_CHANGEADDR, dev);
+	return 0;
+}
+
+/* dev_set_mac_address() with the sockaddr built from a plain address. */
+int rbond_dev_set_mac_address(struct net_device *dev, const unsigned char *addr, struct netlink_ext_ack *extack)
+{
+	struct sockaddr_storage ss = { .ss_family = dev->type };
+
+	memcpy(ss.__data, addr, dev->addr_len);
+	return dev_set_mac_address(dev, (struct sockaddr *)&ss, extack);
+}
+
+/* A fresh random address, announced (the bond after its last slave left). */
+void rbond_dev_addr_random(struct net_device *dev)
+{
+	eth_hw_addr_random(dev);
+	call_netdevice_notifiers(NETDEV_CHANGEADDR, dev);
+}
+
+/* bond_update_speed_duplex(): SPEED_UNKNOWN/DUPLEX_UNKNOWN unless ethtool knows. */
+int rbond_get_speed_duplex(struct net_device *dev, u32 *speed, u8 *duplex)
+{
+	struct ethtool_link_ksettings ecmd;
+	int res = __ethtool_get_link_ksettings(dev, &ecmd);
+
+	*speed = res ? SPEED_UNKNOWN : ecmd.base.speed;
+	*duplex = res ? DUPLEX_UNKNOWN : ecmd.base.duplex;
+	return res;
+}

@@ -12,6 +12,8 @@
 struct net_device;
 struct sk_buff;
 struct proc_dir_entry;
+struct ifreq;
+struct mii_ioctl_data;
 
 #define RBOND_MAX_ARP_TARGETS 16
 
@@ -55,6 +57,26 @@ void rbond_dev_kfree_skb_any(struct sk_buff *skb);
 void rbond_dev_hold(struct net_device *dev);
 void rbond_dev_put(struct net_device *dev);
 struct proc_dir_entry *rbond_init_net_proc(void);
+void rbond_rcu_read_lock(void);
+void rbond_rcu_read_unlock(void);
+bool rbond_net_admin_capable(const struct net_device *dev);
+struct net_device *rbond_dev_get_by_name(const struct net_device *in_ns_of, const char *name);
+struct sk_buff *rbond_skb_share_check(struct sk_buff *skb);
+const unsigned char *rbond_eth_hdr_dest(const struct sk_buff *skb);
+struct net_device *rbond_notifier_info_to_dev(void *info);
+int rbond_dev_addr_steal(struct net_device *dev, const unsigned char *addr);
+struct netlink_ext_ack;
+int rbond_dev_set_mac_address(struct net_device *dev, const unsigned char *addr, struct netlink_ext_ack *extack);
+void rbond_dev_addr_random(struct net_device *dev);
+int rbond_get_speed_duplex(struct net_device *dev, u32 *speed, u8 *duplex);
+struct mii_ioctl_data *rbond_if_mii(struct ifreq *ifr);
+unsigned char rbond_addr_assign_type(const struct net_device *dev);
+struct net_device *rbond_skb_dev(const struct sk_buff *skb);
+void rbond_skb_set_dev(struct sk_buff *skb, struct net_device *dev);
+void *rbond_rx_handler_data_rcu(const struct net_device *dev);
+int rbond_dev_queue_xmit(struct sk_buff *skb, struct net_device *dev);
+struct sk_buff *rbond_skb_clone(struct sk_buff *skb);
+const unsigned char *rbond_skb_eth_hdr(const struct sk_buff *skb);
 const char *rbond_uts_release(void);
 
 #endif

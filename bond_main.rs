@@ -8,17 +8,21 @@
 //! fields are dropped in declaration order at unload, bonds first.
 //!
 //! - `bond_options`: option names, values and validation (pure, host-tested)
-//! - `bonding`: the bond master device
+//! - `bond_policy`: active slave choice, carrier, hashes (pure, host-tested)
+//! - `bond_uapi`: the ioctl ABI, shared with ifenslave (pure, host-tested)
+//! - `bonding`: the bond master device: slaves, transmit, receive, ioctls
 //! - `net`: the safe abstraction layer, the only FFI
 
 mod bond_options;
+mod bond_policy;
+mod bond_uapi;
 mod bonding;
 mod net;
 
 use bond_options::{check_module_params, Level, Log};
 use core::fmt;
 use kernel::{c_str, prelude::*, sync::Arc};
-use net::proc::ProcDir;
+use net::{notifier::NotifierRegistration, proc::ProcDir};
 
 module! {
     type: BondingModule,
@@ -44,8 +48,11 @@ impl Log for KernelLog {
 }
 
 struct BondingModule {
-    // Dropped first: each bond removes its proc file and unregisters.
-    bonds: KVec<bonding::Bond>,
+    // Dropped first: each bond releases its slaves, removes its proc file
+    // and unregisters.
+    _bonds: KVec<bonding::Bond>,
+    // Then nothing can be a slave any more.
+    _slave_events: NotifierRegistration<bonding::SlaveEvents>,
     _proc_dir: Arc<ProcDir>,
 }
 
@@ -54,6 +61,7 @@ impl kernel::Module for BondingModule {
         pr_info!("Ethernet Channel Bonding Driver: v{}\n", net::modparam::uts_release());
         let cfg = check_module_params(&net::modparam::get(), &mut KernelLog).map_err(|_| EINVAL)?;
         let proc_dir = ProcDir::new_in_init_net(c_str!("bonding"))?;
+        let slave_events = NotifierRegistration::new()?;
         let mut bonds = KVec::new();
         for _ in 0..cfg.max_bonds {
             // On failure the bonds made so far are dropped, unregistering
@@ -61,6 +69,6 @@ impl kernel::Module for BondingModule {
             let bond = bonding::Bond::create(&cfg.params, &proc_dir)?;
             bonds.push(bond, GFP_KERNEL)?;
         }
-        Ok(Self { bonds, _proc_dir: proc_dir })
+        Ok(Self { _bonds: bonds, _slave_events: slave_events, _proc_dir: proc_dir })
     }
 }

@@ -183,6 +183,29 @@ pub(crate) fn initial_link(miimon: u32, arp_interval: u32, updelay: u32, link_up
     }
 }
 
+/// Adds to `total` what each counter of a slave grew by since `old`
+/// (`bond_fold_stats()`): counters that look 32-bit wrap at 32 bits, and a
+/// counter that went backwards (a driver that resets its counters on down/up)
+/// adds nothing, so the bond's counters never decrease.
+pub(crate) fn fold_counters(total: &mut [u64], new: &[u64], old: &[u64]) {
+    for ((t, &nv), &ov) in total.iter_mut().zip(new).zip(old) {
+        let delta = if (nv | ov) >> 32 == 0 {
+            u64::from((nv as u32).wrapping_sub(ov as u32))
+        } else {
+            nv.wrapping_sub(ov)
+        };
+        if (delta as i64) >= 0 {
+            *t = t.wrapping_add(delta);
+        }
+    }
+}
+
+/// The layer2 transmit hash (`bond_eth_hash()`): last bytes of both MAC
+/// addresses and the EtherType, from the Ethernet header's 14 bytes.
+pub(crate) fn hash_layer2(eth: &[u8; 14]) -> u32 {
+    u32::from(eth[5] ^ eth[11]) ^ u32::from(u16::from_be_bytes([eth[12], eth[13]]))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -286,6 +309,23 @@ mod tests {
         assert!(!bond_has_carrier([]));
         assert!(!bond_has_carrier([Link::Down, Link::Back, Link::Fail]));
         assert!(bond_has_carrier([Link::Down, Link::Up]));
+    }
+
+    #[test]
+    fn stats_fold_counts_growth_and_ignores_resets() {
+        let mut total = [10u64, 10, 10];
+        fold_counters(&mut total, &[15, 1 << 33, 1 << 40], &[5, 1 << 34, (1 << 40) - 2]);
+        assert_eq!(total, [20, 10, 12], "a 64-bit counter that went back adds nothing");
+        let mut total = [0u64];
+        fold_counters(&mut total, &[2], &[u32::MAX as u64 - 1]);
+        assert_eq!(total, [4], "a 32-bit counter wrapped");
+    }
+
+    #[test]
+    fn layer2_hash_matches_the_c_formula() {
+        // dst 00:..:05, src 00:..:0b, proto 0x0800: 0x05 ^ 0x0b ^ 0x0800
+        let eth = [0, 0, 0, 0, 0, 0x05, 0, 0, 0, 0, 0, 0x0b, 0x08, 0x00];
+        assert_eq!(hash_layer2(&eth), 0x05 ^ 0x0b ^ 0x0800);
     }
 
     #[test]

@@ -1,84 +1,547 @@
 // SPDX-License-Identifier: GPL-2.0
 
-//! The bond master device: an Ethernet device with IFF_MASTER whose private
-//! state holds the bond's settings, its callbacks for the stack, and its
-//! /proc/net/bonding file.
+//! The bond master device: an Ethernet device with IFF_MASTER that takes
+//! slaves, transmits through them and receives from them.
 //!
-//! No `unsafe` here: everything kernel-facing goes through `crate::net`.
-//! The fields of [`Bonding`] are fixed at creation for now; slaves
-//! (issue 3) bring the RTNL-protected and RCU-published state.
+//! State is split by who may touch it:
+//! - configuration (the slave list, the active and primary slaves) lives in
+//!   an [`RtnlCell`]: only RTNL holders (ioctls, `ip link`, notifiers) see it;
+//! - the packet paths read an immutable [`SlaveSet`] snapshot published
+//!   through RCU, rebuilt whenever the configuration changes;
+//! - per-slave link state and counters are atomics, readable anywhere.
+//!
+//! Decisions (which slave is active, whether the bond has carrier, how a
+//! new slave starts) come from `bond_policy`; this file applies them. No
+//! `unsafe` here: everything kernel-facing goes through `crate::net`.
 
 use crate::{
-    bond_options::{value_name, BondParams, Mode, FAIL_OVER_MAC_TBL, XMIT_HASH_TBL},
+    bond_options::{value_name, BondParams, Mode, FAIL_OVER_MAC_TBL, PRIMARY_RESELECT_TBL, XMIT_HASH_TBL},
+    bond_policy::{self, Candidate, Link, Selection},
+    bond_uapi::{self, BondIoctl, IfBond, IfSlave, BMSR_LSTATUS, MII_BMSR},
     net::{
         device::{
-            flags::IFF_MASTER, priv_flags::*, Device, DrvInfo, Driver, Registration, SetupDevice,
-            TxOutcome, ETH_MAX_MTU,
+            eopnotsupp, flags::*, priv_flags::*, Device, DeviceRef, DrvInfo, Driver, ExtAck, IfReq,
+            LinkStats64, MacAddr, Registration, SetupDevice, TxOutcome, ARPHRD_CAN, ARPHRD_ETHER, ETH_MAX_MTU,
+            KERN_ERR, KERN_INFO, KERN_WARNING, NET_ADDR_RANDOM, STATS_FIELDS,
         },
         modparam,
+        notifier::{NetdevEvent, NetdevNotifier},
         proc::{ProcDir, SeqFile},
+        rcu::{RcuBox, RcuGuard},
+        rtnl::{Rtnl, RtnlCell},
+        rx::{RxHandler, RxResult, RxSkb},
         skb::SkBuff,
+        vec,
     },
 };
-use core::fmt::{self, Write};
-use kernel::{c_str, prelude::*, sync::Arc};
+use core::{
+    fmt::{self, Write},
+    sync::atomic::{AtomicBool, AtomicU32, AtomicU64, AtomicU8, Ordering::Relaxed},
+};
+use kernel::{
+    c_str, new_spinlock,
+    prelude::*,
+    str::CStr,
+    sync::{Arc, SpinLock},
+    uaccess::{UserPtr, UserSlice},
+};
 
-/// `BOND_ABI_VERSION`, reported as ethtool's fw_version: ifenslave reads it
-/// to decide how much of the enslave sequence the driver does itself.
-const BOND_ABI_VERSION: &[u8] = b"2";
-
-/// A bond's private state, in its net_device.
-pub(crate) struct Bonding {
-    params: BondParams,
+/// One enslaved device.
+pub(crate) struct Slave {
+    dev: DeviceRef,
+    /// The bond it belongs to; frames received on the slave go up on it.
+    bond: DeviceRef,
+    /// The slave's own MAC, restored on release.
+    perm_hwaddr: MacAddr,
+    /// The slave's MTU before it was enslaved, restored on release.
+    original_mtu: u32,
+    link: AtomicU8,
+    /// Backup in active-backup (`struct ifslave` state, /proc).
+    backup: AtomicBool,
+    /// Frames received on it are not delivered to the bond.
+    inactive: AtomicBool,
+    link_failure_count: AtomicU32,
+    /// Mbps, u32::MAX when unknown.
+    speed: AtomicU32,
+    /// 0 half, 1 full, 255 unknown.
+    duplex: AtomicU8,
+    /// The counters last folded into the bond's (under `Bonding::stats`).
+    stats_seen: [AtomicU64; STATS_FIELDS],
 }
 
-/// The driver of bond master devices.
-pub(crate) struct BondDriver;
-
-#[vtable]
-impl Driver for BondDriver {
-    type Data = Bonding;
-
-    /// As the C driver's `bond_setup()`: a master that queues nothing itself,
-    /// transmits without the tx lock and stays in its namespace.
-    fn setup(dev: &mut SetupDevice<'_>) {
-        dev.add_flags(IFF_MASTER);
-        // The C driver's bond_set_mac_address() accepts a new MAC while the
-        // bond is up; eth_mac_addr() does too with IFF_LIVE_ADDR_CHANGE.
-        dev.change_priv_flags(
-            IFF_UNICAST_FLT | IFF_NO_QUEUE | IFF_LIVE_ADDR_CHANGE,
-            IFF_XMIT_DST_RELEASE | IFF_TX_SKB_SHARING,
-        );
-        dev.set_lltx();
-        dev.set_netns_immutable();
-        dev.set_max_mtu(ETH_MAX_MTU);
-        // bond_init(): a random MAC until the first slave lends its own.
-        dev.set_random_hw_addr();
+impl Slave {
+    fn link(&self) -> Link {
+        Link::from_u8(self.link.load(Relaxed))
     }
 
-    /// With no slave to carry it, a packet is dropped and counted, as the C
-    /// driver's `bond_tx_drop()` does.
-    fn start_xmit(dev: &Device, _bond: &Bonding, skb: SkBuff) -> TxOutcome {
-        drop(skb);
-        dev.count_tx_dropped();
-        TxOutcome::Consumed
+    /// `bond_slave_can_tx()`: running, carrier, link up, active.
+    fn can_tx(&self) -> bool {
+        self.dev.is_running() && self.dev.carrier_ok() && self.link() == Link::Up && !self.backup.load(Relaxed)
     }
 
-    fn get_drvinfo(_dev: &Device, _bond: &Bonding, info: &mut DrvInfo<'_>) {
-        info.set_driver(b"bonding");
-        info.set_fw_version(BOND_ABI_VERSION);
+    fn update_speed_duplex(&self, rtnl: &Rtnl) {
+        let (speed, duplex) = self.dev.speed_duplex(rtnl);
+        self.speed.store(speed.unwrap_or(u32::MAX), Relaxed);
+        self.duplex.store(duplex.map_or(255, u8::from), Relaxed);
     }
 
-    fn proc_show(dev: &Device, bond: &Bonding, out: &mut SeqFile) -> fmt::Result {
-        bond.show(dev, out)
+    fn candidate(&self) -> Candidate {
+        Candidate {
+            link: self.link(),
+            dev_up: self.dev.is_running() && self.dev.carrier_ok(),
+            delay: 0,
+            prio: 0,
+            speed: match self.speed.load(Relaxed) {
+                u32::MAX => 0,
+                s => s,
+            },
+            full_duplex: self.duplex.load(Relaxed) == 1,
+        }
+    }
+
+    fn info(&self, level: &crate::net::device::LogLevel, args: fmt::Arguments<'_>) {
+        self.bond.log(level, format_args!("(slave {}): {}", self.dev.name(), args));
+    }
+}
+
+/// What the packet paths see: immutable, replaced as a whole under RTNL.
+struct SlaveSet {
+    /// Every slave, in enslave order.
+    all: KVec<Arc<Slave>>,
+    /// The slaves that transmit in rr/xor/broadcast (link up).
+    tx: KVec<Arc<Slave>>,
+    /// The current active slave (active-backup; first up slave otherwise).
+    active: Option<Arc<Slave>>,
+}
+
+impl SlaveSet {
+    fn empty() -> Self {
+        Self { all: KVec::new(), tx: KVec::new(), active: None }
+    }
+}
+
+/// Configuration state, under RTNL.
+struct Config {
+    slaves: KVec<Arc<Slave>>,
+    active: Option<Arc<Slave>>,
+    primary: Option<Arc<Slave>>,
+    force_primary: bool,
+}
+
+/// A bond's private state, in its net_device.
+#[pin_data]
+pub(crate) struct Bonding {
+    params: BondParams,
+    config: RtnlCell<Config>,
+    slaves: RcuBox<SlaveSet>,
+    /// Counters of slaves gone and growth seen so far (`bond_get_stats()`).
+    #[pin]
+    stats: SpinLock<LinkStats64>,
+    rr_counter: AtomicU32,
+}
+
+fn index_of(list: &[Arc<Slave>], s: &Option<Arc<Slave>>) -> Option<usize> {
+    let s = s.as_ref()?;
+    list.iter().position(|x| Arc::ptr_eq(x, s))
+}
+
+/// Logs an enslave error the way the C driver's BOND_NL_ERR/SLAVE_NL_ERR
+/// do: to the netlink caller if there is one, else to the kernel log.
+fn nl_err(bond_dev: &Device, slave: Option<&Device>, extack: &mut ExtAck, msg: &'static CStr) {
+    if extack.is_some() {
+        extack.set_msg(msg);
+    } else if let Some(slave) = slave {
+        bond_dev.log(&KERN_ERR, format_args!("(slave {}): Error: {}\n", slave.name(), msg));
+    } else {
+        bond_dev.log(&KERN_ERR, format_args!("Error: {}\n", msg));
     }
 }
 
 impl Bonding {
+    fn new(params: &BondParams) -> Result<impl PinInit<Self, Error>> {
+        let slaves = RcuBox::new(KBox::new(SlaveSet::empty(), GFP_KERNEL)?);
+        let params = *params;
+        Ok(try_pin_init!(Self {
+            params,
+            config: RtnlCell::new(Config { slaves: KVec::new(), active: None, primary: None, force_primary: false }),
+            slaves,
+            stats <- new_spinlock!(LinkStats64::default(), "bond_stats"),
+            rr_counter: AtomicU32::new(0),
+        }? Error))
+    }
+
+    /// Publishes the configuration to the packet paths: rebuilds the
+    /// snapshot, sets every slave's role, and the bond's carrier.
+    fn commit(&self, bond_dev: &Device, rtnl: &Rtnl) -> Result {
+        let set = {
+            let cfg = self.config.borrow(rtnl)?;
+            let mut all = KVec::with_capacity(cfg.slaves.len(), GFP_KERNEL)?;
+            let mut tx = KVec::with_capacity(cfg.slaves.len(), GFP_KERNEL)?;
+            for s in cfg.slaves.iter() {
+                let backup = self.params.mode == Mode::ActiveBackup
+                    && !cfg.active.as_ref().is_some_and(|a| Arc::ptr_eq(a, s));
+                s.backup.store(backup, Relaxed);
+                s.inactive.store(backup && !self.params.all_slaves_active, Relaxed);
+                all.push(s.clone(), GFP_KERNEL)?;
+                if s.link() == Link::Up {
+                    tx.push(s.clone(), GFP_KERNEL)?;
+                }
+            }
+            KBox::new(SlaveSet { all, tx, active: cfg.active.clone() }, GFP_KERNEL)?
+        };
+        drop(self.slaves.replace(set, rtnl));
+        self.set_carrier(bond_dev, rtnl)
+    }
+
+    /// `bond_set_carrier()`.
+    fn set_carrier(&self, bond_dev: &Device, rtnl: &Rtnl) -> Result {
+        let cfg = self.config.borrow(rtnl)?;
+        let on = bond_policy::bond_has_carrier(cfg.slaves.iter().map(|s| s.link()));
+        if on != bond_dev.carrier_ok() {
+            if on {
+                bond_dev.carrier_on();
+            } else {
+                bond_dev.carrier_off();
+            }
+        }
+        Ok(())
+    }
+
+    /// `bond_select_active_slave()`: makes the best slave the active one.
+    /// Returns whether it changed.
+    fn select_active_slave(&self, rtnl: &Rtnl) -> Result<bool> {
+        let mut cfg = self.config.borrow_mut(rtnl)?;
+        let mut cands = KVec::with_capacity(cfg.slaves.len(), GFP_KERNEL)?;
+        for s in cfg.slaves.iter() {
+            cands.push(s.candidate(), GFP_KERNEL)?;
+        }
+        let best = bond_policy::find_best_slave(&Selection {
+            slaves: &cands,
+            primary: index_of(&cfg.slaves, &cfg.primary),
+            current: index_of(&cfg.slaves, &cfg.active),
+            force_primary: cfg.force_primary,
+            primary_reselect: self.params.primary_reselect,
+            updelay: self.params.updelay,
+        });
+        cfg.force_primary = false;
+        let new = best.and_then(|i| cfg.slaves.get(i).cloned());
+        let changed = match (&new, &cfg.active) {
+            (Some(a), Some(b)) => !Arc::ptr_eq(a, b),
+            (None, None) => false,
+            _ => true,
+        };
+        if changed {
+            if let Some(n) = &new {
+                if n.link() == Link::Back {
+                    n.link.store(Link::Up as u8, Relaxed);
+                }
+                if self.params.mode.uses_primary() {
+                    n.info(&KERN_INFO, format_args!("making interface the new active one\n"));
+                }
+            }
+            cfg.active = new;
+        }
+        Ok(changed)
+    }
+
+    /// The slave of this bond on `dev`, if `dev` is one.
+    fn slave_of(&self, bond_dev: &Device, dev: &Device, rtnl: &Rtnl) -> Option<Arc<Slave>> {
+        dev.rx_handler_data::<BondRx>(rtnl).filter(|s| s.bond.is(bond_dev))
+    }
+
+    /// `bond_enslave()`, with the C driver's checks in its order.
+    fn enslave(&self, bond_dev: &Device, rtnl: &Rtnl, slave_dev: &Device, extack: &mut ExtAck) -> Result {
+        if slave_dev.hw_type() == ARPHRD_CAN {
+            nl_err(bond_dev, None, extack, c_str!("CAN devices cannot be enslaved"));
+            return Err(EPERM);
+        }
+        if slave_dev.flags() & IFF_MASTER != 0 && slave_dev.driver_data::<BondDriver>().is_none() {
+            nl_err(bond_dev, None, extack, c_str!("Device type (master device) cannot be enslaved"));
+            return Err(EPERM);
+        }
+        if slave_dev.rx_handler_busy(rtnl) {
+            nl_err(bond_dev, Some(slave_dev), extack, c_str!("Device is in use and cannot be enslaved"));
+            return Err(EBUSY);
+        }
+        if slave_dev.is(bond_dev) {
+            nl_err(bond_dev, None, extack, c_str!("Cannot enslave bond to itself."));
+            return Err(EPERM);
+        }
+        // The C driver has no explicit check: lo is always up, so the next
+        // one refuses it with the same EPERM.
+        if slave_dev.flags() & IFF_LOOPBACK != 0 {
+            nl_err(bond_dev, Some(slave_dev), extack, c_str!("Loopback device can not be enslaved"));
+            return Err(EPERM);
+        }
+        if slave_dev.flags() & IFF_UP != 0 {
+            nl_err(bond_dev, Some(slave_dev), extack, c_str!("Device can not be enslaved while up"));
+            return Err(EPERM);
+        }
+        // The C driver turns the bond into the first slave's type; this one
+        // bonds Ethernet devices only.
+        if slave_dev.hw_type() != ARPHRD_ETHER {
+            nl_err(bond_dev, Some(slave_dev), extack, c_str!("Only Ethernet devices can be enslaved"));
+            return Err(EINVAL);
+        }
+
+        // Room in the list first, so that nothing after the device changes
+        // can fail for lack of memory before the slave is in.
+        let first = {
+            let mut cfg = self.config.borrow_mut(rtnl)?;
+            cfg.slaves.reserve(1, GFP_KERNEL)?;
+            cfg.slaves.is_empty()
+        };
+
+        let mut undo = Undo::default();
+        let res = self.enslave_steps(bond_dev, rtnl, slave_dev, extack, first, &mut undo);
+        if res.is_err() {
+            undo.run(self, bond_dev, rtnl, slave_dev);
+        }
+        res
+    }
+
+    fn enslave_steps(
+        &self,
+        bond_dev: &Device,
+        rtnl: &Rtnl,
+        slave_dev: &Device,
+        extack: &mut ExtAck,
+        first: bool,
+        undo: &mut Undo,
+    ) -> Result {
+        // The first slave lends its MAC to a bond whose own is still random.
+        if first && bond_dev.addr_assign_type() == NET_ADDR_RANDOM {
+            bond_dev.steal_hw_addr(rtnl, slave_dev.dev_addr())?;
+            undo.bond_addr = true;
+        }
+
+        let original_mtu = slave_dev.mtu();
+        if let Err(e) = slave_dev.set_mtu(rtnl, bond_dev.mtu()) {
+            bond_dev.log(&KERN_ERR, format_args!("(slave {}): Error {} calling dev_set_mtu\n", slave_dev.name(), e.to_errno()));
+            return Err(e);
+        }
+        undo.mtu = Some(original_mtu);
+
+        let perm_hwaddr = slave_dev.dev_addr();
+        let keep_mac = self.params.mode == Mode::ActiveBackup && self.params.fail_over_mac != 0;
+        if !keep_mac {
+            if let Err(e) = slave_dev.set_mac_address(rtnl, bond_dev.dev_addr(), extack) {
+                bond_dev.log(
+                    &KERN_ERR,
+                    format_args!("(slave {}): Error {} calling set_mac_address\n", slave_dev.name(), e.to_errno()),
+                );
+                return Err(e);
+            }
+            undo.mac = Some(perm_hwaddr);
+        }
+
+        // No IPv6 autoconfiguration on a slave: set before it opens.
+        slave_dev.change_priv_flags(rtnl, IFF_NO_ADDRCONF, 0);
+        undo.no_addrconf = true;
+        if let Err(e) = slave_dev.open(rtnl, extack) {
+            bond_dev.log(&KERN_ERR, format_args!("(slave {}): Opening slave failed\n", slave_dev.name()));
+            return Err(e);
+        }
+        undo.opened = true;
+
+        let link_up = slave_dev.is_running() && slave_dev.carrier_ok();
+        let (link, _delay) =
+            bond_policy::initial_link(self.params.miimon, self.params.arp_interval, self.params.updelay, link_up);
+        let slave = Arc::new(
+            Slave {
+                dev: slave_dev.to_ref(),
+                bond: bond_dev.to_ref(),
+                perm_hwaddr,
+                original_mtu,
+                link: AtomicU8::new(link as u8),
+                backup: AtomicBool::new(self.params.mode == Mode::ActiveBackup),
+                inactive: AtomicBool::new(self.params.mode == Mode::ActiveBackup && !self.params.all_slaves_active),
+                link_failure_count: AtomicU32::new(0),
+                speed: AtomicU32::new(u32::MAX),
+                duplex: AtomicU8::new(255),
+                stats_seen: Default::default(),
+            },
+            GFP_KERNEL,
+        )?;
+        slave.update_speed_duplex(rtnl);
+        let seen = slave_dev.stats();
+        for (a, &v) in slave.stats_seen.iter().zip(seen.counters().iter()) {
+            a.store(v, Relaxed);
+        }
+
+        slave_dev.disable_lro(rtnl);
+        slave_dev.rx_handler_register::<BondRx>(rtnl, slave.clone())?;
+        undo.rx_handler = true;
+        slave_dev.link_master(rtnl, bond_dev, extack)?;
+        undo.linked = true;
+
+        {
+            let mut cfg = self.config.borrow_mut(rtnl)?;
+            // Cannot fail: space was reserved by the caller.
+            cfg.slaves.push(slave.clone(), GFP_KERNEL)?;
+            let p = &self.params;
+            if p.mode.uses_primary() && !p.primary.is_empty() && p.primary.as_bytes() == slave_dev.name().as_bytes() {
+                cfg.primary = Some(slave.clone());
+                cfg.force_primary = true;
+            }
+            // Outside active-backup, the first usable slave is "current"
+            // without any failover event (bond_enslave()).
+            if !p.mode.uses_primary() && cfg.active.is_none() && link == Link::Up {
+                cfg.active = Some(slave.clone());
+            }
+        }
+        undo.listed = true;
+        if self.params.mode.uses_primary() {
+            self.select_active_slave(rtnl)?;
+        }
+        self.commit(bond_dev, rtnl)?;
+
+        slave.info(
+            &KERN_INFO,
+            format_args!(
+                "Enslaving as {} interface with {} link\n",
+                if slave.backup.load(Relaxed) { "a backup" } else { "an active" },
+                if slave.link() != Link::Down { "an up" } else { "a down" }
+            ),
+        );
+        Ok(())
+    }
+
+    /// `__bond_release_one()`. `unregistering`: the slave device is going
+    /// away, so its MTU is restored without notifications.
+    fn release(&self, bond_dev: &Device, rtnl: &Rtnl, slave_dev: &Device, unregistering: bool) -> Result {
+        if slave_dev.flags() & IFF_SLAVE == 0 || !slave_dev.has_upper(rtnl, bond_dev) {
+            return Err(EINVAL);
+        }
+        let Some(slave) = self.slave_of(bond_dev, slave_dev, rtnl) else {
+            bond_dev.log(&KERN_INFO, format_args!("(slave {}): interface not enslaved\n", slave_dev.name()));
+            return Err(EINVAL);
+        };
+        let was_active = !slave.backup.load(Relaxed);
+        slave.inactive.store(true, Relaxed);
+        // Keep the bond's counters: fold this slave's growth in one last time.
+        self.fold_stats();
+
+        drop(slave_dev.rx_handler_unregister::<BondRx>(rtnl));
+        slave_dev.unlink_master(rtnl, bond_dev);
+        slave.info(&KERN_INFO, format_args!("Releasing {} interface\n", if was_active { "active" } else { "backup" }));
+
+        let (was_current, none_left) = {
+            let mut cfg = self.config.borrow_mut(rtnl)?;
+            drop(vec::remove_first(&mut cfg.slaves, |s| Arc::ptr_eq(s, &slave)));
+            if cfg.primary.as_ref().is_some_and(|p| Arc::ptr_eq(p, &slave)) {
+                cfg.primary = None;
+            }
+            let was_current = cfg.active.as_ref().is_some_and(|a| Arc::ptr_eq(a, &slave));
+            if was_current {
+                cfg.active = None;
+            }
+            if !cfg.slaves.is_empty() && bond_dev.dev_addr() == slave.perm_hwaddr && !(self.params.mode == Mode::ActiveBackup && self.params.fail_over_mac == 1) {
+                slave.info(
+                    &KERN_WARNING,
+                    format_args!(
+                        "the permanent HWaddr of slave - {} - is still in use by bond - set the HWaddr of slave to a different address to avoid conflicts\n",
+                        slave.perm_hwaddr
+                    ),
+                );
+            }
+            (was_current, cfg.slaves.is_empty())
+        };
+        if was_current {
+            if self.params.mode.uses_primary() {
+                self.select_active_slave(rtnl)?;
+            } else {
+                let mut cfg = self.config.borrow_mut(rtnl)?;
+                cfg.active = cfg.slaves.iter().find(|s| s.link() == Link::Up).cloned();
+            }
+        }
+        // Publishing waits for a grace period: after it, no packet path
+        // holds the slave.
+        let res = self.commit(bond_dev, rtnl);
+        if none_left {
+            bond_dev.randomize_hw_addr(rtnl);
+        }
+
+        slave_dev.close(rtnl);
+        slave_dev.change_priv_flags(rtnl, 0, IFF_NO_ADDRCONF);
+        if !(self.params.mode == Mode::ActiveBackup && self.params.fail_over_mac == 1) {
+            let _ = slave_dev.set_mac_address(rtnl, slave.perm_hwaddr, &mut ExtAck::none());
+        }
+        let _ = if unregistering {
+            slave_dev.set_mtu_quiet(rtnl, slave.original_mtu)
+        } else {
+            slave_dev.set_mtu(rtnl, slave.original_mtu)
+        };
+        res
+    }
+
+    /// Releases every slave (bond going away).
+    fn release_all(&self, bond_dev: &Device, rtnl: &Rtnl) {
+        loop {
+            let next = match self.config.borrow(rtnl) {
+                Ok(cfg) => cfg.slaves.last().cloned(),
+                Err(_) => None,
+            };
+            let Some(slave) = next else { break };
+            if self.release(bond_dev, rtnl, &slave.dev, false).is_err() {
+                // Cannot happen for a listed slave; never loop forever.
+                break;
+            }
+        }
+    }
+
+    /// `bond_get_stats()`: the bond's counters plus what each slave's grew
+    /// by since last seen.
+    fn fold_stats(&self) -> LinkStats64 {
+        let rcu = RcuGuard::lock();
+        let mut total = self.stats.lock();
+        if let Some(set) = self.slaves.read(&rcu) {
+            for s in set.all.iter() {
+                let now = s.dev.stats();
+                let mut seen = [0u64; STATS_FIELDS];
+                for (v, a) in seen.iter_mut().zip(s.stats_seen.iter()) {
+                    *v = a.load(Relaxed);
+                }
+                bond_policy::fold_counters(total.counters_mut(), now.counters(), &seen);
+                for (a, &v) in s.stats_seen.iter().zip(now.counters().iter()) {
+                    a.store(v, Relaxed);
+                }
+            }
+        }
+        *total
+    }
+
+    /// SIOCBONDCHANGEACTIVE (`bond_option_active_slave_set()`).
+    fn change_active(&self, bond_dev: &Device, rtnl: &Rtnl, slave_dev: &Device) -> Result {
+        if !self.params.mode.uses_primary() {
+            return Err(EACCES);
+        }
+        let Some(slave) = self.slave_of(bond_dev, slave_dev, rtnl) else {
+            bond_dev.log(&KERN_ERR, format_args!("(slave {}): Device is not bonding slave\n", slave_dev.name()));
+            return Err(EINVAL);
+        };
+        {
+            let mut cfg = self.config.borrow_mut(rtnl)?;
+            if cfg.active.as_ref().is_some_and(|a| Arc::ptr_eq(a, &slave)) {
+                slave.info(&KERN_INFO, format_args!("is already the current active slave\n"));
+                return Ok(());
+            }
+            if cfg.active.is_none() || slave.link() != Link::Up || !slave.dev.is_running() {
+                slave.info(&KERN_ERR, format_args!("Setting {} as active slave failed\n", slave_dev.name()));
+                return Err(EINVAL);
+            }
+            slave.info(&KERN_INFO, format_args!("Setting {} as active slave\n", slave_dev.name()));
+            cfg.active = Some(slave);
+        }
+        self.commit(bond_dev, rtnl)
+    }
+
     /// Writes /proc/net/bonding/<bond> in the C driver's layout
-    /// (bond_procfs.c: bond_info_seq_show), for what is implemented.
+    /// (bond_procfs.c: bond_info_seq_show).
     fn show(&self, dev: &Device, out: &mut impl Write) -> fmt::Result {
         let p = &self.params;
+        let rcu = RcuGuard::lock();
+        let set = self.slaves.read(&rcu);
         writeln!(out, "Ethernet Channel Bonding Driver: v{}\n", modparam::uts_release())?;
         write!(out, "Bonding Mode: {}", p.mode.description())?;
         if p.mode == Mode::ActiveBackup && p.fail_over_mac != 0 {
@@ -86,16 +549,27 @@ impl Bonding {
         }
         writeln!(out)?;
         if p.mode.uses_xmit_hash() {
-            writeln!(
-                out,
-                "Transmit Hash Policy: {} ({})",
-                value_name(XMIT_HASH_TBL, p.xmit_policy.into()),
-                p.xmit_policy
-            )?;
+            writeln!(out, "Transmit Hash Policy: {} ({})", value_name(XMIT_HASH_TBL, p.xmit_policy.into()), p.xmit_policy)?;
         }
         if p.mode.uses_primary() {
-            writeln!(out, "Primary Slave: None")?;
-            writeln!(out, "Currently Active Slave: None")?;
+            // The primary slave is only known under RTNL; readers see it
+            // through the name in the parameters, as bound at enslave.
+            let primary = set.and_then(|s| {
+                s.all.iter().find(|x| !p.primary.is_empty() && x.dev.name().as_bytes() == p.primary.as_bytes())
+            });
+            match primary {
+                Some(s) => write!(
+                    out,
+                    "Primary Slave: {} (primary_reselect {})",
+                    s.dev.name(),
+                    value_name(PRIMARY_RESELECT_TBL, p.primary_reselect.into())
+                )?,
+                None => write!(out, "Primary Slave: None")?,
+            }
+            match set.and_then(|s| s.active.as_ref()) {
+                Some(a) => writeln!(out, "\nCurrently Active Slave: {}", a.dev.name())?,
+                None => writeln!(out, "\nCurrently Active Slave: None")?,
+            }
         }
         writeln!(out, "MII Status: {}", if dev.carrier_ok() { "up" } else { "down" })?;
         writeln!(out, "MII Polling Interval (ms): {}", p.miimon)?;
@@ -112,7 +586,334 @@ impl Bonding {
             writeln!(out)?;
             writeln!(out, "NS IPv6 target/s (xx::xx form):")?;
         }
+        for s in set.map(|s| &s.all[..]).unwrap_or(&[]) {
+            writeln!(out, "\nSlave Interface: {}", s.dev.name())?;
+            writeln!(out, "MII Status: {}", s.link().proc_name())?;
+            match s.speed.load(Relaxed) {
+                u32::MAX => writeln!(out, "Speed: Unknown")?,
+                v => writeln!(out, "Speed: {} Mbps", v)?,
+            }
+            match s.duplex.load(Relaxed) {
+                0 => writeln!(out, "Duplex: half")?,
+                1 => writeln!(out, "Duplex: full")?,
+                _ => writeln!(out, "Duplex: Unknown")?,
+            }
+            writeln!(out, "Link Failure Count: {}", s.link_failure_count.load(Relaxed))?;
+            writeln!(out, "Permanent HW addr: {}", s.perm_hwaddr)?;
+            writeln!(out, "Slave queue ID: 0")?;
+        }
         Ok(())
+    }
+
+    /// The bonding ioctls, whichever number they came by (`bond_do_ioctl()`).
+    fn ioctl(&self, bond_dev: &Device, rtnl: &Rtnl, ifr: &IfReq<'_>, cmd: BondIoctl, user: UserPtr) -> Result {
+        match cmd {
+            BondIoctl::InfoQuery => {
+                let mut buf = [0u8; IfBond::SIZE];
+                UserSlice::new(user, IfBond::SIZE).reader().read_slice(&mut buf)?;
+                let cfg = self.config.borrow(rtnl)?;
+                let info = IfBond {
+                    bond_mode: self.params.mode.number().into(),
+                    num_slaves: cfg.slaves.len() as i32,
+                    miimon: self.params.miimon as i32,
+                };
+                UserSlice::new(user, IfBond::SIZE).writer().write_slice(&info.to_bytes())
+            }
+            BondIoctl::SlaveInfoQuery => {
+                let mut buf = [0u8; IfSlave::SIZE];
+                UserSlice::new(user, IfSlave::SIZE).reader().read_slice(&mut buf)?;
+                let mut info = IfSlave::from_bytes(&buf);
+                let slave = {
+                    let cfg = self.config.borrow(rtnl)?;
+                    usize::try_from(info.slave_id).ok().and_then(|i| cfg.slaves.get(i).cloned())
+                };
+                let slave = slave.ok_or(ENODEV)?;
+                info.slave_name = [0; bond_uapi::IFNAMSIZ];
+                for (d, &c) in info.slave_name.iter_mut().zip(slave.dev.name().as_bytes()) {
+                    *d = c;
+                }
+                info.link = slave.link() as i8;
+                info.state = i8::from(slave.backup.load(Relaxed));
+                info.link_failure_count = slave.link_failure_count.load(Relaxed);
+                UserSlice::new(user, IfSlave::SIZE).writer().write_slice(&info.to_bytes())
+            }
+            _ => {
+                if !bond_dev.net_admin_capable() {
+                    return Err(EPERM);
+                }
+                let name = ifr.slave_name().ok_or(ENODEV)?;
+                let slave_dev = bond_dev.lookup_in_same_ns(name, rtnl).ok_or(ENODEV)?;
+                match cmd {
+                    BondIoctl::Enslave => self.enslave(bond_dev, rtnl, slave_dev, &mut ExtAck::none()),
+                    BondIoctl::Release => self.release(bond_dev, rtnl, slave_dev, false),
+                    BondIoctl::SetHwAddr => bond_dev.steal_hw_addr(rtnl, slave_dev.dev_addr()),
+                    BondIoctl::ChangeActive => self.change_active(bond_dev, rtnl, slave_dev),
+                    _ => Err(eopnotsupp()),
+                }
+            }
+        }
+    }
+
+    fn transmit(&self, dev: &Device, skb: SkBuff) -> TxOutcome {
+        // The transmit path already runs under rcu_read_lock_bh; a nested
+        // read lock costs a preempt-count increment and needs no unsafe.
+        let rcu = RcuGuard::lock();
+        let Some(set) = self.slaves.read(&rcu) else {
+            return drop_packet(dev, skb);
+        };
+        match self.params.mode {
+            Mode::ActiveBackup => match &set.active {
+                Some(s) if s.can_tx() => {
+                    s.dev_xmit(skb);
+                }
+                _ => return drop_packet(dev, skb),
+            },
+            Mode::Broadcast => {
+                let usable = || set.tx.iter().filter(|s| s.dev.is_running() && s.link() == Link::Up);
+                let Some(last) = usable().last() else {
+                    return drop_packet(dev, skb);
+                };
+                for s in usable() {
+                    if Arc::ptr_eq(s, last) {
+                        break;
+                    }
+                    match skb.try_clone() {
+                        Some(c) => s.dev_xmit(c),
+                        None => dev.count_tx_dropped(),
+                    }
+                }
+                last.dev_xmit(skb);
+            }
+            Mode::Xor => {
+                let n = set.tx.len();
+                let hash = skb.eth_header().map_or(0, bond_policy::hash_layer2);
+                match set.tx.get(hash as usize % n.max(1)) {
+                    Some(s) if s.can_tx() => s.dev_xmit(skb),
+                    _ => return drop_packet(dev, skb),
+                }
+            }
+            _ => {
+                let n = set.tx.len();
+                if n == 0 {
+                    return drop_packet(dev, skb);
+                }
+                let start = self.rr_counter.fetch_add(1, Relaxed) as usize % n;
+                // bond_get_slave_by_id(): from that index, the first that can send.
+                let pick = (0..n).map(|i| (start + i) % n).filter_map(|i| set.tx.get(i)).find(|s| s.can_tx());
+                match pick {
+                    Some(s) => s.dev_xmit(skb),
+                    None => return drop_packet(dev, skb),
+                }
+            }
+        }
+        TxOutcome::Consumed
+    }
+}
+
+impl Slave {
+    fn dev_xmit(&self, skb: SkBuff) {
+        skb.xmit_on(&self.dev);
+    }
+}
+
+/// `bond_tx_drop()`: the packet is freed and counted.
+fn drop_packet(dev: &Device, skb: SkBuff) -> TxOutcome {
+    drop(skb);
+    dev.count_tx_dropped();
+    TxOutcome::Consumed
+}
+
+/// Undo log of a half-done enslave, run in reverse on failure so that the
+/// slave ends exactly as it was.
+#[derive(Default)]
+struct Undo {
+    bond_addr: bool,
+    mtu: Option<u32>,
+    mac: Option<MacAddr>,
+    no_addrconf: bool,
+    opened: bool,
+    rx_handler: bool,
+    linked: bool,
+    listed: bool,
+}
+
+impl Undo {
+    fn run(&self, bond: &Bonding, bond_dev: &Device, rtnl: &Rtnl, slave_dev: &Device) {
+        if self.listed {
+            {
+                if let Ok(mut cfg) = bond.config.borrow_mut(rtnl) {
+                    drop(vec::remove_first(&mut cfg.slaves, |s| s.dev.is(slave_dev)));
+                    if cfg.active.as_ref().is_some_and(|a| a.dev.is(slave_dev)) {
+                        cfg.active = None;
+                    }
+                    if cfg.primary.as_ref().is_some_and(|a| a.dev.is(slave_dev)) {
+                        cfg.primary = None;
+                    }
+                }
+                let _ = bond.commit(bond_dev, rtnl);
+            }
+        }
+        if self.linked {
+            slave_dev.unlink_master(rtnl, bond_dev);
+        }
+        if self.rx_handler {
+            drop(slave_dev.rx_handler_unregister::<BondRx>(rtnl));
+        }
+        if self.opened {
+            slave_dev.close(rtnl);
+        }
+        if self.no_addrconf {
+            slave_dev.change_priv_flags(rtnl, 0, IFF_NO_ADDRCONF);
+        }
+        if let Some(mac) = self.mac {
+            let _ = slave_dev.set_mac_address(rtnl, mac, &mut ExtAck::none());
+        }
+        if let Some(mtu) = self.mtu {
+            let _ = slave_dev.set_mtu(rtnl, mtu);
+        }
+        if self.bond_addr {
+            bond_dev.randomize_hw_addr(rtnl);
+        }
+    }
+}
+
+/// The rx_handler on every slave (`bond_handle_frame()`).
+pub(crate) struct BondRx;
+
+impl RxHandler for BondRx {
+    type Data = Slave;
+
+    fn handle(slave: &Slave, skb: &mut RxSkb<'_>, _rcu: &RcuGuard) -> RxResult {
+        if !skb.unshare() {
+            return RxResult::Consumed;
+        }
+        // Frames on inactive slaves reach only sockets bound to the slave,
+        // so nothing arrives twice; link-local control frames (LLDP, ...)
+        // still pass (bond_should_deliver_exact_match()).
+        if slave.inactive.load(Relaxed) {
+            let d = skb.eth_dest().0;
+            if d[..5] == [0x01, 0x80, 0xc2, 0x00, 0x00] && d[5] & 0xf0 == 0 {
+                return RxResult::Pass;
+            }
+            return RxResult::Exact;
+        }
+        skb.set_dev(&slave.bond);
+        RxResult::Another
+    }
+}
+
+/// The driver of bond master devices.
+pub(crate) struct BondDriver;
+
+#[vtable]
+impl Driver for BondDriver {
+    type Data = Bonding;
+
+    /// As the C driver's `bond_setup()`: a master that queues nothing itself,
+    /// transmits without the tx lock and stays in its namespace.
+    ///
+    /// IFF_BONDING is deliberately not set: in-tree code (RoCE GID
+    /// management, mlx4/mlx5, TLS offload) reads `netdev_priv()` of an
+    /// IFF_BONDING device as the C driver's `struct bonding`. Nested bonds
+    /// are recognised by their netdev_ops instead (`Device::driver_data`).
+    fn setup(dev: &mut SetupDevice<'_>) {
+        dev.add_flags(IFF_MASTER);
+        // The C driver's bond_set_mac_address() accepts a new MAC while the
+        // bond is up; eth_mac_addr() does too with IFF_LIVE_ADDR_CHANGE.
+        dev.change_priv_flags(
+            IFF_UNICAST_FLT | IFF_NO_QUEUE | IFF_LIVE_ADDR_CHANGE,
+            IFF_XMIT_DST_RELEASE | IFF_TX_SKB_SHARING,
+        );
+        dev.set_lltx();
+        dev.set_netns_immutable();
+        dev.set_max_mtu(ETH_MAX_MTU);
+        // bond_init(): a random MAC until the first slave lends its own.
+        dev.set_random_hw_addr();
+    }
+
+    fn uninit(dev: &Device, bond: &Bonding, rtnl: &Rtnl) {
+        // bond_uninit(): a bond being unregistered lets go of its slaves.
+        bond.release_all(dev, rtnl);
+    }
+
+    fn start_xmit(dev: &Device, bond: &Bonding, skb: SkBuff) -> TxOutcome {
+        bond.transmit(dev, skb)
+    }
+
+    fn get_drvinfo(_dev: &Device, _bond: &Bonding, info: &mut DrvInfo<'_>) {
+        info.set_driver(b"bonding");
+        info.set_fw_version(b"2");
+    }
+
+    fn siocbond(dev: &Device, bond: &Bonding, rtnl: &Rtnl, ifr: &mut IfReq<'_>, cmd: u32) -> Result {
+        let cmd = BondIoctl::from_cmd(cmd).ok_or_else(eopnotsupp)?;
+        let user = ifr.user_data();
+        bond.ioctl(dev, rtnl, ifr, cmd, user)
+    }
+
+    fn siocdevprivate(
+        dev: &Device,
+        bond: &Bonding,
+        rtnl: &Rtnl,
+        ifr: &mut IfReq<'_>,
+        user: UserPtr,
+        cmd: u32,
+    ) -> Result {
+        let cmd = BondIoctl::from_cmd(cmd).ok_or_else(eopnotsupp)?;
+        bond.ioctl(dev, rtnl, ifr, cmd, user)
+    }
+
+    /// `bond_eth_ioctl()`: the bond reports its own carrier in BMSR, so
+    /// mii-tool or a parent bond with use_carrier=0 can poll it.
+    fn eth_ioctl(dev: &Device, _bond: &Bonding, _rtnl: &Rtnl, ifr: &mut IfReq<'_>, cmd: u32) -> Result {
+        let mii = ifr.mii();
+        match cmd {
+            bond_uapi::SIOCGMIIPHY | bond_uapi::SIOCGMIIREG => {
+                if cmd == bond_uapi::SIOCGMIIPHY {
+                    mii.phy_id = 0;
+                }
+                if mii.reg_num == MII_BMSR {
+                    mii.val_out = if dev.carrier_ok() { BMSR_LSTATUS } else { 0 };
+                }
+                Ok(())
+            }
+            _ => Err(eopnotsupp()),
+        }
+    }
+
+    fn add_slave(dev: &Device, bond: &Bonding, rtnl: &Rtnl, slave: &Device, extack: &mut ExtAck) -> Result {
+        bond.enslave(dev, rtnl, slave, extack)
+    }
+
+    fn del_slave(dev: &Device, bond: &Bonding, rtnl: &Rtnl, slave: &Device) -> Result {
+        bond.release(dev, rtnl, slave, false)
+    }
+
+    fn get_stats64(_dev: &Device, bond: &Bonding, stats: &mut LinkStats64) {
+        *stats = bond.fold_stats();
+    }
+
+    fn proc_show(dev: &Device, bond: &Bonding, out: &mut SeqFile) -> fmt::Result {
+        bond.show(dev, out)
+    }
+}
+
+/// Events on slaves: one unregistered under the bond is released; speed
+/// and duplex are refreshed when a slave's state changes.
+pub(crate) struct SlaveEvents;
+
+impl NetdevNotifier for SlaveEvents {
+    fn event(event: NetdevEvent, dev: &Device, rtnl: &Rtnl) {
+        let Some(slave) = dev.rx_handler_data::<BondRx>(rtnl) else { return };
+        let bond_dev: &Device = &slave.bond;
+        let Some(bond) = bond_dev.driver_data::<BondDriver>() else { return };
+        match event {
+            NetdevEvent::Unregister => {
+                let _ = bond.release(bond_dev, rtnl, dev, true);
+            }
+            NetdevEvent::Up | NetdevEvent::Change => slave.update_speed_duplex(rtnl),
+            _ => {}
+        }
     }
 }
 
@@ -125,18 +926,7 @@ impl Bond {
     /// Creates and registers the next free `bondN` with `params`, carrier
     /// off and a random MAC until a slave joins (`bond_create()`).
     pub(crate) fn create(params: &BondParams, proc_dir: &Arc<ProcDir>) -> Result<Self> {
-        let state = Bonding { params: *params };
-        let dev = Registration::new(
-            c_str!("bond%d"),
-            params.tx_queues.into(),
-            state,
-            proc_dir,
-        )?;
+        let dev = Registration::new(c_str!("bond%d"), params.tx_queues.into(), Bonding::new(params)?, proc_dir)?;
         Ok(Self { dev })
-    }
-
-    /// The bond's net_device.
-    pub(crate) fn device(&self) -> &Device {
-        self.dev.device()
     }
 }

@@ -4,12 +4,10 @@
 #include <linux/etherdevice.h>
 #include <linux/ethtool.h>
 #include <linux/if_bonding.h>
+#include <linux/if_arp.h>
 #include <linux/rtnetlink.h>
 #include <linux/proc_fs.h>
 #include <linux/seq_file.h>
 #include <linux/mii.h>
 #include <net/net_namespace.h>
 #include "../bond_helpers.h"
-
-/* Macros bindgen does not evaluate. */
-const netdev_tx_t RBOND_NETDEV_TX_OK = NETDEV_TX_OK;

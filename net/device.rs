@@ -6,6 +6,7 @@
 use super::{
     bindings as b,
     proc::{ProcDir, ProcFile, SeqFile, Show},
+    rtnl::Rtnl,
     skb::SkBuff,
 };
 use core::{
@@ -21,6 +22,7 @@ use kernel::{
     str::CStr,
     sync::Arc,
     types::Opaque,
+    uaccess::UserPtr,
 };
 
 /// Interface flags (`IFF_*` of `net_device::flags`).
@@ -32,6 +34,8 @@ pub(crate) mod flags {
     pub(crate) const IFF_SLAVE: u32 = b::net_device_flags_IFF_SLAVE;
     /// The device is up.
     pub(crate) const IFF_UP: u32 = b::net_device_flags_IFF_UP;
+    /// The device is a loopback device.
+    pub(crate) const IFF_LOOPBACK: u32 = b::net_device_flags_IFF_LOOPBACK;
 }
 
 /// Private flags (`IFF_*` of `net_device::priv_flags`).
@@ -45,9 +49,18 @@ pub(crate) mod priv_flags {
     pub(crate) const IFF_XMIT_DST_RELEASE: u64 = b::netdev_priv_flags_IFF_XMIT_DST_RELEASE as u64;
     /// The MAC address may change while the device is up.
     pub(crate) const IFF_LIVE_ADDR_CHANGE: u64 = b::netdev_priv_flags_IFF_LIVE_ADDR_CHANGE as u64;
+    /// No IPv6 address autoconfiguration on this device (bonding slaves).
+    pub(crate) const IFF_NO_ADDRCONF: u64 = b::netdev_priv_flags_IFF_NO_ADDRCONF as u64;
     /// The device can transmit shared skbs.
     pub(crate) const IFF_TX_SKB_SHARING: u64 = b::netdev_priv_flags_IFF_TX_SKB_SHARING as u64;
 }
+
+/// `ARPHRD_ETHER`: an Ethernet device.
+pub(crate) const ARPHRD_ETHER: u16 = b::ARPHRD_ETHER as u16;
+/// `ARPHRD_CAN`.
+pub(crate) const ARPHRD_CAN: u16 = b::ARPHRD_CAN as u16;
+/// `NET_ADDR_RANDOM`: the device's address was generated at random.
+pub(crate) const NET_ADDR_RANDOM: u8 = b::NET_ADDR_RANDOM as u8;
 
 /// Largest MTU an Ethernet device can have (`ETH_MAX_MTU`).
 pub(crate) const ETH_MAX_MTU: u32 = b::ETH_MAX_MTU;
@@ -114,6 +127,11 @@ impl Device {
     }
 
     fn as_raw(&self) -> *mut b::net_device {
+        self.0.get()
+    }
+
+    /// The raw pointer, for the other modules of this layer.
+    pub(super) fn as_ptr(&self) -> *mut b::net_device {
         self.0.get()
     }
 
@@ -195,6 +213,359 @@ impl Device {
         // SAFETY: valid device; per-CPU core stats, any context.
         unsafe { b::rbond_dev_core_stats_tx_dropped_inc(self.as_raw()) }
     }
+
+    /// The hardware type (`ARPHRD_*`).
+    pub(crate) fn hw_type(&self) -> u16 {
+        // SAFETY: valid device; the type changes only under RTNL, and a
+        // torn read of a u16 is impossible.
+        unsafe { (*self.as_raw()).type_ }
+    }
+
+    /// How the address was assigned (`NET_ADDR_*`).
+    pub(crate) fn addr_assign_type(&self) -> u8 {
+        // SAFETY: valid device.
+        unsafe { b::rbond_addr_assign_type(self.as_raw()) }
+    }
+
+    /// Takes a reference that keeps the device allocated (`dev_hold`).
+    pub(crate) fn to_ref(&self) -> DeviceRef {
+        // SAFETY: valid device; the reference is dropped in DeviceRef::drop.
+        unsafe { b::rbond_dev_hold(self.as_raw()) };
+        DeviceRef(NonNull::from(&self.0).cast())
+    }
+
+    /// Whether this is the same device as `other`.
+    pub(crate) fn is(&self, other: &Device) -> bool {
+        core::ptr::eq(self, other)
+    }
+
+    /// Logs `args` as `netdev_printk` does ("bond0: ..."). `level` is one of
+    /// the `KERN_*` strings below.
+    pub(crate) fn log(&self, level: &LogLevel, args: fmt::Arguments<'_>) {
+        // SAFETY: valid device; "%pA" formats a `fmt::Arguments` (Rust
+        // printk support), which outlives the call.
+        unsafe {
+            b::netdev_printk(
+                level.0.as_ptr().cast(),
+                self.as_raw(),
+                c"%pA".as_ptr().cast(),
+                &args as *const fmt::Arguments<'_> as *const core::ffi::c_void,
+            )
+        };
+    }
+
+    /// Finds a device by name in this device's network namespace.
+    pub(crate) fn lookup_in_same_ns<'a>(&self, name: &CStr, _rtnl: &'a Rtnl) -> Option<&'a Device> {
+        // SAFETY: RTNL is held (by the proof), which keeps the returned
+        // device registered and valid for `'a`.
+        unsafe {
+            let dev = b::rbond_dev_get_by_name(self.as_raw(), name.as_char_ptr().cast());
+            (!dev.is_null()).then(|| Device::from_raw(dev))
+        }
+    }
+
+    /// Whether the caller may administer this device's namespace
+    /// (`ns_capable(net->user_ns, CAP_NET_ADMIN)`).
+    pub(crate) fn net_admin_capable(&self) -> bool {
+        // SAFETY: valid device; process context (an ioctl).
+        unsafe { b::rbond_net_admin_capable(self.as_raw()) }
+    }
+
+    /// `dev_open`.
+    pub(crate) fn open(&self, _rtnl: &Rtnl, extack: &mut ExtAck) -> Result {
+        // SAFETY: valid device, RTNL held.
+        to_result(unsafe { b::dev_open(self.as_raw(), extack.0) })
+    }
+
+    /// `dev_close`.
+    pub(crate) fn close(&self, _rtnl: &Rtnl) {
+        // SAFETY: valid device, RTNL held.
+        unsafe { b::dev_close(self.as_raw()) }
+    }
+
+    /// `dev_set_mtu`.
+    pub(crate) fn set_mtu(&self, _rtnl: &Rtnl, mtu: u32) -> Result {
+        let mtu = i32::try_from(mtu).map_err(|_| EINVAL)?;
+        // SAFETY: valid device, RTNL held.
+        to_result(unsafe { b::dev_set_mtu(self.as_raw(), mtu) })
+    }
+
+    /// Sets the MTU without notifying (`__dev_set_mtu`), for a device being
+    /// unregistered.
+    pub(crate) fn set_mtu_quiet(&self, _rtnl: &Rtnl, mtu: u32) -> Result {
+        let mtu = i32::try_from(mtu).map_err(|_| EINVAL)?;
+        // SAFETY: valid device, RTNL held.
+        to_result(unsafe { b::__dev_set_mtu(self.as_raw(), mtu) })
+    }
+
+    /// `dev_set_mac_address`.
+    pub(crate) fn set_mac_address(&self, _rtnl: &Rtnl, mac: MacAddr, extack: &mut ExtAck) -> Result {
+        // SAFETY: valid device, RTNL held; `mac` holds addr_len (6) bytes of
+        // an Ethernet device.
+        to_result(unsafe { b::rbond_dev_set_mac_address(self.as_raw(), mac.0.as_ptr(), extack.0) })
+    }
+
+    /// Takes `mac` as the device's address, marked as stolen from a slave
+    /// (the bond, from its first slave).
+    pub(crate) fn steal_hw_addr(&self, _rtnl: &Rtnl, mac: MacAddr) -> Result {
+        // SAFETY: valid device, RTNL held; `mac` holds addr_len bytes.
+        to_result(unsafe { b::rbond_dev_addr_steal(self.as_raw(), mac.0.as_ptr()) })
+    }
+
+    /// Gives the device a new random address and announces it.
+    pub(crate) fn randomize_hw_addr(&self, _rtnl: &Rtnl) {
+        // SAFETY: valid device, RTNL held.
+        unsafe { b::rbond_dev_addr_random(self.as_raw()) }
+    }
+
+    /// Adds and removes private flags (IFF_NO_ADDRCONF, ...).
+    pub(crate) fn change_priv_flags(&self, _rtnl: &Rtnl, add: u64, remove: u64) {
+        // SAFETY: valid device; priv_flags change under RTNL.
+        unsafe { b::rbond_netdev_change_priv_flags(self.as_raw(), add, remove) }
+    }
+
+    /// Whether another rx_handler (a bond, bridge, macvlan...) owns the device.
+    pub(crate) fn rx_handler_busy(&self, _rtnl: &Rtnl) -> bool {
+        // SAFETY: valid device, RTNL held.
+        unsafe { b::netdev_is_rx_handler_busy(self.as_raw()) }
+    }
+
+    /// Turns off LRO, which a slave must not do behind a bond.
+    pub(crate) fn disable_lro(&self, _rtnl: &Rtnl) {
+        // SAFETY: valid device, RTNL held.
+        unsafe { b::dev_disable_lro(self.as_raw()) }
+    }
+
+    /// Makes `master` this device's master upper device (sets IFF_SLAVE).
+    pub(crate) fn link_master(&self, _rtnl: &Rtnl, master: &Device, extack: &mut ExtAck) -> Result {
+        // SAFETY: both devices valid, RTNL held.
+        to_result(unsafe {
+            b::netdev_master_upper_dev_link(
+                self.as_raw(),
+                master.as_raw(),
+                core::ptr::null_mut(),
+                core::ptr::null_mut(),
+                extack.0,
+            )
+        })
+    }
+
+    /// Undoes `link_master`.
+    pub(crate) fn unlink_master(&self, _rtnl: &Rtnl, master: &Device) {
+        // SAFETY: both devices valid, RTNL held.
+        unsafe { b::netdev_upper_dev_unlink(self.as_raw(), master.as_raw()) }
+    }
+
+    /// Whether `upper` is one of this device's upper devices.
+    pub(crate) fn has_upper(&self, _rtnl: &Rtnl, upper: &Device) -> bool {
+        // SAFETY: both devices valid, RTNL held.
+        unsafe { b::netdev_has_upper_dev(self.as_raw(), upper.as_raw()) }
+    }
+
+    /// The device's counters (`dev_get_stats`).
+    pub(crate) fn stats(&self) -> LinkStats64 {
+        let mut s = LinkStats64::default();
+        // SAFETY: valid device; dev_get_stats may run in any process or
+        // softirq context without RTNL.
+        unsafe { b::dev_get_stats(self.as_raw(), &mut s.0) };
+        s
+    }
+
+    /// Speed in Mbps and duplex from ethtool, `None` when unknown.
+    pub(crate) fn speed_duplex(&self, _rtnl: &Rtnl) -> (Option<u32>, Option<bool>) {
+        let (mut speed, mut duplex) = (0u32, 0u8);
+        // SAFETY: valid device, RTNL held (as __ethtool_get_link_ksettings
+        // requires).
+        unsafe { b::rbond_get_speed_duplex(self.as_raw(), &mut speed, &mut duplex) };
+        let speed = (speed != b::SPEED_UNKNOWN as u32).then_some(speed);
+        let duplex = match u32::from(duplex) {
+            b::DUPLEX_FULL => Some(true),
+            b::DUPLEX_HALF => Some(false),
+            _ => None,
+        };
+        (speed, duplex)
+    }
+
+    /// The private data, if this device belongs to driver `T`.
+    pub(crate) fn driver_data<T: Driver>(&self) -> Option<&T::Data> {
+        // SAFETY: valid device; netdev_ops is fixed after registration.
+        let ops = unsafe { (*self.as_raw()).netdev_ops };
+        if core::ptr::eq(ops, Adapter::<T>::netdev_ops()) {
+            // SAFETY: only Registration::<T> devices use these ops, and
+            // their private area holds an initialised T::Data.
+            Some(unsafe { Adapter::<T>::parts(self.as_raw()).1 })
+        } else {
+            None
+        }
+    }
+
+    /// Registers `H` as this device's rx_handler with `data`, which the
+    /// handler gets back for every frame.
+    pub(crate) fn rx_handler_register<H: super::rx::RxHandler>(
+        &self,
+        _rtnl: &Rtnl,
+        data: Arc<H::Data>,
+    ) -> Result {
+        let raw = data.into_raw();
+        // SAFETY: valid device, RTNL held; `raw` stays valid until
+        // rx_handler_unregister turns it back into an Arc.
+        let res = to_result(unsafe {
+            b::netdev_rx_handler_register(
+                self.as_raw(),
+                Some(super::rx::trampoline::<H>),
+                raw.cast_mut().cast(),
+            )
+        });
+        if res.is_err() {
+            // SAFETY: not registered, so we still own the reference.
+            drop(unsafe { Arc::from_raw(raw) });
+        }
+        res
+    }
+
+    /// The data of this device's rx_handler, if it is `H`.
+    pub(crate) fn rx_handler_data<H: super::rx::RxHandler>(&self, _rtnl: &Rtnl) -> Option<Arc<H::Data>> {
+        // SAFETY: valid device; rx_handler and its data change only under
+        // RTNL, which is held.
+        let (handler, data) = unsafe { ((*self.as_raw()).rx_handler, (*self.as_raw()).rx_handler_data) };
+        let ours: b::rx_handler_func_t = Some(super::rx::trampoline::<H>);
+        if handler.map(|f| f as usize) != ours.map(|f| f as usize) || data.is_null() {
+            return None;
+        }
+        // SAFETY: registered by rx_handler_register::<H>, so `data` is an
+        // Arc<H::Data> reference owned by the registration; take another.
+        unsafe {
+            let owned = core::mem::ManuallyDrop::new(Arc::<H::Data>::from_raw(data.cast()));
+            Some((*owned).clone())
+        }
+    }
+
+    /// Unregisters this device's rx_handler if it is `H`, waiting for
+    /// in-flight frames (synchronize_net), and returns its data.
+    pub(crate) fn rx_handler_unregister<H: super::rx::RxHandler>(&self, rtnl: &Rtnl) -> Option<Arc<H::Data>> {
+        let data = self.rx_handler_data::<H>(rtnl)?;
+        // SAFETY: valid device, RTNL held; our handler is registered. After
+        // netdev_rx_handler_unregister returns, no frame is in the handler.
+        unsafe {
+            let raw = (*self.as_raw()).rx_handler_data;
+            b::netdev_rx_handler_unregister(self.as_raw());
+            drop(Arc::<H::Data>::from_raw(raw.cast()));
+        }
+        Some(data)
+    }
+}
+
+/// A printk level for [`Device::log`].
+pub(crate) struct LogLevel(&'static [u8]);
+/// `KERN_ERR`.
+pub(crate) const KERN_ERR: LogLevel = LogLevel(b"\x013\0");
+/// `KERN_WARNING`.
+pub(crate) const KERN_WARNING: LogLevel = LogLevel(b"\x014\0");
+/// `KERN_INFO`.
+pub(crate) const KERN_INFO: LogLevel = LogLevel(b"\x016\0");
+
+/// A counted reference to a device (`dev_hold`/`dev_put`): the device stays
+/// allocated, though it may be unregistered.
+///
+/// # Invariants
+///
+/// `self.0` is a valid net_device on which this value holds a reference.
+pub(crate) struct DeviceRef(NonNull<b::net_device>);
+
+// SAFETY: dev_put may be called from any thread.
+unsafe impl Send for DeviceRef {}
+// SAFETY: only `&Device` is handed out, which is Sync.
+unsafe impl Sync for DeviceRef {}
+
+impl core::ops::Deref for DeviceRef {
+    type Target = Device;
+    fn deref(&self) -> &Device {
+        // SAFETY: valid while we hold the reference (type invariant).
+        unsafe { Device::from_raw(self.0.as_ptr()) }
+    }
+}
+
+impl Drop for DeviceRef {
+    fn drop(&mut self) {
+        // SAFETY: the reference taken in Device::to_ref; any context.
+        unsafe { b::rbond_dev_put(self.0.as_ptr()) };
+    }
+}
+
+/// A netlink extended-ack, for error messages back to `ip`.
+pub(crate) struct ExtAck(*mut b::netlink_ext_ack);
+
+impl ExtAck {
+    /// No extack (ioctl callers).
+    pub(crate) fn none() -> Self {
+        Self(core::ptr::null_mut())
+    }
+
+    /// Whether a netlink caller will see the message.
+    pub(crate) fn is_some(&self) -> bool {
+        !self.0.is_null()
+    }
+
+    /// `NL_SET_ERR_MSG`.
+    pub(crate) fn set_msg(&mut self, msg: &'static CStr) {
+        if !self.0.is_null() {
+            // SAFETY: a non-null extack is valid for the callback's duration.
+            unsafe { (*self.0)._msg = msg.as_char_ptr().cast() };
+        }
+    }
+}
+
+/// Interface counters (`struct rtnl_link_stats64`), all u64.
+#[derive(Default, Clone, Copy)]
+pub(crate) struct LinkStats64(b::rtnl_link_stats64);
+
+/// Number of counters in `struct rtnl_link_stats64`.
+pub(crate) const STATS_FIELDS: usize = size_of::<b::rtnl_link_stats64>() / 8;
+
+impl LinkStats64 {
+    /// The counters as an array, in the struct's order.
+    pub(crate) fn counters(&self) -> &[u64; STATS_FIELDS] {
+        build_assert!(size_of::<b::rtnl_link_stats64>() == STATS_FIELDS * 8);
+        // SAFETY: rtnl_link_stats64 is repr(C) and consists of u64 fields
+        // only (size checked above), so it has the layout of [u64; N].
+        unsafe { &*(&self.0 as *const b::rtnl_link_stats64).cast() }
+    }
+
+    /// Mutable view of `counters`.
+    pub(crate) fn counters_mut(&mut self) -> &mut [u64; STATS_FIELDS] {
+        // SAFETY: as in `counters`.
+        unsafe { &mut *(&mut self.0 as *mut b::rtnl_link_stats64).cast() }
+    }
+}
+
+/// An `ifreq` passed to a device ioctl (a kernel copy).
+pub(crate) struct IfReq<'a>(&'a mut b::ifreq);
+
+impl IfReq<'_> {
+    /// `ifr_slave`: the slave name of SIOCBOND* requests, NUL-terminated.
+    pub(crate) fn slave_name(&self) -> Option<&CStr> {
+        // SAFETY: every union member is plain bytes or a pointer; reading
+        // the name view of a kernel copy of the request is always defined.
+        let name = unsafe { self.0.ifr_ifru.ifru_slave.as_ref() };
+        // SAFETY: [c_char; 16] and [u8; 16] have the same layout.
+        let bytes: &[u8; 16] = unsafe { &*(name as *const _ as *const [u8; 16]) };
+        let len = bytes.iter().position(|&c| c == 0)?;
+        CStr::from_bytes_with_nul(&bytes[..=len]).ok()
+    }
+
+    /// `ifr_data`: a user-space pointer for the query ioctls.
+    pub(crate) fn user_data(&self) -> UserPtr {
+        // SAFETY: as in `slave_name`.
+        unsafe { *self.0.ifr_ifru.ifru_data.as_ref() as UserPtr }
+    }
+
+    /// The MII view of the request (`if_mii`): phy_id, reg_num, val_in,
+    /// val_out.
+    pub(crate) fn mii(&mut self) -> &mut b::mii_ioctl_data {
+        // SAFETY: if_mii overlays mii_ioctl_data (8 bytes) on the 24-byte
+        // union of our kernel copy, which we borrow mutably.
+        unsafe { &mut *b::rbond_if_mii(self.0) }
+    }
 }
 
 /// A device being set up before registration (the `setup` callback of
@@ -236,6 +607,12 @@ impl SetupDevice<'_> {
     pub(crate) fn set_max_mtu(&mut self, mtu: u32) {
         self.0.max_mtu = mtu;
     }
+}
+
+/// EOPNOTSUPP (95): 6.12's `kernel::error::code` lacks it, and user space
+/// must never see the kernel-internal ENOTSUPP (524).
+pub(crate) fn eopnotsupp() -> Error {
+    Error::from_errno(-(b::EOPNOTSUPP as i32))
 }
 
 /// What a transmit function did with the packet.
@@ -295,6 +672,44 @@ pub(crate) trait Driver: 'static {
     /// ethtool `get_drvinfo`.
     fn get_drvinfo(_dev: &Device, _data: &Self::Data, _info: &mut DrvInfo<'_>) {}
 
+    /// `ndo_uninit`: the device is being unregistered (under RTNL).
+    fn uninit(_dev: &Device, _data: &Self::Data, _rtnl: &Rtnl) {}
+
+    /// `ndo_siocbond`: the SIOCBOND* ioctls (under RTNL).
+    fn siocbond(_dev: &Device, _data: &Self::Data, _rtnl: &Rtnl, _ifr: &mut IfReq<'_>, _cmd: u32) -> Result {
+        Err(eopnotsupp())
+    }
+
+    /// `ndo_siocdevprivate`: SIOCDEVPRIVATE+n ioctls (under RTNL).
+    fn siocdevprivate(
+        _dev: &Device,
+        _data: &Self::Data,
+        _rtnl: &Rtnl,
+        _ifr: &mut IfReq<'_>,
+        _user: UserPtr,
+        _cmd: u32,
+    ) -> Result {
+        Err(eopnotsupp())
+    }
+
+    /// `ndo_eth_ioctl`: SIOCGMIIPHY/SIOCGMIIREG/SIOCSMIIREG (under RTNL).
+    fn eth_ioctl(_dev: &Device, _data: &Self::Data, _rtnl: &Rtnl, _ifr: &mut IfReq<'_>, _cmd: u32) -> Result {
+        Err(eopnotsupp())
+    }
+
+    /// `ndo_add_slave` (`ip link set X master`, under RTNL).
+    fn add_slave(_dev: &Device, _data: &Self::Data, _rtnl: &Rtnl, _slave: &Device, _extack: &mut ExtAck) -> Result {
+        Err(eopnotsupp())
+    }
+
+    /// `ndo_del_slave` (`ip link set X nomaster`, under RTNL).
+    fn del_slave(_dev: &Device, _data: &Self::Data, _rtnl: &Rtnl, _slave: &Device) -> Result {
+        Err(eopnotsupp())
+    }
+
+    /// `ndo_get_stats64`: fill `stats` (zeroed) with the device's counters.
+    fn get_stats64(_dev: &Device, _data: &Self::Data, _stats: &mut LinkStats64) {}
+
     /// Writes the device's file in the proc directory given at registration.
     fn proc_show(_dev: &Device, _data: &Self::Data, _out: &mut SeqFile) -> fmt::Result {
         Ok(())
@@ -335,7 +750,7 @@ impl<T: Driver> Adapter<T> {
         let dev = unsafe { &mut *dev };
         // SAFETY: `dev` is a freshly allocated net_device.
         unsafe { b::ether_setup(dev) };
-        dev.netdev_ops = &Self::NETDEV_OPS;
+        dev.netdev_ops = Self::netdev_ops();
         dev.ethtool_ops = &Self::ETHTOOL_OPS;
         T::setup(&mut SetupDevice(dev));
     }
@@ -380,12 +795,103 @@ impl<T: Driver> Adapter<T> {
         T::get_drvinfo(dev, data, &mut DrvInfo(info));
     }
 
+    unsafe extern "C" fn uninit_callback(dev: *mut b::net_device) {
+        // SAFETY: the core calls ndo_uninit under RTNL on a device of ours.
+        let ((dev, data), rtnl) = unsafe { (Self::parts(dev), Rtnl::assume_held()) };
+        T::uninit(dev, data, rtnl);
+    }
+
+    unsafe extern "C" fn siocbond_callback(
+        dev: *mut b::net_device,
+        ifr: *mut b::ifreq,
+        cmd: kernel::ffi::c_int,
+    ) -> kernel::ffi::c_int {
+        from_result(|| {
+            // SAFETY: dev_ifsioc calls this under RTNL with a kernel copy of
+            // the request, valid for the call.
+            let ((dev, data), rtnl, ifr) = unsafe { (Self::parts(dev), Rtnl::assume_held(), &mut *ifr) };
+            T::siocbond(dev, data, rtnl, &mut IfReq(ifr), cmd as u32)?;
+            Ok(0)
+        })
+    }
+
+    unsafe extern "C" fn siocdevprivate_callback(
+        dev: *mut b::net_device,
+        ifr: *mut b::ifreq,
+        user: *mut core::ffi::c_void,
+        cmd: kernel::ffi::c_int,
+    ) -> kernel::ffi::c_int {
+        from_result(|| {
+            // SAFETY: as in siocbond_callback.
+            let ((dev, data), rtnl, ifr) = unsafe { (Self::parts(dev), Rtnl::assume_held(), &mut *ifr) };
+            T::siocdevprivate(dev, data, rtnl, &mut IfReq(ifr), user as UserPtr, cmd as u32)?;
+            Ok(0)
+        })
+    }
+
+    unsafe extern "C" fn eth_ioctl_callback(
+        dev: *mut b::net_device,
+        ifr: *mut b::ifreq,
+        cmd: kernel::ffi::c_int,
+    ) -> kernel::ffi::c_int {
+        from_result(|| {
+            // SAFETY: as in siocbond_callback.
+            let ((dev, data), rtnl, ifr) = unsafe { (Self::parts(dev), Rtnl::assume_held(), &mut *ifr) };
+            T::eth_ioctl(dev, data, rtnl, &mut IfReq(ifr), cmd as u32)?;
+            Ok(0)
+        })
+    }
+
+    unsafe extern "C" fn add_slave_callback(
+        dev: *mut b::net_device,
+        slave: *mut b::net_device,
+        extack: *mut b::netlink_ext_ack,
+    ) -> kernel::ffi::c_int {
+        from_result(|| {
+            // SAFETY: do_set_master calls this under RTNL with two
+            // registered devices.
+            let ((dev, data), rtnl, slave) =
+                unsafe { (Self::parts(dev), Rtnl::assume_held(), Device::from_raw(slave)) };
+            T::add_slave(dev, data, rtnl, slave, &mut ExtAck(extack))?;
+            Ok(0)
+        })
+    }
+
+    unsafe extern "C" fn del_slave_callback(dev: *mut b::net_device, slave: *mut b::net_device) -> kernel::ffi::c_int {
+        from_result(|| {
+            // SAFETY: as in add_slave_callback.
+            let ((dev, data), rtnl, slave) =
+                unsafe { (Self::parts(dev), Rtnl::assume_held(), Device::from_raw(slave)) };
+            T::del_slave(dev, data, rtnl, slave)?;
+            Ok(0)
+        })
+    }
+
+    unsafe extern "C" fn get_stats64_callback(dev: *mut b::net_device, stats: *mut b::rtnl_link_stats64) {
+        // SAFETY: the core passes a zeroed stats buffer it owns for the call.
+        let ((dev, data), stats) = unsafe { (Self::parts(dev), &mut *stats.cast::<LinkStats64>()) };
+        T::get_stats64(dev, data, stats);
+    }
+
+    /// The ops of every `T` device; one function, so one address, which
+    /// `Device::driver_data` compares against.
+    fn netdev_ops() -> &'static b::net_device_ops {
+        &Self::NETDEV_OPS
+    }
+
     const NETDEV_OPS: b::net_device_ops = b::net_device_ops {
         ndo_open: Some(Self::open_callback),
         ndo_stop: Some(Self::stop_callback),
+        ndo_uninit: Some(Self::uninit_callback),
         ndo_start_xmit: Some(Self::start_xmit_callback),
         ndo_set_mac_address: Some(b::eth_mac_addr),
         ndo_validate_addr: Some(b::eth_validate_addr),
+        ndo_siocbond: if T::HAS_SIOCBOND { Some(Self::siocbond_callback) } else { None },
+        ndo_siocdevprivate: if T::HAS_SIOCDEVPRIVATE { Some(Self::siocdevprivate_callback) } else { None },
+        ndo_eth_ioctl: if T::HAS_ETH_IOCTL { Some(Self::eth_ioctl_callback) } else { None },
+        ndo_add_slave: if T::HAS_ADD_SLAVE { Some(Self::add_slave_callback) } else { None },
+        ndo_del_slave: if T::HAS_DEL_SLAVE { Some(Self::del_slave_callback) } else { None },
+        ndo_get_stats64: if T::HAS_GET_STATS64 { Some(Self::get_stats64_callback) } else { None },
         // SAFETY: net_device_ops is plain old data (function pointers and
         // integers) for which all-zeroes means "not implemented".
         ..unsafe { MaybeUninit::zeroed().assume_init() }

@@ -2,7 +2,7 @@
 
 //! Socket buffers (`struct sk_buff`).
 
-use super::bindings as b;
+use super::{bindings as b, device::Device};
 use core::ptr::NonNull;
 
 /// An owned socket buffer: the reference the stack hands to a driver's
@@ -28,6 +28,31 @@ impl SkBuff {
     pub(crate) fn len(&self) -> u32 {
         // SAFETY: by the type invariant the buffer is valid.
         unsafe { (*self.0.as_ptr()).len }
+    }
+
+    /// The Ethernet header at the start of the data (the transmit path
+    /// starts at the MAC header), if the linear part holds one.
+    pub(crate) fn eth_header(&self) -> Option<&[u8; 14]> {
+        // SAFETY: valid buffer; a non-null result points at ETH_HLEN bytes
+        // of linear data that live as long as the buffer, which `&self`
+        // borrows.
+        unsafe { b::rbond_skb_eth_hdr(self.0.as_ptr()).cast::<[u8; 14]>().as_ref() }
+    }
+
+    /// Hands the buffer to `dev`'s transmit queue (`dev_queue_xmit`).
+    /// Returns the NET_XMIT_* code.
+    pub(crate) fn xmit_on(self, dev: &Device) -> i32 {
+        let skb = core::mem::ManuallyDrop::new(self);
+        // SAFETY: we pass our reference on to dev_queue_xmit, which consumes
+        // it whatever it returns; `dev` is a registered device (a slave kept
+        // alive by the caller's RCU section).
+        unsafe { b::rbond_dev_queue_xmit(skb.0.as_ptr(), dev.as_ptr()) }
+    }
+
+    /// A clone sharing the data (`skb_clone`, atomic allocation).
+    pub(crate) fn try_clone(&self) -> Option<SkBuff> {
+        // SAFETY: valid buffer; the clone is a new reference we own.
+        NonNull::new(unsafe { b::rbond_skb_clone(self.0.as_ptr()) }).map(SkBuff)
     }
 }
 

@@ -1,0 +1,99 @@
+// SPDX-License-Identifier: GPL-2.0
+
+//! Receive handlers (`netdev_rx_handler_register`): a driver's hook on
+//! frames arriving on another device, run in softirq under RCU.
+
+use super::{
+    bindings as b,
+    device::{Device, MacAddr, ETH_ALEN},
+    rcu::RcuGuard,
+};
+use core::ptr::NonNull;
+
+
+/// What happens to a frame after the handler (`rx_handler_result`).
+pub(crate) enum RxResult {
+    /// The handler freed or kept the frame.
+    Consumed,
+    /// Receive it again on the device the handler set (`skb->dev`).
+    Another,
+    /// Deliver it only to sockets bound exactly to the receiving device.
+    Exact,
+    /// Deliver it as if there were no handler.
+    Pass,
+}
+
+/// A frame in an rx handler. The handler may replace the buffer (share
+/// check); the wrapper keeps the core's `*pskb` in step.
+pub(crate) struct RxSkb<'a> {
+    pskb: &'a mut *mut b::sk_buff,
+}
+
+impl RxSkb<'_> {
+    /// Makes sure the frame is not shared before it is changed
+    /// (`skb_share_check`). False if it had to be dropped: the handler must
+    /// then return `Consumed`.
+    pub(crate) fn unshare(&mut self) -> bool {
+        // SAFETY: `*pskb` is the valid frame the core handed us; on failure
+        // skb_share_check freed it and returns null.
+        let skb = unsafe { b::rbond_skb_share_check(*self.pskb) };
+        *self.pskb = skb;
+        !skb.is_null()
+    }
+
+    /// The Ethernet destination address.
+    pub(crate) fn eth_dest(&self) -> MacAddr {
+        let mut mac = MacAddr::default();
+        // SAFETY: frames reach rx handlers with the MAC header set
+        // (eth_type_trans ran), at least ETH_HLEN bytes from it.
+        unsafe {
+            core::ptr::copy_nonoverlapping(b::rbond_eth_hdr_dest(*self.pskb), mac.0.as_mut_ptr(), ETH_ALEN)
+        };
+        mac
+    }
+
+    /// Makes the frame look received on `dev` (`skb->dev = dev`).
+    pub(crate) fn set_dev(&mut self, dev: &Device) {
+        // SAFETY: we own the unshared frame; `dev` is a registered device
+        // that outlives its slaves' rx handlers.
+        unsafe { b::rbond_skb_set_dev(*self.pskb, dev.as_ptr()) };
+    }
+}
+
+/// A receive hook.
+pub(crate) trait RxHandler: 'static {
+    /// What the hook gets back with every frame (set at registration).
+    type Data: Send + Sync;
+
+    /// Handles one frame arriving on the device.
+    fn handle(data: &Self::Data, skb: &mut RxSkb<'_>, rcu: &RcuGuard) -> RxResult;
+}
+
+/// # Safety
+///
+/// Called by the core's receive path for a device whose rx handler was
+/// registered by `Device::rx_handler_register::<H>`, under RCU.
+pub(crate) unsafe extern "C" fn trampoline<H: RxHandler>(pskb: *mut *mut b::sk_buff) -> b::rx_handler_result_t {
+    // SAFETY: the core passes a valid pointer to a valid frame.
+    let Some(skb) = NonNull::new(unsafe { *pskb }) else {
+        return b::rx_handler_result_RX_HANDLER_PASS;
+    };
+    // SAFETY: the frame's device is the one our handler is registered on;
+    // rx_handler_data is the Arc<H::Data> reference of the registration,
+    // valid until netdev_rx_handler_unregister has waited for this call.
+    let data: &H::Data = unsafe { &*b::rbond_rx_handler_data_rcu(b::rbond_skb_dev(skb.as_ptr())).cast() };
+    // SAFETY: rx handlers run under rcu_read_lock.
+    let rcu = unsafe { RcuGuard::assume_held() };
+    // SAFETY: `pskb` is valid and ours for the call.
+    let mut rx = RxSkb { pskb: unsafe { &mut *pskb } };
+    match H::handle(data, &mut rx, &rcu) {
+        RxResult::Consumed => b::rx_handler_result_RX_HANDLER_CONSUMED,
+        RxResult::Another => b::rx_handler_result_RX_HANDLER_ANOTHER,
+        RxResult::Exact => b::rx_handler_result_RX_HANDLER_EXACT,
+        RxResult::Pass => b::rx_handler_result_RX_HANDLER_PASS,
+    }
+}
+
+
+
+
