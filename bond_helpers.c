@@ -121,6 +121,7 @@ void rbond_get_module_params(struct rbond_module_params *p)
 void *rbond_netdev_priv(const struct net_device *dev) { return netdev_priv(dev); }
 void rbond_netdev_change_priv_flags(struct net_device *dev, u64 add, u64 remove) { dev->priv_flags = (dev->priv_flags | add) & ~remove; }
 void rbond_netdev_set_lltx(struct net_device *dev) { dev->lltx = true; }
+void rbond_netdev_change_flags_raw(struct net_device *dev, unsigned int add, unsigned int remove) { dev->flags = (dev->flags | add) & ~remove; }
 bool rbond_netif_carrier_ok(const struct net_device *dev) { return netif_carrier_ok(dev); }
 bool rbond_netif_running(const struct net_device *dev) { return netif_running(dev); }
 void rbond_eth_hw_addr_random(struct net_device *dev) { eth_hw_addr_random(dev); }
@@ -146,15 +147,17 @@ int rbond_dev_queue_xmit(struct sk_buff *skb, struct net_device *dev) { skb->dev
 struct sk_buff *rbond_skb_clone(struct sk_buff *skb) { return skb_clone(skb, GFP_ATOMIC); }
 const unsigned char *rbond_skb_eth_hdr(const struct sk_buff *skb) { return skb_headlen(skb) >= ETH_HLEN ? skb->data : NULL; }
 
-/* bond_set_dev_addr(): the bond takes a slave's address (NET_ADDR_STOLEN). */
-int rbond_dev_addr_steal(struct net_device *dev, const unsigned char *addr)
+/* bond_set_dev_addr(): the bond takes an address (NET_ADDR_STOLEN from a
+ * slave, or its own random one back on unwind), announced.
+ */
+int rbond_dev_addr_set_notify(struct net_device *dev, const unsigned char *addr, unsigned char assign_type)
 {
 	int err = dev_pre_changeaddr_notify(dev, addr, NULL);
 
 	if (err)
 		return err;
 	__dev_addr_set(dev, addr, dev->addr_len);
-	dev->addr_assign_type = NET_ADDR_STOLEN;
+	dev->addr_assign_type = assign_type;
 	call_netdevice_notifiers(NETDEV_CHANGEADDR, dev);
 	return 0;
 }

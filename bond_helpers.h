@@ -49,6 +49,7 @@ void rbond_get_module_params(struct rbond_module_params *p);
 void *rbond_netdev_priv(const struct net_device *dev);
 void rbond_netdev_change_priv_flags(struct net_device *dev, u64 add, u64 remove);
 void rbond_netdev_set_lltx(struct net_device *dev);
+void rbond_netdev_change_flags_raw(struct net_device *dev, unsigned int add, unsigned int remove);
 bool rbond_netif_carrier_ok(const struct net_device *dev);
 bool rbond_netif_running(const struct net_device *dev);
 void rbond_eth_hw_addr_random(struct net_device *dev);
@@ -64,7 +65,7 @@ struct net_device *rbond_dev_get_by_name(const struct net_device *in_ns_of, cons
 struct sk_buff *rbond_skb_share_check(struct sk_buff *skb);
 const unsigned char *rbond_eth_hdr_dest(const struct sk_buff *skb);
 struct net_device *rbond_notifier_info_to_dev(void *info);
-int rbond_dev_addr_steal(struct net_device *dev, const unsigned char *addr);
+int rbond_dev_addr_set_notify(struct net_device *dev, const unsigned char *addr, unsigned char assign_type);
 struct netlink_ext_ack;
 int rbond_dev_set_mac_address(struct net_device *dev, const unsigned char *addr, struct netlink_ext_ack *extack);
 void rbond_dev_addr_random(struct net_device *dev);

@@ -311,8 +311,9 @@ impl Bonding {
     ) -> Result {
         // The first slave lends its MAC to a bond whose own is still random.
         if first && bond_dev.addr_assign_type() == NET_ADDR_RANDOM {
+            let own = bond_dev.dev_addr();
             bond_dev.steal_hw_addr(rtnl, slave_dev.dev_addr())?;
-            undo.bond_addr = true;
+            undo.bond_addr = Some(own);
         }
 
         let original_mtu = slave_dev.mtu();
@@ -372,7 +373,9 @@ impl Bonding {
         slave_dev.disable_lro(rtnl);
         slave_dev.rx_handler_register::<BondRx>(rtnl, slave.clone())?;
         undo.rx_handler = true;
+        // bond_master_upper_dev_link(): the bond marks its slaves itself.
         slave_dev.link_master(rtnl, bond_dev, extack)?;
+        slave_dev.change_flags_raw(rtnl, IFF_SLAVE, 0);
         undo.linked = true;
 
         {
@@ -424,6 +427,7 @@ impl Bonding {
 
         drop(slave_dev.rx_handler_unregister::<BondRx>(rtnl));
         slave_dev.unlink_master(rtnl, bond_dev);
+        slave_dev.change_flags_raw(rtnl, 0, IFF_SLAVE);
         slave.info(&KERN_INFO, format_args!("Releasing {} interface\n", if was_active { "active" } else { "backup" }));
 
         let (was_current, none_left) = {
@@ -727,7 +731,8 @@ fn drop_packet(dev: &Device, skb: SkBuff) -> TxOutcome {
 /// slave ends exactly as it was.
 #[derive(Default)]
 struct Undo {
-    bond_addr: bool,
+    /// The bond's random MAC before it took the slave's.
+    bond_addr: Option<MacAddr>,
     mtu: Option<u32>,
     mac: Option<MacAddr>,
     no_addrconf: bool,
@@ -755,6 +760,7 @@ impl Undo {
         }
         if self.linked {
             slave_dev.unlink_master(rtnl, bond_dev);
+            slave_dev.change_flags_raw(rtnl, 0, IFF_SLAVE);
         }
         if self.rx_handler {
             drop(slave_dev.rx_handler_unregister::<BondRx>(rtnl));
@@ -771,8 +777,8 @@ impl Undo {
         if let Some(mtu) = self.mtu {
             let _ = slave_dev.set_mtu(rtnl, mtu);
         }
-        if self.bond_addr {
-            bond_dev.randomize_hw_addr(rtnl);
+        if let Some(mac) = self.bond_addr {
+            let _ = bond_dev.restore_random_hw_addr(rtnl, mac);
         }
     }
 }

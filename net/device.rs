@@ -306,10 +306,17 @@ impl Device {
     }
 
     /// Takes `mac` as the device's address, marked as stolen from a slave
-    /// (the bond, from its first slave).
+    /// (the bond, from its first slave), and announces it.
     pub(crate) fn steal_hw_addr(&self, _rtnl: &Rtnl, mac: MacAddr) -> Result {
         // SAFETY: valid device, RTNL held; `mac` holds addr_len bytes.
-        to_result(unsafe { b::rbond_dev_addr_steal(self.as_raw(), mac.0.as_ptr()) })
+        to_result(unsafe { b::rbond_dev_addr_set_notify(self.as_raw(), mac.0.as_ptr(), b::NET_ADDR_STOLEN as u8) })
+    }
+
+    /// Puts back a random address the device had before (undoing
+    /// `steal_hw_addr`), and announces it.
+    pub(crate) fn restore_random_hw_addr(&self, _rtnl: &Rtnl, mac: MacAddr) -> Result {
+        // SAFETY: valid device, RTNL held; `mac` holds addr_len bytes.
+        to_result(unsafe { b::rbond_dev_addr_set_notify(self.as_raw(), mac.0.as_ptr(), b::NET_ADDR_RANDOM as u8) })
     }
 
     /// Gives the device a new random address and announces it.
@@ -354,6 +361,14 @@ impl Device {
     pub(crate) fn unlink_master(&self, _rtnl: &Rtnl, master: &Device) {
         // SAFETY: both devices valid, RTNL held.
         unsafe { b::netdev_upper_dev_unlink(self.as_raw(), master.as_raw()) }
+    }
+
+    /// Sets and clears interface flags directly, without the notifications
+    /// of dev_change_flags: for IFF_SLAVE, which only the master manages
+    /// (user space cannot set it, it is in IFF_VOLATILE).
+    pub(crate) fn change_flags_raw(&self, _rtnl: &Rtnl, add: u32, remove: u32) {
+        // SAFETY: valid device; flags change under RTNL, which is held.
+        unsafe { b::rbond_netdev_change_flags_raw(self.as_raw(), add, remove) }
     }
 
     /// Whether `upper` is one of this device's upper devices.

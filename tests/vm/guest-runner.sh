@@ -6,7 +6,7 @@ set -u
 OUT=$1
 shift
 . "$OUT/env.sh"
-export RBOND_TOP RBOND_KDIR OUT
+export RBOND_TOP RBOND_KDIR OUT RBOND_CYCLES
 RESULTS=$OUT/results
 : >"$RESULTS"
 
@@ -27,6 +27,7 @@ SPLAT='WARNING:|BUG:|Oops|general protection|possible circular locking|possible 
 
 for file in "$@"; do
 	for t in $(grep -oE '^test_[a-z0-9_]+' "$file"); do
+		[[ $t =~ ${RBOND_ONLY:-.} ]] || continue
 		dmesg -C
 		log=$OUT/$t.log
 		start=$(date +%s.%N)

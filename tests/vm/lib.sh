@@ -105,3 +105,58 @@ kmemleak_check() {
 		fail "kmemleak found unreferenced objects"
 	fi
 }
+
+BONDCTL=$RBOND_TOP/tests/vm/bondctl.py
+
+# make_peer [n]: a network namespace "peer" with a bridge br0 at
+# 192.0.2.2/24 and n veth pairs: vethI (down, in this namespace, to be
+# enslaved) and pvethI (a port of br0). IPv6 is off in the peer so that
+# packet counts are not disturbed by neighbour discovery.
+make_peer() {
+	local n=${1:-2} i
+	ip netns add peer
+	ip netns exec peer sysctl -qw net.ipv6.conf.all.disable_ipv6=1 net.ipv6.conf.default.disable_ipv6=1
+	# A fixed MAC: a bridge otherwise takes its lowest port's, and changes
+	# it when that port goes away.
+	ip -n peer link add br0 address 02:00:00:00:00:02 type bridge
+	for i in $(seq 0 $((n - 1))); do
+		ip link add veth$i type veth peer name pveth$i netns peer
+		ip -n peer link set pveth$i master br0
+		ip -n peer link set pveth$i up
+	done
+	ip -n peer link set br0 up
+	ip -n peer addr add 192.0.2.2/24 dev br0
+}
+
+# bond_up [bond]: up, with 192.0.2.1/24 and without IPv6 chatter.
+bond_up() {
+	local b=${1:-bond0}
+	sysctl -qw net.ipv6.conf.$b.disable_ipv6=1
+	ip link set "$b" up
+	ip addr add 192.0.2.1/24 dev "$b"
+}
+
+mac_of() { cat "/sys/class/net/$1/address"; }
+mtu_of() { cat "/sys/class/net/$1/mtu"; }
+stat_of() { cat "/sys/class/net/$1/statistics/$2"; }
+
+# The interface with MAC address $1 (the VM's e1000 and virtio NICs).
+dev_with_mac() {
+	local d
+	for d in /sys/class/net/*; do
+		[ "$(cat "$d/address")" = "$1" ] && { echo "${d##*/}"; return 0; }
+	done
+	fail "no interface with MAC $1"
+}
+
+# What a refused operation must leave alone: flags, MTU, MAC and master.
+dev_state() {
+	echo "$(dev_flags "$1") $(mtu_of "$1") $(mac_of "$1") $(readlink "/sys/class/net/$1/master" || true)"
+}
+
+# IPv4 packets the stack of this namespace received (Ip: InReceives): what
+# the bond actually delivered up, unlike its rx counters, which sum every
+# slave's, backups included (as the C driver's do).
+ip_in_receives() {
+	awk '/^Ip: [0-9]/ { print $4 }' /proc/net/snmp
+}

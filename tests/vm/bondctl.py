@@ -1,0 +1,62 @@
+#!/usr/bin/env python3
+"""Raw bonding ioctls for the VM tests: prints the errno (0 on success) and,
+for the queries, the returned fields. Usage:
+  bondctl.py enslave|release|sethwaddr|changeactive BOND SLAVE [--old]
+  bondctl.py info BOND [--old] [--badptr]
+  bondctl.py slaveinfo BOND ID [--old]
+  bondctl.py miireg BOND REG
+"""
+import ctypes, errno, fcntl, socket, struct, sys
+
+CMDS = {"enslave": (0x8990, 0x89F0), "release": (0x8991, 0x89F1), "sethwaddr": (0x8992, 0x89F2),
+        "changeactive": (0x8995, 0x89FD), "slaveinfo": (0x8993, 0x89FB), "info": (0x8994, 0x89FC)}
+libc = ctypes.CDLL(None, use_errno=True)
+
+
+def ioctl(req, buf):
+    s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    r = libc.ioctl(s.fileno(), req, buf)
+    e = ctypes.get_errno() if r < 0 else 0
+    s.close()
+    return e
+
+
+def ifreq(name, union=b""):
+    return ctypes.create_string_buffer(name.encode().ljust(16, b"\0") + union.ljust(24, b"\0"), 40)
+
+
+def main(argv):
+    op, bond = argv[0], argv[1]
+    old = "--old" in argv
+    if op in ("enslave", "release", "sethwaddr", "changeactive"):
+        req = CMDS[op][1 if old else 0]
+        print(ioctl(req, ifreq(bond, argv[2].encode())))
+    elif op == "info":
+        data = ctypes.create_string_buffer(12)
+        ptr = 16 if "--badptr" in argv else ctypes.addressof(data)
+        e = ioctl(CMDS[op][1 if old else 0], ifreq(bond, struct.pack("Q", ptr)))
+        print(e, *(struct.unpack("iii", data.raw) if e == 0 else ()))
+    elif op == "slaveinfo":
+        data = ctypes.create_string_buffer(struct.pack("i", int(argv[2])).ljust(28, b"\0"), 28)
+        e = ioctl(CMDS[op][1 if old else 0], ifreq(bond, struct.pack("Q", ctypes.addressof(data))))
+        if e:
+            print(e)
+        else:
+            sid, name, link, state, _, fails = struct.unpack("i16sbb2sI", data.raw)
+            print(e, sid, name.rstrip(b"\0").decode(), link, state, fails)
+    elif op == "miireg":
+        # SIOCGMIIPHY fills phy_id, then SIOCGMIIREG reads reg_num.
+        buf = ifreq(bond)
+        e = ioctl(0x8947, buf)
+        if e:
+            print(e)
+            return
+        phy = struct.unpack_from("H", buf.raw, 16)[0]
+        buf = ifreq(bond, struct.pack("HHHH", phy, int(argv[2]), 0, 0xffff))
+        e = ioctl(0x8948, buf)
+        print(e, *(struct.unpack_from("HHHH", buf.raw, 16) if e == 0 else ()))
+    else:
+        sys.exit(__doc__)
+
+
+main(sys.argv[1:])
