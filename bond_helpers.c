@@ -146,6 +146,34 @@ void *rbond_rx_handler_data_rcu(const struct net_device *dev) { return rcu_deref
 int rbond_dev_queue_xmit(struct sk_buff *skb, struct net_device *dev) { skb->dev = dev; return dev_queue_xmit(skb); }
 struct sk_buff *rbond_skb_clone(struct sk_buff *skb) { return skb_clone(skb, GFP_ATOMIC); }
 const unsigned char *rbond_skb_eth_hdr(const struct sk_buff *skb) { return skb_headlen(skb) >= ETH_HLEN ? skb->data : NULL; }
+const unsigned char *rbond_skb_linear(const struct sk_buff *skb, unsigned int *len) { *len = skb_headlen(skb); return skb->data; }
+
+void rbond_set_mtu_field(struct net_device *dev, unsigned int mtu) { WRITE_ONCE(dev->mtu, mtu); }
+void rbond_dev_addr_set_notify_quiet(struct net_device *dev, const unsigned char *addr) { eth_hw_addr_set(dev, addr); dev->addr_assign_type = NET_ADDR_SET; }
+
+/* The address of an ndo_set_mac_address request; -EADDRNOTAVAIL unless a
+ * valid unicast Ethernet address (as eth_prepare_mac_addr_change()).
+ */
+int rbond_sockaddr_to_mac(const void *sockaddr, unsigned char *mac)
+{
+	const struct sockaddr *sa = sockaddr;
+
+	if (!is_valid_ether_addr(sa->sa_data))
+		return -EADDRNOTAVAIL;
+	memcpy(mac, sa->sa_data, ETH_ALEN);
+	return 0;
+}
+
+/* bond_setup(): offloads a master can offer; netdev_compute_master_upper_features()
+ * then narrows them to what the slaves support.
+ */
+void rbond_setup_features(struct net_device *dev)
+{
+	dev->hw_features = MASTER_UPPER_DEV_VLAN_FEATURES | NETIF_F_HW_VLAN_CTAG_RX |
+			   NETIF_F_HW_VLAN_STAG_RX | NETIF_F_GSO_ENCAP_ALL;
+	dev->features |= dev->hw_features | NETIF_F_HW_VLAN_CTAG_TX |
+			 NETIF_F_HW_VLAN_STAG_TX | NETIF_F_GSO_PARTIAL;
+}
 
 /* bond_set_dev_addr(): the bond takes an address (NET_ADDR_STOLEN from a
  * slave, or its own random one back on unwind), announced.

@@ -206,6 +206,122 @@ pub(crate) fn hash_layer2(eth: &[u8; 14]) -> u32 {
     u32::from(eth[5] ^ eth[11]) ^ u32::from(u16::from_be_bytes([eth[12], eth[13]]))
 }
 
+/// `xmit_hash_policy` values.
+pub(crate) mod hash_policy {
+    /// MAC addresses and EtherType.
+    pub(crate) const LAYER2: u8 = 0;
+    /// IP addresses and L4 ports (or ICMP echo id).
+    pub(crate) const LAYER34: u8 = 1;
+    /// MAC addresses, EtherType and IP addresses.
+    pub(crate) const LAYER23: u8 = 2;
+}
+
+/// What the flow dissector finds in a frame for the bonding hash.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+struct Flow {
+    /// `flow_get_u32_src/dst()`: IPv4 addresses as loaded from memory, or
+    /// the XOR of an IPv6 address's four words (`ipv6_addr_hash()`).
+    src: u32,
+    dst: u32,
+    /// Source and destination ports as loaded from memory (`ports.ports`).
+    ports: u32,
+    /// ICMP type, code and echo id as loaded from memory; `icmp_id != 0`
+    /// selects it over the ports.
+    icmp: u32,
+    icmp_id: u16,
+}
+
+fn ne32(b: &[u8], at: usize) -> Option<u32> {
+    let w = b.get(at..at + 4)?;
+    Some(u32::from_ne_bytes([w[0], w[1], w[2], w[3]]))
+}
+
+/// Finds the IP addresses and, for layer3+4, the ports (none for
+/// fragments) or the ICMP echo id, as `bond_flow_dissect()` does for frames
+/// without VLAN tags or tunnels. `None` for anything that is not IP.
+fn dissect(frame: &[u8], l34: bool) -> Option<Flow> {
+    let proto = u16::from_be_bytes([*frame.get(12)?, *frame.get(13)?]);
+    let ip = frame.get(14..)?;
+    let (mut flow, l4_proto, l4) = match proto {
+        0x0800 => {
+            let ihl = usize::from(ip.first()? & 0x0f) * 4;
+            if ihl < 20 {
+                return None;
+            }
+            let frag = u16::from_be_bytes([*ip.get(6)?, *ip.get(7)?]) & 0x3fff != 0;
+            let flow = Flow { src: ne32(ip, 12)?, dst: ne32(ip, 16)?, ..Default::default() };
+            (flow, if frag { 0 } else { *ip.get(9)? }, ip.get(ihl..).unwrap_or(&[]))
+        }
+        0x86dd => {
+            let word = |at: usize| ne32(ip, at);
+            let src = word(8)? ^ word(12)? ^ word(16)? ^ word(20)?;
+            let dst = word(24)? ^ word(28)? ^ word(32)? ^ word(36)?;
+            (Flow { src, dst, ..Default::default() }, *ip.get(6)?, ip.get(40..).unwrap_or(&[]))
+        }
+        _ => return None,
+    };
+    if l34 {
+        match l4_proto {
+            // TCP, UDP, DCCP, SCTP, UDP-Lite: the two port fields.
+            6 | 17 | 33 | 132 | 136 => flow.ports = ne32(l4, 0).unwrap_or(0),
+            // ICMP and ICMPv6 echo request/reply carry an id.
+            1 | 58 => {
+                let (t, c) = (l4.first().copied().unwrap_or(0), l4.get(1).copied().unwrap_or(0));
+                let echo = matches!((l4_proto, t), (1, 0 | 8) | (58, 128 | 129));
+                if echo {
+                    flow.icmp_id = u16::from_ne_bytes([*l4.get(4)?, *l4.get(5)?]);
+                }
+                flow.icmp = u32::from_ne_bytes([t, c, (flow.icmp_id & 0xff) as u8, (flow.icmp_id >> 8) as u8]);
+            }
+            _ => {}
+        }
+    }
+    Some(flow)
+}
+
+/// `bond_xmit_hash()` for the policies this driver implements (layer2,
+/// layer2+3, layer3+4): `frame` starts at the Ethernet header. Non-IP frames
+/// fall back to the layer2 hash, as in the C driver.
+pub(crate) fn xmit_hash(policy: u8, frame: &[u8]) -> u32 {
+    let eth: Option<&[u8; 14]> = frame.get(..14).and_then(|h| h.try_into().ok());
+    let l2 = eth.map_or(0, hash_layer2);
+    if policy == hash_policy::LAYER2 {
+        return l2;
+    }
+    let l34 = policy == hash_policy::LAYER34;
+    let Some(flow) = dissect(frame, l34) else { return l2 };
+    let mut hash = if l34 {
+        if flow.icmp_id != 0 {
+            flow.icmp
+        } else {
+            flow.ports
+        }
+    } else {
+        l2
+    };
+    // bond_ip_hash()
+    hash ^= flow.dst ^ flow.src;
+    hash ^= hash >> 16;
+    hash ^= hash >> 8;
+    // The lowest bit is dropped for layer3+4: even ports are common.
+    if l34 {
+        hash >> 1
+    } else {
+        hash
+    }
+}
+
+/// The slave index for the n-th round-robin packet
+/// (`bond_rr_gen_slave_id()`): `counter` is the per-packet counter after its
+/// increment, `random` a fresh random number for `packets_per_slave` 0.
+pub(crate) fn rr_slave_id(counter: u32, packets_per_slave: u16, random: u32) -> u32 {
+    match packets_per_slave {
+        0 => random,
+        1 => counter,
+        n => counter / u32::from(n),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -326,6 +442,82 @@ mod tests {
         // dst 00:..:05, src 00:..:0b, proto 0x0800: 0x05 ^ 0x0b ^ 0x0800
         let eth = [0, 0, 0, 0, 0, 0x05, 0, 0, 0, 0, 0, 0x0b, 0x08, 0x00];
         assert_eq!(hash_layer2(&eth), 0x05 ^ 0x0b ^ 0x0800);
+    }
+
+    /// An Ethernet + IPv4 + UDP frame with the given addresses and ports.
+    fn udp4(src: [u8; 4], dst: [u8; 4], sport: u16, dport: u16, frag: u16) -> Vec<u8> {
+        let mut f = vec![0x02, 0, 0, 0, 0, 0x01, 0x02, 0, 0, 0, 0, 0x02, 0x08, 0x00];
+        f.extend_from_slice(&[0x45, 0, 0, 28, 0, 0]);
+        f.extend_from_slice(&frag.to_be_bytes());
+        f.extend_from_slice(&[64, 17, 0, 0]);
+        f.extend_from_slice(&src);
+        f.extend_from_slice(&dst);
+        f.extend_from_slice(&sport.to_be_bytes());
+        f.extend_from_slice(&dport.to_be_bytes());
+        f.extend_from_slice(&[0, 8, 0, 0]);
+        f
+    }
+
+    /// The C formulas, written out for little-endian x86_64: addresses and
+    /// ports are used as loaded from memory.
+    fn c_ip_hash(mut hash: u32, src: [u8; 4], dst: [u8; 4], l34: bool) -> u32 {
+        hash ^= u32::from_le_bytes(dst) ^ u32::from_le_bytes(src);
+        hash ^= hash >> 16;
+        hash ^= hash >> 8;
+        if l34 {
+            hash >> 1
+        } else {
+            hash
+        }
+    }
+
+    #[test]
+    fn layer34_hash_matches_the_c_formula() {
+        let f = udp4([10, 0, 0, 1], [10, 0, 0, 2], 1234, 5678, 0);
+        let ports = u32::from_le_bytes([0x04, 0xd2, 0x16, 0x2e]);
+        assert_eq!(xmit_hash(hash_policy::LAYER34, &f), c_ip_hash(ports, [10, 0, 0, 1], [10, 0, 0, 2], true));
+        // Fragments hash on addresses only.
+        let frag = udp4([10, 0, 0, 1], [10, 0, 0, 2], 1234, 5678, 0x2000);
+        assert_eq!(xmit_hash(hash_policy::LAYER34, &frag), c_ip_hash(0, [10, 0, 0, 1], [10, 0, 0, 2], true));
+        // Different ports, different flows.
+        let g = udp4([10, 0, 0, 1], [10, 0, 0, 2], 1235, 5678, 0);
+        assert_ne!(xmit_hash(hash_policy::LAYER34, &f), xmit_hash(hash_policy::LAYER34, &g));
+    }
+
+    #[test]
+    fn layer23_hash_matches_the_c_formula() {
+        let f = udp4([192, 168, 1, 1], [192, 168, 1, 200], 1, 2, 0);
+        let l2 = 0x01 ^ 0x02 ^ 0x0800;
+        assert_eq!(xmit_hash(hash_policy::LAYER23, &f), c_ip_hash(l2, [192, 168, 1, 1], [192, 168, 1, 200], false));
+        // Ports do not matter for layer2+3.
+        let g = udp4([192, 168, 1, 1], [192, 168, 1, 200], 7, 9, 0);
+        assert_eq!(xmit_hash(hash_policy::LAYER23, &f), xmit_hash(hash_policy::LAYER23, &g));
+    }
+
+    #[test]
+    fn non_ip_and_short_frames_fall_back_to_layer2() {
+        let mut arp = udp4([1, 1, 1, 1], [2, 2, 2, 2], 1, 2, 0);
+        arp[12..14].copy_from_slice(&0x0806u16.to_be_bytes());
+        let eth: [u8; 14] = arp[..14].try_into().unwrap();
+        assert_eq!(xmit_hash(hash_policy::LAYER34, &arp), hash_layer2(&eth));
+        assert_eq!(xmit_hash(hash_policy::LAYER34, &arp[..20]), hash_layer2(&eth));
+        assert_eq!(xmit_hash(hash_policy::LAYER2, &[1, 2, 3]), 0);
+    }
+
+    #[test]
+    fn icmp_echo_id_stands_in_for_ports() {
+        let mut f = udp4([10, 0, 0, 1], [10, 0, 0, 2], 0, 0, 0);
+        f[14 + 9] = 1; // ICMP
+        f[34..42].copy_from_slice(&[8, 0, 0, 0, 0x12, 0x34, 0, 1]);
+        let icmp = u32::from_le_bytes([8, 0, 0x12, 0x34]);
+        assert_eq!(xmit_hash(hash_policy::LAYER34, &f), c_ip_hash(icmp, [10, 0, 0, 1], [10, 0, 0, 2], true));
+    }
+
+    #[test]
+    fn rr_counts_packets_per_slave() {
+        assert_eq!((1..=6).map(|c| rr_slave_id(c, 1, 0) % 2).collect::<Vec<_>>(), [1, 0, 1, 0, 1, 0]);
+        assert_eq!((1..=6).map(|c| rr_slave_id(c, 3, 0) % 2).collect::<Vec<_>>(), [0, 0, 1, 1, 1, 0]);
+        assert_eq!(rr_slave_id(5, 0, 77), 77);
     }
 
     #[test]

@@ -30,7 +30,7 @@ use crate::{
         rcu::{RcuBox, RcuGuard},
         rtnl::{Rtnl, RtnlCell},
         rx::{RxHandler, RxResult, RxSkb},
-        skb::SkBuff,
+        skb::{self, SkBuff},
         vec,
     },
 };
@@ -190,6 +190,7 @@ impl Bonding {
             KBox::new(SlaveSet { all, tx, active: cfg.active.clone() }, GFP_KERNEL)?
         };
         drop(self.slaves.replace(set, rtnl));
+        bond_dev.compute_master_features(rtnl);
         self.set_carrier(bond_dev, rtnl)
     }
 
@@ -242,6 +243,17 @@ impl Bonding {
             cfg.active = new;
         }
         Ok(changed)
+    }
+
+    /// A copy of the slave list, to call into the core for each slave
+    /// without holding the configuration borrowed.
+    fn slaves_now(&self, rtnl: &Rtnl) -> Result<KVec<Arc<Slave>>> {
+        let cfg = self.config.borrow(rtnl)?;
+        let mut v = KVec::with_capacity(cfg.slaves.len(), GFP_KERNEL)?;
+        for s in cfg.slaves.iter() {
+            v.push(s.clone(), GFP_KERNEL)?;
+        }
+        Ok(v)
     }
 
     /// The slave of this bond on `dev`, if `dev` is one.
@@ -689,8 +701,9 @@ impl Bonding {
                 last.dev_xmit(skb);
             }
             Mode::Xor => {
+                // bond_3ad_xor_xmit(): the hash picks among the usable slaves.
                 let n = set.tx.len();
-                let hash = skb.eth_header().map_or(0, bond_policy::hash_layer2);
+                let hash = bond_policy::xmit_hash(self.params.xmit_policy, skb.linear());
                 match set.tx.get(hash as usize % n.max(1)) {
                     Some(s) if s.can_tx() => s.dev_xmit(skb),
                     _ => return drop_packet(dev, skb),
@@ -701,7 +714,19 @@ impl Bonding {
                 if n == 0 {
                     return drop_packet(dev, skb);
                 }
-                let start = self.rr_counter.fetch_add(1, Relaxed) as usize % n;
+                // IGMP reports always leave through the current slave, so
+                // that multicast routers see one port (bond_xmit_roundrobin).
+                if is_igmp(skb.linear()) {
+                    match &set.active {
+                        Some(s) if s.can_tx() => s.dev_xmit(skb),
+                        _ => return drop_packet(dev, skb),
+                    }
+                    return TxOutcome::Consumed;
+                }
+                let counter = self.rr_counter.fetch_add(1, Relaxed).wrapping_add(1);
+                let random = if self.params.packets_per_slave == 0 { skb::random_u32() } else { 0 };
+                let id = bond_policy::rr_slave_id(counter, self.params.packets_per_slave, random);
+                let start = id as usize % n;
                 // bond_get_slave_by_id(): from that index, the first that can send.
                 let pick = (0..n).map(|i| (start + i) % n).filter_map(|i| set.tx.get(i)).find(|s| s.can_tx());
                 match pick {
@@ -718,6 +743,11 @@ impl Slave {
     fn dev_xmit(&self, skb: SkBuff) {
         skb.xmit_on(&self.dev);
     }
+}
+
+/// An IPv4 IGMP packet (protocol 2) behind an untagged Ethernet header.
+fn is_igmp(frame: &[u8]) -> bool {
+    frame.get(12..14) == Some(&[0x08, 0x00]) && frame.get(23) == Some(&2)
 }
 
 /// `bond_tx_drop()`: the packet is freed and counted.
@@ -833,6 +863,7 @@ impl Driver for BondDriver {
         dev.set_lltx();
         dev.set_netns_immutable();
         dev.set_max_mtu(ETH_MAX_MTU);
+        dev.set_master_features();
         // bond_init(): a random MAC until the first slave lends its own.
         dev.set_random_hw_addr();
     }
@@ -893,6 +924,40 @@ impl Driver for BondDriver {
 
     fn del_slave(dev: &Device, bond: &Bonding, rtnl: &Rtnl, slave: &Device) -> Result {
         bond.release(dev, rtnl, slave, false)
+    }
+
+    /// `bond_change_mtu()`: every slave first, undone if one refuses.
+    fn change_mtu(dev: &Device, bond: &Bonding, rtnl: &Rtnl, mtu: u32) -> Result {
+        let slaves = bond.slaves_now(rtnl)?;
+        for (i, s) in slaves.iter().enumerate() {
+            if let Err(e) = s.dev.set_mtu(rtnl, mtu) {
+                for done in slaves.iter().take(i) {
+                    let _ = done.dev.set_mtu(rtnl, dev.mtu());
+                }
+                return Err(e);
+            }
+        }
+        Ok(())
+    }
+
+    /// `bond_set_mac_address()`: every slave takes the new MAC, undone if
+    /// one refuses; in active-backup with fail_over_mac the call succeeds
+    /// and changes nothing ("returning an error causes ifenslave to fail").
+    fn set_mac_address(dev: &Device, bond: &Bonding, rtnl: &Rtnl, mac: MacAddr) -> Result<bool> {
+        if bond.params.mode == Mode::ActiveBackup && bond.params.fail_over_mac != 0 {
+            return Ok(false);
+        }
+        let old = dev.dev_addr();
+        let slaves = bond.slaves_now(rtnl)?;
+        for (i, s) in slaves.iter().enumerate() {
+            if let Err(e) = s.dev.set_mac_address(rtnl, mac, &mut ExtAck::none()) {
+                for done in slaves.iter().take(i) {
+                    let _ = done.dev.set_mac_address(rtnl, old, &mut ExtAck::none());
+                }
+                return Err(e);
+            }
+        }
+        Ok(true)
     }
 
     fn get_stats64(_dev: &Device, bond: &Bonding, stats: &mut LinkStats64) {

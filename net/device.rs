@@ -377,6 +377,14 @@ impl Device {
         unsafe { b::netdev_has_upper_dev(self.as_raw(), upper.as_raw()) }
     }
 
+    /// Recomputes a master's features, MTU-independent header room and
+    /// GSO limits from its lower devices
+    /// (`netdev_compute_master_upper_features`).
+    pub(crate) fn compute_master_features(&self, _rtnl: &Rtnl) {
+        // SAFETY: valid device, RTNL held.
+        unsafe { b::netdev_compute_master_upper_features(self.as_raw(), true) }
+    }
+
     /// The device's counters (`dev_get_stats`).
     pub(crate) fn stats(&self) -> LinkStats64 {
         let mut s = LinkStats64::default();
@@ -610,6 +618,12 @@ impl SetupDevice<'_> {
         self.0.set_netns_immutable(1);
     }
 
+    /// Offers the offloads a master can pass on to its lower devices.
+    pub(crate) fn set_master_features(&mut self) {
+        // SAFETY: a device in setup is exclusively ours.
+        unsafe { b::rbond_setup_features(self.0) };
+    }
+
     /// Gives the device a random, locally administered MAC address
     /// (`NET_ADDR_RANDOM`).
     pub(crate) fn set_random_hw_addr(&mut self) {
@@ -720,6 +734,17 @@ pub(crate) trait Driver: 'static {
     /// `ndo_del_slave` (`ip link set X nomaster`, under RTNL).
     fn del_slave(_dev: &Device, _data: &Self::Data, _rtnl: &Rtnl, _slave: &Device) -> Result {
         Err(eopnotsupp())
+    }
+
+    /// `ndo_change_mtu` (under RTNL): on success the layer sets the MTU.
+    fn change_mtu(_dev: &Device, _data: &Self::Data, _rtnl: &Rtnl, _mtu: u32) -> Result {
+        Ok(())
+    }
+
+    /// `ndo_set_mac_address` (under RTNL): on success the layer sets the
+    /// device's address (unless the driver returns `Ok(false)`: keep it).
+    fn set_mac_address(_dev: &Device, _data: &Self::Data, _rtnl: &Rtnl, _mac: MacAddr) -> Result<bool> {
+        Ok(true)
     }
 
     /// `ndo_get_stats64`: fill `stats` (zeroed) with the device's counters.
@@ -882,6 +907,38 @@ impl<T: Driver> Adapter<T> {
         })
     }
 
+    unsafe extern "C" fn change_mtu_callback(dev: *mut b::net_device, mtu: kernel::ffi::c_int) -> kernel::ffi::c_int {
+        from_result(|| {
+            // SAFETY: dev_set_mtu calls this under RTNL on a device of ours.
+            let ((d, data), rtnl) = unsafe { (Self::parts(dev), Rtnl::assume_held()) };
+            let mtu = u32::try_from(mtu).map_err(|_| EINVAL)?;
+            T::change_mtu(d, data, rtnl, mtu)?;
+            // SAFETY: as above; ndo_change_mtu must store the new MTU.
+            unsafe { b::rbond_set_mtu_field(dev, mtu) };
+            Ok(0)
+        })
+    }
+
+    unsafe extern "C" fn set_mac_address_callback(
+        dev: *mut b::net_device,
+        sa: *mut core::ffi::c_void,
+    ) -> kernel::ffi::c_int {
+        from_result(|| {
+            let mut mac = MacAddr::default();
+            // SAFETY: dev_set_mac_address passes a sockaddr with addr_len
+            // (6) bytes of address data.
+            to_result(unsafe { b::rbond_sockaddr_to_mac(sa, mac.0.as_mut_ptr()) })?;
+            // SAFETY: called under RTNL on a device of ours.
+            let ((d, data), rtnl) = unsafe { (Self::parts(dev), Rtnl::assume_held()) };
+            if T::set_mac_address(d, data, rtnl, mac)? {
+                // SAFETY: as above; the core notifies NETDEV_CHANGEADDR after
+                // ndo_set_mac_address returns.
+                unsafe { b::rbond_dev_addr_set_notify_quiet(dev, mac.0.as_ptr()) };
+            }
+            Ok(0)
+        })
+    }
+
     unsafe extern "C" fn get_stats64_callback(dev: *mut b::net_device, stats: *mut b::rtnl_link_stats64) {
         // SAFETY: the core passes a zeroed stats buffer it owns for the call.
         let ((dev, data), stats) = unsafe { (Self::parts(dev), &mut *stats.cast::<LinkStats64>()) };
@@ -899,7 +956,8 @@ impl<T: Driver> Adapter<T> {
         ndo_stop: Some(Self::stop_callback),
         ndo_uninit: Some(Self::uninit_callback),
         ndo_start_xmit: Some(Self::start_xmit_callback),
-        ndo_set_mac_address: Some(b::eth_mac_addr),
+        ndo_set_mac_address: if T::HAS_SET_MAC_ADDRESS { Some(Self::set_mac_address_callback) } else { Some(b::eth_mac_addr) },
+        ndo_change_mtu: if T::HAS_CHANGE_MTU { Some(Self::change_mtu_callback) } else { None },
         ndo_validate_addr: Some(b::eth_validate_addr),
         ndo_siocbond: if T::HAS_SIOCBOND { Some(Self::siocbond_callback) } else { None },
         ndo_siocdevprivate: if T::HAS_SIOCDEVPRIVATE { Some(Self::siocdevprivate_callback) } else { None },

@@ -39,6 +39,22 @@ impl SkBuff {
         unsafe { b::rbond_skb_eth_hdr(self.0.as_ptr()).cast::<[u8; 14]>().as_ref() }
     }
 
+    /// The linear part of the data (from the MAC header on transmit): where
+    /// the headers that the transmit hash reads are.
+    pub(crate) fn linear(&self) -> &[u8] {
+        let mut len = 0u32;
+        // SAFETY: valid buffer; `data` points at `headlen` readable bytes
+        // that live as long as the buffer, which `&self` borrows.
+        unsafe {
+            let p = b::rbond_skb_linear(self.0.as_ptr(), &mut len);
+            if p.is_null() {
+                &[]
+            } else {
+                core::slice::from_raw_parts(p, len as usize)
+            }
+        }
+    }
+
     /// Hands the buffer to `dev`'s transmit queue (`dev_queue_xmit`).
     /// Returns the NET_XMIT_* code.
     pub(crate) fn xmit_on(self, dev: &Device) -> i32 {
@@ -62,4 +78,11 @@ impl Drop for SkBuff {
         // may be called from any context, including hard IRQ and netpoll.
         unsafe { b::rbond_dev_kfree_skb_any(self.0.as_ptr()) };
     }
+}
+
+/// A random number (`get_random_u32`), for balance-rr with
+/// packets_per_slave=0.
+pub(crate) fn random_u32() -> u32 {
+    // SAFETY: callable in any context.
+    unsafe { b::get_random_u32() }
 }

@@ -320,3 +320,34 @@ PY
 	ping -c 1 -W 2 192.0.2.2 >/dev/null || fail "bond unusable after the cycles"
 	kmemleak_check
 }
+
+test_ifenslave_command_line_exit_codes_and_messages() {
+	load_bonding mode=1
+	make_peer 1
+	local out rc
+	out=$("$IFENSLAVE" 2>&1) && fail "no arguments accepted"
+	assert_match "$out" "^Usage: ifenslave \[-f\] <master-if> <slave-if>" "usage"
+	rc=0; "$IFENSLAVE" -d bond0 >/dev/null 2>&1 || rc=$?
+	assert_eq $rc 2 "exit code of -d without a slave"
+	rc=0; "$IFENSLAVE" -c -d bond0 veth0 >/dev/null 2>&1 || rc=$?
+	assert_eq $rc 2 "exit code of two exclusive options"
+	assert_match "$("$IFENSLAVE" -V)" "^ifenslave.c:v1.1.0" "version"
+	rc=0; out=$("$IFENSLAVE" bond0 veth0 2>&1) || rc=$?
+	assert_eq $rc 1 "exit code when the master is down"
+	assert_eq "$out" "Illegal operation; the specified master interface 'bond0' is not up." "message"
+	ip link set bond0 up
+	rc=0; out=$("$IFENSLAVE" bond0 nosuchdev 2>&1) || rc=$?
+	assert_eq $rc 19 "exit code is the errno of the failed query"
+	assert_eq "$out" "Slave 'nosuchdev': Error: get settings failed: No such device. Skipping" "message"
+	rc=0; out=$("$IFENSLAVE" veth0 nosuchdev 2>&1) || rc=$?
+	assert_eq $rc 1 "not a master"
+	assert_match "$out" "Master 'veth0': Error: handshake with driver failed|is not a master" "message for a non-master"
+	"$IFENSLAVE" bond0 veth0
+	rc=0; out=$("$IFENSLAVE" bond0 veth0 2>&1) || rc=$?
+	assert_eq $rc 1 "already a slave"
+	assert_eq "$out" "Illegal operation: The specified slave interface 'veth0' is already a slave" "message"
+	assert_match "$("$IFENSLAVE" bond0)" "^The result of SIOCGIFFLAGS on bond0 is " "info display"
+	assert_match "$("$IFENSLAVE" -a)" "SIOCGIFHWADDR" "all interfaces"
+	[ "$(wc -l <<<"$out")" -eq 1 ] || fail "errors must be one line"
+	out=$("$IFENSLAVE" -c bond0 veth0 2>&1) || fail "change active to the active one: $out"
+}

@@ -1,0 +1,186 @@
+# Transmit policies: balance-rr, active-backup, balance-xor, broadcast
+# (issue 4). Packets are counted on the slaves' own tx counters.
+# shellcheck shell=bash
+
+# xmit_topology <n>: peer bridge, n slaves enslaved, the peer's MAC known so
+# that no ARP traffic mixes with the packets counted.
+xmit_topology() {
+	make_peer "$1"
+	bond_up
+	local i slaves=()
+	for i in $(seq 0 $(($1 - 1))); do slaves+=(veth$i); done
+	"$IFENSLAVE" bond0 "${slaves[@]}"
+	ip neigh replace 192.0.2.2 lladdr 02:00:00:00:00:02 dev bond0 nud permanent
+}
+
+# send_udp <count> [sport] [dst]: count datagrams from one flow.
+send_udp() {
+	python3 - "$1" "${2:-40000}" "${3:-192.0.2.2}" <<'PY'
+import socket, sys
+n, sport, dst = int(sys.argv[1]), int(sys.argv[2]), sys.argv[3]
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+s.bind(("192.0.2.1", sport))
+for _ in range(n):
+    s.sendto(b"x" * 18, (dst, 9))
+PY
+}
+
+# tx_counts <n>: the slaves' tx_packets, space-separated.
+tx_counts() {
+	local i out=()
+	for i in $(seq 0 $(($1 - 1))); do out+=("$(stat_of veth$i tx_packets)"); done
+	echo "${out[@]}"
+}
+
+# deltas "<before>" "<after>"
+deltas() {
+	local -a a=($1) b=($2)
+	local i out=()
+	for i in "${!a[@]}"; do out+=($((b[i] - a[i]))); done
+	echo "${out[@]}"
+}
+
+# within <value> <want> <tolerance>
+within() {
+	[ "$1" -ge $(($2 - $3)) ] && [ "$1" -le $(($2 + $3)) ]
+}
+
+test_balance_rr_splits_evenly_over_two_and_three_slaves() {
+	local n before d x
+	for n in 2 3; do
+		load_bonding mode=balance-rr
+		xmit_topology $n
+		before=$(tx_counts $n)
+		send_udp 300
+		d=$(deltas "$before" "$(tx_counts $n)")
+		for x in $d; do
+			within "$x" $((300 / n)) 1 || fail "$n slaves: per-slave tx $d for 300 packets"
+		done
+		rmmod bonding
+		ip netns del peer
+	done
+}
+
+test_balance_rr_packets_per_slave_sends_bursts() {
+	load_bonding mode=0 packets_per_slave=5
+	xmit_topology 2
+	local before d
+	before=$(tx_counts 2)
+	send_udp 5
+	d=$(deltas "$before" "$(tx_counts 2)")
+	# Five consecutive packets go out one slave (the counter starts at one,
+	# so a burst may straddle two slaves by one packet).
+	[[ "$d" =~ ^(5 0|0 5|4 1|1 4)$ ]] || fail "5 packets with packets_per_slave=5: $d"
+	before=$(tx_counts 2)
+	send_udp 100
+	d=$(deltas "$before" "$(tx_counts 2)")
+	for x in $d; do within "$x" 50 5 || fail "100 packets: $d"; done
+}
+
+test_active_backup_sends_everything_on_the_active_slave() {
+	load_bonding mode=active-backup
+	xmit_topology 3
+	local before
+	before=$(tx_counts 3)
+	send_udp 200
+	assert_eq "$(deltas "$before" "$(tx_counts 3)")" "200 0 0" "per-slave tx"
+	"$IFENSLAVE" -c bond0 veth2
+	before=$(tx_counts 3)
+	send_udp 50
+	assert_eq "$(deltas "$before" "$(tx_counts 3)")" "0 0 50" "after changing the active slave"
+	assert_match "$(ip -d link show veth1)" "SLAVE" "backup still a slave"
+}
+
+test_broadcast_sends_every_packet_on_every_slave() {
+	local n
+	for n in 2 3; do
+		load_bonding mode=broadcast
+		xmit_topology $n
+		local before
+		before=$(tx_counts $n)
+		send_udp 100
+		local want
+		want=$(printf '100 %.0s' $(seq $n) | xargs)
+		assert_eq "$(deltas "$before" "$(tx_counts $n)")" "$want" "$n slaves"
+		rmmod bonding
+		ip netns del peer
+	done
+}
+
+test_balance_xor_layer2_pins_one_peer_to_one_slave() {
+	load_bonding mode=balance-xor
+	xmit_topology 2
+	local before d
+	before=$(tx_counts 2)
+	send_udp 100 40001
+	send_udp 100 40002
+	d=$(deltas "$before" "$(tx_counts 2)")
+	# One MAC pair, one slave: h = 0x01 ^ bond MAC[5] ^ 0x0800, per the C formula.
+	local bmac last want
+	bmac=$(mac_of bond0)
+	last=$((0x${bmac##*:}))
+	want=$(( (0x02 ^ last ^ 0x0800) % 2 ))
+	[ "$want" -eq 0 ] && assert_eq "$d" "200 0" "layer2" || assert_eq "$d" "0 200" "layer2"
+}
+
+# The C driver's layer3+4 hash of a UDP flow 192.0.2.1:sport -> dst:9.
+l34_slave() {
+	python3 - "$1" "$2" "$3" <<'PY'
+import socket, struct, sys
+sport, dst, n = int(sys.argv[1]), sys.argv[2], int(sys.argv[3])
+le = lambda b: struct.unpack("<I", b)[0]
+h = le(struct.pack(">HH", sport, 9))
+h ^= le(socket.inet_aton(dst)) ^ le(socket.inet_aton("192.0.2.1"))
+h ^= h >> 16
+h ^= h >> 8
+print((h >> 1) % n)
+PY
+}
+
+test_balance_xor_layer34_pins_each_flow_and_uses_every_slave() {
+	load_bonding mode=balance-xor xmit_hash_policy=layer3+4
+	xmit_topology 3
+	local sport before d used=() want got
+	for sport in $(seq 41000 41023); do
+		before=$(tx_counts 3)
+		send_udp 10 "$sport"
+		d=$(deltas "$before" "$(tx_counts 3)")
+		want=$(l34_slave "$sport" 192.0.2.2 3)
+		got=$(tr ' ' '\n' <<<"$d" | grep -n '^10$' | cut -d: -f1)
+		[ -n "$got" ] || fail "flow $sport split over slaves: $d"
+		assert_eq $((got - 1)) "$want" "slave of flow $sport (C layer3+4 formula)"
+		used[$want]=1
+	done
+	assert_eq "${#used[@]}" 3 "all three slaves carry some flows"
+}
+
+test_balance_xor_layer23_spreads_destinations() {
+	load_bonding mode=2 xmit_hash_policy=layer2+3
+	xmit_topology 2
+	local i before d seen=""
+	for i in $(seq 10 25); do
+		ip neigh replace 192.0.2.$i lladdr 02:00:00:00:00:02 dev bond0 nud permanent
+		before=$(tx_counts 2)
+		send_udp 4 40000 192.0.2.$i
+		d=$(deltas "$before" "$(tx_counts 2)")
+		[[ "$d" =~ ^(4 0|0 4)$ ]] || fail "destination 192.0.2.$i split: $d"
+		seen+=" $d"
+	done
+	assert_match "$seen" "4 0" "slave 0 used"
+	assert_match "$seen" "0 4" "slave 1 used"
+}
+
+test_bond_features_and_mtu_follow_the_slaves() {
+	load_bonding mode=0
+	make_peer 2
+	ethtool -K veth0 tx off >/dev/null 2>&1
+	bond_up
+	assert_match "$(ethtool -k bond0)" "tx-checksumming: on" "a bond without slaves offers checksumming"
+	"$IFENSLAVE" bond0 veth0 veth1
+	assert_match "$(ethtool -k bond0)" "tx-checksumming: off" "a slave without checksum offload turns it off on the bond"
+	"$IFENSLAVE" -d bond0 veth0
+	assert_match "$(ethtool -k bond0)" "tx-checksumming: on" "back on when that slave leaves"
+	assert_match "$(ethtool -k bond0)" "tcp-segmentation-offload: on" "TSO kept with veth slaves"
+	ip link set bond0 mtu 4000
+	assert_eq "$(mtu_of veth1)" 4000 "the bond's MTU reaches its slaves"
+}
