@@ -164,6 +164,21 @@ int rbond_sockaddr_to_mac(const void *sockaddr, unsigned char *mac)
 	return 0;
 }
 
+/* bond_fix_features(): a master offers what all its lower devices offer.
+ * Runs under RTNL (ndo_fix_features), which the lower list iteration needs.
+ */
+u64 rbond_master_fix_features(struct net_device *dev, u64 features)
+{
+	netdev_features_t mask = features;
+	struct net_device *lower;
+	struct list_head *iter;
+
+	features = netdev_base_features(features);
+	netdev_for_each_lower_dev(dev, lower, iter)
+		features = netdev_increment_features(features, lower->features, mask);
+	return netdev_add_tso_features(features, mask);
+}
+
 /* bond_setup(): offloads a master can offer; netdev_compute_master_upper_features()
  * then narrows them to what the slaves support.
  */

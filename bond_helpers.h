@@ -80,6 +80,7 @@ struct sk_buff *rbond_skb_clone(struct sk_buff *skb);
 const unsigned char *rbond_skb_eth_hdr(const struct sk_buff *skb);
 const unsigned char *rbond_skb_linear(const struct sk_buff *skb, unsigned int *len);
 void rbond_setup_features(struct net_device *dev);
+u64 rbond_master_fix_features(struct net_device *dev, u64 features);
 void rbond_set_mtu_field(struct net_device *dev, unsigned int mtu);
 void rbond_dev_addr_set_notify_quiet(struct net_device *dev, const unsigned char *addr);
 int rbond_sockaddr_to_mac(const void *sockaddr, unsigned char *mac);

@@ -844,6 +844,7 @@ pub(crate) struct BondDriver;
 #[vtable]
 impl Driver for BondDriver {
     type Data = Bonding;
+    const MASTER: bool = true;
 
     /// As the C driver's `bond_setup()`: a master that queues nothing itself,
     /// transmits without the tx lock and stays in its namespace.

@@ -681,6 +681,10 @@ pub(crate) trait Driver: 'static {
     /// Per-device private data, kept in the net_device's private area.
     type Data: Send + Sync;
 
+    /// A master device: its offloads are the intersection of its lower
+    /// devices' (`ndo_fix_features`).
+    const MASTER: bool = false;
+
     /// Sets flags and limits before registration.
     fn setup(_dev: &mut SetupDevice<'_>) {}
 
@@ -957,6 +961,7 @@ impl<T: Driver> Adapter<T> {
         ndo_uninit: Some(Self::uninit_callback),
         ndo_start_xmit: Some(Self::start_xmit_callback),
         ndo_set_mac_address: if T::HAS_SET_MAC_ADDRESS { Some(Self::set_mac_address_callback) } else { Some(b::eth_mac_addr) },
+        ndo_fix_features: if T::MASTER { Some(b::rbond_master_fix_features) } else { None },
         ndo_change_mtu: if T::HAS_CHANGE_MTU { Some(Self::change_mtu_callback) } else { None },
         ndo_validate_addr: Some(b::eth_validate_addr),
         ndo_siocbond: if T::HAS_SIOCBOND { Some(Self::siocbond_callback) } else { None },

@@ -10,7 +10,11 @@ xmit_topology() {
 	local i slaves=()
 	for i in $(seq 0 $(($1 - 1))); do slaves+=(veth$i); done
 	"$IFENSLAVE" bond0 "${slaves[@]}"
+	# Both sides know each other: no ARP mixes with the packets counted
+	# (the peer answers our UDP with ICMP port unreachable, and would ask
+	# for our address first).
 	ip neigh replace 192.0.2.2 lladdr 02:00:00:00:00:02 dev bond0 nud permanent
+	ip -n peer neigh replace 192.0.2.1 lladdr "$(mac_of bond0)" dev br0 nud permanent
 }
 
 # send_udp <count> [sport] [dst]: count datagrams from one flow.
@@ -146,7 +150,7 @@ test_balance_xor_layer34_pins_each_flow_and_uses_every_slave() {
 		send_udp 10 "$sport"
 		d=$(deltas "$before" "$(tx_counts 3)")
 		want=$(l34_slave "$sport" 192.0.2.2 3)
-		got=$(tr ' ' '\n' <<<"$d" | grep -n '^10$' | cut -d: -f1)
+		got=$(tr ' ' '\n' <<<"$d" | grep -n '^10$' | cut -d: -f1 || true)
 		[ -n "$got" ] || fail "flow $sport split over slaves: $d"
 		assert_eq $((got - 1)) "$want" "slave of flow $sport (C layer3+4 formula)"
 		used[$want]=1
@@ -170,17 +174,37 @@ test_balance_xor_layer23_spreads_destinations() {
 	assert_match "$seen" "0 4" "slave 1 used"
 }
 
-test_bond_features_and_mtu_follow_the_slaves() {
+# ethtool -k of bond0, without the VLAN filter offloads, which this driver
+# does not offer yet (it has no ndo_vlan_rx_add_vid).
+bond_offloads() {
+	ethtool -k bond0 | grep -vE "rx-vlan-filter|rx-vlan-stag-filter"
+}
+
+test_bond_offloads_follow_the_slaves_as_in_the_c_driver() {
+	local drv c_bare c_slaves ours_bare ours_slaves
+	make_peer 2
+	ethtool -K veth0 tx off sg off >/dev/null 2>&1
+	for drv in c ours; do
+		if [ $drv = c ]; then load_c_bonding mode=0; else load_bonding mode=0; fi
+		ip link set bond0 up
+		eval "${drv}_bare=\$(bond_offloads)"
+		ip link set veth0 master bond0
+		ip link set veth1 master bond0
+		eval "${drv}_slaves=\$(bond_offloads)"
+		rmmod bonding
+	done
+	[ "$c_bare" = "$ours_bare" ] || fail "bare bond offloads differ from the C driver: $(diff <(echo "$c_bare") <(echo "$ours_bare"))"
+	[ "$c_slaves" = "$ours_slaves" ] || fail "offloads with slaves differ from the C driver: $(diff <(echo "$c_slaves") <(echo "$ours_slaves"))"
+	[ "$ours_bare" != "$ours_slaves" ] || fail "enslaving changed no offload (the test would not notice)"
+}
+
+test_bond_mtu_reaches_its_slaves() {
 	load_bonding mode=0
 	make_peer 2
-	ethtool -K veth0 tx off >/dev/null 2>&1
 	bond_up
-	assert_match "$(ethtool -k bond0)" "tx-checksumming: on" "a bond without slaves offers checksumming"
 	"$IFENSLAVE" bond0 veth0 veth1
-	assert_match "$(ethtool -k bond0)" "tx-checksumming: off" "a slave without checksum offload turns it off on the bond"
-	"$IFENSLAVE" -d bond0 veth0
-	assert_match "$(ethtool -k bond0)" "tx-checksumming: on" "back on when that slave leaves"
-	assert_match "$(ethtool -k bond0)" "tcp-segmentation-offload: on" "TSO kept with veth slaves"
 	ip link set bond0 mtu 4000
-	assert_eq "$(mtu_of veth1)" 4000 "the bond's MTU reaches its slaves"
+	assert_eq "$(mtu_of veth0) $(mtu_of veth1) $(mtu_of bond0)" "4000 4000 4000" "MTU of slaves and bond"
+	ip link set bond0 address 02:12:34:56:78:9a
+	assert_eq "$(mac_of veth0) $(mac_of veth1)" "02:12:34:56:78:9a 02:12:34:56:78:9a" "a MAC set on the bond reaches its slaves"
 }
