@@ -12,6 +12,8 @@
 #include <linux/ethtool.h>
 #include <linux/mii.h>
 #include <linux/rcupdate.h>
+#include <linux/workqueue.h>
+#include <linux/jiffies.h>
 #include <generated/utsrelease.h>
 #include <net/net_namespace.h>
 
@@ -231,3 +233,10 @@ int rbond_get_speed_duplex(struct net_device *dev, u32 *speed, u8 *duplex)
 	*duplex = res ? DUPLEX_UNKNOWN : ecmd.base.duplex;
 	return res;
 }
+void rbond_init_delayed_work(struct delayed_work *dw, void (*fn)(struct work_struct *)) { INIT_DELAYED_WORK(dw, fn); }
+bool rbond_queue_delayed_work(struct delayed_work *dw, unsigned long delay) { return queue_delayed_work(system_wq, dw, delay); }
+unsigned long rbond_msecs_to_jiffies(unsigned int ms) { return msecs_to_jiffies(ms); }
+/* The inverse of netdev_priv(): the private area follows the aligned struct. */
+struct net_device *rbond_netdev_from_priv(void *priv) { return (struct net_device *)((char *)priv - ALIGN(sizeof(struct net_device), NETDEV_ALIGN)); }
+/* ethtool get_link: 1 up, 0 down, -1 when the driver has none. */
+int rbond_ethtool_get_link(struct net_device *dev) { return dev->ethtool_ops && dev->ethtool_ops->get_link ? !!dev->ethtool_ops->get_link(dev) : -1; }

@@ -17,6 +17,9 @@ struct mii_ioctl_data;
 
 #define RBOND_MAX_ARP_TARGETS 16
 
+struct delayed_work;
+struct work_struct;
+
 /* The raw module parameters, exactly as the user gave them. */
 struct rbond_module_params {
 	int max_bonds;
@@ -81,6 +84,11 @@ const unsigned char *rbond_skb_eth_hdr(const struct sk_buff *skb);
 const unsigned char *rbond_skb_linear(const struct sk_buff *skb, unsigned int *len);
 void rbond_setup_features(struct net_device *dev);
 u64 rbond_master_fix_features(struct net_device *dev, u64 features);
+void rbond_init_delayed_work(struct delayed_work *dw, void (*fn)(struct work_struct *));
+bool rbond_queue_delayed_work(struct delayed_work *dw, unsigned long delay);
+unsigned long rbond_msecs_to_jiffies(unsigned int ms);
+struct net_device *rbond_netdev_from_priv(void *priv);
+int rbond_ethtool_get_link(struct net_device *dev);
 void rbond_set_mtu_field(struct net_device *dev, unsigned int mtu);
 void rbond_dev_addr_set_notify_quiet(struct net_device *dev, const unsigned char *addr);
 int rbond_sockaddr_to_mac(const void *sockaddr, unsigned char *mac);

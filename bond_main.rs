@@ -8,11 +8,13 @@
 //! fields are dropped in declaration order at unload, bonds first.
 //!
 //! - `bond_options`: option names, values and validation (pure, host-tested)
+//! - `bond_monitor`: the MII monitor's link state machine (pure, host-tested)
 //! - `bond_policy`: active slave choice, carrier, hashes (pure, host-tested)
 //! - `bond_uapi`: the ioctl ABI, shared with ifenslave (pure, host-tested)
 //! - `bonding`: the bond master device: slaves, transmit, receive, ioctls
 //! - `net`: the safe abstraction layer, the only FFI
 
+mod bond_monitor;
 mod bond_options;
 mod bond_policy;
 mod bond_uapi;

@@ -16,12 +16,13 @@
 
 use crate::{
     bond_options::{value_name, BondParams, Mode, FAIL_OVER_MAC_TBL, PRIMARY_RESELECT_TBL, XMIT_HASH_TBL},
+    bond_monitor::{self, Event, MiiTicks},
     bond_policy::{self, Candidate, Link, Selection},
     bond_uapi::{self, BondIoctl, IfBond, IfSlave, BMSR_LSTATUS, MII_BMSR},
     net::{
         device::{
             eopnotsupp, flags::*, priv_flags::*, Device, DeviceRef, DrvInfo, Driver, ExtAck, IfReq,
-            LinkStats64, MacAddr, Registration, SetupDevice, TxOutcome, ARPHRD_CAN, ARPHRD_ETHER, ETH_MAX_MTU,
+            LinkStats64, MacAddr, NotifyEvent, Rearm, Registration, SetupDevice, TxOutcome, ARPHRD_CAN, ARPHRD_ETHER, ETH_MAX_MTU,
             KERN_ERR, KERN_INFO, KERN_WARNING, NET_ADDR_RANDOM, STATS_FIELDS,
         },
         modparam,
@@ -36,7 +37,7 @@ use crate::{
 };
 use core::{
     fmt::{self, Write},
-    sync::atomic::{AtomicBool, AtomicU32, AtomicU64, AtomicU8, Ordering::Relaxed},
+    sync::atomic::{AtomicBool, AtomicI32, AtomicU32, AtomicU64, AtomicU8, Ordering::Relaxed},
 };
 use kernel::{
     c_str, new_spinlock,
@@ -56,6 +57,10 @@ pub(crate) struct Slave {
     /// The slave's MTU before it was enslaved, restored on release.
     original_mtu: u32,
     link: AtomicU8,
+    /// Ticks of updelay/downdelay left (monitor).
+    delay: AtomicI32,
+    /// The monitor's proposal, committed under RTNL (NO_PROPOSAL: none).
+    new_link: AtomicU8,
     /// Backup in active-backup (`struct ifslave` state, /proc).
     backup: AtomicBool,
     /// Frames received on it are not delivered to the bond.
@@ -104,6 +109,8 @@ impl Slave {
     }
 }
 
+const NO_PROPOSAL: u8 = u8::MAX;
+
 /// What the packet paths see: immutable, replaced as a whole under RTNL.
 struct SlaveSet {
     /// Every slave, in enslave order.
@@ -138,6 +145,8 @@ pub(crate) struct Bonding {
     #[pin]
     stats: SpinLock<LinkStats64>,
     rr_counter: AtomicU32,
+    /// Peer notifications still to send after a failover (`send_peer_notif`).
+    send_peer_notif: AtomicU32,
 }
 
 fn index_of(list: &[Arc<Slave>], s: &Option<Arc<Slave>>) -> Option<usize> {
@@ -167,6 +176,7 @@ impl Bonding {
             slaves,
             stats <- new_spinlock!(LinkStats64::default(), "bond_stats"),
             rr_counter: AtomicU32::new(0),
+            send_peer_notif: AtomicU32::new(0),
         }? Error))
     }
 
@@ -191,19 +201,182 @@ impl Bonding {
         };
         drop(self.slaves.replace(set, rtnl));
         bond_dev.compute_master_features(rtnl);
-        self.set_carrier(bond_dev, rtnl)
+        self.set_carrier(bond_dev, rtnl).map(|_| ())
     }
 
-    /// `bond_set_carrier()`.
-    fn set_carrier(&self, bond_dev: &Device, rtnl: &Rtnl) -> Result {
+    /// `bond_set_carrier()`; whether the carrier changed.
+    fn set_carrier(&self, bond_dev: &Device, rtnl: &Rtnl) -> Result<bool> {
         let cfg = self.config.borrow(rtnl)?;
         let on = bond_policy::bond_has_carrier(cfg.slaves.iter().map(|s| s.link()));
-        if on != bond_dev.carrier_ok() {
-            if on {
-                bond_dev.carrier_on();
+        if on == bond_dev.carrier_ok() {
+            return Ok(false);
+        }
+        if on {
+            bond_dev.carrier_on();
+        } else {
+            bond_dev.carrier_off();
+        }
+        Ok(true)
+    }
+
+    /// After the active slave changed and was published
+    /// (`bond_change_active_slave()`, `bond_select_active_slave()`): log,
+    /// tell user space, and announce the bond's addresses on the new path.
+    fn announce_active_change(&self, bond_dev: &Device, rtnl: &Rtnl, carrier_changed: bool) {
+        if carrier_changed {
+            if bond_dev.carrier_ok() {
+                bond_dev.log(&KERN_INFO, format_args!("active interface up!\n"));
             } else {
-                bond_dev.carrier_off();
+                bond_dev.log(&KERN_INFO, format_args!("now running without any active interface!\n"));
             }
+        }
+        if self.params.mode != Mode::ActiveBackup {
+            return;
+        }
+        let has_active = self.config.borrow(rtnl).map(|c| c.active.is_some()).unwrap_or(false);
+        if !has_active {
+            return;
+        }
+        if bond_dev.is_running() {
+            let rounds = u32::from(self.params.num_peer_notif) * self.params.peer_notif_delay.max(1);
+            self.send_peer_notif.store(rounds, Relaxed);
+        }
+        let notify = self.should_notify_peers(bond_dev, rtnl);
+        bond_dev.notify(rtnl, NotifyEvent::BondingFailover);
+        if notify {
+            self.send_peer_notif.fetch_sub(1, Relaxed);
+            bond_dev.notify(rtnl, NotifyEvent::NotifyPeers);
+        }
+    }
+
+    /// `bond_should_notify_peers()`.
+    fn should_notify_peers(&self, bond_dev: &Device, rtnl: &Rtnl) -> bool {
+        let pending = self.send_peer_notif.load(Relaxed);
+        let has_active = self.config.borrow(rtnl).map(|c| c.active.is_some()).unwrap_or(false);
+        has_active && pending != 0 && pending % self.params.peer_notif_delay.max(1) == 0 && bond_dev.carrier_ok()
+    }
+
+    /// Reads a slave's link as `bond_check_dev_link()`: not running is down;
+    /// with use_carrier the carrier; else ethtool get_link, then the MII
+    /// status register; a device that can tell neither counts as up.
+    fn sample_link(&self, dev: &Device) -> bool {
+        if !dev.is_running() {
+            return false;
+        }
+        if self.params.use_carrier {
+            return dev.carrier_ok();
+        }
+        if let Some(up) = dev.ethtool_link() {
+            return up;
+        }
+        dev.mii_bmsr().map_or(true, |bmsr| bmsr & BMSR_LSTATUS != 0)
+    }
+
+    /// One run of the MII monitor (`bond_mii_monitor()`): sample every
+    /// slave without locks, then commit what changed under RTNL.
+    fn mii_monitor(&self, bond_dev: &Device) -> Rearm {
+        let p = &self.params;
+        if p.miimon == 0 {
+            return Rearm::Stop;
+        }
+        let (slaves, mut ignore_updelay) = {
+            let mut v = KVec::new();
+            let rcu = RcuGuard::lock();
+            let Some(set) = self.slaves.read(&rcu) else { return Rearm::Ms(p.miimon) };
+            if v.reserve(set.all.len(), GFP_ATOMIC).is_err() {
+                return Rearm::Ms(p.miimon);
+            }
+            for s in set.all.iter() {
+                // Cannot fail: reserved above.
+                let _ = v.push(s.clone(), GFP_ATOMIC);
+            }
+            let ignore = if p.mode == Mode::ActiveBackup { set.active.is_none() } else { set.tx.is_empty() };
+            (v, ignore)
+        };
+        if slaves.is_empty() {
+            return Rearm::Ms(p.miimon);
+        }
+        let ticks = MiiTicks { miimon: p.miimon, downdelay: p.downdelay, updelay: p.updelay };
+        let mut commit = false;
+        for s in slaves.iter() {
+            let up = self.sample_link(&s.dev);
+            let r = bond_monitor::inspect(s.link(), s.delay.load(Relaxed), up, &ticks, &mut ignore_updelay);
+            s.delay.store(r.delay, Relaxed);
+            s.new_link.store(r.propose.map_or(NO_PROPOSAL, |l| l as u8), Relaxed);
+            commit |= r.propose.is_some();
+            match r.event {
+                Some(Event::DownDisablingIn(ms)) => {
+                    let which = match (p.mode, s.backup.load(Relaxed)) {
+                        (Mode::ActiveBackup, false) => "active ",
+                        (Mode::ActiveBackup, true) => "backup ",
+                        _ => "",
+                    };
+                    s.info(&KERN_INFO, format_args!("link status down for {}interface, disabling it in {} ms\n", which, ms));
+                }
+                Some(Event::UpAgainAfter(ms)) => s.info(&KERN_INFO, format_args!("link status up again after {} ms\n", ms)),
+                Some(Event::UpEnablingIn(ms)) => s.info(&KERN_INFO, format_args!("link status up, enabling it in {} ms\n", ms)),
+                Some(Event::DownAgainAfter(ms)) => s.info(&KERN_INFO, format_args!("link status down again after {} ms\n", ms)),
+                None => {}
+            }
+        }
+        if !commit && self.send_peer_notif.load(Relaxed) == 0 {
+            return Rearm::Ms(p.miimon);
+        }
+        // ndo_stop cancels this work synchronously under RTNL: never wait
+        // for RTNL here, retry at the next jiffy instead.
+        let Some(rtnl) = Rtnl::try_lock() else { return Rearm::Jiffies(1) };
+        let notify = self.should_notify_peers(bond_dev, &rtnl);
+        if commit {
+            let _ = self.mii_commit(bond_dev, &rtnl, &slaves);
+        }
+        if self.send_peer_notif.load(Relaxed) > 0 {
+            self.send_peer_notif.fetch_sub(1, Relaxed);
+            if notify {
+                bond_dev.notify(&rtnl, NotifyEvent::NotifyPeers);
+            }
+        }
+        Rearm::Ms(p.miimon)
+    }
+
+    /// `bond_miimon_commit()`: applies the monitor's proposals.
+    fn mii_commit(&self, bond_dev: &Device, rtnl: &Rtnl, slaves: &[Arc<Slave>]) -> Result {
+        let mut failover = false;
+        for s in slaves {
+            let new = s.new_link.swap(NO_PROPOSAL, Relaxed);
+            if new == NO_PROPOSAL {
+                continue;
+            }
+            let new = Link::from_u8(new);
+            s.link.store(new as u8, Relaxed);
+            let (is_active, is_primary, no_active) = {
+                let cfg = self.config.borrow(rtnl)?;
+                let is = |x: &Option<Arc<Slave>>| x.as_ref().is_some_and(|a| Arc::ptr_eq(a, s));
+                (is(&cfg.active), is(&cfg.primary), cfg.active.is_none())
+            };
+            match new {
+                Link::Up => {
+                    s.update_speed_duplex(rtnl);
+                    let speed = match s.speed.load(Relaxed) {
+                        u32::MAX => 0,
+                        v => v,
+                    };
+                    let duplex = if s.duplex.load(Relaxed) == 1 { "full" } else { "half" };
+                    s.info(&KERN_INFO, format_args!("link status definitely up, {} Mbps {} duplex\n", speed, duplex));
+                    failover |= no_active || is_primary;
+                }
+                Link::Down => {
+                    let _ = s.link_failure_count.fetch_update(Relaxed, Relaxed, |c| c.checked_add(1));
+                    s.info(&KERN_INFO, format_args!("link status definitely down, disabling slave\n"));
+                    failover |= is_active;
+                }
+                Link::Fail | Link::Back => {}
+            }
+        }
+        let changed = if failover { self.select_active_slave(rtnl)? } else { false };
+        let carrier_before = bond_dev.carrier_ok();
+        self.commit(bond_dev, rtnl)?;
+        if changed {
+            self.announce_active_change(bond_dev, rtnl, carrier_before != bond_dev.carrier_ok());
         }
         Ok(())
     }
@@ -367,6 +540,8 @@ impl Bonding {
                 perm_hwaddr,
                 original_mtu,
                 link: AtomicU8::new(link as u8),
+                delay: AtomicI32::new(_delay as i32),
+                new_link: AtomicU8::new(NO_PROPOSAL),
                 backup: AtomicBool::new(self.params.mode == Mode::ActiveBackup),
                 inactive: AtomicBool::new(self.params.mode == Mode::ActiveBackup && !self.params.all_slaves_active),
                 link_failure_count: AtomicU32::new(0),
@@ -406,10 +581,12 @@ impl Bonding {
             }
         }
         undo.listed = true;
-        if self.params.mode.uses_primary() {
-            self.select_active_slave(rtnl)?;
-        }
+        let changed = self.params.mode.uses_primary() && self.select_active_slave(rtnl)?;
+        let carrier_before = bond_dev.carrier_ok();
         self.commit(bond_dev, rtnl)?;
+        if changed {
+            self.announce_active_change(bond_dev, rtnl, carrier_before != bond_dev.carrier_ok());
+        }
 
         slave.info(
             &KERN_INFO,
@@ -463,17 +640,14 @@ impl Bonding {
             }
             (was_current, cfg.slaves.is_empty())
         };
-        if was_current {
-            if self.params.mode.uses_primary() {
-                self.select_active_slave(rtnl)?;
-            } else {
-                let mut cfg = self.config.borrow_mut(rtnl)?;
-                cfg.active = cfg.slaves.iter().find(|s| s.link() == Link::Up).cloned();
-            }
-        }
+        let changed = was_current && self.select_active_slave(rtnl)?;
         // Publishing waits for a grace period: after it, no packet path
         // holds the slave.
+        let carrier_before = bond_dev.carrier_ok();
         let res = self.commit(bond_dev, rtnl);
+        if changed {
+            self.announce_active_change(bond_dev, rtnl, carrier_before != bond_dev.carrier_ok());
+        }
         if none_left {
             bond_dev.randomize_hw_addr(rtnl);
         }
@@ -547,9 +721,12 @@ impl Bonding {
                 return Err(EINVAL);
             }
             slave.info(&KERN_INFO, format_args!("Setting {} as active slave\n", slave_dev.name()));
+            slave.info(&KERN_INFO, format_args!("making interface the new active one\n"));
             cfg.active = Some(slave);
         }
-        self.commit(bond_dev, rtnl)
+        self.commit(bond_dev, rtnl)?;
+        self.announce_active_change(bond_dev, rtnl, false);
+        Ok(())
     }
 
     /// Writes /proc/net/bonding/<bond> in the C driver's layout
@@ -867,6 +1044,24 @@ impl Driver for BondDriver {
         dev.set_master_features();
         // bond_init(): a random MAC until the first slave lends its own.
         dev.set_random_hw_addr();
+    }
+
+    /// `bond_open()`: the link monitor starts with the bond.
+    fn open(dev: &Device, bond: &Bonding) -> Result {
+        if bond.params.miimon > 0 {
+            dev.start_monitor::<BondDriver>(0);
+        }
+        Ok(())
+    }
+
+    /// `bond_close()`: no monitor runs on a bond that is down.
+    fn stop(dev: &Device, _bond: &Bonding) -> Result {
+        dev.stop_monitor::<BondDriver>();
+        Ok(())
+    }
+
+    fn monitor(dev: &Device, bond: &Bonding) -> Rearm {
+        bond.mii_monitor(dev)
     }
 
     fn uninit(dev: &Device, bond: &Bonding, rtnl: &Rtnl) {

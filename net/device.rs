@@ -422,6 +422,77 @@ impl Device {
         }
     }
 
+    /// Runs `T::monitor` after `delay_ms` (now if 0), unless already queued.
+    /// Does nothing if the device is not a `T` device.
+    pub(crate) fn start_monitor<T: Driver>(&self, delay_ms: u32) {
+        if self.driver_data::<T>().is_none() {
+            return;
+        }
+        // SAFETY: a `T` device (checked above) has a DevPriv<T> whose
+        // monitor work was initialised at registration.
+        unsafe {
+            let dw = (*Adapter::<T>::priv_of(self.as_raw())).monitor.get();
+            b::rbond_queue_delayed_work(dw, b::rbond_msecs_to_jiffies(delay_ms));
+        }
+    }
+
+    /// Cancels `T::monitor` and waits for a running one to finish
+    /// (`cancel_delayed_work_sync`; the monitor must not wait for RTNL, but
+    /// try it, since ndo_stop calls this under RTNL).
+    pub(crate) fn stop_monitor<T: Driver>(&self) {
+        if self.driver_data::<T>().is_none() {
+            return;
+        }
+        // SAFETY: as in start_monitor; process context.
+        unsafe {
+            let dw = (*Adapter::<T>::priv_of(self.as_raw())).monitor.get();
+            b::cancel_delayed_work_sync(dw);
+        }
+    }
+
+    /// The link as ethtool reports it (`get_link`), `None` if the driver
+    /// has no get_link.
+    pub(crate) fn ethtool_link(&self) -> Option<bool> {
+        // SAFETY: valid device; get_link may sleep, which the monitor (a
+        // work item) allows.
+        match unsafe { b::rbond_ethtool_get_link(self.as_raw()) } {
+            -1 => None,
+            v => Some(v != 0),
+        }
+    }
+
+    /// The MII basic mode status register through the driver's
+    /// SIOCGMIIPHY/SIOCGMIIREG (`dev_eth_ioctl`), `None` if unsupported.
+    pub(crate) fn mii_bmsr(&self) -> Option<u16> {
+        let mut ifr = b::ifreq::default();
+        // SAFETY: valid device; netdev_ops is fixed while registered.
+        let ioctl = unsafe { (*(*self.as_raw()).netdev_ops).ndo_eth_ioctl }?;
+        // SAFETY: `ifr` is a zeroed kernel ifreq we own; if_mii overlays
+        // mii_ioctl_data on its union; the driver's ndo_eth_ioctl gets a
+        // kernel pointer in process context, as bond_check_dev_link() does.
+        unsafe {
+            let mii = b::rbond_if_mii(&mut ifr);
+            if ioctl(self.as_raw(), &mut ifr, b::SIOCGMIIPHY as i32) != 0 {
+                return None;
+            }
+            (*mii).reg_num = b::MII_BMSR as u16;
+            if ioctl(self.as_raw(), &mut ifr, b::SIOCGMIIREG as i32) != 0 {
+                return None;
+            }
+            Some((*mii).val_out)
+        }
+    }
+
+    /// Sends a netdevice event about this device (`call_netdevice_notifiers`).
+    pub(crate) fn notify(&self, _rtnl: &Rtnl, event: NotifyEvent) {
+        let ev = match event {
+            NotifyEvent::NotifyPeers => b::netdev_cmd_NETDEV_NOTIFY_PEERS,
+            NotifyEvent::BondingFailover => b::netdev_cmd_NETDEV_BONDING_FAILOVER,
+        };
+        // SAFETY: valid device, RTNL held.
+        unsafe { b::call_netdevice_notifiers(ev as _, self.as_raw()) };
+    }
+
     /// Registers `H` as this device's rx_handler with `data`, which the
     /// handler gets back for every frame.
     pub(crate) fn rx_handler_register<H: super::rx::RxHandler>(
@@ -476,6 +547,15 @@ impl Device {
         }
         Some(data)
     }
+}
+
+/// Events a driver announces about its own device.
+pub(crate) enum NotifyEvent {
+    /// NETDEV_NOTIFY_PEERS: the stack sends gratuitous ARP and unsolicited
+    /// neighbour advertisements for the device's addresses.
+    NotifyPeers,
+    /// NETDEV_BONDING_FAILOVER: user space sees IFLA_EVENT_BONDING_FAILOVER.
+    BondingFailover,
 }
 
 /// A printk level for [`Device::log`].
@@ -740,6 +820,12 @@ pub(crate) trait Driver: 'static {
         Err(eopnotsupp())
     }
 
+    /// The device's periodic monitor (process context, no locks held):
+    /// started with `Device::start_monitor`, it runs again as it returns.
+    fn monitor(_dev: &Device, _data: &Self::Data) -> Rearm {
+        Rearm::Stop
+    }
+
     /// `ndo_change_mtu` (under RTNL): on success the layer sets the MTU.
     fn change_mtu(_dev: &Device, _data: &Self::Data, _rtnl: &Rtnl, _mtu: u32) -> Result {
         Ok(())
@@ -776,6 +862,26 @@ impl<T: Driver> Show for ProcView<T> {
     }
 }
 
+/// When a driver's monitor runs next.
+pub(crate) enum Rearm {
+    /// After this many milliseconds.
+    Ms(u32),
+    /// After this many jiffies (1: "as soon as possible", e.g. when RTNL
+    /// was contended).
+    Jiffies(u32),
+    /// Not again until restarted.
+    Stop,
+}
+
+/// The private area of a `T` device: the layer's monitor work, then the
+/// driver's data.
+#[repr(C)]
+struct DevPriv<T: Driver> {
+    // First, so that a pointer to its work_struct is a pointer to DevPriv.
+    monitor: Opaque<b::delayed_work>,
+    data: T::Data,
+}
+
 struct Adapter<T: Driver>(PhantomData<T>);
 
 impl<T: Driver> Adapter<T> {
@@ -785,7 +891,39 @@ impl<T: Driver> Adapter<T> {
     /// whose private area holds an initialised `T::Data`.
     unsafe fn parts<'a>(dev: *mut b::net_device) -> (&'a Device, &'a T::Data) {
         // SAFETY: per the function's requirements.
-        unsafe { (Device::from_raw(dev), &*b::rbond_netdev_priv(dev).cast::<T::Data>()) }
+        unsafe { (Device::from_raw(dev), &(*Self::priv_of(dev)).data) }
+    }
+
+    /// # Safety
+    ///
+    /// `dev` must be a net_device allocated by `Registration::<T>`.
+    unsafe fn priv_of(dev: *mut b::net_device) -> *mut DevPriv<T> {
+        // SAFETY: per the function's requirements, the private area holds a
+        // DevPriv<T>.
+        unsafe { b::rbond_netdev_priv(dev).cast() }
+    }
+
+    unsafe extern "C" fn monitor_callback(work: *mut b::work_struct) {
+        // SAFETY: the work is the first field of the delayed_work that is
+        // the first field of a repr(C) DevPriv<T> in a registered device's
+        // private area (Registration cancels it before freeing the device).
+        let (dev, dw) = unsafe {
+            let p = work.cast::<DevPriv<T>>();
+            (b::rbond_netdev_from_priv(p.cast()), (*p).monitor.get())
+        };
+        // SAFETY: as above.
+        let (d, data) = unsafe { Self::parts(dev) };
+        let delay = match T::monitor(d, data) {
+            Rearm::Ms(ms) => {
+                // SAFETY: plain conversion.
+                unsafe { b::rbond_msecs_to_jiffies(ms) }
+            }
+            Rearm::Jiffies(j) => j as _,
+            Rearm::Stop => return,
+        };
+        // SAFETY: the work is initialised; re-queueing from its own
+        // callback is allowed and cancel_delayed_work_sync handles it.
+        unsafe { b::rbond_queue_delayed_work(dw, delay) };
     }
 
     unsafe extern "C" fn setup_callback(dev: *mut b::net_device) {
@@ -1013,12 +1151,12 @@ impl<T: Driver> Registration<T> {
         proc_dir: &Arc<ProcDir>,
     ) -> Result<Self> {
         // netdev_priv() is aligned to NETDEV_ALIGN (32).
-        build_assert!(align_of::<T::Data>() <= 32);
+        build_assert!(align_of::<DevPriv<T>>() <= 32);
         // SAFETY: name_fmt is NUL-terminated; setup_callback fits the
         // prototype; queue counts are checked by the callee.
         let dev = unsafe {
             b::alloc_netdev_mqs(
-                size_of::<T::Data>() as _,
+                size_of::<DevPriv<T>>() as _,
                 name_fmt.as_char_ptr().cast(),
                 b::NET_NAME_UNKNOWN as _,
                 Some(Adapter::<T>::setup_callback),
@@ -1027,11 +1165,14 @@ impl<T: Driver> Registration<T> {
             )
         };
         let dev = NonNull::new(dev).ok_or(ENOMEM)?;
-        // SAFETY: the private area is sized and aligned for T::Data and not
-        // yet initialised.
-        let slot = unsafe { b::rbond_netdev_priv(dev.as_ptr()) }.cast::<T::Data>();
-        // SAFETY: `slot` is valid for writes and pinned (it never moves for
-        // the device's lifetime).
+        // SAFETY: the private area is sized and aligned for DevPriv<T> and
+        // not yet initialised; it never moves for the device's lifetime.
+        let p = unsafe { Adapter::<T>::priv_of(dev.as_ptr()) };
+        // SAFETY: as above; the monitor work is initialised in place.
+        unsafe { b::rbond_init_delayed_work(Opaque::raw_get(core::ptr::addr_of!((*p).monitor)), Some(Adapter::<T>::monitor_callback)) };
+        // SAFETY: as above.
+        let slot = unsafe { core::ptr::addr_of_mut!((*p).data) };
+        // SAFETY: `slot` is valid for writes and pinned.
         if let Err(e) = unsafe { data.__pinned_init(slot) } {
             // SAFETY: allocated above, never registered.
             unsafe { b::free_netdev(dev.as_ptr()) };
@@ -1080,11 +1221,14 @@ impl<T: Driver> Drop for Registration<T> {
         self.proc_file = None;
         // SAFETY: by the type invariant the device is registered and its
         // private data initialised. unregister_netdev closes the device and
-        // waits for every user (xmit, ethtool, ...) to be gone, after which
-        // the data can be dropped and the device freed.
+        // waits for every user (xmit, ethtool, ...) to be gone; the monitor
+        // is cancelled (it cannot be re-armed: the device is closed), after
+        // which the data can be dropped and the device freed.
         unsafe {
             b::unregister_netdev(self.dev.as_ptr());
-            core::ptr::drop_in_place(b::rbond_netdev_priv(self.dev.as_ptr()).cast::<T::Data>());
+            let p = Adapter::<T>::priv_of(self.dev.as_ptr());
+            b::cancel_delayed_work_sync((*p).monitor.get());
+            core::ptr::drop_in_place(core::ptr::addr_of_mut!((*p).data));
             b::free_netdev(self.dev.as_ptr());
         }
     }

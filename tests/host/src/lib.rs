@@ -2,6 +2,8 @@
 //! `cargo test` exercises exactly the files the module builds.
 #![allow(dead_code)]
 
+#[path = "../../../bond_monitor.rs"]
+mod bond_monitor;
 #[path = "../../../bond_options.rs"]
 mod bond_options;
 #[path = "../../../bond_policy.rs"]

@@ -1,0 +1,192 @@
+// SPDX-License-Identifier: GPL-2.0
+
+//! Link monitoring: the MII monitor's per-slave state machine.
+//!
+//! Pure Rust, host-tested. Every `miimon` ms the monitor samples each
+//! slave's link and feeds it to [`inspect`] (the C driver's
+//! `bond_miimon_inspect()`), which counts `downdelay`/`updelay` down in
+//! ticks and proposes a new link state; proposals are then committed under
+//! RTNL by `bonding.rs` (`bond_miimon_commit()`):
+//!
+//! ```text
+//!   UP --link lost--> FAIL --downdelay ticks--> DOWN
+//!    ^                 | link back                |
+//!    +-----------------+                          | link back
+//!    ^                                            v
+//!    +--------updelay ticks-------------------- BACK --link lost--> DOWN
+//! ```
+//!
+//! When no slave is usable, a slave coming back skips `updelay` (the bond
+//! would otherwise have no link at all while it waits).
+
+use crate::bond_policy::Link;
+
+/// What a slave's link did, for the C driver's log lines.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Event {
+    /// "link status down for %sinterface, disabling it in %d ms"
+    DownDisablingIn(u32),
+    /// "link status up again after %d ms"
+    UpAgainAfter(u32),
+    /// "link status up, enabling it in %d ms"
+    UpEnablingIn(u32),
+    /// "link status down again after %d ms"
+    DownAgainAfter(u32),
+}
+
+/// The monitor's settings, in ticks of `miimon` ms.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct MiiTicks {
+    /// Polling interval in ms.
+    pub(crate) miimon: u32,
+    /// Ticks a lost link waits before the slave goes down.
+    pub(crate) downdelay: u32,
+    /// Ticks a recovered link waits before the slave is used.
+    pub(crate) updelay: u32,
+}
+
+/// The outcome of one sample of one slave.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct Inspection {
+    /// The state to commit under RTNL, if it changes.
+    pub(crate) propose: Option<Link>,
+    /// The slave's remaining delay after this tick.
+    pub(crate) delay: i32,
+    /// A line to log.
+    pub(crate) event: Option<Event>,
+}
+
+/// One tick of `bond_miimon_inspect()` for one slave whose committed state
+/// is `link` and remaining delay `delay`, whose link was sampled `link_up`.
+/// `ignore_updelay` is true while the bond has no usable slave; it is
+/// cleared (as in the C driver) once a slave is proposed up.
+pub(crate) fn inspect(link: Link, delay: i32, link_up: bool, t: &MiiTicks, ignore_updelay: &mut bool) -> Inspection {
+    let mut out = Inspection { propose: None, delay, event: None };
+    let ms = |ticks: i32| (ticks.max(0) as u32).saturating_mul(t.miimon);
+    match link {
+        Link::Up | Link::Fail => {
+            if link == Link::Up {
+                if link_up {
+                    return out;
+                }
+                out.propose = Some(Link::Fail);
+                out.delay = t.downdelay as i32;
+                if out.delay > 0 {
+                    out.event = Some(Event::DownDisablingIn(t.downdelay.saturating_mul(t.miimon)));
+                }
+            }
+            if link_up {
+                // Recovered before downdelay expired.
+                out.propose = Some(Link::Up);
+                out.event = Some(Event::UpAgainAfter(ms(t.downdelay as i32 - out.delay)));
+                return out;
+            }
+            if out.delay <= 0 {
+                out.propose = Some(Link::Down);
+                return out;
+            }
+            out.delay -= 1;
+        }
+        Link::Down | Link::Back => {
+            if link == Link::Down {
+                if !link_up {
+                    return out;
+                }
+                out.propose = Some(Link::Back);
+                out.delay = t.updelay as i32;
+                if out.delay > 0 {
+                    let wait = if *ignore_updelay { 0 } else { t.updelay.saturating_mul(t.miimon) };
+                    out.event = Some(Event::UpEnablingIn(wait));
+                }
+            }
+            if !link_up {
+                out.propose = Some(Link::Down);
+                out.event = Some(Event::DownAgainAfter(ms(t.updelay as i32 - out.delay)));
+                return out;
+            }
+            if *ignore_updelay {
+                out.delay = 0;
+            }
+            if out.delay <= 0 {
+                out.propose = Some(Link::Up);
+                *ignore_updelay = false;
+                return out;
+            }
+            out.delay -= 1;
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const T: MiiTicks = MiiTicks { miimon: 100, downdelay: 0, updelay: 0 };
+
+    /// Runs ticks with the given samples, committing proposals at once as
+    /// the monitor does; returns the committed state after each tick.
+    fn run(t: &MiiTicks, mut link: Link, samples: &[bool], mut ignore: bool) -> Vec<Link> {
+        let mut delay = 0;
+        samples
+            .iter()
+            .map(|&up| {
+                let r = inspect(link, delay, up, t, &mut ignore);
+                delay = r.delay;
+                if let Some(p) = r.propose {
+                    link = p;
+                }
+                link
+            })
+            .collect()
+    }
+
+    #[test]
+    fn without_delays_a_lost_link_goes_down_at_the_next_tick() {
+        assert_eq!(run(&T, Link::Up, &[true, false, false], false), [Link::Up, Link::Down, Link::Down]);
+        assert_eq!(run(&T, Link::Down, &[false, true], false), [Link::Down, Link::Up]);
+    }
+
+    #[test]
+    fn downdelay_counts_ticks_before_down() {
+        let t = MiiTicks { downdelay: 3, ..T };
+        let states = run(&t, Link::Up, &[false, false, false, false, false], false);
+        assert_eq!(states, [Link::Fail, Link::Fail, Link::Fail, Link::Down, Link::Down]);
+        let mut ignore = false;
+        let first = inspect(Link::Up, 0, false, &t, &mut ignore);
+        assert_eq!(first.event, Some(Event::DownDisablingIn(300)));
+    }
+
+    #[test]
+    fn a_link_back_within_downdelay_stays_up() {
+        let t = MiiTicks { downdelay: 3, ..T };
+        assert_eq!(run(&t, Link::Up, &[false, false, true], false), [Link::Fail, Link::Fail, Link::Up]);
+        let mut ignore = false;
+        let r = inspect(Link::Fail, 1, true, &t, &mut ignore);
+        assert_eq!(r.event, Some(Event::UpAgainAfter(200)));
+    }
+
+    #[test]
+    fn updelay_counts_ticks_before_up() {
+        let t = MiiTicks { updelay: 2, ..T };
+        assert_eq!(run(&t, Link::Down, &[true, true, true, true], false), [Link::Back, Link::Back, Link::Up, Link::Up]);
+        assert_eq!(run(&t, Link::Down, &[true, false], false), [Link::Back, Link::Down]);
+    }
+
+    #[test]
+    fn updelay_is_ignored_when_no_slave_is_usable() {
+        let t = MiiTicks { updelay: 50, ..T };
+        assert_eq!(run(&t, Link::Down, &[true], true), [Link::Up]);
+        let mut ignore = true;
+        let r = inspect(Link::Down, 0, true, &t, &mut ignore);
+        assert_eq!(r.event, Some(Event::UpEnablingIn(0)));
+        assert!(!ignore, "only the first slave back skips updelay");
+    }
+
+    #[test]
+    fn an_up_link_proposes_nothing() {
+        let mut ignore = false;
+        assert_eq!(inspect(Link::Up, 0, true, &T, &mut ignore).propose, None);
+        assert_eq!(inspect(Link::Down, 0, false, &T, &mut ignore).propose, None);
+    }
+}
