@@ -27,7 +27,8 @@ impl Rtnl {
     /// waiting for, such as a monitor cancelled synchronously by ndo_stop).
     pub(crate) fn try_lock() -> Option<RtnlGuard> {
         // SAFETY: process context; released by RtnlGuard::drop on success.
-        (unsafe { b::rtnl_trylock() } != 0).then_some(RtnlGuard(PROOF))
+        // `then`, not `then_some`: a guard built eagerly would unlock on drop.
+        (unsafe { b::rtnl_trylock() } != 0).then(|| RtnlGuard(PROOF))
     }
 
     /// A proof for a context where the kernel already holds RTNL.

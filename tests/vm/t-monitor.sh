@@ -1,0 +1,179 @@
+# Link monitoring and failover: miimon, updelay/downdelay (issue 5).
+# shellcheck shell=bash
+
+# A background ping with timestamps (-D), 10 ms apart; ping_stop prints the
+# longest gap between two replies, in ms: the outage.
+ping_start() {
+	ping -D -i 0.01 -W 1 192.0.2.2 >/tmp/ping.out 2>&1 &
+	PING_PID=$!
+	sleep 1
+}
+
+ping_stop() {
+	kill -INT $PING_PID
+	wait $PING_PID 2>/dev/null || true
+	awk -F'[][]' '/bytes from/ { t = $2 * 1000; if (prev) { g = t - prev; if (g > max) max = g }; prev = t }
+		END { printf "%d\n", max }' /tmp/ping.out
+}
+
+# The peer's side of slave veth<i>: taking it down takes veth<i>'s carrier.
+peer_link() { ip -n peer link set pveth$1 "$2"; }
+
+ms_now() { date +%s%3N; }
+
+# wait_for <timeout ms> <command...>: polls every 10 ms; prints the ms waited.
+wait_for() {
+	local limit=$1 start
+	shift
+	start=$(ms_now)
+	until "$@"; do
+		[ $(( $(ms_now) - start )) -lt "$limit" ] || return 1
+		sleep 0.01
+	done
+	echo $(( $(ms_now) - start ))
+}
+
+slave_mii() {
+	awk -v s="$1" '/^Slave Interface:/ { cur = $3 } cur == s && /^MII Status:/ { print $3; exit }' /proc/net/bonding/bond0
+}
+slave_is() { [ "$(slave_mii "$1")" = "$2" ]; }
+active_is() { grep -q "^Currently Active Slave: $1$" /proc/net/bonding/bond0; }
+
+monitor_topology() {
+	make_peer 2
+	bond_up
+	"$IFENSLAVE" bond0 veth0 veth1
+	ping -c 1 -W 2 192.0.2.2 >/dev/null || fail "no ping before the test"
+}
+
+test_active_backup_fails_over_within_miimon() {
+	load_bonding mode=1 miimon=100
+	monitor_topology
+	active_is veth0 || fail "veth0 should start active"
+	ip netns exec peer tcpdump -l -n -i pveth1 arp >/tmp/arp.out 2>/dev/null &
+	local dump=$!
+	ping_start
+	peer_link 0 down
+	sleep 1.5
+	local outage
+	outage=$(ping_stop)
+	kill $dump; wait $dump 2>/dev/null || true
+	echo "outage ${outage} ms"
+	[ "$outage" -lt 200 ] || fail "outage of $outage ms with miimon=100"
+	active_is veth1 || fail "veth1 is not the new active slave"
+	assert_klog "bond0: \(slave veth0\): link status definitely down, disabling slave"
+	assert_klog "bond0: \(slave veth1\): making interface the new active one"
+	assert_match "$(cat /proc/net/bonding/bond0)" "Link Failure Count: 1" "failure counted"
+	assert_match "$(cat /tmp/arp.out)" "Request who-has 192.0.2.1 tell 192.0.2.1" "gratuitous ARP on the new active slave"
+	assert_eq "$(python3 "$BONDCTL" slaveinfo bond0 0)" "0 0 veth0 2 1 1" "ifslave: veth0 down, backup, one failure"
+}
+
+test_downdelay_holds_the_failed_slave_for_its_delay() {
+	load_bonding mode=1 miimon=100 downdelay=400
+	monitor_topology
+	ping_start
+	peer_link 0 down
+	local waited
+	waited=$(wait_for 3000 active_is veth1) || fail "no failover within 3 s"
+	local outage
+	outage=$(ping_stop)
+	echo "failover after $waited ms, outage $outage ms"
+	[ "$outage" -ge 400 ] || fail "outage of $outage ms with downdelay=400"
+	assert_klog "bond0: \(slave veth0\): link status down for active interface, disabling it in 400 ms"
+}
+
+test_a_link_back_within_downdelay_keeps_the_slave() {
+	load_bonding mode=1 miimon=100 downdelay=1000
+	monitor_topology
+	peer_link 0 down
+	wait_for 1000 slave_is veth0 going >/dev/null || fail "veth0 never went to FAIL ('going down')"
+	peer_link 0 up
+	wait_for 1000 slave_is veth0 up >/dev/null || fail "veth0 did not come back"
+	active_is veth0 || fail "the active slave changed"
+	assert_klog "bond0: \(slave veth0\): link status up again after [0-9]+ ms"
+	assert_match "$(cat /proc/net/bonding/bond0)" "Link Failure Count: 0" "no failure counted"
+}
+
+# klog_ms <regex>: the kernel timestamp, in ms, of the last line matching.
+klog_ms() {
+	dmesg | grep -E -- "$1" | tail -1 | sed -E 's/^\[ *([0-9]+)\.([0-9]{3}).*/\1\2/'
+}
+
+# The kernel-side time from pveth<i> coming up (the peer bridge logs it) to
+# the bond using veth<i>: user-space timing under TCG is too coarse.
+recovery_ms() {
+	local t0 t1
+	t0=$(klog_ms "br0: port $(($1 + 1))\(pveth$1\) entered blocking state")
+	t1=$(klog_ms "\(slave veth$1\): link status definitely up")
+	[ -n "$t0" ] && [ -n "$t1" ] || fail "missing log lines for veth$1's recovery"
+	echo $((t1 - t0))
+}
+
+test_updelay_delays_reuse_except_for_the_only_slave() {
+	load_bonding mode=1 miimon=100 updelay=500
+	monitor_topology
+	peer_link 1 down
+	wait_for 2000 slave_is veth1 down >/dev/null || fail "veth1 never went down"
+	dmesg -C
+	peer_link 1 up
+	wait_for 3000 slave_is veth1 up >/dev/null || fail "veth1 never came back"
+	local waited
+	waited=$(recovery_ms 1)
+	echo "veth1 usable after $waited ms"
+	[ "$waited" -ge 500 ] || fail "veth1 reused after $waited ms with updelay=500"
+	assert_klog "bond0: \(slave veth1\): link status up, enabling it in 500 ms"
+
+	# Now every slave down: the first link back is used at once.
+	peer_link 0 down
+	peer_link 1 down
+	wait_for 2000 bash -c '! grep -q "MII Status: up" /proc/net/bonding/bond0' >/dev/null || fail "not all down"
+	dmesg -C
+	peer_link 0 up
+	wait_for 3000 slave_is veth0 up >/dev/null || fail "veth0 never came back"
+	waited=$(recovery_ms 0)
+	echo "the only slave usable after $waited ms"
+	[ "$waited" -lt 300 ] || fail "the only slave waited $waited ms (updelay=500 must be skipped)"
+	ping -c 1 -W 2 192.0.2.2 >/dev/null || fail "no ping after the recovery"
+}
+
+test_balance_rr_takes_a_down_slave_out_of_rotation() {
+	load_bonding mode=0 miimon=100
+	make_peer 2
+	bond_up
+	"$IFENSLAVE" bond0 veth0 veth1
+	ip neigh replace 192.0.2.2 lladdr 02:00:00:00:00:02 dev bond0 nud permanent
+	ip -n peer neigh replace 192.0.2.1 lladdr "$(mac_of bond0)" dev br0 nud permanent
+	peer_link 1 down
+	wait_for 2000 slave_is veth1 down >/dev/null || fail "veth1 not down"
+	local t0 t1
+	t0=$(stat_of veth0 tx_packets)
+	t1=$(stat_of veth1 tx_packets)
+	python3 -c 'import socket; s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); [s.sendto(b"x", ("192.0.2.2", 9)) for _ in range(100)]'
+	assert_eq "$(( $(stat_of veth0 tx_packets) - t0 )) $(( $(stat_of veth1 tx_packets) - t1 ))" "100 0" "all on the remaining slave"
+	peer_link 1 up
+	wait_for 2000 slave_is veth1 up >/dev/null || fail "veth1 not back"
+	t0=$(stat_of veth0 tx_packets)
+	t1=$(stat_of veth1 tx_packets)
+	python3 -c 'import socket; s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); [s.sendto(b"x", ("192.0.2.2", 9)) for _ in range(100)]'
+	assert_eq "$(( $(stat_of veth0 tx_packets) - t0 )) $(( $(stat_of veth1 tx_packets) - t1 ))" "50 50" "back in the rotation"
+}
+
+test_monitor_stops_with_the_bond_and_leaves_no_timer() {
+	load_bonding mode=1 miimon=50
+	monitor_topology
+	ip link set bond0 down
+	peer_link 0 down
+	sleep 0.5
+	assert_eq "$(slave_mii veth0)" up "a bond that is down does not monitor"
+	ip link set bond0 up
+	wait_for 2000 slave_is veth0 down >/dev/null || fail "the monitor did not restart with the bond"
+	rmmod bonding
+	local i
+	for i in $(seq 20); do
+		insmod "$RBOND_KO" mode=1 miimon=10
+		ip link set bond0 up
+		sleep 0.05
+		rmmod bonding
+	done
+	kmemleak_check
+}
