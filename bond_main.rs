@@ -17,6 +17,8 @@
 mod bond_monitor;
 mod bond_options;
 mod bond_policy;
+// Shared with ifenslave, which uses the parts the module does not.
+#[allow(dead_code)]
 mod bond_uapi;
 mod bonding;
 mod net;

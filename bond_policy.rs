@@ -133,6 +133,8 @@ fn primary_or_current(sel: &Selection<'_>) -> Option<usize> {
                 Some(p)
             }
         }
+        reselect::FAILURE => Some(c),
+        // Unknown values cannot be configured; behave as "failure".
         _ => Some(c),
     }
 }
@@ -213,6 +215,7 @@ pub(crate) mod hash_policy {
     /// IP addresses and L4 ports (or ICMP echo id).
     pub(crate) const LAYER34: u8 = 1;
     /// MAC addresses, EtherType and IP addresses.
+    #[allow(dead_code)]
     pub(crate) const LAYER23: u8 = 2;
 }
 

@@ -1186,7 +1186,7 @@ impl NetdevNotifier for SlaveEvents {
 
 /// A bond master device, registered as long as this value lives.
 pub(crate) struct Bond {
-    dev: Registration<BondDriver>,
+    _dev: Registration<BondDriver>,
 }
 
 impl Bond {
@@ -1194,6 +1194,6 @@ impl Bond {
     /// off and a random MAC until a slave joins (`bond_create()`).
     pub(crate) fn create(params: &BondParams, proc_dir: &Arc<ProcDir>) -> Result<Self> {
         let dev = Registration::new(c_str!("bond%d"), params.tx_queues.into(), Bonding::new(params)?, proc_dir)?;
-        Ok(Self { dev })
+        Ok(Self { _dev: dev })
     }
 }

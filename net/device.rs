@@ -188,11 +188,6 @@ impl Device {
         unsafe { core::ptr::read_volatile(&(*self.as_raw()).mtu) }
     }
 
-    /// The interface index.
-    pub(crate) fn ifindex(&self) -> i32 {
-        // SAFETY: valid device; ifindex does not change after registration.
-        unsafe { (*self.as_raw()).ifindex }
-    }
 
     /// The hardware address.
     pub(crate) fn dev_addr(&self) -> MacAddr {
@@ -1208,11 +1203,6 @@ impl<T: Driver> Registration<T> {
         unsafe { Device::from_raw(self.dev.as_ptr()) }
     }
 
-    /// The driver's private data.
-    pub(crate) fn data(&self) -> &T::Data {
-        // SAFETY: initialised until Drop, by the type invariant.
-        unsafe { Adapter::<T>::parts(self.dev.as_ptr()).1 }
-    }
 }
 
 impl<T: Driver> Drop for Registration<T> {

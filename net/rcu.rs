@@ -78,12 +78,6 @@ impl<T> RcuBox<T> {
         unsafe { p.as_ref() }
     }
 
-    /// The current value for an RTNL holder (writers are serialised by RTNL,
-    /// so the value cannot be freed under it: `rtnl_dereference`).
-    pub(crate) fn get<'a>(&'a self, _rtnl: &'a Rtnl) -> Option<&'a T> {
-        // SAFETY: only `replace`, which needs RTNL, frees the value.
-        unsafe { self.ptr.load(Ordering::Acquire).as_ref() }
-    }
 
     /// Publishes `new`, waits for readers of the old value to finish
     /// (`synchronize_rcu`, so this sleeps) and returns the old value.

@@ -17,6 +17,7 @@ const PROOF: Rtnl = Rtnl { _not_send: PhantomData };
 
 impl Rtnl {
     /// Takes RTNL (may sleep).
+    #[allow(dead_code)]
     pub(crate) fn lock() -> RtnlGuard {
         // SAFETY: process context; released by RtnlGuard::drop.
         unsafe { b::rtnl_lock() };

@@ -24,21 +24,6 @@ impl SkBuff {
         NonNull::new(ptr).map(Self)
     }
 
-    /// Length of the packet data.
-    pub(crate) fn len(&self) -> u32 {
-        // SAFETY: by the type invariant the buffer is valid.
-        unsafe { (*self.0.as_ptr()).len }
-    }
-
-    /// The Ethernet header at the start of the data (the transmit path
-    /// starts at the MAC header), if the linear part holds one.
-    pub(crate) fn eth_header(&self) -> Option<&[u8; 14]> {
-        // SAFETY: valid buffer; a non-null result points at ETH_HLEN bytes
-        // of linear data that live as long as the buffer, which `&self`
-        // borrows.
-        unsafe { b::rbond_skb_eth_hdr(self.0.as_ptr()).cast::<[u8; 14]>().as_ref() }
-    }
-
     /// The linear part of the data (from the MAC header on transmit): where
     /// the headers that the transmit hash reads are.
     pub(crate) fn linear(&self) -> &[u8] {

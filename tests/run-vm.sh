@@ -46,6 +46,10 @@ nics+=" -netdev hubport,id=hp1,hubid=0 -device e1000,netdev=hp1,id=nic_e1000,mac
 nics+=" -netdev hubport,id=hp2,hubid=0 -device virtio-net-pci,netdev=hp2,id=nic_virtio,mac=52:54:00:00:02:01"
 nics+=" -qmp unix:$QMP,server=on,wait=off"
 
+python3 "$RBOND_TOP/tests/qmp-agent.py" "$OUT" "$QMP" >"$OUT/qmp-agent.log" 2>&1 &
+agent=$!
+trap 'kill $agent 2>/dev/null' EXIT
+
 echo "vm: booting $KDIR for ${#expected[@]} tests"
 timeout -k 30 "${RBOND_VM_TIMEOUT:-3600}" vng --run "$KDIR" --disable-kvm --force-9p --disable-microvm \
 	--memory 2G --cpus 2 --rwdir "$OUT" --qemu-opts="$nics" \

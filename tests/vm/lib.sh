@@ -160,3 +160,23 @@ dev_state() {
 ip_in_receives() {
 	awk '/^Ip: [0-9]/ { print $4 }' /proc/net/snmp
 }
+
+# qemu_set_link <nic id> on|off: cuts or restores a QEMU NIC's link from the
+# host side (the "switch"), through tests/qmp-agent.py on the host.
+qemu_set_link() {
+	local id=$RANDOM$RANDOM dir=$OUT/qmp i
+	mkdir -p "$dir"
+	echo "set_link $1 $2" >"$dir/tmp-req-$id"
+	mv "$dir/tmp-req-$id" "$dir/req-$id"
+	for i in $(seq 500); do
+		if [ -f "$dir/resp-$id" ]; then
+			local r
+			r=$(cat "$dir/resp-$id")
+			rm -f "$dir/resp-$id"
+			[ "$r" = ok ] || fail "QMP set_link $1 $2: $r"
+			return 0
+		fi
+		sleep 0.02
+	done
+	fail "no answer from the QMP agent"
+}

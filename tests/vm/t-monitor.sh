@@ -177,3 +177,31 @@ test_monitor_stops_with_the_bond_and_leaves_no_timer() {
 	done
 	kmemleak_check
 }
+
+test_e1000_link_cut_by_the_hypervisor_is_seen_through_mii() {
+	# use_carrier=0: links are read with ethtool get_link / MII registers,
+	# as for NICs whose drivers do not keep their carrier up to date.
+	load_bonding mode=1 miimon=100 use_carrier=0
+	local e1000 virtio
+	e1000=$(dev_with_mac 52:54:00:00:01:01)
+	virtio=$(dev_with_mac 52:54:00:00:02:01)
+	sysctl -qw net.ipv6.conf.bond0.disable_ipv6=1
+	ip link set bond0 up
+	ip addr add 10.0.2.15/24 dev bond0
+	"$IFENSLAVE" bond0 "$e1000" "$virtio"
+	wait_for 5000 slave_is "$e1000" up >/dev/null || fail "e1000 never up"
+	wait_for 5000 slave_is "$virtio" up >/dev/null || fail "virtio never up"
+	"$IFENSLAVE" -c bond0 "$e1000"
+	active_is "$e1000" || fail "e1000 not active"
+	ping -c 1 -W 2 10.0.2.2 >/dev/null || fail "no ping through e1000"
+
+	qemu_set_link nic_e1000 off
+	wait_for 3000 active_is "$virtio" >/dev/null || fail "no failover when QEMU cut the e1000 link"
+	assert_klog "bond0: \(slave $e1000\): link status definitely down, disabling slave"
+	ping -c 1 -W 2 10.0.2.2 >/dev/null || fail "no ping after the failover"
+
+	qemu_set_link nic_e1000 on
+	wait_for 5000 slave_is "$e1000" up >/dev/null || fail "e1000 not back after set_link on"
+	assert_klog "bond0: \(slave $e1000\): link status definitely up, 1000 Mbps full duplex"
+	"$IFENSLAVE" -d bond0 "$e1000" "$virtio"
+}

@@ -1,0 +1,50 @@
+#!/bin/bash
+# Inside the VM: active-backup failover outage (ms between the last ping
+# reply before and the first after cutting the active slave's link), N
+# failovers, for this module and the C driver, same parameters.
+OUT=$1
+N=${RBOND_FAILOVERS:-20}
+exec >"$OUT/failover.txt" 2>"$OUT/failover.err"
+mount -t tmpfs rbond-modules /usr/lib/modules
+KO_RUST=$RBOND_TOP/bonding.ko
+KO_C=$RBOND_KDIR/drivers/net/bonding/bonding.ko
+
+active() { sed -n 's/^Currently Active Slave: //p' /proc/net/bonding/bond0; }
+
+for impl in rust c; do
+	ko=$KO_RUST
+	[ $impl = c ] && ko=$KO_C
+	insmod "$ko" mode=1 miimon=100
+	ip netns add peer
+	ip -n peer link add br0 address 02:00:00:00:00:02 type bridge
+	for i in 0 1; do
+		ip link add veth$i type veth peer name pveth$i netns peer
+		ip -n peer link set pveth$i master br0
+		ip -n peer link set pveth$i up
+	done
+	ip -n peer link set br0 up
+	ip -n peer addr add 192.0.2.2/24 dev br0
+	ip link set bond0 up
+	ip addr add 192.0.2.1/24 dev bond0
+	ip link set veth0 master bond0
+	ip link set veth1 master bond0
+	sleep 1
+	for n in $(seq "$N"); do
+		a=$(active)
+		ping -D -i 0.01 -W 1 192.0.2.2 >/tmp/p.out 2>&1 &
+		pid=$!
+		sleep 0.5
+		ip -n peer link set p$a down
+		sleep 1
+		kill -INT $pid
+		wait $pid
+		gap=$(awk -F'[][]' '/bytes from/ { t = $2 * 1000; if (prev) { g = t - prev; if (g > max) max = g }; prev = t } END { printf "%d", max }' /tmp/p.out)
+		echo "$impl $n $gap"
+		ip -n peer link set p$a up
+		sleep 0.5
+	done
+	rmmod bonding
+	ip netns del peer
+	sleep 0.5
+done
+echo done
