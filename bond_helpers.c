@@ -16,6 +16,9 @@
 #include <linux/jiffies.h>
 #include <generated/utsrelease.h>
 #include <net/net_namespace.h>
+#include <net/arp.h>
+#include <net/route.h>
+#include <linux/inetdevice.h>
 
 #include "bond_helpers.h"
 
@@ -240,3 +243,42 @@ unsigned long rbond_msecs_to_jiffies(unsigned int ms) { return msecs_to_jiffies(
 struct net_device *rbond_netdev_from_priv(void *priv) { return (struct net_device *)((char *)priv - ALIGN(sizeof(struct net_device), NETDEV_ALIGN)); }
 /* ethtool get_link: 1 up, 0 down, -1 when the driver has none. */
 int rbond_ethtool_get_link(struct net_device *dev) { return dev->ethtool_ops && dev->ethtool_ops->get_link ? !!dev->ethtool_ops->get_link(dev) : -1; }
+u64 rbond_jiffies(void) { return get_jiffies_64(); }
+
+/* bond_arp_send_all()'s route check: 0 if @target is reached through
+ * @bond_dev (*src: the bond's address to probe from, as bond_confirm_addr()),
+ * 1 if through another device (no probe), -1 if there is no route (probe
+ * with source 0.0.0.0 anyway). VLANs over the bond are not followed.
+ */
+int rbond_arp_route(struct net_device *bond_dev, __be32 target, __be32 *src)
+{
+	struct rtable *rt = ip_route_output(dev_net(bond_dev), target, 0, 0, 0, RT_SCOPE_LINK);
+	struct in_device *in_dev;
+	int via_bond;
+
+	*src = 0;
+	if (IS_ERR(rt))
+		return -1;
+	via_bond = rt->dst.dev == bond_dev;
+	ip_rt_put(rt);
+	if (!via_bond)
+		return 1;
+	rcu_read_lock();
+	in_dev = __in_dev_get_rcu(bond_dev);
+	if (in_dev)
+		*src = inet_confirm_addr(dev_net(bond_dev), in_dev, target, 0, RT_SCOPE_HOST);
+	rcu_read_unlock();
+	return 0;
+}
+
+/* bond_arp_send(): an ARP request for @target from @src out of @slave_dev. */
+int rbond_arp_send_request(struct net_device *slave_dev, __be32 target, __be32 src)
+{
+	struct sk_buff *skb = arp_create(ARPOP_REQUEST, ETH_P_ARP, target, slave_dev, src,
+					 NULL, slave_dev->dev_addr, NULL);
+
+	if (!skb)
+		return -ENOMEM;
+	arp_xmit(skb);
+	return 0;
+}

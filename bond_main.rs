@@ -64,6 +64,12 @@ impl kernel::Module for BondingModule {
     fn init(_module: &'static ThisModule) -> Result<Self> {
         pr_info!("Ethernet Channel Bonding Driver: v{}\n", net::modparam::uts_release());
         let cfg = check_module_params(&net::modparam::get(), &mut KernelLog).map_err(|_| EINVAL)?;
+        if cfg.params.arp_validate != 0 {
+            // The ARP monitor counts any received frame (arp_validate=none);
+            // refuse what it would silently not do.
+            pr_err!("Error: arp_validate other than none is not supported by this driver yet\n");
+            return Err(EINVAL);
+        }
         let proc_dir = ProcDir::new_in_init_net(c_str!("bonding"))?;
         let slave_events = NotifierRegistration::new()?;
         let mut bonds = KVec::new();

@@ -190,3 +190,122 @@ mod tests {
         assert_eq!(inspect(Link::Down, 0, false, &T, &mut ignore).propose, None);
     }
 }
+
+/// `bond_time_in_interval()`: whether jiffies value `last` lies within
+/// `mods` ARP intervals (plus half of one) before `now`.
+pub(crate) fn in_interval(now: u64, last: u64, delta: u64, mods: u64) -> bool {
+    let lo = last.wrapping_sub(delta);
+    let hi = last.wrapping_add(mods.wrapping_mul(delta)).wrapping_add(delta / 2);
+    (now.wrapping_sub(lo) as i64) >= 0 && (hi.wrapping_sub(now) as i64) >= 0
+}
+
+/// What the ARP monitor knows of one slave, in jiffies.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct ArpSample {
+    /// The bond's view of the link.
+    pub(crate) link: Link,
+    /// Last ARP probe sent on the slave.
+    pub(crate) last_tx: u64,
+    /// Last frame received on the slave (arp_validate=none counts any).
+    pub(crate) last_rx: u64,
+    /// When the link last went up.
+    pub(crate) last_link_up: u64,
+}
+
+/// The ARP monitor's clock: now, and the interval, in jiffies.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct ArpClock {
+    /// `jiffies`.
+    pub(crate) now: u64,
+    /// `arp_interval` in jiffies.
+    pub(crate) delta: u64,
+    /// `arp_missed_max`.
+    pub(crate) missed_max: u64,
+}
+
+/// `bond_loadbalance_arp_mon()` for one slave (modes other than
+/// active-backup): up once it has both sent and received within an
+/// interval, down when either is older than `missed_max` intervals.
+pub(crate) fn loadbalance_arp_inspect(s: &ArpSample, c: &ArpClock) -> Option<Link> {
+    let within = |t: u64, mods: u64| in_interval(c.now, t, c.delta, mods);
+    if s.link != Link::Up {
+        (within(s.last_tx, 1) && within(s.last_rx, 1)).then_some(Link::Up)
+    } else {
+        (!within(s.last_tx, c.missed_max) || !within(s.last_rx, c.missed_max)).then_some(Link::Down)
+    }
+}
+
+/// `bond_ab_arp_inspect()` for one slave (active-backup): `active` is
+/// whether it is the active slave, `probing` whether the bond is probing a
+/// slave (`current_arp_slave`).
+pub(crate) fn ab_arp_inspect(s: &ArpSample, c: &ArpClock, active: bool, probing: bool) -> Option<Link> {
+    let within = |t: u64, mods: u64| in_interval(c.now, t, c.delta, mods);
+    if s.link != Link::Up {
+        if within(s.last_rx, 1) {
+            return Some(Link::Up);
+        }
+        return (s.link == Link::Back).then_some(Link::Fail);
+    }
+    // Give a slave that just came up time to prove itself.
+    if within(s.last_link_up, 2) {
+        return None;
+    }
+    let mut propose = None;
+    if !active && !probing && !within(s.last_rx, c.missed_max + 1) {
+        propose = Some(Link::Down);
+    }
+    if active && (!within(s.last_tx, c.missed_max) || !within(s.last_rx, c.missed_max)) {
+        propose = Some(Link::Down);
+    }
+    propose
+}
+
+#[cfg(test)]
+mod arp_tests {
+    use super::*;
+
+    const C: ArpClock = ArpClock { now: 10_000, delta: 100, missed_max: 2 };
+
+    fn sample(link: Link, tx_ago: u64, rx_ago: u64) -> ArpSample {
+        ArpSample { link, last_tx: C.now - tx_ago, last_rx: C.now - rx_ago, last_link_up: 0 }
+    }
+
+    #[test]
+    fn in_interval_matches_time_in_range() {
+        // [last - delta, last + mods*delta + delta/2]
+        assert!(in_interval(1000, 1000, 100, 1));
+        assert!(in_interval(1150, 1000, 100, 1));
+        assert!(!in_interval(1151, 1000, 100, 1));
+        assert!(in_interval(900, 1000, 100, 1));
+        assert!(!in_interval(899, 1000, 100, 1));
+        assert!(in_interval(5, u64::MAX - 10, 100, 1), "wraps like jiffies");
+    }
+
+    #[test]
+    fn loadbalance_needs_both_directions() {
+        assert_eq!(loadbalance_arp_inspect(&sample(Link::Down, 50, 50), &C), Some(Link::Up));
+        assert_eq!(loadbalance_arp_inspect(&sample(Link::Down, 50, 400), &C), None);
+        assert_eq!(loadbalance_arp_inspect(&sample(Link::Up, 50, 200), &C), None, "within missed_max");
+        assert_eq!(loadbalance_arp_inspect(&sample(Link::Up, 50, 300), &C), Some(Link::Down));
+    }
+
+    #[test]
+    fn active_backup_inspect() {
+        // Down slaves come up on any recent frame; a BACK slave that hears
+        // nothing fails.
+        assert_eq!(ab_arp_inspect(&sample(Link::Down, 0, 50), &C, false, false), Some(Link::Up));
+        assert_eq!(ab_arp_inspect(&sample(Link::Back, 0, 500), &C, false, true), Some(Link::Fail));
+        assert_eq!(ab_arp_inspect(&sample(Link::Down, 0, 500), &C, false, false), None);
+        // The active slave must both send and hear within missed_max.
+        assert_eq!(ab_arp_inspect(&sample(Link::Up, 50, 300), &C, true, false), Some(Link::Down));
+        assert_eq!(ab_arp_inspect(&sample(Link::Up, 50, 150), &C, true, false), None);
+        // A backup is given missed_max + 1 intervals, and is left alone
+        // while another slave is being probed.
+        assert_eq!(ab_arp_inspect(&sample(Link::Up, 0, 300), &C, false, false), None);
+        assert_eq!(ab_arp_inspect(&sample(Link::Up, 0, 400), &C, false, false), Some(Link::Down));
+        assert_eq!(ab_arp_inspect(&sample(Link::Up, 0, 400), &C, false, true), None);
+        // Just up: grace of two intervals.
+        let fresh = ArpSample { last_link_up: C.now - 100, ..sample(Link::Up, 500, 500) };
+        assert_eq!(ab_arp_inspect(&fresh, &C, true, false), None);
+    }
+}

@@ -16,7 +16,7 @@
 
 use crate::{
     bond_options::{value_name, BondParams, Mode, FAIL_OVER_MAC_TBL, PRIMARY_RESELECT_TBL, XMIT_HASH_TBL},
-    bond_monitor::{self, Event, MiiTicks},
+    bond_monitor::{self, ArpClock, ArpSample, Event, MiiTicks},
     bond_policy::{self, Candidate, Link, Selection},
     bond_uapi::{self, BondIoctl, IfBond, IfSlave, BMSR_LSTATUS, MII_BMSR},
     net::{
@@ -70,6 +70,13 @@ pub(crate) struct Slave {
     speed: AtomicU32,
     /// 0 half, 1 full, 255 unknown.
     duplex: AtomicU8,
+    /// ARP monitor: jiffies of the last probe sent, of the last frame
+    /// received, and of the last time the link went up.
+    last_tx: AtomicU64,
+    last_rx: AtomicU64,
+    last_link_up: AtomicU64,
+    /// The bond runs the ARP monitor: received frames count as liveness.
+    arp_monitored: bool,
     /// The counters last folded into the bond's (under `Bonding::stats`).
     stats_seen: [AtomicU64; STATS_FIELDS],
 }
@@ -88,6 +95,15 @@ impl Slave {
         let (speed, duplex) = self.dev.speed_duplex(rtnl);
         self.speed.store(speed.unwrap_or(u32::MAX), Relaxed);
         self.duplex.store(duplex.map_or(255, u8::from), Relaxed);
+    }
+
+    fn arp_sample(&self) -> ArpSample {
+        ArpSample {
+            link: self.link(),
+            last_tx: self.last_tx.load(Relaxed),
+            last_rx: self.last_rx.load(Relaxed),
+            last_link_up: self.last_link_up.load(Relaxed),
+        }
     }
 
     fn candidate(&self) -> Candidate {
@@ -131,6 +147,9 @@ impl SlaveSet {
 struct Config {
     slaves: KVec<Arc<Slave>>,
     active: Option<Arc<Slave>>,
+    /// The slave the active-backup ARP monitor probes while no slave is
+    /// active (`current_arp_slave`).
+    arp_slave: Option<Arc<Slave>>,
     primary: Option<Arc<Slave>>,
     force_primary: bool,
 }
@@ -172,7 +191,7 @@ impl Bonding {
         let params = *params;
         Ok(try_pin_init!(Self {
             params,
-            config: RtnlCell::new(Config { slaves: KVec::new(), active: None, primary: None, force_primary: false }),
+            config: RtnlCell::new(Config { slaves: KVec::new(), active: None, arp_slave: None, primary: None, force_primary: false }),
             slaves,
             stats <- new_spinlock!(LinkStats64::default(), "bond_stats"),
             rr_counter: AtomicU32::new(0),
@@ -188,8 +207,8 @@ impl Bonding {
             let mut all = KVec::with_capacity(cfg.slaves.len(), GFP_KERNEL)?;
             let mut tx = KVec::with_capacity(cfg.slaves.len(), GFP_KERNEL)?;
             for s in cfg.slaves.iter() {
-                let backup = self.params.mode == Mode::ActiveBackup
-                    && !cfg.active.as_ref().is_some_and(|a| Arc::ptr_eq(a, s));
+                let is = |x: &Option<Arc<Slave>>| x.as_ref().is_some_and(|a| Arc::ptr_eq(a, s));
+                let backup = self.params.mode == Mode::ActiveBackup && !is(&cfg.active) && !is(&cfg.arp_slave);
                 s.backup.store(backup, Relaxed);
                 s.inactive.store(backup && !self.params.all_slaves_active, Relaxed);
                 all.push(s.clone(), GFP_KERNEL)?;
@@ -336,6 +355,169 @@ impl Bonding {
             }
         }
         Rearm::Ms(p.miimon)
+    }
+
+    /// One run of the ARP monitor (`bond_arp_monitor()`). Unlike the C
+    /// driver, it works under RTNL throughout (taken with trylock): simpler
+    /// to reason about, at the cost of RTNL once per `arp_interval`.
+    fn arp_monitor(&self, bond_dev: &Device) -> Rearm {
+        let p = &self.params;
+        let rearm = Rearm::Ms(p.arp_interval);
+        let Some(rtnl) = Rtnl::try_lock() else { return Rearm::Jiffies(1) };
+        let Ok(slaves) = self.slaves_now(&rtnl) else { return rearm };
+        if slaves.is_empty() {
+            return rearm;
+        }
+        let clock = ArpClock { now: skb::jiffies(), delta: skb::ms_to_jiffies(p.arp_interval), missed_max: p.missed_max.into() };
+        let _ = if p.mode == Mode::ActiveBackup {
+            self.ab_arp_monitor(bond_dev, &rtnl, &slaves, &clock)
+        } else {
+            self.loadbalance_arp_monitor(bond_dev, &rtnl, &slaves, &clock)
+        };
+        rearm
+    }
+
+    /// `bond_arp_send_all()`: an ARP request for every target the bond
+    /// routes to, out of `slave`.
+    fn arp_send_all(&self, bond_dev: &Device, slave: &Slave) {
+        for &target in self.params.arp_targets.as_slice() {
+            if let Some(src) = bond_dev.arp_probe_source(target.0) {
+                if slave.dev.send_arp_request(target.0, src).is_ok() {
+                    slave.last_tx.store(skb::jiffies(), Relaxed);
+                }
+            }
+        }
+    }
+
+    /// `bond_loadbalance_arp_mon()`: modes where every slave transmits.
+    fn loadbalance_arp_monitor(&self, bond_dev: &Device, rtnl: &Rtnl, slaves: &[Arc<Slave>], c: &ArpClock) -> Result {
+        let old_current = self.config.borrow(rtnl)?.active.clone();
+        let (mut changed, mut failover) = (false, false);
+        for s in slaves {
+            if let Some(new) = bond_monitor::loadbalance_arp_inspect(&s.arp_sample(), c) {
+                changed = true;
+                s.link.store(new as u8, Relaxed);
+                if new == Link::Up {
+                    s.last_link_up.store(c.now, Relaxed);
+                    if old_current.is_none() {
+                        s.info(&KERN_INFO, format_args!("link status definitely up\n"));
+                        failover = true;
+                    } else {
+                        s.info(&KERN_INFO, format_args!("interface is now up\n"));
+                    }
+                } else {
+                    let _ = s.link_failure_count.fetch_update(Relaxed, Relaxed, |n| n.checked_add(1));
+                    s.info(&KERN_INFO, format_args!("interface is now down\n"));
+                    failover |= old_current.as_ref().is_some_and(|a| Arc::ptr_eq(a, s));
+                }
+            }
+            if s.dev.is_running() && s.dev.carrier_ok() {
+                self.arp_send_all(bond_dev, s);
+            }
+        }
+        if failover {
+            self.select_active_slave(rtnl)?;
+        }
+        if changed || failover {
+            self.commit(bond_dev, rtnl)?;
+        }
+        Ok(())
+    }
+
+    /// `bond_activebackup_arp_mon()`: inspect, commit, then probe.
+    fn ab_arp_monitor(&self, bond_dev: &Device, rtnl: &Rtnl, slaves: &[Arc<Slave>], c: &ArpClock) -> Result {
+        let notify_peers = self.should_notify_peers(bond_dev, rtnl);
+        let (active, probing, primary) = {
+            let cfg = self.config.borrow(rtnl)?;
+            (cfg.active.clone(), cfg.arp_slave.is_some(), cfg.primary.clone())
+        };
+        let is = |x: &Option<Arc<Slave>>, s: &Arc<Slave>| x.as_ref().is_some_and(|a| Arc::ptr_eq(a, s));
+        let (mut any, mut failover) = (false, false);
+        for s in slaves {
+            let Some(new) = bond_monitor::ab_arp_inspect(&s.arp_sample(), c, is(&active, s), probing) else {
+                continue;
+            };
+            any = true;
+            match new {
+                Link::Up if !is(&active, s) => {
+                    s.link.store(Link::Up as u8, Relaxed);
+                    self.config.borrow_mut(rtnl)?.arp_slave = None;
+                    s.info(&KERN_INFO, format_args!("link status definitely up\n"));
+                    failover |= active.is_none() || is(&primary, s);
+                }
+                Link::Down => {
+                    let _ = s.link_failure_count.fetch_update(Relaxed, Relaxed, |n| n.checked_add(1));
+                    s.link.store(Link::Down as u8, Relaxed);
+                    s.info(&KERN_INFO, format_args!("link status definitely down, disabling slave\n"));
+                    if is(&active, s) {
+                        self.config.borrow_mut(rtnl)?.arp_slave = None;
+                        failover = true;
+                    }
+                }
+                Link::Fail => {
+                    s.link.store(Link::Fail as u8, Relaxed);
+                    if active.is_some() {
+                        self.config.borrow_mut(rtnl)?.arp_slave = None;
+                    }
+                }
+                _ => {}
+            }
+        }
+        let changed = failover && self.select_active_slave(rtnl)?;
+        if any || changed {
+            let carrier_before = bond_dev.carrier_ok();
+            self.commit(bond_dev, rtnl)?;
+            if changed {
+                self.announce_active_change(bond_dev, rtnl, carrier_before != bond_dev.carrier_ok());
+            }
+        }
+        self.ab_arp_probe(bond_dev, rtnl, slaves, c)?;
+        if notify_peers && self.send_peer_notif.load(Relaxed) > 0 {
+            self.send_peer_notif.fetch_sub(1, Relaxed);
+            bond_dev.notify(rtnl, NotifyEvent::NotifyPeers);
+        }
+        Ok(())
+    }
+
+    /// `bond_ab_arp_probe()`: probe on the active slave; without one, try
+    /// the slaves in turn, one per interval, until one hears an answer.
+    fn ab_arp_probe(&self, bond_dev: &Device, rtnl: &Rtnl, slaves: &[Arc<Slave>], c: &ArpClock) -> Result {
+        let (active, current) = {
+            let cfg = self.config.borrow(rtnl)?;
+            (cfg.active.clone(), cfg.arp_slave.clone())
+        };
+        if let Some(a) = active {
+            self.arp_send_all(bond_dev, &a);
+            return Ok(());
+        }
+        let Some(current) = current.or_else(|| slaves.first().cloned()) else { return Ok(()) };
+        let (mut before, mut next, mut found, mut changed) = (None, None, false, false);
+        for s in slaves {
+            let up = s.dev.is_running() && s.dev.carrier_ok();
+            if !found && before.is_none() && up {
+                before = Some(s.clone());
+            }
+            if found && next.is_none() && up {
+                next = Some(s.clone());
+            }
+            if !up && s.link() == Link::Up {
+                s.link.store(Link::Down as u8, Relaxed);
+                let _ = s.link_failure_count.fetch_update(Relaxed, Relaxed, |n| n.checked_add(1));
+                s.info(&KERN_INFO, format_args!("backup interface is now down\n"));
+                changed = true;
+            }
+            found |= Arc::ptr_eq(s, &current);
+        }
+        if let Some(n) = next.or(before) {
+            n.link.store(Link::Back as u8, Relaxed);
+            n.last_link_up.store(c.now, Relaxed);
+            self.config.borrow_mut(rtnl)?.arp_slave = Some(n.clone());
+            self.commit(bond_dev, rtnl)?;
+            self.arp_send_all(bond_dev, &n);
+        } else if changed {
+            self.commit(bond_dev, rtnl)?;
+        }
+        Ok(())
     }
 
     /// `bond_miimon_commit()`: applies the monitor's proposals.
@@ -548,9 +730,22 @@ impl Bonding {
                 speed: AtomicU32::new(u32::MAX),
                 duplex: AtomicU8::new(255),
                 stats_seen: Default::default(),
+                last_tx: AtomicU64::new(0),
+                last_rx: AtomicU64::new(0),
+                last_link_up: AtomicU64::new(0),
+                arp_monitored: self.params.arp_interval > 0,
             },
             GFP_KERNEL,
         )?;
+        // As bond_enslave(): the ARP stamps start one interval stale, so a
+        // slave must prove itself before the monitor calls it up.
+        let now = skb::jiffies();
+        let stale = now.wrapping_sub(skb::ms_to_jiffies(self.params.arp_interval) + 1);
+        slave.last_rx.store(stale, Relaxed);
+        slave.last_tx.store(stale, Relaxed);
+        if link != Link::Down {
+            slave.last_link_up.store(now, Relaxed);
+        }
         slave.update_speed_duplex(rtnl);
         let seen = slave_dev.stats();
         for (a, &v) in slave.stats_seen.iter().zip(seen.counters().iter()) {
@@ -624,6 +819,9 @@ impl Bonding {
             drop(vec::remove_first(&mut cfg.slaves, |s| Arc::ptr_eq(s, &slave)));
             if cfg.primary.as_ref().is_some_and(|p| Arc::ptr_eq(p, &slave)) {
                 cfg.primary = None;
+            }
+            if cfg.arp_slave.as_ref().is_some_and(|p| Arc::ptr_eq(p, &slave)) {
+                cfg.arp_slave = None;
             }
             let was_current = cfg.active.as_ref().is_some_and(|a| Arc::ptr_eq(a, &slave));
             if was_current {
@@ -961,6 +1159,9 @@ impl Undo {
                     if cfg.primary.as_ref().is_some_and(|a| a.dev.is(slave_dev)) {
                         cfg.primary = None;
                     }
+                    if cfg.arp_slave.as_ref().is_some_and(|a| a.dev.is(slave_dev)) {
+                        cfg.arp_slave = None;
+                    }
                 }
                 let _ = bond.commit(bond_dev, rtnl);
             }
@@ -999,6 +1200,11 @@ impl RxHandler for BondRx {
     fn handle(slave: &Slave, skb: &mut RxSkb<'_>, _rcu: &RcuGuard) -> RxResult {
         if !skb.unshare() {
             return RxResult::Consumed;
+        }
+        // bond_rcv_validate() with arp_validate=none: any frame, on any
+        // slave, active or not, shows the link is alive.
+        if slave.arp_monitored {
+            slave.last_rx.store(skb::jiffies(), Relaxed);
         }
         // Frames on inactive slaves reach only sockets bound to the slave,
         // so nothing arrives twice; link-local control frames (LLDP, ...)
@@ -1048,7 +1254,7 @@ impl Driver for BondDriver {
 
     /// `bond_open()`: the link monitor starts with the bond.
     fn open(dev: &Device, bond: &Bonding) -> Result {
-        if bond.params.miimon > 0 {
+        if bond.params.miimon > 0 || bond.params.arp_interval > 0 {
             dev.start_monitor::<BondDriver>(0);
         }
         Ok(())
@@ -1060,8 +1266,15 @@ impl Driver for BondDriver {
         Ok(())
     }
 
+    /// miimon wins over arp_interval (the parameter checks zero the latter).
     fn monitor(dev: &Device, bond: &Bonding) -> Rearm {
-        bond.mii_monitor(dev)
+        if bond.params.miimon > 0 {
+            bond.mii_monitor(dev)
+        } else if bond.params.arp_interval > 0 {
+            bond.arp_monitor(dev)
+        } else {
+            Rearm::Stop
+        }
     }
 
     fn uninit(dev: &Device, bond: &Bonding, rtnl: &Rtnl) {

@@ -478,6 +478,26 @@ impl Device {
         }
     }
 
+    /// Where an ARP probe for `target` (network byte order) should come
+    /// from when this device is a master: `Some(src)` if the route goes
+    /// through it (src 0 when there is no route at all), `None` if the
+    /// target is reached through another device.
+    pub(crate) fn arp_probe_source(&self, target: [u8; 4]) -> Option<[u8; 4]> {
+        let mut src: u32 = 0;
+        // SAFETY: valid device; route lookups are allowed in process context.
+        let r = unsafe { b::rbond_arp_route(self.as_raw(), u32::from_ne_bytes(target), &mut src) };
+        (r <= 0).then(|| src.to_ne_bytes())
+    }
+
+    /// Sends an ARP request for `target` from `src` out of this device
+    /// (`arp_create` + `arp_xmit`).
+    pub(crate) fn send_arp_request(&self, target: [u8; 4], src: [u8; 4]) -> Result {
+        // SAFETY: valid device; arp_xmit may be called in process context.
+        to_result(unsafe {
+            b::rbond_arp_send_request(self.as_raw(), u32::from_ne_bytes(target), u32::from_ne_bytes(src))
+        })
+    }
+
     /// Sends a netdevice event about this device (`call_netdevice_notifiers`).
     pub(crate) fn notify(&self, _rtnl: &Rtnl, event: NotifyEvent) {
         let ev = match event {

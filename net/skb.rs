@@ -71,3 +71,16 @@ pub(crate) fn random_u32() -> u32 {
     // SAFETY: callable in any context.
     unsafe { b::get_random_u32() }
 }
+
+/// The kernel's tick counter (`get_jiffies_64`), for timestamps the ARP
+/// monitor compares.
+pub(crate) fn jiffies() -> u64 {
+    // SAFETY: callable in any context.
+    unsafe { b::rbond_jiffies() }
+}
+
+/// Milliseconds as jiffies (`msecs_to_jiffies`).
+pub(crate) fn ms_to_jiffies(ms: u32) -> u64 {
+    // SAFETY: plain conversion.
+    unsafe { b::rbond_msecs_to_jiffies(ms) as u64 }
+}
