@@ -138,9 +138,7 @@ impl Device {
     /// The device's name.
     pub(crate) fn name(&self) -> DevName {
         let mut out = [0u8; b::IFNAMSIZ as usize];
-        // SAFETY: by the type invariant the device is valid; `name` is an
-        // always-NUL-terminated array that a rename rewrites in place, so a
-        // copy at worst mixes two names, as C's netdev_info() may.
+        // SAFETY: by the type invariant the device is valid; `name` is an always-NUL-terminated array that a rename rewrites in place, so a copy at worst mixes two names, as C's netdev_info() may.
         let name = unsafe { &(*self.as_raw()).name };
         for (o, &c) in out.iter_mut().zip(name.iter()) {
             *o = c as u8;
@@ -177,8 +175,7 @@ impl Device {
 
     /// The interface flags (IFF_*).
     pub(crate) fn flags(&self) -> u32 {
-        // SAFETY: valid device; a plain read of a word-sized field, as
-        // dev_get_flags() does.
+        // SAFETY: valid device; a plain read of a word-sized field, as dev_get_flags() does.
         unsafe { (*self.as_raw()).flags }
     }
 
@@ -192,8 +189,7 @@ impl Device {
     /// The hardware address.
     pub(crate) fn dev_addr(&self) -> MacAddr {
         let mut mac = MacAddr::default();
-        // SAFETY: valid device; an Ethernet device's dev_addr points to at
-        // least ETH_ALEN bytes for as long as it is registered.
+        // SAFETY: valid device; an Ethernet device's dev_addr points to at least ETH_ALEN bytes for as long as it is registered.
         unsafe {
             let addr = (*self.as_raw()).dev_addr;
             if !addr.is_null() {
@@ -211,8 +207,7 @@ impl Device {
 
     /// The hardware type (`ARPHRD_*`).
     pub(crate) fn hw_type(&self) -> u16 {
-        // SAFETY: valid device; the type changes only under RTNL, and a
-        // torn read of a u16 is impossible.
+        // SAFETY: valid device; the type changes only under RTNL, and a torn read of a u16 is impossible.
         unsafe { (*self.as_raw()).type_ }
     }
 
@@ -237,8 +232,7 @@ impl Device {
     /// Logs `args` as `netdev_printk` does ("bond0: ..."). `level` is one of
     /// the `KERN_*` strings below.
     pub(crate) fn log(&self, level: &LogLevel, args: fmt::Arguments<'_>) {
-        // SAFETY: valid device; "%pA" formats a `fmt::Arguments` (Rust
-        // printk support), which outlives the call.
+        // SAFETY: valid device; "%pA" formats a `fmt::Arguments` (Rust printk support), which outlives the call.
         unsafe {
             b::netdev_printk(
                 level.0.as_ptr().cast(),
@@ -251,8 +245,7 @@ impl Device {
 
     /// Finds a device by name in this device's network namespace.
     pub(crate) fn lookup_in_same_ns<'a>(&self, name: &CStr, _rtnl: &'a Rtnl) -> Option<&'a Device> {
-        // SAFETY: RTNL is held (by the proof), which keeps the returned
-        // device registered and valid for `'a`.
+        // SAFETY: RTNL is held (by the proof), which keeps the returned device registered and valid for `'a`.
         unsafe {
             let dev = b::rbond_dev_get_by_name(self.as_raw(), name.as_char_ptr().cast());
             (!dev.is_null()).then(|| Device::from_raw(dev))
@@ -295,8 +288,7 @@ impl Device {
 
     /// `dev_set_mac_address`.
     pub(crate) fn set_mac_address(&self, _rtnl: &Rtnl, mac: MacAddr, extack: &mut ExtAck) -> Result {
-        // SAFETY: valid device, RTNL held; `mac` holds addr_len (6) bytes of
-        // an Ethernet device.
+        // SAFETY: valid device, RTNL held; `mac` holds addr_len (6) bytes of an Ethernet device.
         to_result(unsafe { b::rbond_dev_set_mac_address(self.as_raw(), mac.0.as_ptr(), extack.0) })
     }
 
@@ -383,8 +375,7 @@ impl Device {
     /// The device's counters (`dev_get_stats`).
     pub(crate) fn stats(&self) -> LinkStats64 {
         let mut s = LinkStats64::default();
-        // SAFETY: valid device; dev_get_stats may run in any process or
-        // softirq context without RTNL.
+        // SAFETY: valid device; dev_get_stats may run in any process or softirq context without RTNL.
         unsafe { b::dev_get_stats(self.as_raw(), &mut s.0) };
         s
     }
@@ -392,8 +383,7 @@ impl Device {
     /// Speed in Mbps and duplex from ethtool, `None` when unknown.
     pub(crate) fn speed_duplex(&self, _rtnl: &Rtnl) -> (Option<u32>, Option<bool>) {
         let (mut speed, mut duplex) = (0u32, 0u8);
-        // SAFETY: valid device, RTNL held (as __ethtool_get_link_ksettings
-        // requires).
+        // SAFETY: valid device, RTNL held (as __ethtool_get_link_ksettings requires).
         unsafe { b::rbond_get_speed_duplex(self.as_raw(), &mut speed, &mut duplex) };
         let speed = (speed != b::SPEED_UNKNOWN as u32).then_some(speed);
         let duplex = match u32::from(duplex) {
@@ -409,8 +399,7 @@ impl Device {
         // SAFETY: valid device; netdev_ops is fixed after registration.
         let ops = unsafe { (*self.as_raw()).netdev_ops };
         if core::ptr::eq(ops, Adapter::<T>::netdev_ops()) {
-            // SAFETY: only Registration::<T> devices use these ops, and
-            // their private area holds an initialised T::Data.
+            // SAFETY: only Registration::<T> devices use these ops, and their private area holds an initialised T::Data.
             Some(unsafe { Adapter::<T>::parts(self.as_raw()).1 })
         } else {
             None
@@ -423,8 +412,7 @@ impl Device {
         if self.driver_data::<T>().is_none() {
             return;
         }
-        // SAFETY: a `T` device (checked above) has a DevPriv<T> whose
-        // monitor work was initialised at registration.
+        // SAFETY: a `T` device (checked above) has a DevPriv<T> whose monitor work was initialised at registration.
         unsafe {
             let dw = (*Adapter::<T>::priv_of(self.as_raw())).monitor.get();
             b::rbond_queue_delayed_work(dw, b::rbond_msecs_to_jiffies(delay_ms));
@@ -448,8 +436,7 @@ impl Device {
     /// The link as ethtool reports it (`get_link`), `None` if the driver
     /// has no get_link.
     pub(crate) fn ethtool_link(&self) -> Option<bool> {
-        // SAFETY: valid device; get_link may sleep, which the monitor (a
-        // work item) allows.
+        // SAFETY: valid device; get_link may sleep, which the monitor (a work item) allows.
         match unsafe { b::rbond_ethtool_get_link(self.as_raw()) } {
             -1 => None,
             v => Some(v != 0),
@@ -462,9 +449,7 @@ impl Device {
         let mut ifr = b::ifreq::default();
         // SAFETY: valid device; netdev_ops is fixed while registered.
         let ioctl = unsafe { (*(*self.as_raw()).netdev_ops).ndo_eth_ioctl }?;
-        // SAFETY: `ifr` is a zeroed kernel ifreq we own; if_mii overlays
-        // mii_ioctl_data on its union; the driver's ndo_eth_ioctl gets a
-        // kernel pointer in process context, as bond_check_dev_link() does.
+        // SAFETY: `ifr` is a zeroed kernel ifreq we own; if_mii overlays mii_ioctl_data on its union; the driver's ndo_eth_ioctl gets a kernel pointer in process context, as bond_check_dev_link() does.
         unsafe {
             let mii = b::rbond_if_mii(&mut ifr);
             if ioctl(self.as_raw(), &mut ifr, b::SIOCGMIIPHY as i32) != 0 {
@@ -516,8 +501,7 @@ impl Device {
         data: Arc<H::Data>,
     ) -> Result {
         let raw = data.into_raw();
-        // SAFETY: valid device, RTNL held; `raw` stays valid until
-        // rx_handler_unregister turns it back into an Arc.
+        // SAFETY: valid device, RTNL held; `raw` stays valid until rx_handler_unregister turns it back into an Arc.
         let res = to_result(unsafe {
             b::netdev_rx_handler_register(
                 self.as_raw(),
@@ -534,15 +518,13 @@ impl Device {
 
     /// The data of this device's rx_handler, if it is `H`.
     pub(crate) fn rx_handler_data<H: super::rx::RxHandler>(&self, _rtnl: &Rtnl) -> Option<Arc<H::Data>> {
-        // SAFETY: valid device; rx_handler and its data change only under
-        // RTNL, which is held.
+        // SAFETY: valid device; rx_handler and its data change only under RTNL, which is held.
         let (handler, data) = unsafe { ((*self.as_raw()).rx_handler, (*self.as_raw()).rx_handler_data) };
         let ours: b::rx_handler_func_t = Some(super::rx::trampoline::<H>);
         if handler.map(|f| f as usize) != ours.map(|f| f as usize) || data.is_null() {
             return None;
         }
-        // SAFETY: registered by rx_handler_register::<H>, so `data` is an
-        // Arc<H::Data> reference owned by the registration; take another.
+        // SAFETY: registered by rx_handler_register::<H>, so `data` is an Arc<H::Data> reference owned by the registration; take another.
         unsafe {
             let owned = core::mem::ManuallyDrop::new(Arc::<H::Data>::from_raw(data.cast()));
             Some((*owned).clone())
@@ -553,8 +535,7 @@ impl Device {
     /// in-flight frames (synchronize_net), and returns its data.
     pub(crate) fn rx_handler_unregister<H: super::rx::RxHandler>(&self, rtnl: &Rtnl) -> Option<Arc<H::Data>> {
         let data = self.rx_handler_data::<H>(rtnl)?;
-        // SAFETY: valid device, RTNL held; our handler is registered. After
-        // netdev_rx_handler_unregister returns, no frame is in the handler.
+        // SAFETY: valid device, RTNL held; our handler is registered. After netdev_rx_handler_unregister returns, no frame is in the handler.
         unsafe {
             let raw = (*self.as_raw()).rx_handler_data;
             b::netdev_rx_handler_unregister(self.as_raw());
@@ -644,8 +625,7 @@ impl LinkStats64 {
     /// The counters as an array, in the struct's order.
     pub(crate) fn counters(&self) -> &[u64; STATS_FIELDS] {
         build_assert!(size_of::<b::rtnl_link_stats64>() == STATS_FIELDS * 8);
-        // SAFETY: rtnl_link_stats64 is repr(C) and consists of u64 fields
-        // only (size checked above), so it has the layout of [u64; N].
+        // SAFETY: rtnl_link_stats64 is repr(C) and consists of u64 fields only (size checked above), so it has the layout of [u64; N].
         unsafe { &*(&self.0 as *const b::rtnl_link_stats64).cast() }
     }
 
@@ -662,8 +642,7 @@ pub(crate) struct IfReq<'a>(&'a mut b::ifreq);
 impl IfReq<'_> {
     /// `ifr_slave`: the slave name of SIOCBOND* requests, NUL-terminated.
     pub(crate) fn slave_name(&self) -> Option<&CStr> {
-        // SAFETY: every union member is plain bytes or a pointer; reading
-        // the name view of a kernel copy of the request is always defined.
+        // SAFETY: every union member is plain bytes or a pointer; reading the name view of a kernel copy of the request is always defined.
         let name = unsafe { self.0.ifr_ifru.ifru_slave.as_ref() };
         // SAFETY: [c_char; 16] and [u8; 16] have the same layout.
         let bytes: &[u8; 16] = unsafe { &*(name as *const _ as *const [u8; 16]) };
@@ -680,8 +659,7 @@ impl IfReq<'_> {
     /// The MII view of the request (`if_mii`): phy_id, reg_num, val_in,
     /// val_out.
     pub(crate) fn mii(&mut self) -> &mut b::mii_ioctl_data {
-        // SAFETY: if_mii overlays mii_ioctl_data (8 bytes) on the 24-byte
-        // union of our kernel copy, which we borrow mutably.
+        // SAFETY: if_mii overlays mii_ioctl_data (8 bytes) on the 24-byte union of our kernel copy, which we borrow mutably.
         unsafe { &mut *b::rbond_if_mii(self.0) }
     }
 }
@@ -722,8 +700,7 @@ impl SetupDevice<'_> {
     /// Gives the device a random, locally administered MAC address
     /// (`NET_ADDR_RANDOM`).
     pub(crate) fn set_random_hw_addr(&mut self) {
-        // SAFETY: alloc_netdev_mqs allocated dev_addr before calling setup,
-        // and ether_setup set addr_len; the device is exclusively ours.
+        // SAFETY: alloc_netdev_mqs allocated dev_addr before calling setup, and ether_setup set addr_len; the device is exclusively ours.
         unsafe { b::rbond_eth_hw_addr_random(self.0) };
     }
 
@@ -870,8 +847,7 @@ unsafe impl<T: Driver> Sync for ProcView<T> {}
 
 impl<T: Driver> Show for ProcView<T> {
     fn show(&self, out: &mut SeqFile) -> fmt::Result {
-        // SAFETY: a ProcView is only created by Registration::<T>::new over
-        // its own device, which outlives the proc file.
+        // SAFETY: a ProcView is only created by Registration::<T>::new over its own device, which outlives the proc file.
         let (dev, data) = unsafe { Adapter::<T>::parts(self.0.get()) };
         T::proc_show(dev, data, out)
     }
@@ -913,15 +889,12 @@ impl<T: Driver> Adapter<T> {
     ///
     /// `dev` must be a net_device allocated by `Registration::<T>`.
     unsafe fn priv_of(dev: *mut b::net_device) -> *mut DevPriv<T> {
-        // SAFETY: per the function's requirements, the private area holds a
-        // DevPriv<T>.
+        // SAFETY: per the function's requirements, the private area holds a DevPriv<T>.
         unsafe { b::rbond_netdev_priv(dev).cast() }
     }
 
     unsafe extern "C" fn monitor_callback(work: *mut b::work_struct) {
-        // SAFETY: the work is the first field of the delayed_work that is
-        // the first field of a repr(C) DevPriv<T> in a registered device's
-        // private area (Registration cancels it before freeing the device).
+        // SAFETY: the work is the first field of the delayed_work that is the first field of a repr(C) DevPriv<T> in a registered device's private area (Registration cancels it before freeing the device).
         let (dev, dw) = unsafe {
             let p = work.cast::<DevPriv<T>>();
             (b::rbond_netdev_from_priv(p.cast()), (*p).monitor.get())
@@ -936,14 +909,12 @@ impl<T: Driver> Adapter<T> {
             Rearm::Jiffies(j) => j as _,
             Rearm::Stop => return,
         };
-        // SAFETY: the work is initialised; re-queueing from its own
-        // callback is allowed and cancel_delayed_work_sync handles it.
+        // SAFETY: the work is initialised; re-queueing from its own callback is allowed and cancel_delayed_work_sync handles it.
         unsafe { b::rbond_queue_delayed_work(dw, delay) };
     }
 
     unsafe extern "C" fn setup_callback(dev: *mut b::net_device) {
-        // SAFETY: alloc_netdev_mqs calls setup with the new, exclusively
-        // owned device.
+        // SAFETY: alloc_netdev_mqs calls setup with the new, exclusively owned device.
         let dev = unsafe { &mut *dev };
         // SAFETY: `dev` is a freshly allocated net_device.
         unsafe { b::ether_setup(dev) };
@@ -986,8 +957,7 @@ impl<T: Driver> Adapter<T> {
     }
 
     unsafe extern "C" fn get_drvinfo_callback(dev: *mut b::net_device, info: *mut b::ethtool_drvinfo) {
-        // SAFETY: the ethtool core calls this on a registered device of ours,
-        // with a valid drvinfo buffer it owns for the duration of the call.
+        // SAFETY: the ethtool core calls this on a registered device of ours, with a valid drvinfo buffer it owns for the duration of the call.
         let (dev, data, info) = unsafe { (Device::from_raw(dev), Self::parts(dev).1, &mut *info) };
         T::get_drvinfo(dev, data, &mut DrvInfo(info));
     }
@@ -1004,8 +974,7 @@ impl<T: Driver> Adapter<T> {
         cmd: kernel::ffi::c_int,
     ) -> kernel::ffi::c_int {
         from_result(|| {
-            // SAFETY: dev_ifsioc calls this under RTNL with a kernel copy of
-            // the request, valid for the call.
+            // SAFETY: dev_ifsioc calls this under RTNL with a kernel copy of the request, valid for the call.
             let ((dev, data), rtnl, ifr) = unsafe { (Self::parts(dev), Rtnl::assume_held(), &mut *ifr) };
             T::siocbond(dev, data, rtnl, &mut IfReq(ifr), cmd as u32)?;
             Ok(0)
@@ -1045,9 +1014,8 @@ impl<T: Driver> Adapter<T> {
         extack: *mut b::netlink_ext_ack,
     ) -> kernel::ffi::c_int {
         from_result(|| {
-            // SAFETY: do_set_master calls this under RTNL with two
-            // registered devices.
             let ((dev, data), rtnl, slave) =
+                // SAFETY: do_set_master calls this under RTNL with two registered devices.
                 unsafe { (Self::parts(dev), Rtnl::assume_held(), Device::from_raw(slave)) };
             T::add_slave(dev, data, rtnl, slave, &mut ExtAck(extack))?;
             Ok(0)
@@ -1056,8 +1024,8 @@ impl<T: Driver> Adapter<T> {
 
     unsafe extern "C" fn del_slave_callback(dev: *mut b::net_device, slave: *mut b::net_device) -> kernel::ffi::c_int {
         from_result(|| {
-            // SAFETY: as in add_slave_callback.
             let ((dev, data), rtnl, slave) =
+                // SAFETY: as in add_slave_callback.
                 unsafe { (Self::parts(dev), Rtnl::assume_held(), Device::from_raw(slave)) };
             T::del_slave(dev, data, rtnl, slave)?;
             Ok(0)
@@ -1082,14 +1050,12 @@ impl<T: Driver> Adapter<T> {
     ) -> kernel::ffi::c_int {
         from_result(|| {
             let mut mac = MacAddr::default();
-            // SAFETY: dev_set_mac_address passes a sockaddr with addr_len
-            // (6) bytes of address data.
+            // SAFETY: dev_set_mac_address passes a sockaddr with addr_len (6) bytes of address data.
             to_result(unsafe { b::rbond_sockaddr_to_mac(sa, mac.0.as_mut_ptr()) })?;
             // SAFETY: called under RTNL on a device of ours.
             let ((d, data), rtnl) = unsafe { (Self::parts(dev), Rtnl::assume_held()) };
             if T::set_mac_address(d, data, rtnl, mac)? {
-                // SAFETY: as above; the core notifies NETDEV_CHANGEADDR after
-                // ndo_set_mac_address returns.
+                // SAFETY: as above; the core notifies NETDEV_CHANGEADDR after ndo_set_mac_address returns.
                 unsafe { b::rbond_dev_addr_set_notify_quiet(dev, mac.0.as_ptr()) };
             }
             Ok(0)
@@ -1123,16 +1089,14 @@ impl<T: Driver> Adapter<T> {
         ndo_add_slave: if T::HAS_ADD_SLAVE { Some(Self::add_slave_callback) } else { None },
         ndo_del_slave: if T::HAS_DEL_SLAVE { Some(Self::del_slave_callback) } else { None },
         ndo_get_stats64: if T::HAS_GET_STATS64 { Some(Self::get_stats64_callback) } else { None },
-        // SAFETY: net_device_ops is plain old data (function pointers and
-        // integers) for which all-zeroes means "not implemented".
+        // SAFETY: net_device_ops is plain old data (function pointers and integers) for which all-zeroes means "not implemented".
         ..unsafe { MaybeUninit::zeroed().assume_init() }
     };
 
     const ETHTOOL_OPS: b::ethtool_ops = b::ethtool_ops {
         get_drvinfo: if T::HAS_GET_DRVINFO { Some(Self::get_drvinfo_callback) } else { None },
         get_link: Some(b::ethtool_op_get_link),
-        // SAFETY: ethtool_ops is plain old data for which all-zeroes means
-        // "not implemented".
+        // SAFETY: ethtool_ops is plain old data for which all-zeroes means "not implemented".
         ..unsafe { MaybeUninit::zeroed().assume_init() }
     };
 }
@@ -1167,8 +1131,7 @@ impl<T: Driver> Registration<T> {
     ) -> Result<Self> {
         // netdev_priv() is aligned to NETDEV_ALIGN (32).
         build_assert!(align_of::<DevPriv<T>>() <= 32);
-        // SAFETY: name_fmt is NUL-terminated; setup_callback fits the
-        // prototype; queue counts are checked by the callee.
+        // SAFETY: name_fmt is NUL-terminated; setup_callback fits the prototype; queue counts are checked by the callee.
         let dev = unsafe {
             b::alloc_netdev_mqs(
                 size_of::<DevPriv<T>>() as _,
@@ -1180,8 +1143,7 @@ impl<T: Driver> Registration<T> {
             )
         };
         let dev = NonNull::new(dev).ok_or(ENOMEM)?;
-        // SAFETY: the private area is sized and aligned for DevPriv<T> and
-        // not yet initialised; it never moves for the device's lifetime.
+        // SAFETY: the private area is sized and aligned for DevPriv<T> and not yet initialised; it never moves for the device's lifetime.
         let p = unsafe { Adapter::<T>::priv_of(dev.as_ptr()) };
         // SAFETY: as above; the monitor work is initialised in place.
         unsafe { b::rbond_init_delayed_work(Opaque::raw_get(core::ptr::addr_of!((*p).monitor)), Some(Adapter::<T>::monitor_callback)) };
@@ -1195,8 +1157,7 @@ impl<T: Driver> Registration<T> {
         }
         // SAFETY: a fully set-up device; register_netdev takes RTNL.
         if let Err(e) = to_result(unsafe { b::register_netdev(dev.as_ptr()) }) {
-            // SAFETY: data was initialised above; the device was never
-            // registered, so nothing else can see either.
+            // SAFETY: data was initialised above; the device was never registered, so nothing else can see either.
             unsafe {
                 core::ptr::drop_in_place(slot);
                 b::free_netdev(dev.as_ptr());
@@ -1210,8 +1171,7 @@ impl<T: Driver> Registration<T> {
         let name = reg.device().name();
         if let Some(name) = name.with_nul() {
             let view = dev.as_ptr().cast::<ProcView<T>>().cast_const();
-            // SAFETY: the device and its data stay valid until Drop, which
-            // drops proc_file first.
+            // SAFETY: the device and its data stay valid until Drop, which drops proc_file first.
             reg.proc_file = Some(unsafe { ProcFile::new(proc_dir, name, view)? });
         }
         Ok(reg)
@@ -1229,11 +1189,7 @@ impl<T: Driver> Drop for Registration<T> {
     fn drop(&mut self) {
         // Readers of the proc file may hold `&T::Data`: remove it first.
         self.proc_file = None;
-        // SAFETY: by the type invariant the device is registered and its
-        // private data initialised. unregister_netdev closes the device and
-        // waits for every user (xmit, ethtool, ...) to be gone; the monitor
-        // is cancelled (it cannot be re-armed: the device is closed), after
-        // which the data can be dropped and the device freed.
+        // SAFETY: by the type invariant the device is registered and its private data initialised. unregister_netdev closes the device and waits for every user (xmit, ethtool, ...) to be gone; the monitor is cancelled (it cannot be re-armed: the device is closed), after which the data can be dropped and the device freed.
         unsafe {
             b::unregister_netdev(self.dev.as_ptr());
             let p = Adapter::<T>::priv_of(self.dev.as_ptr());

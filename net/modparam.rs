@@ -19,8 +19,7 @@ unsafe fn charp(p: *const kernel::ffi::c_char) -> Option<&'static [u8]> {
     if p.is_null() {
         None
     } else {
-        // SAFETY: non-null and NUL-terminated for the module's lifetime, by
-        // the function's safety requirement.
+        // SAFETY: non-null and NUL-terminated for the module's lifetime, by the function's safety requirement.
         Some(unsafe { CStr::from_char_ptr(p) }.as_bytes())
     }
 }

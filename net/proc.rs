@@ -30,8 +30,7 @@ unsafe impl Sync for ProcDir {}
 impl ProcDir {
     /// Creates /proc/net/`name` in the initial network namespace.
     pub(crate) fn new_in_init_net(name: &CStr) -> Result<Arc<Self>> {
-        // SAFETY: rbond_init_net_proc returns init_net's /proc/net entry,
-        // which lives as long as the kernel; `name` is NUL-terminated.
+        // SAFETY: rbond_init_net_proc returns init_net's /proc/net entry, which lives as long as the kernel; `name` is NUL-terminated.
         let dir = unsafe { b::proc_mkdir(name.as_char_ptr().cast(), b::rbond_init_net_proc()) };
         let dir = NonNull::new(dir).ok_or(ENOMEM)?;
         Ok(Arc::new(Self(dir), GFP_KERNEL)?)
@@ -50,10 +49,7 @@ pub(crate) struct SeqFile(NonNull<b::seq_file>);
 
 impl fmt::Write for SeqFile {
     fn write_str(&mut self, s: &str) -> fmt::Result {
-        // SAFETY: `self.0` is the seq_file of the read in progress (see
-        // `show_callback`), and `s` is valid for `s.len()` bytes. seq_write
-        // records an overflow itself and the read is retried with a larger
-        // buffer, so its result needs no handling here.
+        // SAFETY: `self.0` is the seq_file of the read in progress (see `show_callback`), and `s` is valid for `s.len()` bytes. seq_write records an overflow itself and the read is retried with a larger buffer, so its result needs no handling here.
         unsafe { b::seq_write(self.0.as_ptr(), s.as_ptr().cast(), s.len()) };
         Ok(())
     }
@@ -91,9 +87,7 @@ impl<T: Show> ProcFile<T> {
     ///
     /// `data` must stay valid until the returned value is dropped.
     pub(crate) unsafe fn new(dir: &Arc<ProcDir>, name: &CStr, data: *const T) -> Result<Self> {
-        // SAFETY: `dir.0` is live (ProcDir invariant); `name` is
-        // NUL-terminated; `show_callback::<T>` matches the expected signature
-        // and receives `data` back as `seq_file::private`.
+        // SAFETY: `dir.0` is live (ProcDir invariant); `name` is NUL-terminated; `show_callback::<T>` matches the expected signature and receives `data` back as `seq_file::private`.
         let entry = unsafe {
             b::proc_create_single_data(
                 name.as_char_ptr().cast(),
@@ -109,9 +103,7 @@ impl<T: Show> ProcFile<T> {
 
 impl<T: Show> Drop for ProcFile<T> {
     fn drop(&mut self) {
-        // SAFETY: by the type invariant the entry is live; proc_remove waits
-        // for readers in `show_callback` to finish, so `data` is not used
-        // after this returns.
+        // SAFETY: by the type invariant the entry is live; proc_remove waits for readers in `show_callback` to finish, so `data` is not used after this returns.
         unsafe { b::proc_remove(self.entry.as_ptr()) };
     }
 }
@@ -122,8 +114,7 @@ impl<T: Show> Drop for ProcFile<T> {
 /// `private` is a `*const T` valid for the duration of the call.
 unsafe extern "C" fn show_callback<T: Show>(m: *mut b::seq_file, _v: *mut c_void) -> kernel::ffi::c_int {
     let Some(m) = NonNull::new(m) else { return 0 };
-    // SAFETY: `m` is the seq_file of this read; single_open stored our data
-    // pointer in `private`, valid per the ProcFile invariant.
+    // SAFETY: `m` is the seq_file of this read; single_open stored our data pointer in `private`, valid per the ProcFile invariant.
     let data = unsafe { &*((*m.as_ptr()).private as *const T) };
     // An error here only means a short read; seq_file tracks overflow itself.
     let _ = data.show(&mut SeqFile(m));

@@ -73,8 +73,7 @@ impl<T> RcuBox<T> {
     pub(crate) fn read<'g>(&self, _guard: &'g RcuGuard) -> Option<&'g T> {
         // Acquire pairs with the Release in `replace` (rcu_dereference).
         let p = self.ptr.load(Ordering::Acquire);
-        // SAFETY: by the type invariant `p` is null or a live box, and it is
-        // not freed before the grace period that ends after `_guard`.
+        // SAFETY: by the type invariant `p` is null or a live box, and it is not freed before the grace period that ends after `_guard`.
         unsafe { p.as_ref() }
     }
 
@@ -88,8 +87,7 @@ impl<T> RcuBox<T> {
         }
         // SAFETY: process context (RTNL holders may sleep).
         unsafe { b::synchronize_rcu() };
-        // SAFETY: `old` came from KBox::into_raw (type invariant) and the
-        // grace period has ended, so no reader holds it.
+        // SAFETY: `old` came from KBox::into_raw (type invariant) and the grace period has ended, so no reader holds it.
         Some(unsafe { KBox::from_raw(old) })
     }
 }
@@ -98,9 +96,7 @@ impl<T> Drop for RcuBox<T> {
     fn drop(&mut self) {
         let p = *self.ptr.get_mut();
         if !p.is_null() {
-            // SAFETY: the owner drops an RcuBox only once no reader can
-            // reach it (the device is unregistered); `p` came from
-            // KBox::into_raw.
+            // SAFETY: the owner drops an RcuBox only once no reader can reach it (the device is unregistered); `p` came from KBox::into_raw.
             drop(unsafe { KBox::from_raw(p) });
         }
     }

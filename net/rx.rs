@@ -34,8 +34,7 @@ impl RxSkb<'_> {
     /// (`skb_share_check`). False if it had to be dropped: the handler must
     /// then return `Consumed`.
     pub(crate) fn unshare(&mut self) -> bool {
-        // SAFETY: `*pskb` is the valid frame the core handed us; on failure
-        // skb_share_check freed it and returns null.
+        // SAFETY: `*pskb` is the valid frame the core handed us; on failure skb_share_check freed it and returns null.
         let skb = unsafe { b::rbond_skb_share_check(*self.pskb) };
         *self.pskb = skb;
         !skb.is_null()
@@ -44,8 +43,7 @@ impl RxSkb<'_> {
     /// The Ethernet destination address.
     pub(crate) fn eth_dest(&self) -> MacAddr {
         let mut mac = MacAddr::default();
-        // SAFETY: frames reach rx handlers with the MAC header set
-        // (eth_type_trans ran), at least ETH_HLEN bytes from it.
+        // SAFETY: frames reach rx handlers with the MAC header set (eth_type_trans ran), at least ETH_HLEN bytes from it.
         unsafe {
             core::ptr::copy_nonoverlapping(b::rbond_eth_hdr_dest(*self.pskb), mac.0.as_mut_ptr(), ETH_ALEN)
         };
@@ -54,8 +52,7 @@ impl RxSkb<'_> {
 
     /// Makes the frame look received on `dev` (`skb->dev = dev`).
     pub(crate) fn set_dev(&mut self, dev: &Device) {
-        // SAFETY: we own the unshared frame; `dev` is a registered device
-        // that outlives its slaves' rx handlers.
+        // SAFETY: we own the unshared frame; `dev` is a registered device that outlives its slaves' rx handlers.
         unsafe { b::rbond_skb_set_dev(*self.pskb, dev.as_ptr()) };
     }
 }
@@ -78,9 +75,7 @@ pub(crate) unsafe extern "C" fn trampoline<H: RxHandler>(pskb: *mut *mut b::sk_b
     let Some(skb) = NonNull::new(unsafe { *pskb }) else {
         return b::rx_handler_result_RX_HANDLER_PASS;
     };
-    // SAFETY: the frame's device is the one our handler is registered on;
-    // rx_handler_data is the Arc<H::Data> reference of the registration,
-    // valid until netdev_rx_handler_unregister has waited for this call.
+    // SAFETY: the frame's device is the one our handler is registered on; rx_handler_data is the Arc<H::Data> reference of the registration, valid until netdev_rx_handler_unregister has waited for this call.
     let data: &H::Data = unsafe { &*b::rbond_rx_handler_data_rcu(b::rbond_skb_dev(skb.as_ptr())).cast() };
     // SAFETY: rx handlers run under rcu_read_lock.
     let rcu = unsafe { RcuGuard::assume_held() };

@@ -28,8 +28,7 @@ impl SkBuff {
     /// the headers that the transmit hash reads are.
     pub(crate) fn linear(&self) -> &[u8] {
         let mut len = 0u32;
-        // SAFETY: valid buffer; `data` points at `headlen` readable bytes
-        // that live as long as the buffer, which `&self` borrows.
+        // SAFETY: valid buffer; `data` points at `headlen` readable bytes that live as long as the buffer, which `&self` borrows.
         unsafe {
             let p = b::rbond_skb_linear(self.0.as_ptr(), &mut len);
             if p.is_null() {
@@ -44,9 +43,7 @@ impl SkBuff {
     /// Returns the NET_XMIT_* code.
     pub(crate) fn xmit_on(self, dev: &Device) -> i32 {
         let skb = core::mem::ManuallyDrop::new(self);
-        // SAFETY: we pass our reference on to dev_queue_xmit, which consumes
-        // it whatever it returns; `dev` is a registered device (a slave kept
-        // alive by the caller's RCU section).
+        // SAFETY: we pass our reference on to dev_queue_xmit, which consumes it whatever it returns; `dev` is a registered device (a slave kept alive by the caller's RCU section).
         unsafe { b::rbond_dev_queue_xmit(skb.0.as_ptr(), dev.as_ptr()) }
     }
 
@@ -59,8 +56,7 @@ impl SkBuff {
 
 impl Drop for SkBuff {
     fn drop(&mut self) {
-        // SAFETY: by the type invariant we own one reference; dev_kfree_skb_any
-        // may be called from any context, including hard IRQ and netpoll.
+        // SAFETY: by the type invariant we own one reference; dev_kfree_skb_any may be called from any context, including hard IRQ and netpoll.
         unsafe { b::rbond_dev_kfree_skb_any(self.0.as_ptr()) };
     }
 }

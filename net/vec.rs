@@ -13,9 +13,7 @@ pub(crate) fn remove<T>(v: &mut KVec<T>, index: usize) -> Option<T> {
         return None;
     }
     v.as_mut_slice()[index..].rotate_left(1);
-    // SAFETY: `len - 1 < len`, so the slot holds an initialised element,
-    // which is moved out and then excluded from the vector by set_len, so it
-    // is neither dropped twice nor read again.
+    // SAFETY: `len - 1 < len`, so the slot holds an initialised element, which is moved out and then excluded from the vector by set_len, so it is neither dropped twice nor read again.
     unsafe {
         let item = core::ptr::read(v.as_ptr().add(len - 1));
         v.set_len(len - 1);

@@ -1,0 +1,59 @@
+# Peer notification after failover, and ARP targets that do not answer
+# (issue 5).
+# shellcheck shell=bash
+
+# failover_announcements <c|ours> <params...>: gratuitous ARPs and
+# unsolicited NAs for the bond's addresses seen on the new active slave's
+# switch port after the active slave's link is cut.
+failover_announcements() {
+	local drv=$1
+	shift
+	if [ "$drv" = c ]; then load_c_bonding "$@"; else load_bonding "$@"; fi
+	make_peer 2
+	ip netns exec peer sysctl -qw net.ipv6.conf.all.disable_ipv6=0 net.ipv6.conf.pveth1.disable_ipv6=0
+	ip link set bond0 up
+	ip addr add 192.0.2.1/24 dev bond0
+	ip addr add 2001:db8::1/64 dev bond0 nodad
+	ip link set veth0 master bond0
+	ip link set veth1 master bond0
+	ping -c 1 -W 2 192.0.2.2 >/dev/null || fail "no ping"
+	ip netns exec peer tcpdump -l -n -i pveth1 'arp or icmp6' >/tmp/notify.out 2>/dev/null &
+	local dump=$!
+	sleep 1
+	ip -n peer link set pveth0 down
+	sleep 2
+	kill $dump; wait $dump 2>/dev/null || true
+	echo "$(grep -c "Request who-has 192.0.2.1 tell 192.0.2.1" /tmp/notify.out) $(grep -c "neighbor advertisement, tgt is 2001:db8::1" /tmp/notify.out)"
+	rmmod bonding
+	ip netns del peer
+}
+
+test_failover_announces_the_bonds_addresses_as_the_c_driver() {
+	local params c ours
+	for params in "num_grat_arp=1" "num_grat_arp=3"; do
+		c=$(failover_announcements c mode=1 miimon=100 $params)
+		ours=$(failover_announcements ours mode=1 miimon=100 $params)
+		echo "$params: C driver $c, ours $ours (gratuitous ARPs, unsolicited NAs)"
+		assert_eq "$ours" "$c" "announcements with $params"
+		[ "${ours%% *}" -ge 1 ] && [ "${ours##* }" -ge 1 ] || fail "no announcement with $params: $ours"
+	done
+	ours=$(failover_announcements ours mode=1 miimon=100 num_grat_arp=0)
+	assert_eq "$ours" "0 0" "num_grat_arp=0 announces nothing"
+}
+
+test_an_unanswered_arp_target_does_not_flap_a_healthy_slave() {
+	# arp_all_targets=any: one target answering keeps the slaves up.
+	load_bonding mode=0 arp_interval=100 arp_ip_target=192.0.2.2,192.0.2.99
+	make_peer 2
+	bond_up
+	ip link set veth0 master bond0
+	ip link set veth1 master bond0
+	sleep 2
+	local before after
+	before=$(awk '/^Link Failure Count:/ { n += $4 } END { print n + 0 }' /proc/net/bonding/bond0)
+	sleep 3
+	after=$(awk '/^Link Failure Count:/ { n += $4 } END { print n + 0 }' /proc/net/bonding/bond0)
+	assert_eq "$((after - before))" 0 "failures over 30 intervals"
+	assert_match "$(cat /proc/net/bonding/bond0)" "^ARP IP target/s \(n.n.n.n form\): 192.0.2.2, 192.0.2.99$" "targets"
+	[ "$(grep -c '^MII Status: up' /proc/net/bonding/bond0)" -eq 3 ] || fail "bond and both slaves should be up: $(cat /proc/net/bonding/bond0)"
+}
