@@ -127,8 +127,6 @@ void *rbond_netdev_priv(const struct net_device *dev) { return netdev_priv(dev);
 void rbond_netdev_change_priv_flags(struct net_device *dev, u64 add, u64 remove) { dev->priv_flags = (dev->priv_flags | add) & ~remove; }
 void rbond_netdev_set_lltx(struct net_device *dev) { dev->lltx = true; }
 void rbond_netdev_change_flags_raw(struct net_device *dev, unsigned int add, unsigned int remove) { dev->flags = (dev->flags | add) & ~remove; }
-bool rbond_netif_carrier_ok(const struct net_device *dev) { return netif_carrier_ok(dev); }
-bool rbond_netif_running(const struct net_device *dev) { return netif_running(dev); }
 void rbond_eth_hw_addr_random(struct net_device *dev) { eth_hw_addr_random(dev); }
 void rbond_dev_core_stats_tx_dropped_inc(struct net_device *dev) { dev_core_stats_tx_dropped_inc(dev); }
 void rbond_dev_kfree_skb_any(struct sk_buff *skb) { dev_kfree_skb_any(skb); }

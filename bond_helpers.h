@@ -53,8 +53,6 @@ void *rbond_netdev_priv(const struct net_device *dev);
 void rbond_netdev_change_priv_flags(struct net_device *dev, u64 add, u64 remove);
 void rbond_netdev_set_lltx(struct net_device *dev);
 void rbond_netdev_change_flags_raw(struct net_device *dev, unsigned int add, unsigned int remove);
-bool rbond_netif_carrier_ok(const struct net_device *dev);
-bool rbond_netif_running(const struct net_device *dev);
 void rbond_eth_hw_addr_random(struct net_device *dev);
 void rbond_dev_core_stats_tx_dropped_inc(struct net_device *dev);
 void rbond_dev_kfree_skb_any(struct sk_buff *skb);

@@ -1045,11 +1045,8 @@ impl Bonding {
         }
     }
 
-    fn transmit(&self, dev: &Device, skb: SkBuff) -> TxOutcome {
-        // The transmit path already runs under rcu_read_lock_bh; a nested
-        // read lock costs a preempt-count increment and needs no unsafe.
-        let rcu = RcuGuard::lock();
-        let Some(set) = self.slaves.read(&rcu) else {
+    fn transmit(&self, dev: &Device, skb: SkBuff, rcu: &RcuGuard) -> TxOutcome {
+        let Some(set) = self.slaves.read(rcu) else {
             return drop_packet(dev, skb);
         };
         match self.params.mode {
@@ -1282,8 +1279,8 @@ impl Driver for BondDriver {
         bond.release_all(dev, rtnl);
     }
 
-    fn start_xmit(dev: &Device, bond: &Bonding, skb: SkBuff) -> TxOutcome {
-        bond.transmit(dev, skb)
+    fn start_xmit(dev: &Device, bond: &Bonding, skb: SkBuff, rcu: &RcuGuard) -> TxOutcome {
+        bond.transmit(dev, skb, rcu)
     }
 
     fn get_drvinfo(_dev: &Device, _bond: &Bonding, info: &mut DrvInfo<'_>) {

@@ -6,6 +6,7 @@
 use super::{
     bindings as b,
     proc::{ProcDir, ProcFile, SeqFile, Show},
+    rcu::RcuGuard,
     rtnl::Rtnl,
     skb::SkBuff,
 };
@@ -149,16 +150,24 @@ impl Device {
         DevName(out)
     }
 
+    /// The device's state bits (`dev->state`), read once as `test_bit`
+    /// does; inline here rather than through a C call, since the transmit
+    /// path asks for every packet.
+    fn state(&self) -> usize {
+        // SAFETY: valid device; `state` is a word that the core changes
+        // with atomic bit operations, so a volatile word read is what
+        // test_bit() amounts to.
+        unsafe { core::ptr::read_volatile(core::ptr::addr_of!((*self.as_raw()).state)) as usize }
+    }
+
     /// Whether the device is up (`netif_running`).
     pub(crate) fn is_running(&self) -> bool {
-        // SAFETY: valid device by the type invariant.
-        unsafe { b::rbond_netif_running(self.as_raw()) }
+        self.state() & (1 << b::netdev_state_t___LINK_STATE_START) != 0
     }
 
     /// Whether the device reports carrier (`netif_carrier_ok`).
     pub(crate) fn carrier_ok(&self) -> bool {
-        // SAFETY: valid device by the type invariant.
-        unsafe { b::rbond_netif_carrier_ok(self.as_raw()) }
+        self.state() & (1 << b::netdev_state_t___LINK_STATE_NOCARRIER) == 0
     }
 
     /// Turns the carrier on.
@@ -770,9 +779,9 @@ pub(crate) trait Driver: 'static {
         Ok(())
     }
 
-    /// `ndo_start_xmit`: transmit `skb`. Runs in softirq/BH context with RCU
-    /// read side held: must not sleep.
-    fn start_xmit(dev: &Device, data: &Self::Data, skb: SkBuff) -> TxOutcome;
+    /// `ndo_start_xmit`: transmit `skb`. Runs in softirq/BH context under
+    /// `rcu_read_lock_bh` (hence `rcu`): must not sleep.
+    fn start_xmit(dev: &Device, data: &Self::Data, skb: SkBuff, rcu: &RcuGuard) -> TxOutcome;
 
     /// ethtool `get_drvinfo`.
     fn get_drvinfo(_dev: &Device, _data: &Self::Data, _info: &mut DrvInfo<'_>) {}
@@ -947,9 +956,11 @@ impl<T: Driver> Adapter<T> {
     ) -> b::netdev_tx_t {
         // SAFETY: the core calls ndo_start_xmit on a registered device of ours.
         let (dev, data) = unsafe { Self::parts(dev) };
+        // SAFETY: __dev_queue_xmit, pktgen and netpoll call ndo_start_xmit with BH (or IRQs) off, an RCU read-side section that synchronize_rcu waits for.
+        let rcu = unsafe { RcuGuard::assume_held() };
         // SAFETY: the stack transfers its reference to `skb` to us.
         match unsafe { SkBuff::from_raw(skb) } {
-            Some(skb) => match T::start_xmit(dev, data, skb) {
+            Some(skb) => match T::start_xmit(dev, data, skb, &rcu) {
                 TxOutcome::Consumed => b::netdev_tx_NETDEV_TX_OK,
             },
             None => b::netdev_tx_NETDEV_TX_OK,
