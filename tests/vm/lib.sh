@@ -31,7 +31,11 @@ klog() {
 }
 
 assert_klog() {
-	klog | grep -Eq -- "$1" || fail "kernel log lacks '$1'"
+	# Not `klog | grep -q`: grep exiting at the first match would kill
+	# dmesg with SIGPIPE, which pipefail turns into a failure.
+	local log
+	log=$(klog)
+	grep -Eq -- "$1" <<<"$log" || fail "kernel log lacks '$1'"
 }
 
 # load_bonding [params...]: our module, by path (never by name: a plain
