@@ -154,9 +154,7 @@ impl Device {
     /// does; inline here rather than through a C call, since the transmit
     /// path asks for every packet.
     fn state(&self) -> usize {
-        // SAFETY: valid device; `state` is a word that the core changes
-        // with atomic bit operations, so a volatile word read is what
-        // test_bit() amounts to.
+        // SAFETY: valid device; `state` is a word the core changes with atomic bit operations, so a volatile word read is what test_bit() amounts to.
         unsafe { core::ptr::read_volatile(core::ptr::addr_of!((*self.as_raw()).state)) as usize }
     }
 
