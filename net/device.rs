@@ -977,17 +977,32 @@ impl<T: Driver> Adapter<T> {
         T::uninit(dev, data, rtnl);
     }
 
+    /// The common part of the ioctl callbacks, which dev_ifsioc calls
+    /// under RTNL with a kernel copy of the request.
+    ///
+    /// # Safety
+    ///
+    /// `dev` must be a registered device of ours and `ifr` valid for the call.
+    unsafe fn ioctl(
+        dev: *mut b::net_device,
+        ifr: *mut b::ifreq,
+        f: impl FnOnce(&Device, &T::Data, &Rtnl, &mut IfReq<'_>) -> Result,
+    ) -> kernel::ffi::c_int {
+        from_result(|| {
+            // SAFETY: per the function's requirements; RTNL is held by dev_ifsioc.
+            let ((dev, data), rtnl, ifr) = unsafe { (Self::parts(dev), Rtnl::assume_held(), &mut *ifr) };
+            f(dev, data, rtnl, &mut IfReq(ifr))?;
+            Ok(0)
+        })
+    }
+
     unsafe extern "C" fn siocbond_callback(
         dev: *mut b::net_device,
         ifr: *mut b::ifreq,
         cmd: kernel::ffi::c_int,
     ) -> kernel::ffi::c_int {
-        from_result(|| {
-            // SAFETY: dev_ifsioc calls this under RTNL with a kernel copy of the request, valid for the call.
-            let ((dev, data), rtnl, ifr) = unsafe { (Self::parts(dev), Rtnl::assume_held(), &mut *ifr) };
-            T::siocbond(dev, data, rtnl, &mut IfReq(ifr), cmd as u32)?;
-            Ok(0)
-        })
+        // SAFETY: ndo_siocbond of a device of ours, called by dev_ifsioc.
+        unsafe { Self::ioctl(dev, ifr, |d, data, rtnl, ifr| T::siocbond(d, data, rtnl, ifr, cmd as u32)) }
     }
 
     unsafe extern "C" fn siocdevprivate_callback(
@@ -996,12 +1011,10 @@ impl<T: Driver> Adapter<T> {
         user: *mut core::ffi::c_void,
         cmd: kernel::ffi::c_int,
     ) -> kernel::ffi::c_int {
-        from_result(|| {
-            // SAFETY: as in siocbond_callback.
-            let ((dev, data), rtnl, ifr) = unsafe { (Self::parts(dev), Rtnl::assume_held(), &mut *ifr) };
-            T::siocdevprivate(dev, data, rtnl, &mut IfReq(ifr), user as UserPtr, cmd as u32)?;
-            Ok(0)
-        })
+        // SAFETY: ndo_siocdevprivate of a device of ours, called by dev_ifsioc.
+        unsafe {
+            Self::ioctl(dev, ifr, |d, data, rtnl, ifr| T::siocdevprivate(d, data, rtnl, ifr, user as UserPtr, cmd as u32))
+        }
     }
 
     unsafe extern "C" fn eth_ioctl_callback(
@@ -1009,12 +1022,8 @@ impl<T: Driver> Adapter<T> {
         ifr: *mut b::ifreq,
         cmd: kernel::ffi::c_int,
     ) -> kernel::ffi::c_int {
-        from_result(|| {
-            // SAFETY: as in siocbond_callback.
-            let ((dev, data), rtnl, ifr) = unsafe { (Self::parts(dev), Rtnl::assume_held(), &mut *ifr) };
-            T::eth_ioctl(dev, data, rtnl, &mut IfReq(ifr), cmd as u32)?;
-            Ok(0)
-        })
+        // SAFETY: ndo_eth_ioctl of a device of ours, called by dev_ifsioc.
+        unsafe { Self::ioctl(dev, ifr, |d, data, rtnl, ifr| T::eth_ioctl(d, data, rtnl, ifr, cmd as u32)) }
     }
 
     unsafe extern "C" fn add_slave_callback(

@@ -36,6 +36,20 @@ pub struct Command {
 /// options may follow operands; `--` ends options.
 pub fn parse<S: AsRef<str>>(args: &[S]) -> Command {
     let (mut a, mut c, mut d, mut f, mut h, mut u, mut v, mut big_v) = (0, 0, 0, 0, 0, 0, 0, 0);
+    let mut count = |opt: char| -> bool {
+        match opt {
+            'a' => a += 1,
+            'c' => c += 1,
+            'd' => d += 1,
+            'f' => f += 1,
+            'h' => h += 1,
+            'u' => u += 1,
+            'v' => v += 1,
+            'V' => big_v += 1,
+            _ => return false,
+        }
+        true
+    };
     let mut operands = Vec::new();
     let mut only_operands = false;
     let mut bad = false;
@@ -70,30 +84,11 @@ pub fn parse<S: AsRef<str>>(args: &[S]) -> Command {
                     continue;
                 }
             };
-            match opt {
-                'a' => a += 1,
-                'c' => c += 1,
-                'd' => d += 1,
-                'f' => f += 1,
-                'h' => h += 1,
-                'u' => u += 1,
-                'v' => v += 1,
-                _ => big_v += 1,
-            }
+            count(opt);
             continue;
         }
         for ch in arg[1..].chars() {
-            match ch {
-                'a' => a += 1,
-                'c' => c += 1,
-                'd' => d += 1,
-                'f' => f += 1,
-                'h' => h += 1,
-                'u' => u += 1,
-                'v' => v += 1,
-                'V' => big_v += 1,
-                _ => bad = true,
-            }
+            bad |= !count(ch);
         }
     }
     let verbose = v > 0;
