@@ -278,17 +278,18 @@ impl Bonding {
     /// Reads a slave's link as `bond_check_dev_link()`: not running is down;
     /// with use_carrier the carrier; else ethtool get_link, then the MII
     /// status register; a device that can tell neither counts as up.
-    fn sample_link(&self, dev: &Device) -> bool {
+    /// `rtnl` is needed (and only given) with use_carrier=0.
+    fn sample_link(&self, dev: &Device, rtnl: Option<&Rtnl>) -> bool {
         if !dev.is_running() {
             return false;
         }
-        if self.params.use_carrier {
+        let Some(rtnl) = rtnl.filter(|_| !self.params.use_carrier) else {
             return dev.carrier_ok();
-        }
-        if let Some(up) = dev.ethtool_link() {
+        };
+        if let Some(up) = dev.ethtool_link(rtnl) {
             return up;
         }
-        dev.mii_bmsr().map_or(true, |bmsr| bmsr & BMSR_LSTATUS != 0)
+        dev.mii_bmsr(rtnl).map_or(true, |bmsr| bmsr & BMSR_LSTATUS != 0)
     }
 
     /// One run of the MII monitor (`bond_mii_monitor()`): sample every
@@ -315,10 +316,21 @@ impl Bonding {
         if slaves.is_empty() {
             return Rearm::Ms(p.miimon);
         }
+        // With use_carrier=0 the links are read through ethtool and MII
+        // ioctls, which want RTNL (the C driver calls them under RCU alone,
+        // and lockdep objects when a linkwatch event is pending): take it
+        // for the whole run, or retry at the next jiffy.
+        let mut held = None;
+        if !p.use_carrier {
+            match Rtnl::try_lock() {
+                Some(g) => held = Some(g),
+                None => return Rearm::Jiffies(1),
+            }
+        }
         let ticks = MiiTicks { miimon: p.miimon, downdelay: p.downdelay, updelay: p.updelay };
         let mut commit = false;
         for s in slaves.iter() {
-            let up = self.sample_link(&s.dev);
+            let up = self.sample_link(&s.dev, held.as_deref());
             let r = bond_monitor::inspect(s.link(), s.delay.load(Relaxed), up, &ticks, &mut ignore_updelay);
             s.delay.store(r.delay, Relaxed);
             s.new_link.store(r.propose.map_or(NO_PROPOSAL, |l| l as u8), Relaxed);
@@ -343,7 +355,7 @@ impl Bonding {
         }
         // ndo_stop cancels this work synchronously under RTNL: never wait
         // for RTNL here, retry at the next jiffy instead.
-        let Some(rtnl) = Rtnl::try_lock() else { return Rearm::Jiffies(1) };
+        let Some(rtnl) = held.or_else(Rtnl::try_lock) else { return Rearm::Jiffies(1) };
         let notify = self.should_notify_peers(bond_dev, &rtnl);
         if commit {
             let _ = self.mii_commit(bond_dev, &rtnl, &slaves);

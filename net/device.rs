@@ -441,8 +441,9 @@ impl Device {
     }
 
     /// The link as ethtool reports it (`get_link`), `None` if the driver
-    /// has no get_link.
-    pub(crate) fn ethtool_link(&self) -> Option<bool> {
+    /// has no get_link. Needs RTNL: `ethtool_op_get_link` syncs a pending
+    /// linkwatch event, which may activate the device's qdiscs.
+    pub(crate) fn ethtool_link(&self, _rtnl: &Rtnl) -> Option<bool> {
         // SAFETY: valid device; get_link may sleep, which the monitor (a work item) allows.
         match unsafe { b::rbond_ethtool_get_link(self.as_raw()) } {
             -1 => None,
@@ -451,8 +452,9 @@ impl Device {
     }
 
     /// The MII basic mode status register through the driver's
-    /// SIOCGMIIPHY/SIOCGMIIREG (`dev_eth_ioctl`), `None` if unsupported.
-    pub(crate) fn mii_bmsr(&self) -> Option<u16> {
+    /// SIOCGMIIPHY/SIOCGMIIREG (`ndo_eth_ioctl`, which drivers expect under
+    /// RTNL as from dev_ifsioc), `None` if unsupported.
+    pub(crate) fn mii_bmsr(&self, _rtnl: &Rtnl) -> Option<u16> {
         let mut ifr = b::ifreq::default();
         // SAFETY: valid device; netdev_ops is fixed while registered.
         let ioctl = unsafe { (*(*self.as_raw()).netdev_ops).ndo_eth_ioctl }?;
