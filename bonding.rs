@@ -1112,7 +1112,17 @@ impl Bonding {
                 let id = bond_policy::rr_slave_id(counter, self.params.packets_per_slave, random);
                 let start = id as usize % n;
                 // bond_get_slave_by_id(): from that index, the first that can send.
-                let pick = (0..n).map(|i| (start + i) % n).filter_map(|i| set.tx.get(i)).find(|s| s.can_tx());
+                // No `%` in the loop: its divide-by-zero panic path (dead, n > 0)
+                // ends the function in a call objtool does not know as noreturn.
+                let wrap = |i: usize| {
+                    let j = start.wrapping_add(i);
+                    if j >= n {
+                        j.wrapping_sub(n)
+                    } else {
+                        j
+                    }
+                };
+                let pick = (0..n).map(wrap).filter_map(|i| set.tx.get(i)).find(|s| s.can_tx());
                 match pick {
                     Some(s) => s.dev_xmit(skb),
                     None => return drop_packet(dev, skb),
