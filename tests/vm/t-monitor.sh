@@ -182,13 +182,8 @@ test_e1000_link_cut_by_the_hypervisor_is_seen_through_mii() {
 	# use_carrier=0: links are read with ethtool get_link / MII registers,
 	# as for NICs whose drivers do not keep their carrier up to date.
 	load_bonding mode=1 miimon=100 use_carrier=0
-	local e1000 virtio
-	e1000=$(dev_with_mac 52:54:00:00:01:01)
-	virtio=$(dev_with_mac 52:54:00:00:02:01)
-	sysctl -qw net.ipv6.conf.bond0.disable_ipv6=1
-	ip link set bond0 up
-	ip addr add 10.0.2.15/24 dev bond0
-	"$IFENSLAVE" bond0 "$e1000" "$virtio"
+	enslave_qemu_nics
+	local e1000=$E1000 virtio=$VIRTIO
 	wait_for 5000 slave_is "$e1000" up >/dev/null || fail "e1000 never up"
 	wait_for 5000 slave_is "$virtio" up >/dev/null || fail "virtio never up"
 	"$IFENSLAVE" -c bond0 "$e1000"

@@ -172,13 +172,8 @@ test_slaves_on_the_e1000_and_virtio_nics() {
 	# No miimon: the NICs' carrier comes up after they open, and without a
 	# monitor a slave counts as up from the start (as in the C driver).
 	load_bonding mode=1
-	local e1000 virtio
-	e1000=$(dev_with_mac 52:54:00:00:01:01)
-	virtio=$(dev_with_mac 52:54:00:00:02:01)
-	sysctl -qw net.ipv6.conf.bond0.disable_ipv6=1
-	ip link set bond0 up
-	ip addr add 10.0.2.15/24 dev bond0
-	"$IFENSLAVE" bond0 "$e1000" "$virtio"
+	enslave_qemu_nics
+	local e1000=$E1000 virtio=$VIRTIO
 	ping -c 3 -W 2 10.0.2.2 >/dev/null || fail "no ping through e1000+virtio"
 	local info
 	info=$(cat /proc/net/bonding/bond0)
