@@ -4,6 +4,7 @@
 # and the C driver in the same VM. Prints median and max.
 set -euo pipefail
 . "$(dirname "$0")/../scripts/env.sh"
+rbond_need_setup
 cd "$RBOND_TOP"
 make -s modules
 OUT=$RBOND_TOP/tests/out/bench-failover
@@ -16,7 +17,7 @@ exec $RBOND_TOP/bench/guest-failover.sh $OUT
 RUN
 chmod +x "$OUT/run.sh"
 echo "bench: booting $KDIR"
-timeout 1800 vng --run "$KDIR" --disable-kvm --force-9p --disable-microvm --memory 2G --cpus 2 \
+timeout 1800 vng --run "$KDIR" "${RBOND_VNG_USER[@]}" --disable-kvm --force-9p --disable-microvm --memory 2G --cpus 2 \
 	--rwdir "$OUT" --exec "$OUT/run.sh" >"$OUT/console.log" 2>&1 </dev/null || true
 grep -q '^done$' "$OUT/failover.txt" || { echo "bench: incomplete"; cat "$OUT/failover.txt" "$OUT/failover.err"; exit 1; }
 for impl in rust c; do

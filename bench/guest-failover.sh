@@ -5,6 +5,7 @@
 OUT=$1
 N=${RBOND_FAILOVERS:-20}
 exec >"$OUT/failover.txt" 2>"$OUT/failover.err"
+. "$RBOND_TOP/scripts/errtrap.sh"
 mount -t tmpfs rbond-modules /usr/lib/modules
 KO_RUST=$RBOND_TOP/bonding.ko
 KO_C=$RBOND_KDIR/drivers/net/bonding/bonding.ko

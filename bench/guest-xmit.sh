@@ -6,6 +6,7 @@ OUT=$1
 COUNT=${RBOND_BENCH_COUNT:-300000}
 REPEAT=${RBOND_BENCH_REPEAT:-3}
 exec >"$OUT/bench.txt" 2>"$OUT/bench.err"
+. "$RBOND_TOP/scripts/errtrap.sh"
 mount -t tmpfs rbond-modules /usr/lib/modules
 KO_RUST=$RBOND_TOP/bonding.ko
 KO_C=$RBOND_KDIR/drivers/net/bonding/bonding.ko

@@ -6,6 +6,7 @@
 # relative, not absolute.
 set -euo pipefail
 . "$(dirname "$0")/../scripts/env.sh"
+rbond_need_setup
 cd "$RBOND_TOP"
 make -s modules
 OUT=$RBOND_TOP/tests/out/bench
@@ -18,7 +19,7 @@ exec $RBOND_TOP/bench/guest-xmit.sh $OUT
 RUN
 chmod +x "$OUT/run.sh"
 echo "bench: booting $KDIR (a few minutes under TCG)"
-timeout 1800 vng --run "$KDIR" --disable-kvm --force-9p --disable-microvm --memory 2G --cpus 2 \
+timeout 1800 vng --run "$KDIR" "${RBOND_VNG_USER[@]}" --disable-kvm --force-9p --disable-microvm --memory 2G --cpus 2 \
 	--rwdir "$OUT" --exec "$OUT/run.sh" >"$OUT/console.log" 2>&1 </dev/null || true
 grep -q '^done$' "$OUT/bench.txt" || { echo "bench: incomplete, see $OUT"; cat "$OUT/bench.txt" "$OUT/bench.err"; exit 1; }
 

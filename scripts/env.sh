@@ -2,6 +2,7 @@
 # shellcheck shell=bash
 
 RBOND_TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+. "$RBOND_TOP/scripts/errtrap.sh"
 # The cache lives outside the repository, under $HOME so that the virtme-ng
 # guest (which sees the host's /home through an overlay, but not /var/tmp or
 # /var/cache) can read the kernel from it.
@@ -17,7 +18,17 @@ RBOND_VNG_VERSION=1.42
 
 # The kernel's Rust must be built by Debian's rustc with its library source;
 # the rustup toolchain has no rust-src.
-RBOND_RUST_LIB_SRC=$(ls -d /usr/src/rustc-*/library 2>/dev/null | sort -V | tail -n 1)
+# Empty until rust-web-src is installed (scripts/setup.sh installs it and
+# reads it again); must not fail, since every script sources this file
+# before set-up has had a chance to run.
+rbond_rust_lib_src() {
+	local d last=
+	for d in /usr/src/rustc-*/library; do
+		[ -d "$d" ] && last=$d
+	done
+	echo "$last"
+}
+RBOND_RUST_LIB_SRC=$(rbond_rust_lib_src)
 RBOND_KMAKE_ARGS=(RUSTC=/usr/bin/rustc RUSTDOC=/usr/bin/rustdoc "RUST_LIB_SRC=$RBOND_RUST_LIB_SRC")
 
 export PATH="$HOME/.cargo/bin:$RBOND_VENV/bin:$PATH"
@@ -25,7 +36,26 @@ export PATH="$HOME/.cargo/bin:$RBOND_VENV/bin:$PATH"
 # The kernel build directory for the current fragment and kernel version.
 rbond_kernel_dir() {
 	local ver hash
-	ver=$(dpkg-query -W -f='${Version}' "$RBOND_KSRC_PKG" 2>/dev/null || echo none)
-	hash=$(cat "$RBOND_TOP/tests/kernel.config" | sha256sum | cut -c1-12)
+	# Before set-up has installed the source, the pinned version it will
+	# install (so that a dry run names the directory the build will fill).
+	ver=$(dpkg-query -W -f='${Version}' "$RBOND_KSRC_PKG" 2>/dev/null) || ver=
+	[ -n "$ver" ] || ver=$RBOND_KSRC_VERSION
+	hash=$(sha256sum <"$RBOND_TOP/tests/kernel.config" | cut -c1-12)
 	echo "$RBOND_CACHE/kernel-${ver//[~+]/_}-$hash"
 }
+
+# rbond_need_setup: stop with a clear message unless set-up has run (the
+# test kernel is built and vng is installed).
+rbond_need_setup() {
+	local k
+	k=$(rbond_kernel_dir)
+	if [ ! -f "$k/.rbond-complete" ] || ! command -v vng >/dev/null; then
+		echo "${0##*/}: the test kernel ($k) or virtme-ng is missing: run scripts/setup.sh" >&2
+		exit 1
+	fi
+}
+
+# vng runs the guest as the calling user; the tests and the demo load
+# modules, so a user with sudo asks for root inside the guest.
+RBOND_VNG_USER=()
+[ "$(id -u)" -eq 0 ] || RBOND_VNG_USER=(--user root)

@@ -1,32 +1,100 @@
 #!/usr/bin/env bash
 # Installs everything the build, the demo and the tests need, then builds the
 # debug test kernel into the cache. Idempotent: a second run takes seconds.
+#
+#   scripts/setup.sh              do it
+#   scripts/setup.sh --dry-run    print the plan (packages to install, tools
+#                                 to build, kernel to build) and change nothing
+#
+# Runs as root, or as a user with sudo (used for apt-get only).
 set -euo pipefail
 . "$(dirname "$0")/env.sh"
 
-SUDO=
-[ "$(id -u)" -eq 0 ] || SUDO=sudo
+dry=0
+case ${1:-} in
+--dry-run | -n) dry=1 ;;
+"") ;;
+*) echo "usage: $0 [--dry-run]" >&2; exit 2 ;;
+esac
+[ "${RBOND_SETUP_DRY_RUN:-0}" != 1 ] || dry=1
 
+# Debian packages, each with what it provides that the build uses (a glob;
+# empty: dpkg's word is enough). A package dpkg calls installed whose file
+# is gone counts as missing, so that a hidden or deleted piece is planned.
 debs=(
-	"$RBOND_KSRC_PKG"
-	rustc-web rust-web-src
-	libclang-dev clang lld llvm
-	make gcc flex bison bc libelf-dev libssl-dev cpio kmod
-	qemu-system-x86 python3-venv
-	iproute2 iputils-ping ethtool tcpdump busybox-static util-linux procps
+	"$RBOND_KSRC_PKG:/usr/src/$RBOND_KSRC_PKG.tar.xz"
+	"rustc-web:/usr/bin/rustc"
+	"cargo-web:/usr/bin/cargo"
+	"rust-web-src:/usr/src/rustc-*/library"
+	"libclang-dev:" "clang:" "lld:" "llvm:"
+	"make:" "gcc:" "flex:" "bison:" "bc:" "libelf-dev:" "libssl-dev:" "cpio:" "kmod:"
+	"qemu-system-x86:/usr/bin/qemu-system-x86_64" "python3-venv:"
+	"iproute2:" "iputils-ping:" "ethtool:" "tcpdump:" "busybox-static:" "util-linux:" "procps:"
 )
+
+have_deb() {
+	local pkg=${1%%:*} probe=${1#*:} f
+	dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q 'install ok installed' || return 1
+	[ -n "$probe" ] || return 0
+	for f in $probe; do
+		[ -e "$f" ] && return 0
+	done
+	return 1
+}
+
 missing=()
-for p in "${debs[@]}"; do
-	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
+for d in "${debs[@]}"; do
+	have_deb "$d" || missing+=("${d%%:*}")
 done
+need_bindgen=0
+bindgen --version 2>/dev/null | grep -qF "$RBOND_BINDGEN_VERSION" || need_bindgen=1
+need_vng=0
+"$RBOND_VENV/bin/vng" --version >/dev/null 2>&1 || need_vng=1
+KO=$(rbond_kernel_dir)
+need_kernel=0
+[ -f "$KO/.rbond-complete" ] || need_kernel=1
+
+echo "setup: plan$([ $dry -eq 1 ] && echo ' (dry run: nothing is changed)')"
 if [ ${#missing[@]} -gt 0 ]; then
+	echo "plan: install Debian packages: ${missing[*]}"
+else
+	echo "plan: Debian packages: all installed"
+fi
+if [ $need_bindgen -eq 1 ]; then
+	echo "plan: build bindgen-cli $RBOND_BINDGEN_VERSION (cargo install, into ~/.cargo/bin)"
+else
+	echo "plan: bindgen-cli $RBOND_BINDGEN_VERSION: installed"
+fi
+if [ $need_vng -eq 1 ]; then
+	echo "plan: install virtme-ng $RBOND_VNG_VERSION (pip, venv $RBOND_VENV)"
+else
+	echo "plan: virtme-ng: installed"
+fi
+if [ $need_kernel -eq 1 ]; then
+	echo "plan: build the test kernel $RBOND_KSRC_VERSION (tests/kernel.config) into $KO (5 to 10 minutes)"
+else
+	echo "plan: test kernel: cached at $KO"
+fi
+[ $dry -eq 0 ] || exit 0
+
+SUDO=
+if [ "$(id -u)" -ne 0 ]; then
+	SUDO=sudo
+	if [ ${#missing[@]} -gt 0 ] && ! command -v sudo >/dev/null; then
+		echo "setup: installing packages needs root: run this as root, or install sudo" >&2
+		exit 1
+	fi
+fi
+
+if [ ${#missing[@]} -gt 0 ]; then
+	rbond_hint "apt-get could not install ${missing[*]}; check the network and /etc/apt/sources.list"
 	echo "setup: installing ${missing[*]}"
 	$SUDO apt-get update -q
 	pins=()
 	for p in "${missing[@]}"; do
 		case $p in
 		"$RBOND_KSRC_PKG") v=$RBOND_KSRC_VERSION ;;
-		rustc-web | rust-web-src) v=$RBOND_RUST_VERSION ;;
+		rustc-web | cargo-web | rust-web-src) v=$RBOND_RUST_VERSION ;;
 		*) v= ;;
 		esac
 		if [ -n "$v" ] && apt-cache madison "$p" | grep -qF "$v"; then
@@ -35,24 +103,28 @@ if [ ${#missing[@]} -gt 0 ]; then
 			pins+=("$p")
 		fi
 	done
-	DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -q "${pins[@]}"
+	# --reinstall: a package can be installed and still miss its file.
+	DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -q --reinstall "${pins[@]}"
 fi
-RBOND_RUST_LIB_SRC=$(ls -d /usr/src/rustc-*/library | sort -V | tail -n 1)
-
-if ! command -v cargo >/dev/null; then
-	echo "setup: cargo is missing; install rustup's toolchain first" >&2
+RBOND_RUST_LIB_SRC=$(rbond_rust_lib_src)
+if [ -z "$RBOND_RUST_LIB_SRC" ]; then
+	echo "setup: no /usr/src/rustc-*/library after installing rust-web-src" >&2
 	exit 1
 fi
-if ! bindgen --version 2>/dev/null | grep -q "$RBOND_BINDGEN_VERSION"; then
-	echo "setup: installing bindgen-cli $RBOND_BINDGEN_VERSION"
+
+if [ $need_bindgen -eq 1 ]; then
+	rbond_hint "cargo install bindgen-cli failed; it needs crates.io and libclang-dev"
+	echo "setup: building bindgen-cli $RBOND_BINDGEN_VERSION"
 	cargo install --locked "bindgen-cli@$RBOND_BINDGEN_VERSION"
 fi
 
-mkdir -p "$RBOND_CACHE"
-if ! "$RBOND_VENV/bin/vng" --version >/dev/null 2>&1; then
+if [ $need_vng -eq 1 ]; then
+	rbond_hint "installing virtme-ng from PyPI failed"
 	echo "setup: installing virtme-ng $RBOND_VNG_VERSION"
+	mkdir -p "$RBOND_CACHE"
 	python3 -m venv "$RBOND_VENV"
 	"$RBOND_VENV/bin/pip" install -q "virtme-ng==$RBOND_VNG_VERSION"
 fi
 
+rbond_hint
 "$RBOND_TOP/scripts/build-kernel.sh"

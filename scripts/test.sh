@@ -1,23 +1,69 @@
 #!/usr/bin/env bash
-# Runs every test: host unit tests (cargo test) and the VM tests, after
-# setting up whatever is missing. Ends with "N passed, N failed" and exits
-# non-zero when anything failed.
+# Runs every test: the fresh-machine dry run, the build, host unit tests
+# (cargo test) and the VM tests, after setting up whatever is missing. Ends
+# with "N passed, N failed" and exits non-zero when anything failed. A
+# failed build ends the run there: the tests must never run against a
+# module that make did not just produce.
+#
+#   scripts/test.sh [--dry-run]   --dry-run: print set-up's plan, change nothing
 set -uo pipefail
 . "$(dirname "$0")/env.sh"
 cd "$RBOND_TOP"
 
-"$RBOND_TOP/scripts/setup.sh" || { echo "setup failed"; echo "0 passed, 1 failed"; exit 1; }
+if [ "${1:-}" = --dry-run ]; then
+	exec "$RBOND_TOP/scripts/setup.sh" --dry-run
+fi
 
+mkdir -p "$RBOND_TOP/tests/out"
 passed=0
 failed=0
-build_ok=1
-echo "== build"
-make -s modules 2>&1 | grep -vE '^\s*$' | grep -E 'error|warning: unused|BINDGEN|LD' || true
-[ -f bonding.ko ] && [ bonding.ko -nt bond_main.rs ] || build_ok=0
-make -s ifenslave || build_ok=0
-if [ $build_ok -eq 0 ]; then
-	echo "build failed"
+summary() {
+	echo "$passed passed, $failed failed"
+	[ $failed -eq 0 ]
+}
+
+# Before set-up, so that it sees this machine as set-up would see a fresh one.
+echo "== fresh-machine dry run (tests/fresh-dryrun.sh)"
+if "$RBOND_TOP/tests/fresh-dryrun.sh" >"$RBOND_TOP/tests/out/fresh-dryrun.log" 2>&1; then
+	echo "  PASS fresh-machine set-up plan names every missing piece"
+	passed=$((passed + 1))
+else
+	echo "  FAIL fresh-machine dry run:"
+	sed 's/^/      | /' "$RBOND_TOP/tests/out/fresh-dryrun.log" | tail -n 20
 	failed=$((failed + 1))
+fi
+
+echo "== set-up"
+if ! "$RBOND_TOP/scripts/setup.sh"; then
+	echo "set-up failed (see above)"
+	failed=$((failed + 1))
+	summary
+	exit 1
+fi
+
+echo "== build"
+build_log=$RBOND_TOP/tests/out/build.log
+build_ok=1
+make -s modules >"$build_log" 2>&1 || build_ok=0
+grep -E '^(error|warning)' "$build_log" | sort | uniq -c | sed 's/^/  /' || true
+if [ $build_ok -eq 1 ]; then
+	make -s ifenslave >>"$build_log" 2>&1 || build_ok=0
+fi
+if [ $build_ok -eq 0 ] || [ ! -f bonding.ko ]; then
+	echo "  FAIL build: make failed; the tests do not run (last lines of $build_log):"
+	tail -n 25 "$build_log" | sed 's/^/      | /'
+	failed=$((failed + 1))
+	summary
+	exit 1
+fi
+echo "  PASS build (bonding.ko $(stat -c %y bonding.ko | cut -d. -f1), ifenslave)"
+passed=$((passed + 1))
+if [ -n "${RBOND_RUNNER_SELFTEST:-}" ]; then
+	# tests/runner-selftest.sh runs this script on a broken copy of the
+	# tree; a build that passed there must not recurse into the suite.
+	echo "runner self-test: stopping after the build"
+	summary
+	exit
 fi
 
 echo "== host unit tests (cargo test)"
@@ -33,14 +79,21 @@ echo "  host: $hp passed, $hf failed"
 passed=$((passed + hp))
 failed=$((failed + hf))
 
-if [ $build_ok -eq 1 ]; then
-	echo "== VM tests"
-	"$RBOND_TOP/tests/run-vm.sh"
-	read -r vp vf <"$RBOND_TOP/tests/out/vm/counts" || { vp=0; vf=1; }
-	echo "  vm: $vp passed, $vf failed"
-	passed=$((passed + vp))
-	failed=$((failed + vf))
+echo "== test runner (tests/runner-selftest.sh)"
+if "$RBOND_TOP/tests/runner-selftest.sh" >"$RBOND_TOP/tests/out/runner-selftest.log" 2>&1; then
+	echo "  PASS a broken .rs file fails scripts/test.sh at the build step"
+	passed=$((passed + 1))
+else
+	echo "  FAIL runner self-test:"
+	sed 's/^/      | /' "$RBOND_TOP/tests/out/runner-selftest.log" | tail -n 20
+	failed=$((failed + 1))
 fi
 
-echo "$passed passed, $failed failed"
-[ $failed -eq 0 ]
+echo "== VM tests"
+"$RBOND_TOP/tests/run-vm.sh"
+read -r vp vf <"$RBOND_TOP/tests/out/vm/counts" || { vp=0; vf=1; }
+echo "  vm: $vp passed, $vf failed"
+passed=$((passed + vp))
+failed=$((failed + vf))
+
+summary

@@ -5,6 +5,7 @@ exec >"$OUT/demo.txt" 2>&1
 mount -t tmpfs rbond-modules /usr/lib/modules
 IFENSLAVE=$RBOND_TOP/target/x86_64-unknown-linux-gnu/release/ifenslave
 step() { echo; echo "# $*"; "$@"; }
+. "$RBOND_TOP/scripts/errtrap.sh"
 set -e
 
 # A "switch": a bridge in another network namespace, with a host on it.

@@ -5,6 +5,7 @@
 # runs only the tests whose names match.
 set -uo pipefail
 . "$(dirname "$0")/../scripts/env.sh"
+rbond_need_setup
 
 KDIR=$(rbond_kernel_dir)
 OUT=$RBOND_TOP/tests/out/vm
@@ -51,7 +52,7 @@ agent=$!
 trap 'kill $agent 2>/dev/null' EXIT
 
 echo "vm: booting $KDIR for ${#expected[@]} tests"
-timeout -k 30 "${RBOND_VM_TIMEOUT:-3600}" vng --run "$KDIR" --disable-kvm --force-9p --disable-microvm \
+timeout -k 30 "${RBOND_VM_TIMEOUT:-3600}" vng --run "$KDIR" "${RBOND_VNG_USER[@]}" --disable-kvm --force-9p --disable-microvm \
 	--memory 2G --cpus 2 --rwdir "$OUT" --qemu-opts="$nics" \
 	--exec "$OUT/guest.sh" >"$OUT/console.log" 2>&1 </dev/null
 [ -f "$OUT/finished" ] || echo "vm: the guest did not finish (see $OUT/console.log)"

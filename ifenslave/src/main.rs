@@ -2,9 +2,16 @@
 //! change the active one, or show interface settings, as ifenslave v1.1.0
 //! (December 1, 2003) does, through the bonding ioctls.
 //!
-//! One deliberate difference: v1.1.0 forced a detached slave's MTU to 1500;
-//! the driver restores the MTU the slave had, so this version leaves it.
-//! Errors name the interface and the reason (strerror) on one line.
+//! Deliberate differences: with an ABI 2 driver the MTU is left to the
+//! driver, which sets the slave's on enslave and gives back the one it had on
+//! release (v1.1.0 set it first, and forced 1500 after `-d`). Errors name
+//! the interface and the reason (strerror) on one line.
+//!
+//! Exit status (Documentation/ifenslave.md): 0 on success; 2 for a usage
+//! error; the errno of the request when an interface cannot be queried or
+//! configured (`SIOCGIF*`/`SIOCSIF*`); 1 for an illegal operation, a failed
+//! driver handshake, or a bonding request the driver refused. With several
+//! slaves, the status of the last one that failed.
 
 mod args;
 #[path = "../../bond_uapi.rs"]
@@ -245,27 +252,35 @@ fn run(args: &[String]) -> i32 {
 
     let (master, slaves, mode) = match cmd.action {
         Action::ShowAll => {
-            match ctx.sock.ifconf_names() {
+            return match ctx.sock.ifconf_names() {
                 Ok(names) => {
+                    let mut res = 0;
                     for n in names {
-                        if ctx.print_config(&n).is_err() {
+                        if let Err(e) = ctx.print_config(&n) {
                             eprintln!("{n}: unknown interface.");
+                            res = errno(&e);
                         }
                     }
+                    res
                 }
-                Err(e) => eprintln!("SIOCGIFCONF failed: {}", strerror(&e)),
-            }
-            return 0;
+                Err(e) => {
+                    eprintln!("SIOCGIFCONF failed: {}", strerror(&e));
+                    errno(&e)
+                }
+            };
         }
         Action::Show { master } => {
             if let Err(e) = ctx.abi_version(&master) {
                 eprintln!("Master '{master}': Error: handshake with driver failed: {}. Aborting", strerror(&e));
                 return 1;
             }
-            if ctx.print_config(&master).is_err() {
-                eprintln!("{master}: unknown interface.");
-            }
-            return 0;
+            return match ctx.print_config(&master) {
+                Ok(()) => 0,
+                Err(e) => {
+                    eprintln!("{master}: unknown interface.");
+                    errno(&e)
+                }
+            };
         }
         Action::Enslave { master, slaves, force } => (master, slaves, if force { 'f' } else { 'e' }),
         Action::Detach { master, slaves } => (master, slaves, 'd'),
@@ -391,7 +406,11 @@ fn enslave(ctx: &Ctx, master: &str, m: &Settings, slave: &str, abi: u32, hwaddr_
             errno(&e)
         })?;
     }
-    if m.mtu != s.mtu {
+    // ABI 2 drivers set the slave's MTU themselves and give back the one it
+    // had on release. Setting it here first would make the driver save the
+    // master's MTU as the slave's own, and `-d` would leave it there.
+    let set_mtu = abi < 2 && m.mtu != s.mtu;
+    if set_mtu {
         ctx.set_mtu(slave, m.mtu).map_err(|e| {
             eprintln!("Slave '{slave}': Error: set MTU failed: {}", strerror(&e));
             errno(&e)
@@ -403,7 +422,9 @@ fn enslave(ctx: &Ctx, master: &str, m: &Settings, slave: &str, abi: u32, hwaddr_
         // case with modern drivers, whose bonds start with a random MAC).
         if let Err(e) = ctx.set_hwaddr(master, &s.hwaddr) {
             eprintln!("Master '{master}': Error: set hw address failed: {}", strerror(&e));
-            let _ = ctx.set_mtu(slave, s.mtu);
+            if set_mtu {
+                let _ = ctx.set_mtu(slave, s.mtu);
+            }
             return Err(errno(&e));
         }
         set_master_mac = true;
@@ -418,7 +439,7 @@ fn enslave(ctx: &Ctx, master: &str, m: &Settings, slave: &str, abi: u32, hwaddr_
                 let _ = ctx.set_hwaddr(master, &m.hwaddr);
                 *hwaddr_set = false;
             }
-            if m.mtu != s.mtu {
+            if set_mtu {
                 let _ = ctx.set_mtu(slave, s.mtu);
             }
             Err(1)

@@ -35,7 +35,7 @@ for file in "$@"; do
 			set -eE -o pipefail
 			. "$RBOND_TOP/tests/vm/lib.sh"
 			. "$1"
-			trap '\''echo "FAIL: line $LINENO: $BASH_COMMAND" >&2'\'' ERR
+			trap '\''echo "FAIL: ${BASH_SOURCE[0]##*/}:$LINENO: $BASH_COMMAND" >&2'\'' ERR
 			"$2"
 		' _ "$file" "$t" >"$log" 2>&1
 		rc=$?

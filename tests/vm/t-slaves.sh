@@ -55,18 +55,24 @@ test_release_restores_the_slaves_mac_and_mtu_byte_for_byte() {
 	assert_eq "$(cat /sys/class/net/bond0/addr_assign_type)" 1 "the bond is random again"
 	[ "$(mac_of bond0)" != "$mac0" ] || fail "the bond kept its old slave's MAC"
 	assert_klog "bond0: \(slave veth0\): Releasing active interface"
+}
 
-	# ifenslave matches the slave's MTU to the master's first (as v1.1.0
-	# did), and -d leaves the MTU the driver restored (v1.1.0 forced 1500).
+# Issue 8: with an ABI 2 driver, ifenslave leaves the MTU to the driver, so a
+# 1500-byte slave of a 9000-byte bond gets exactly 1500 back after -d.
+test_ifenslave_detach_gives_the_slave_its_own_mtu_back() {
+	load_bonding mode=1 miimon=100
+	make_peer 1
+	bond_up
 	ip link set bond0 mtu 9000
-	ip link set veth1 mtu 1400
-	local mac1
-	mac1=$(mac_of veth1)
-	"$IFENSLAVE" bond0 veth1
-	assert_eq "$(mtu_of veth1)" 9000 "ifenslave matched the MTU"
-	"$IFENSLAVE" -d bond0 veth1
-	assert_eq "$(mtu_of veth1)" 9000 "MTU as when enslaved, not forced to 1500"
-	assert_eq "$(mac_of veth1)" "$mac1" "MAC restored after ifenslave -d"
+	assert_eq "$(mtu_of veth0)" 1500 "slave MTU before"
+	local mac0
+	mac0=$(mac_of veth0)
+	"$IFENSLAVE" bond0 veth0
+	assert_eq "$(mtu_of veth0)" 9000 "the driver runs the slave at the bond's MTU"
+	"$IFENSLAVE" -d bond0 veth0
+	assert_eq "$(mtu_of veth0)" 1500 "the slave's own MTU after ifenslave -d"
+	assert_eq "$(mac_of veth0)" "$mac0" "MAC restored after ifenslave -d"
+	assert_eq "$(mtu_of bond0)" 9000 "the bond keeps its MTU"
 }
 
 # refused <errno> <op> <bond> <dev>: the ioctl fails with errno and leaves
@@ -342,6 +348,10 @@ test_ifenslave_command_line_exit_codes_and_messages() {
 	assert_eq $rc 1 "already a slave"
 	assert_eq "$out" "Illegal operation: The specified slave interface 'veth0' is already a slave" "message"
 	assert_match "$("$IFENSLAVE" bond0)" "^The result of SIOCGIFFLAGS on bond0 is " "info display"
+	rc=0; out=$("$IFENSLAVE" -d bond0 nosuchdev 2>&1) || rc=$?
+	assert_eq $rc 19 "exit code of -d on a missing slave is the errno"
+	rc=0; "$IFENSLAVE" -c bond0 nosuchdev >/dev/null 2>&1 || rc=$?
+	assert_eq $rc 19 "exit code of -c on a missing slave is the errno"
 	assert_match "$("$IFENSLAVE" -a)" "SIOCGIFHWADDR" "all interfaces"
 	[ "$(wc -l <<<"$out")" -eq 1 ] || fail "errors must be one line"
 	out=$("$IFENSLAVE" -c bond0 veth0 2>&1) || fail "change active to the active one: $out"
