@@ -45,6 +45,18 @@ if [ ! -f "$R/.rbond-bootstrapped" ]; then
 	touch "$R/.rbond-bootstrapped"
 fi
 cp /etc/resolv.conf "$R/etc/resolv.conf"
+# The site's network is not the project's: where this machine reaches the
+# registries through a TLS-intercepting proxy, the fresh root gets the same
+# CA certificates and the same pointers to them, as any machine on this
+# site would have, and nothing else.
+if compgen -G "/usr/local/share/ca-certificates/*.crt" >/dev/null; then
+	cp /usr/local/share/ca-certificates/*.crt "$R/usr/local/share/ca-certificates/"
+	chroot "$R" update-ca-certificates >/dev/null 2>&1
+fi
+: >"$R/etc/profile.d/site-tls.sh"
+for v in SSL_CERT_FILE SSL_CERT_DIR CURL_CA_BUNDLE REQUESTS_CA_BUNDLE PIP_CERT GIT_SSL_CAINFO; do
+	[ -z "${!v:-}" ] || echo "export $v=${!v}" >>"$R/etc/profile.d/site-tls.sh"
+done
 chroot "$R" id dev >/dev/null 2>&1 || chroot "$R" useradd -m -s /bin/bash dev
 echo 'dev ALL=(ALL) NOPASSWD: ALL' >"$R/etc/sudoers.d/dev"
 
