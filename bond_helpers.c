@@ -11,6 +11,7 @@
 #include <linux/skbuff.h>
 #include <linux/ethtool.h>
 #include <linux/mii.h>
+#include <linux/if_vlan.h>
 #include <linux/rcupdate.h>
 #include <linux/workqueue.h>
 #include <linux/jiffies.h>
@@ -126,6 +127,18 @@ void rbond_get_module_params(struct rbond_module_params *p)
 void *rbond_netdev_priv(const struct net_device *dev) { return netdev_priv(dev); }
 void rbond_netdev_change_priv_flags(struct net_device *dev, u64 add, u64 remove) { dev->priv_flags = (dev->priv_flags | add) & ~remove; }
 void rbond_netdev_set_lltx(struct net_device *dev) { dev->lltx = true; }
+bool rbond_irqs_disabled(void) { return irqs_disabled(); }
+/* Stubs without CONFIG_VLAN_8021Q are static inlines, hence these. */
+int rbond_vlan_vid_add(struct net_device *dev, __be16 proto, u16 vid) { return vlan_vid_add(dev, proto, vid); }
+void rbond_vlan_vid_del(struct net_device *dev, __be16 proto, u16 vid) { vlan_vid_del(dev, proto, vid); }
+int rbond_vlan_vids_add_by_dev(struct net_device *dev, const struct net_device *by) { return vlan_vids_add_by_dev(dev, by); }
+void rbond_vlan_vids_del_by_dev(struct net_device *dev, const struct net_device *by) { vlan_vids_del_by_dev(dev, by); }
+void rbond_spin_lock_init(spinlock_t *l) { spin_lock_init(l); }
+void rbond_spin_lock_nested(spinlock_t *l, unsigned int subclass) { spin_lock_nested(l, subclass); }
+void rbond_spin_unlock(spinlock_t *l) { spin_unlock(l); }
+unsigned int rbond_dev_nested_level(const struct net_device *dev) { return dev->nested_level; }
+void rbond_netif_addr_lock_bh(struct net_device *dev) { netif_addr_lock_bh(dev); }
+void rbond_netif_addr_unlock_bh(struct net_device *dev) { netif_addr_unlock_bh(dev); }
 void rbond_netdev_change_flags_raw(struct net_device *dev, unsigned int add, unsigned int remove) { dev->flags = (dev->flags | add) & ~remove; }
 void rbond_eth_hw_addr_random(struct net_device *dev) { eth_hw_addr_random(dev); }
 void rbond_dev_core_stats_tx_dropped_inc(struct net_device *dev) { dev_core_stats_tx_dropped_inc(dev); }
@@ -188,7 +201,8 @@ u64 rbond_master_fix_features(struct net_device *dev, u64 features)
 void rbond_setup_features(struct net_device *dev)
 {
 	dev->hw_features = MASTER_UPPER_DEV_VLAN_FEATURES | NETIF_F_HW_VLAN_CTAG_RX |
-			   NETIF_F_HW_VLAN_STAG_RX | NETIF_F_GSO_ENCAP_ALL;
+			   NETIF_F_HW_VLAN_CTAG_FILTER | NETIF_F_HW_VLAN_STAG_RX |
+			   NETIF_F_HW_VLAN_STAG_FILTER | NETIF_F_GSO_ENCAP_ALL;
 	dev->features |= dev->hw_features | NETIF_F_HW_VLAN_CTAG_TX |
 			 NETIF_F_HW_VLAN_STAG_TX | NETIF_F_GSO_PARTIAL;
 }

@@ -8,6 +8,7 @@
 #define RBOND_HELPERS_H
 
 #include <linux/types.h>
+#include <linux/spinlock_types.h>
 
 struct net_device;
 struct sk_buff;
@@ -52,6 +53,17 @@ void rbond_get_module_params(struct rbond_module_params *p);
 void *rbond_netdev_priv(const struct net_device *dev);
 void rbond_netdev_change_priv_flags(struct net_device *dev, u64 add, u64 remove);
 void rbond_netdev_set_lltx(struct net_device *dev);
+bool rbond_irqs_disabled(void);
+int rbond_vlan_vid_add(struct net_device *dev, __be16 proto, u16 vid);
+void rbond_vlan_vid_del(struct net_device *dev, __be16 proto, u16 vid);
+int rbond_vlan_vids_add_by_dev(struct net_device *dev, const struct net_device *by);
+void rbond_vlan_vids_del_by_dev(struct net_device *dev, const struct net_device *by);
+void rbond_spin_lock_init(spinlock_t *l);
+void rbond_spin_lock_nested(spinlock_t *l, unsigned int subclass);
+void rbond_spin_unlock(spinlock_t *l);
+unsigned int rbond_dev_nested_level(const struct net_device *dev);
+void rbond_netif_addr_lock_bh(struct net_device *dev);
+void rbond_netif_addr_unlock_bh(struct net_device *dev);
 void rbond_netdev_change_flags_raw(struct net_device *dev, unsigned int add, unsigned int remove);
 void rbond_eth_hw_addr_random(struct net_device *dev);
 void rbond_dev_core_stats_tx_dropped_inc(struct net_device *dev);

@@ -424,7 +424,29 @@ impl Default for BondParams {
     }
 }
 
+/// What happens to MAC addresses on failover in active-backup
+/// (bonding.rst, `fail_over_mac`).
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub(crate) enum FailOverMac {
+    /// Every slave takes the bond's MAC (the default).
+    None,
+    /// Slaves keep their own MACs; the bond takes the active slave's.
+    Active,
+    /// The active slave takes the bond's MAC; the one it replaces takes the
+    /// new active slave's old MAC.
+    Follow,
+}
+
 impl BondParams {
+    /// The `fail_over_mac` policy in force: it only affects active-backup.
+    pub(crate) fn fail_over_mac(&self) -> FailOverMac {
+        match (self.mode, self.fail_over_mac) {
+            (Mode::ActiveBackup, 1) => FailOverMac::Active,
+            (Mode::ActiveBackup, 2) => FailOverMac::Follow,
+            _ => FailOverMac::None,
+        }
+    }
+
     /// Up delay in ms, as reported (ticks times miimon).
     pub(crate) fn updelay_ms(&self) -> u32 {
         self.updelay.saturating_mul(self.miimon)
@@ -850,6 +872,21 @@ mod tests {
         assert_eq!(cfg.params.tx_queues, 16);
         assert!(cfg.params.use_carrier);
         assert!(log.0.iter().all(|(l, _)| *l == Level::Debug));
+    }
+
+    #[test]
+    fn fail_over_mac_only_acts_in_active_backup() {
+        for (mode, fom, want) in [
+            (&b"active-backup"[..], &b"active"[..], FailOverMac::Active),
+            (b"active-backup", b"follow", FailOverMac::Follow),
+            (b"active-backup", b"none", FailOverMac::None),
+            (b"active-backup", b"2", FailOverMac::Follow),
+            (b"balance-rr", b"active", FailOverMac::None),
+            (b"balance-xor", b"follow", FailOverMac::None),
+        ] {
+            let (cfg, _) = check(RawModuleParams { mode: Some(mode), fail_over_mac: Some(fom), ..Default::default() });
+            assert_eq!(cfg.unwrap().params.fail_over_mac(), want, "mode {:?} fail_over_mac {:?}", mode, fom);
+        }
     }
 
     #[test]

@@ -15,23 +15,25 @@
 //! `unsafe` here: everything kernel-facing goes through `crate::net`.
 
 use crate::{
-    bond_options::{value_name, BondParams, Mode, FAIL_OVER_MAC_TBL, PRIMARY_RESELECT_TBL, XMIT_HASH_TBL},
+    bond_options::{value_name, BondParams, FailOverMac, Mode, FAIL_OVER_MAC_TBL, PRIMARY_RESELECT_TBL, XMIT_HASH_TBL},
     bond_monitor::{self, ArpClock, ArpSample, Event, MiiTicks},
     bond_policy::{self, Candidate, Link, Selection},
     bond_uapi::{self, BondIoctl, IfBond, IfSlave, BMSR_LSTATUS, MII_BMSR},
     net::{
         device::{
-            eopnotsupp, flags::*, priv_flags::*, Device, DeviceRef, DrvInfo, Driver, ExtAck, IfReq,
-            LinkStats64, MacAddr, NotifyEvent, Rearm, Registration, SetupDevice, TxOutcome, ARPHRD_CAN, ARPHRD_ETHER, ETH_MAX_MTU,
+            eopnotsupp, flags::*, priv_flags::*, AddrLists, Device, DeviceRef, DrvInfo, Driver, ExtAck, IfReq,
+            LinkStats64, MacAddr, NotifyEvent, Rearm, Registration, SetupDevice, TxOutcome, VlanProto, ARPHRD_CAN, ARPHRD_ETHER, ETH_MAX_MTU,
             KERN_ERR, KERN_INFO, KERN_WARNING, NET_ADDR_RANDOM, STATS_FIELDS,
         },
         modparam,
+        netpoll::NetpollSlot,
         notifier::{NetdevEvent, NetdevNotifier},
         proc::{ProcDir, SeqFile},
         rcu::{RcuBox, RcuGuard},
         rtnl::{Rtnl, RtnlCell},
+        sync::NestingSpinLock,
         rx::{RxHandler, RxResult, RxSkb},
-        skb::{self, SkBuff},
+        skb::{self, net_ratelimit, SkBuff},
         vec,
     },
 };
@@ -40,10 +42,10 @@ use core::{
     sync::atomic::{AtomicBool, AtomicI32, AtomicU32, AtomicU64, AtomicU8, Ordering::Relaxed},
 };
 use kernel::{
-    c_str, new_spinlock,
+    c_str,
     prelude::*,
     str::CStr,
-    sync::{Arc, SpinLock},
+    sync::Arc,
     uaccess::{UserPtr, UserSlice},
 };
 
@@ -79,6 +81,9 @@ pub(crate) struct Slave {
     arp_monitored: bool,
     /// The counters last folded into the bond's (under `Bonding::stats`).
     stats_seen: [AtomicU64; STATS_FIELDS],
+    /// netpoll on the slave, while a netpoll client (netconsole) uses the
+    /// bond.
+    netpoll: NetpollSlot,
 }
 
 impl Slave {
@@ -135,12 +140,34 @@ struct SlaveSet {
     tx: KVec<Arc<Slave>>,
     /// The current active slave (active-backup; first up slave otherwise).
     active: Option<Arc<Slave>>,
+    /// The primary slave, for /proc.
+    primary: Option<Arc<Slave>>,
 }
 
 impl SlaveSet {
     fn empty() -> Self {
-        Self { all: KVec::new(), tx: KVec::new(), active: None }
+        Self { all: KVec::new(), tx: KVec::new(), active: None, primary: None }
     }
+}
+
+/// What a release is part of (`__bond_release_one()`'s `all` and
+/// `unregister`).
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Release {
+    /// One slave leaves (ioctl, `ip link set X nomaster`).
+    One,
+    /// The slave device is being unregistered: its MTU is restored
+    /// without notifications.
+    Unregistering,
+    /// The bond is going away with all its slaves: no failover.
+    All,
+}
+
+/// Memory for a snapshot, taken ahead (`Bonding::snapshot_room`).
+struct SnapshotRoom {
+    all: KVec<Arc<Slave>>,
+    tx: KVec<Arc<Slave>>,
+    set: KBox<core::mem::MaybeUninit<SlaveSet>>,
 }
 
 /// Configuration state, under RTNL.
@@ -152,6 +179,16 @@ struct Config {
     arp_slave: Option<Arc<Slave>>,
     primary: Option<Arc<Slave>>,
     force_primary: bool,
+    /// In active-backup, the slave that holds the bond's receive filters
+    /// (its promiscuity and allmulti counts, its address lists): the active
+    /// one, once `commit` has moved them.
+    filters: Option<Arc<Slave>>,
+    /// The active slave as `fail_over_mac` last acted on it.
+    mac_active: Option<Arc<Slave>>,
+    /// Scratch space for choosing the active slave, one entry per slave,
+    /// reserved at enslave: the choice never allocates, so a release
+    /// cannot fail halfway for lack of memory.
+    cands: KVec<Candidate>,
 }
 
 /// A bond's private state, in its net_device.
@@ -161,11 +198,18 @@ pub(crate) struct Bonding {
     config: RtnlCell<Config>,
     slaves: RcuBox<SlaveSet>,
     /// Counters of slaves gone and growth seen so far (`bond_get_stats()`).
+    /// Taken at the bond's nesting level: folding a slave that is itself a
+    /// bond takes that bond's lock too (`bond_get_stats()`).
     #[pin]
-    stats: SpinLock<LinkStats64>,
+    stats: NestingSpinLock<LinkStats64>,
     rr_counter: AtomicU32,
     /// Peer notifications still to send after a failover (`send_peer_notif`).
     send_peer_notif: AtomicU32,
+    /// The MII monitor's last commit failed: commit at the next run.
+    commit_pending: AtomicBool,
+    /// Recomputing features on a slave's NETDEV_FEAT_CHANGE (under RTNL;
+    /// the C driver's `notifier_ctx`).
+    computing_features: AtomicBool,
 }
 
 fn index_of(list: &[Arc<Slave>], s: &Option<Arc<Slave>>) -> Option<usize> {
@@ -191,36 +235,212 @@ impl Bonding {
         let params = *params;
         Ok(try_pin_init!(Self {
             params,
-            config: RtnlCell::new(Config { slaves: KVec::new(), active: None, arp_slave: None, primary: None, force_primary: false }),
+            config: RtnlCell::new(Config {
+                slaves: KVec::new(),
+                active: None,
+                arp_slave: None,
+                primary: None,
+                force_primary: false,
+                filters: None,
+                mac_active: None,
+                cands: KVec::new(),
+            }),
             slaves,
-            stats <- new_spinlock!(LinkStats64::default(), "bond_stats"),
+            stats <- NestingSpinLock::new(LinkStats64::default()),
             rr_counter: AtomicU32::new(0),
             send_peer_notif: AtomicU32::new(0),
+            computing_features: AtomicBool::new(false),
+            commit_pending: AtomicBool::new(false),
         }? Error))
     }
 
     /// Publishes the configuration to the packet paths: rebuilds the
     /// snapshot, sets every slave's role, and the bond's carrier.
     fn commit(&self, bond_dev: &Device, rtnl: &Rtnl) -> Result {
+        let room = self.snapshot_room(rtnl)?;
+        self.commit_in(room, bond_dev, rtnl)
+    }
+
+    /// Memory for the next snapshot, for as many slaves as there are now:
+    /// taken before a change that must not fail halfway (release), so
+    /// that publishing needs no allocation.
+    fn snapshot_room(&self, rtnl: &Rtnl) -> Result<SnapshotRoom> {
+        let n = self.config.borrow(rtnl)?.slaves.len();
+        Ok(SnapshotRoom {
+            all: KVec::with_capacity(n, GFP_KERNEL)?,
+            tx: KVec::with_capacity(n, GFP_KERNEL)?,
+            set: KBox::new_uninit(GFP_KERNEL)?,
+        })
+    }
+
+    /// [`Bonding::commit`] into memory taken beforehand: with no more
+    /// slaves than when `room` was taken, nothing here allocates.
+    fn commit_in(&self, room: SnapshotRoom, bond_dev: &Device, rtnl: &Rtnl) -> Result {
         let set = {
             let cfg = self.config.borrow(rtnl)?;
-            let mut all = KVec::with_capacity(cfg.slaves.len(), GFP_KERNEL)?;
-            let mut tx = KVec::with_capacity(cfg.slaves.len(), GFP_KERNEL)?;
+            let SnapshotRoom { mut all, mut tx, set } = room;
             for s in cfg.slaves.iter() {
                 let is = |x: &Option<Arc<Slave>>| x.as_ref().is_some_and(|a| Arc::ptr_eq(a, s));
                 let backup = self.params.mode == Mode::ActiveBackup && !is(&cfg.active) && !is(&cfg.arp_slave);
                 s.backup.store(backup, Relaxed);
                 s.inactive.store(backup && !self.params.all_slaves_active, Relaxed);
                 all.push(s.clone(), GFP_KERNEL)?;
-                if s.link() == Link::Up {
+                // balance-xor hashes over the slaves that can send now
+                // (bond_update_slave_arr(): bond_slave_can_tx()), rebuilt on
+                // their up/down/carrier events; round-robin checks each
+                // candidate as it transmits.
+                let usable = if self.params.mode.uses_xmit_hash() { s.can_tx() } else { s.link() == Link::Up };
+                if usable {
                     tx.push(s.clone(), GFP_KERNEL)?;
                 }
             }
-            KBox::new(SlaveSet { all, tx, active: cfg.active.clone() }, GFP_KERNEL)?
+            KBox::write(set, SlaveSet { all, tx, active: cfg.active.clone(), primary: cfg.primary.clone() })
         };
         drop(self.slaves.replace(set, rtnl));
         bond_dev.compute_master_features(rtnl);
+        // After publishing: a concurrent set_rx_mode already syncs to the
+        // new active slave, and none re-syncs the old one once it is flushed.
+        self.move_rx_filters(bond_dev, rtnl)?;
+        self.fail_over_mac(bond_dev, rtnl)?;
         self.set_carrier(bond_dev, rtnl).map(|_| ())
+    }
+
+    /// `bond_do_fail_over_mac()`, once per change of active slave: with
+    /// `active` the bond takes the new active slave's MAC; with `follow`
+    /// the new active slave takes the bond's and the old active one (or
+    /// whichever slave has the bond's MAC) takes the new one's.
+    fn fail_over_mac(&self, bond_dev: &Device, rtnl: &Rtnl) -> Result {
+        let fom = self.params.fail_over_mac();
+        if fom == FailOverMac::None {
+            return Ok(());
+        }
+        let (new, old) = {
+            let mut cfg = self.config.borrow_mut(rtnl)?;
+            let same = match (&cfg.mac_active, &cfg.active) {
+                (Some(a), Some(b)) => Arc::ptr_eq(a, b),
+                (None, None) => true,
+                _ => false,
+            };
+            if same {
+                return Ok(());
+            }
+            let active = cfg.active.clone();
+            let old = core::mem::replace(&mut cfg.mac_active, active);
+            // Going to no active slave changes no address.
+            let Some(new) = cfg.active.clone() else { return Ok(()) };
+            // bond_get_old_active(): a released slave is no candidate.
+            let listed = |s: &Arc<Slave>| cfg.slaves.iter().any(|x| Arc::ptr_eq(x, s));
+            let bond_mac = bond_dev.dev_addr();
+            let old = old.filter(|o| listed(o)).or_else(|| {
+                cfg.slaves.iter().find(|s| !Arc::ptr_eq(s, &new) && s.dev.dev_addr() == bond_mac).cloned()
+            });
+            (new, old)
+        };
+        match fom {
+            FailOverMac::Active => {
+                if let Err(e) = bond_dev.steal_hw_addr(rtnl, new.dev.dev_addr()) {
+                    new.info(&KERN_ERR, format_args!("Error {} setting bond MAC from slave\n", -e.to_errno()));
+                }
+            }
+            FailOverMac::Follow => {
+                let new_mac = new.dev.dev_addr();
+                let give = old.as_ref().map_or(bond_dev.dev_addr(), |o| o.dev.dev_addr());
+                if let Err(e) = new.dev.set_mac_address(rtnl, give, &mut ExtAck::none()) {
+                    new.info(&KERN_ERR, format_args!("Error {} setting MAC of new active slave\n", -e.to_errno()));
+                } else if let Some(old) = old {
+                    if let Err(e) = old.dev.set_mac_address(rtnl, new_mac, &mut ExtAck::none()) {
+                        old.info(&KERN_ERR, format_args!("Error {} setting MAC of old active slave\n", -e.to_errno()));
+                    }
+                }
+            }
+            FailOverMac::None => {}
+        }
+        Ok(())
+    }
+
+    /// Makes `slave_dev` receive what the bond's own receive filters ask
+    /// for: its promiscuity and allmulti, and (while the bond is up) its
+    /// unicast and multicast lists. `shared`: every slave gets them (modes
+    /// without an active slave). All or nothing.
+    fn give_rx_filters(&self, bond_dev: &Device, rtnl: &Rtnl, slave_dev: &Device, shared: bool) -> Result {
+        let flags = bond_dev.flags();
+        if flags & IFF_PROMISC != 0 {
+            slave_dev.set_promiscuity(rtnl, 1)?;
+        }
+        if flags & IFF_ALLMULTI != 0 {
+            if let Err(e) = slave_dev.set_allmulti(rtnl, 1) {
+                if flags & IFF_PROMISC != 0 {
+                    let _ = slave_dev.set_promiscuity(rtnl, -1);
+                }
+                return Err(e);
+            }
+        }
+        if flags & IFF_UP != 0 {
+            bond_dev.lock_addr_lists().sync_to(slave_dev, shared);
+        }
+        Ok(())
+    }
+
+    /// Undoes [`Bonding::give_rx_filters`]; `flags` are the bond's flags
+    /// as they were while the slave held the filters.
+    fn take_rx_filters(&self, bond_dev: &Device, rtnl: &Rtnl, slave_dev: &Device, flags: u32) {
+        if flags & IFF_PROMISC != 0 {
+            let _ = slave_dev.set_promiscuity(rtnl, -1);
+        }
+        if flags & IFF_ALLMULTI != 0 {
+            let _ = slave_dev.set_allmulti(rtnl, -1);
+        }
+        if flags & IFF_UP != 0 {
+            slave_dev.unsync_addr_lists(rtnl, bond_dev);
+        }
+    }
+
+    /// `bond_hw_addr_swap()`: in active-backup only the active slave
+    /// receives for the bond (bonding.rst: the others would pass up
+    /// duplicates), so the filters follow it on every change.
+    fn move_rx_filters(&self, bond_dev: &Device, rtnl: &Rtnl) -> Result {
+        if !self.params.mode.uses_primary() {
+            return Ok(());
+        }
+        let (old, new) = {
+            let mut cfg = self.config.borrow_mut(rtnl)?;
+            let same = match (&cfg.filters, &cfg.active) {
+                (Some(a), Some(b)) => Arc::ptr_eq(a, b),
+                (None, None) => true,
+                _ => false,
+            };
+            if same {
+                return Ok(());
+            }
+            let new = cfg.active.clone();
+            (core::mem::replace(&mut cfg.filters, new.clone()), new)
+        };
+        let flags = bond_dev.flags();
+        if let Some(old) = old {
+            self.take_rx_filters(bond_dev, rtnl, &old.dev, flags);
+        }
+        if let Some(new) = new {
+            // As the C driver ("FIXME: Signal errors upstream"): a slave
+            // that cannot take a count still becomes active.
+            if self.give_rx_filters(bond_dev, rtnl, &new.dev, false).is_err() {
+                new.info(&KERN_WARNING, format_args!("could not take the bond's receive filters\n"));
+            }
+        }
+        Ok(())
+    }
+
+    /// The slaves that hold the bond's receive filters: the active one in
+    /// active-backup, every slave otherwise.
+    fn filter_holders(&self, rtnl: &Rtnl) -> Result<KVec<Arc<Slave>>> {
+        if !self.params.mode.uses_primary() {
+            return self.slaves_now(rtnl);
+        }
+        let cfg = self.config.borrow(rtnl)?;
+        let mut v = KVec::new();
+        if let Some(s) = &cfg.filters {
+            v.push(s.clone(), GFP_KERNEL)?;
+        }
+        Ok(v)
     }
 
     /// `bond_set_carrier()`; whether the carrier changed.
@@ -328,13 +548,19 @@ impl Bonding {
             }
         }
         let ticks = MiiTicks { miimon: p.miimon, downdelay: p.downdelay, updelay: p.updelay };
-        let mut commit = false;
+        // A commit that failed last time (no memory) is retried, or the
+        // proposals it consumed would be lost.
+        let mut commit = self.commit_pending.swap(false, Relaxed);
         for s in slaves.iter() {
             let up = self.sample_link(&s.dev, held.as_deref());
             let r = bond_monitor::inspect(s.link(), s.delay.load(Relaxed), up, &ticks, &mut ignore_updelay);
             s.delay.store(r.delay, Relaxed);
             s.new_link.store(r.propose.map_or(NO_PROPOSAL, |l| l as u8), Relaxed);
             commit |= r.propose.is_some();
+            // As the C driver: these lines may come every miimon.
+            if r.event.is_some() && !net_ratelimit() {
+                continue;
+            }
             match r.event {
                 Some(Event::DownDisablingIn(ms)) => {
                     let which = match (p.mode, s.backup.load(Relaxed)) {
@@ -357,8 +583,10 @@ impl Bonding {
         // for RTNL here, retry at the next jiffy instead.
         let Some(rtnl) = held.or_else(Rtnl::try_lock) else { return Rearm::Jiffies(1) };
         let notify = self.should_notify_peers(bond_dev, &rtnl);
-        if commit {
-            let _ = self.mii_commit(bond_dev, &rtnl, &slaves);
+        drop(slaves);
+        if commit && self.mii_commit(bond_dev, &rtnl).is_err() {
+            self.commit_pending.store(true, Relaxed);
+            return Rearm::Jiffies(1);
         }
         if self.send_peer_notif.load(Relaxed) > 0 {
             self.send_peer_notif.fetch_sub(1, Relaxed);
@@ -533,9 +761,12 @@ impl Bonding {
     }
 
     /// `bond_miimon_commit()`: applies the monitor's proposals.
-    fn mii_commit(&self, bond_dev: &Device, rtnl: &Rtnl, slaves: &[Arc<Slave>]) -> Result {
+    /// `bond_miimon_commit()`, over the slaves enslaved now: one released
+    /// since the lockless sampling is left alone.
+    fn mii_commit(&self, bond_dev: &Device, rtnl: &Rtnl) -> Result {
+        let slaves = self.slaves_now(rtnl)?;
         let mut failover = false;
-        for s in slaves {
+        for s in slaves.iter() {
             let new = s.new_link.swap(NO_PROPOSAL, Relaxed);
             if new == NO_PROPOSAL {
                 continue;
@@ -575,16 +806,56 @@ impl Bonding {
         Ok(())
     }
 
+    /// A slave was renamed: it stops, or starts, being the primary slave,
+    /// and the active slave is chosen again.
+    fn primary_renamed(&self, bond_dev: &Device, rtnl: &Rtnl, slave: &Arc<Slave>) -> Result {
+        let p = &self.params;
+        if !p.mode.uses_primary() || p.primary.is_empty() {
+            return Ok(());
+        }
+        let had_primary = {
+            let mut cfg = self.config.borrow_mut(rtnl)?;
+            let had = cfg.primary.is_some();
+            if cfg.primary.as_ref().is_some_and(|x| Arc::ptr_eq(x, slave)) {
+                cfg.primary = None;
+            } else if slave.dev.name().as_bytes() == p.primary.as_bytes() {
+                cfg.primary = Some(slave.clone());
+            } else {
+                return Ok(());
+            }
+            had
+        };
+        // The C driver's line, which names the renamed slave when there
+        // was a primary before and says "none" otherwise.
+        if had_primary {
+            bond_dev.log(
+                &KERN_INFO,
+                format_args!("Primary slave changed to {}, reselecting active slave\n", slave.dev.name()),
+            );
+        } else {
+            bond_dev.log(&KERN_INFO, format_args!("Primary slave changed to none, reselecting active slave\n"));
+        }
+        let changed = self.select_active_slave(rtnl)?;
+        let carrier_before = bond_dev.carrier_ok();
+        self.commit(bond_dev, rtnl)?;
+        if changed {
+            self.announce_active_change(bond_dev, rtnl, carrier_before != bond_dev.carrier_ok());
+        }
+        Ok(())
+    }
+
     /// `bond_select_active_slave()`: makes the best slave the active one.
     /// Returns whether it changed.
     fn select_active_slave(&self, rtnl: &Rtnl) -> Result<bool> {
-        let mut cfg = self.config.borrow_mut(rtnl)?;
-        let mut cands = KVec::with_capacity(cfg.slaves.len(), GFP_KERNEL)?;
+        let mut guard = self.config.borrow_mut(rtnl)?;
+        let cfg = &mut *guard;
+        vec::clear(&mut cfg.cands);
         for s in cfg.slaves.iter() {
-            cands.push(s.candidate(), GFP_KERNEL)?;
+            // Within the capacity reserved at enslave: no allocation.
+            cfg.cands.push(s.candidate(), GFP_ATOMIC)?;
         }
         let best = bond_policy::find_best_slave(&Selection {
-            slaves: &cands,
+            slaves: &cfg.cands,
             primary: index_of(&cfg.slaves, &cfg.primary),
             current: index_of(&cfg.slaves, &cfg.active),
             force_primary: cfg.force_primary,
@@ -668,6 +939,8 @@ impl Bonding {
         let first = {
             let mut cfg = self.config.borrow_mut(rtnl)?;
             cfg.slaves.reserve(1, GFP_KERNEL)?;
+            let more = (cfg.slaves.len() + 1).saturating_sub(cfg.cands.len());
+            cfg.cands.reserve(more, GFP_KERNEL)?;
             cfg.slaves.is_empty()
         };
 
@@ -703,9 +976,17 @@ impl Bonding {
         undo.mtu = Some(original_mtu);
 
         let perm_hwaddr = slave_dev.dev_addr();
-        let keep_mac = self.params.mode == Mode::ActiveBackup && self.params.fail_over_mac != 0;
-        if !keep_mac {
-            if let Err(e) = slave_dev.set_mac_address(rtnl, bond_dev.dev_addr(), extack) {
+        // bond_enslave(): the slave takes the bond's MAC, unless
+        // fail_over_mac keeps slaves' own; with `follow`, a second slave
+        // with the bond's MAC takes a random one, so that a failover's swap
+        // never leaves two slaves with the same address.
+        let new_mac = match self.params.fail_over_mac() {
+            FailOverMac::None => Some(bond_dev.dev_addr()),
+            FailOverMac::Follow if !first && perm_hwaddr == bond_dev.dev_addr() => Some(MacAddr::random()),
+            _ => None,
+        };
+        if let Some(mac) = new_mac {
+            if let Err(e) = slave_dev.set_mac_address(rtnl, mac, extack) {
                 bond_dev.log(
                     &KERN_ERR,
                     format_args!("(slave {}): Error {} calling set_mac_address\n", slave_dev.name(), e.to_errno()),
@@ -723,6 +1004,18 @@ impl Bonding {
             return Err(e);
         }
         undo.opened = true;
+
+        // VLANs configured on the bond reach every slave (bond_enslave()).
+        if let Err(e) = slave_dev.vlan_vids_add_by_dev(rtnl, bond_dev) {
+            bond_dev.log(&KERN_ERR, format_args!("(slave {}): Couldn't add bond vlan ids\n", slave_dev.name()));
+            return Err(e);
+        }
+        undo.vlans = true;
+        // In active-backup the filters follow the active slave (commit).
+        if !self.params.mode.uses_primary() {
+            self.give_rx_filters(bond_dev, rtnl, slave_dev, true)?;
+            undo.rx_filters = Some(bond_dev.flags());
+        }
 
         let link_up = slave_dev.is_running() && slave_dev.carrier_ok();
         let (link, _delay) =
@@ -746,9 +1039,21 @@ impl Bonding {
                 last_rx: AtomicU64::new(0),
                 last_link_up: AtomicU64::new(0),
                 arp_monitored: self.params.arp_interval > 0,
+                netpoll: NetpollSlot::new(),
             },
             GFP_KERNEL,
         )?;
+        // A bond that netconsole uses keeps using it through every slave.
+        if bond_dev.has_netpoll(rtnl) {
+            if slave.netpoll.enable(rtnl, slave_dev).is_err() {
+                slave.info(
+                    &KERN_INFO,
+                    format_args!("master_dev is using netpoll, but new slave device does not support netpoll\n"),
+                );
+                return Err(EBUSY);
+            }
+            undo.netpoll = Some(slave.clone());
+        }
         // As bond_enslave(): the ARP stamps start one interval stale, so a
         // slave must prove itself before the monitor calls it up.
         let now = skb::jiffies();
@@ -808,7 +1113,7 @@ impl Bonding {
 
     /// `__bond_release_one()`. `unregistering`: the slave device is going
     /// away, so its MTU is restored without notifications.
-    fn release(&self, bond_dev: &Device, rtnl: &Rtnl, slave_dev: &Device, unregistering: bool) -> Result {
+    fn release(&self, bond_dev: &Device, rtnl: &Rtnl, slave_dev: &Device, how: Release) -> Result {
         if slave_dev.flags() & IFF_SLAVE == 0 || !slave_dev.has_upper(rtnl, bond_dev) {
             return Err(EINVAL);
         }
@@ -816,10 +1121,16 @@ impl Bonding {
             bond_dev.log(&KERN_INFO, format_args!("(slave {}): interface not enslaved\n", slave_dev.name()));
             return Err(EINVAL);
         };
+        // Everything that can fail comes first: past this point the
+        // release runs to its end, whatever happens.
+        let room = self.snapshot_room(rtnl)?;
         let was_active = !slave.backup.load(Relaxed);
+        // The flags the slave's receive filters were given under: changing
+        // the bond's address below may change them (__bond_release_one()).
+        let bond_flags = bond_dev.flags();
         slave.inactive.store(true, Relaxed);
         // Keep the bond's counters: fold this slave's growth in one last time.
-        self.fold_stats();
+        self.fold_stats(bond_dev);
 
         drop(slave_dev.rx_handler_unregister::<BondRx>(rtnl));
         slave_dev.unlink_master(rtnl, bond_dev);
@@ -827,7 +1138,11 @@ impl Bonding {
         slave.info(&KERN_INFO, format_args!("Releasing {} interface\n", if was_active { "active" } else { "backup" }));
 
         let (was_current, none_left) = {
-            let mut cfg = self.config.borrow_mut(rtnl)?;
+            let Ok(mut cfg) = self.config.borrow_mut(rtnl) else {
+                // Only a re-entrant call could get here; the slave is
+                // already unhooked, so finish what can be finished.
+                return Err(EBUSY);
+            };
             drop(vec::remove_first(&mut cfg.slaves, |s| Arc::ptr_eq(s, &slave)));
             if cfg.primary.as_ref().is_some_and(|p| Arc::ptr_eq(p, &slave)) {
                 cfg.primary = None;
@@ -839,7 +1154,11 @@ impl Bonding {
             if was_current {
                 cfg.active = None;
             }
-            if !cfg.slaves.is_empty() && bond_dev.dev_addr() == slave.perm_hwaddr && !(self.params.mode == Mode::ActiveBackup && self.params.fail_over_mac == 1) {
+            if how != Release::All
+                && !cfg.slaves.is_empty()
+                && bond_dev.dev_addr() == slave.perm_hwaddr
+                && self.params.fail_over_mac() != FailOverMac::Active
+            {
                 slave.info(
                     &KERN_WARNING,
                     format_args!(
@@ -850,24 +1169,31 @@ impl Bonding {
             }
             (was_current, cfg.slaves.is_empty())
         };
-        let changed = was_current && self.select_active_slave(rtnl)?;
+        // A bond going away chooses no new active slave and announces
+        // nothing (__bond_release_one() with `all`).
+        let changed = was_current && how != Release::All && self.select_active_slave(rtnl).unwrap_or(false);
         // Publishing waits for a grace period: after it, no packet path
         // holds the slave.
         let carrier_before = bond_dev.carrier_ok();
-        let res = self.commit(bond_dev, rtnl);
+        let res = self.commit_in(room, bond_dev, rtnl);
         if changed {
             self.announce_active_change(bond_dev, rtnl, carrier_before != bond_dev.carrier_ok());
         }
         if none_left {
             bond_dev.randomize_hw_addr(rtnl);
         }
+        slave.netpoll.disable(rtnl);
+        if !self.params.mode.uses_primary() {
+            self.take_rx_filters(bond_dev, rtnl, slave_dev, bond_flags);
+        }
+        slave_dev.vlan_vids_del_by_dev(rtnl, bond_dev);
 
         slave_dev.close(rtnl);
         slave_dev.change_priv_flags(rtnl, 0, IFF_NO_ADDRCONF);
-        if !(self.params.mode == Mode::ActiveBackup && self.params.fail_over_mac == 1) {
+        if self.params.fail_over_mac() != FailOverMac::Active {
             let _ = slave_dev.set_mac_address(rtnl, slave.perm_hwaddr, &mut ExtAck::none());
         }
-        let _ = if unregistering {
+        let _ = if how == Release::Unregistering {
             slave_dev.set_mtu_quiet(rtnl, slave.original_mtu)
         } else {
             slave_dev.set_mtu(rtnl, slave.original_mtu)
@@ -875,7 +1201,10 @@ impl Bonding {
         res
     }
 
-    /// Releases every slave (bond going away).
+    /// Releases every slave (bond going away). Goes on past a release
+    /// that reports an error once that slave is off the list: a slave left
+    /// behind would keep the bond's rx handler and references, and rmmod
+    /// would wait for them forever.
     fn release_all(&self, bond_dev: &Device, rtnl: &Rtnl) {
         loop {
             let next = match self.config.borrow(rtnl) {
@@ -883,18 +1212,25 @@ impl Bonding {
                 Err(_) => None,
             };
             let Some(slave) = next else { break };
-            if self.release(bond_dev, rtnl, &slave.dev, false).is_err() {
-                // Cannot happen for a listed slave; never loop forever.
-                break;
+            if self.release(bond_dev, rtnl, &slave.dev, Release::All).is_err() {
+                let still_listed = self
+                    .config
+                    .borrow(rtnl)
+                    .map(|cfg| cfg.slaves.iter().any(|s| Arc::ptr_eq(s, &slave)))
+                    .unwrap_or(true);
+                if still_listed {
+                    bond_dev.log(&KERN_ERR, format_args!("(slave {}): could not release\n", slave.dev.name()));
+                    break;
+                }
             }
         }
     }
 
     /// `bond_get_stats()`: the bond's counters plus what each slave's grew
     /// by since last seen.
-    fn fold_stats(&self) -> LinkStats64 {
+    fn fold_stats(&self, bond_dev: &Device) -> LinkStats64 {
         let rcu = RcuGuard::lock();
-        let mut total = self.stats.lock();
+        let mut total = self.stats.lock_for(bond_dev);
         if let Some(set) = self.slaves.read(&rcu) {
             for s in set.all.iter() {
                 let now = s.dev.stats();
@@ -947,7 +1283,7 @@ impl Bonding {
         let set = self.slaves.read(&rcu);
         writeln!(out, "Ethernet Channel Bonding Driver: v{}\n", modparam::uts_release())?;
         write!(out, "Bonding Mode: {}", p.mode.description())?;
-        if p.mode == Mode::ActiveBackup && p.fail_over_mac != 0 {
+        if p.fail_over_mac() != FailOverMac::None {
             write!(out, " (fail_over_mac {})", value_name(FAIL_OVER_MAC_TBL, p.fail_over_mac.into()))?;
         }
         writeln!(out)?;
@@ -955,12 +1291,7 @@ impl Bonding {
             writeln!(out, "Transmit Hash Policy: {} ({})", value_name(XMIT_HASH_TBL, p.xmit_policy.into()), p.xmit_policy)?;
         }
         if p.mode.uses_primary() {
-            // The primary slave is only known under RTNL; readers see it
-            // through the name in the parameters, as bound at enslave.
-            let primary = set.and_then(|s| {
-                s.all.iter().find(|x| !p.primary.is_empty() && x.dev.name().as_bytes() == p.primary.as_bytes())
-            });
-            match primary {
+            match set.and_then(|s| s.primary.as_ref()) {
                 Some(s) => write!(
                     out,
                     "Primary Slave: {} (primary_reselect {})",
@@ -1048,7 +1379,7 @@ impl Bonding {
                 let slave_dev = bond_dev.lookup_in_same_ns(name, rtnl).ok_or(ENODEV)?;
                 match cmd {
                     BondIoctl::Enslave => self.enslave(bond_dev, rtnl, slave_dev, &mut ExtAck::none()),
-                    BondIoctl::Release => self.release(bond_dev, rtnl, slave_dev, false),
+                    BondIoctl::Release => self.release(bond_dev, rtnl, slave_dev, Release::One),
                     BondIoctl::SetHwAddr => bond_dev.steal_hw_addr(rtnl, slave_dev.dev_addr()),
                     BondIoctl::ChangeActive => self.change_active(bond_dev, rtnl, slave_dev),
                     _ => Err(eopnotsupp()),
@@ -1069,7 +1400,9 @@ impl Bonding {
                 _ => return drop_packet(dev, skb),
             },
             Mode::Broadcast => {
-                let usable = || set.tx.iter().filter(|s| s.dev.is_running() && s.link() == Link::Up);
+                // bond_xmit_broadcast(): up, with carrier, link up.
+                let usable =
+                    || set.tx.iter().filter(|s| s.dev.is_running() && s.dev.carrier_ok() && s.link() == Link::Up);
                 let Some(last) = usable().last() else {
                     return drop_packet(dev, skb);
                 };
@@ -1134,8 +1467,15 @@ impl Bonding {
 }
 
 impl Slave {
+    /// `bond_dev_queue_xmit()`: with interrupts off for netpoll
+    /// (netconsole), dev_queue_xmit must not run; the slave's own netpoll
+    /// sends instead.
     fn dev_xmit(&self, skb: SkBuff) {
-        skb.xmit_on(&self.dev);
+        if self.bond.netpoll_tx_running() {
+            self.netpoll.send(skb);
+        } else {
+            skb.xmit_on(&self.dev);
+        }
     }
 }
 
@@ -1161,6 +1501,11 @@ struct Undo {
     mac: Option<MacAddr>,
     no_addrconf: bool,
     opened: bool,
+    vlans: bool,
+    /// The slave whose netpoll was set up.
+    netpoll: Option<Arc<Slave>>,
+    /// The bond's flags when the slave got its receive filters.
+    rx_filters: Option<u32>,
     rx_handler: bool,
     linked: bool,
     listed: bool,
@@ -1185,12 +1530,21 @@ impl Undo {
                 let _ = bond.commit(bond_dev, rtnl);
             }
         }
+        if let Some(s) = &self.netpoll {
+            s.netpoll.disable(rtnl);
+        }
         if self.linked {
             slave_dev.unlink_master(rtnl, bond_dev);
             slave_dev.change_flags_raw(rtnl, 0, IFF_SLAVE);
         }
         if self.rx_handler {
             drop(slave_dev.rx_handler_unregister::<BondRx>(rtnl));
+        }
+        if let Some(flags) = self.rx_filters {
+            bond.take_rx_filters(bond_dev, rtnl, slave_dev, flags);
+        }
+        if self.vlans {
+            slave_dev.vlan_vids_del_by_dev(rtnl, bond_dev);
         }
         if self.opened {
             slave_dev.close(rtnl);
@@ -1272,7 +1626,7 @@ impl Driver for BondDriver {
     }
 
     /// `bond_open()`: the link monitor starts with the bond.
-    fn open(dev: &Device, bond: &Bonding) -> Result {
+    fn open(dev: &Device, bond: &Bonding, _rtnl: &Rtnl) -> Result {
         if bond.params.miimon > 0 || bond.params.arp_interval > 0 {
             dev.start_monitor::<BondDriver>(0);
         }
@@ -1280,8 +1634,98 @@ impl Driver for BondDriver {
     }
 
     /// `bond_close()`: no monitor runs on a bond that is down.
-    fn stop(dev: &Device, _bond: &Bonding) -> Result {
+    fn stop(dev: &Device, bond: &Bonding, rtnl: &Rtnl) -> Result {
         dev.stop_monitor::<BondDriver>();
+        // bond_close(): the slaves stop receiving for the bond's address
+        // lists; ndo_set_rx_mode pushes them again when it comes up.
+        for s in bond.filter_holders(rtnl)?.iter() {
+            s.dev.unsync_addr_lists(rtnl, dev);
+        }
+        Ok(())
+    }
+
+    /// `bond_change_rx_flags()`: promiscuity and allmulti go to the slaves
+    /// that hold the bond's receive filters.
+    fn change_rx_flags(dev: &Device, bond: &Bonding, rtnl: &Rtnl, change: u32) {
+        let Ok(holders) = bond.filter_holders(rtnl) else { return };
+        let inc = |flag: u32| if dev.flags() & flag != 0 { 1 } else { -1 };
+        for s in holders.iter() {
+            // The core ignores errors here; the C driver stops at the first.
+            if change & IFF_PROMISC != 0 && s.dev.set_promiscuity(rtnl, inc(IFF_PROMISC)).is_err() {
+                break;
+            }
+            if change & IFF_ALLMULTI != 0 && s.dev.set_allmulti(rtnl, inc(IFF_ALLMULTI)).is_err() {
+                break;
+            }
+        }
+    }
+
+    /// `bond_set_rx_mode()`: the bond's address lists go to the active
+    /// slave in active-backup, to every slave otherwise.
+    fn set_rx_mode(_dev: &Device, bond: &Bonding, lists: &AddrLists<'_>, rcu: &RcuGuard) {
+        let Some(set) = bond.slaves.read(rcu) else { return };
+        if bond.params.mode.uses_primary() {
+            if let Some(a) = &set.active {
+                lists.sync_to(&a.dev, false);
+            }
+        } else {
+            for s in set.all.iter() {
+                lists.sync_to(&s.dev, true);
+            }
+        }
+    }
+
+    /// `bond_netpoll_setup()`: netpoll on every slave, or none (a veth
+    /// slave refuses, so netconsole on such a bond fails cleanly).
+    fn netpoll_setup(dev: &Device, bond: &Bonding, rtnl: &Rtnl) -> Result {
+        let slaves = bond.slaves_now(rtnl)?;
+        for s in slaves.iter() {
+            if let Err(e) = s.netpoll.enable(rtnl, &s.dev) {
+                Self::netpoll_cleanup(dev, bond, rtnl);
+                return Err(e);
+            }
+        }
+        Ok(())
+    }
+
+    /// `bond_netpoll_cleanup()`.
+    fn netpoll_cleanup(_dev: &Device, bond: &Bonding, rtnl: &Rtnl) {
+        if let Ok(slaves) = bond.slaves_now(rtnl) {
+            for s in slaves.iter() {
+                s.netpoll.disable(rtnl);
+            }
+        }
+    }
+
+    /// `bond_poll_controller()`: every slave that is up.
+    fn poll_controller(_dev: &Device, bond: &Bonding, rcu: &RcuGuard) {
+        let Some(set) = bond.slaves.read(rcu) else { return };
+        for s in set.all.iter() {
+            if s.dev.is_running() && s.dev.carrier_ok() {
+                s.dev.netpoll_poll();
+            }
+        }
+    }
+
+    /// `bond_vlan_rx_add_vid()`: every slave, or none.
+    fn vlan_rx_add_vid(_dev: &Device, bond: &Bonding, rtnl: &Rtnl, proto: VlanProto, vid: u16) -> Result {
+        let slaves = bond.slaves_now(rtnl)?;
+        for (i, s) in slaves.iter().enumerate() {
+            if let Err(e) = s.dev.vlan_vid_add(rtnl, proto, vid) {
+                for done in slaves.iter().take(i) {
+                    done.dev.vlan_vid_del(rtnl, proto, vid);
+                }
+                return Err(e);
+            }
+        }
+        Ok(())
+    }
+
+    /// `bond_vlan_rx_kill_vid()`.
+    fn vlan_rx_kill_vid(_dev: &Device, bond: &Bonding, rtnl: &Rtnl, proto: VlanProto, vid: u16) -> Result {
+        for s in bond.slaves_now(rtnl)?.iter() {
+            s.dev.vlan_vid_del(rtnl, proto, vid);
+        }
         Ok(())
     }
 
@@ -1351,7 +1795,7 @@ impl Driver for BondDriver {
     }
 
     fn del_slave(dev: &Device, bond: &Bonding, rtnl: &Rtnl, slave: &Device) -> Result {
-        bond.release(dev, rtnl, slave, false)
+        bond.release(dev, rtnl, slave, Release::One)
     }
 
     /// `bond_change_mtu()`: every slave first, undone if one refuses.
@@ -1372,7 +1816,7 @@ impl Driver for BondDriver {
     /// one refuses; in active-backup with fail_over_mac the call succeeds
     /// and changes nothing ("returning an error causes ifenslave to fail").
     fn set_mac_address(dev: &Device, bond: &Bonding, rtnl: &Rtnl, mac: MacAddr) -> Result<bool> {
-        if bond.params.mode == Mode::ActiveBackup && bond.params.fail_over_mac != 0 {
+        if bond.params.fail_over_mac() != FailOverMac::None {
             return Ok(false);
         }
         let old = dev.dev_addr();
@@ -1388,8 +1832,8 @@ impl Driver for BondDriver {
         Ok(true)
     }
 
-    fn get_stats64(_dev: &Device, bond: &Bonding, stats: &mut LinkStats64) {
-        *stats = bond.fold_stats();
+    fn get_stats64(dev: &Device, bond: &Bonding, stats: &mut LinkStats64) {
+        *stats = bond.fold_stats(dev);
     }
 
     fn proc_show(dev: &Device, bond: &Bonding, out: &mut SeqFile) -> fmt::Result {
@@ -1408,9 +1852,32 @@ impl NetdevNotifier for SlaveEvents {
         let Some(bond) = bond_dev.driver_data::<BondDriver>() else { return };
         match event {
             NetdevEvent::Unregister => {
-                let _ = bond.release(bond_dev, rtnl, dev, true);
+                let _ = bond.release(bond_dev, rtnl, dev, Release::Unregistering);
             }
-            NetdevEvent::Up | NetdevEvent::Change => slave.update_speed_duplex(rtnl),
+            // A slave's offloads changed: the bond's follow
+            // (bond_compute_features()). Recomputing may change the
+            // slaves' features in turn; the guard ends that recursion.
+            NetdevEvent::FeatChange => {
+                if !bond.computing_features.swap(true, Relaxed) {
+                    bond_dev.compute_master_features(rtnl);
+                    bond.computing_features.store(false, Relaxed);
+                }
+            }
+            // The primary slave is the one named `primary`, whatever it was
+            // called when enslaved (bond_slave_netdev_event()).
+            NetdevEvent::ChangeName => {
+                let _ = bond.primary_renamed(bond_dev, rtnl, &slave);
+            }
+            NetdevEvent::Up | NetdevEvent::Change | NetdevEvent::Down => {
+                if event != NetdevEvent::Down {
+                    slave.update_speed_duplex(rtnl);
+                }
+                // The hash modes' usable-slave array follows the slaves'
+                // state even with no link monitor (bond_slave_netdev_event()).
+                if bond.params.mode.uses_xmit_hash() {
+                    let _ = bond.commit(bond_dev, rtnl);
+                }
+            }
             _ => {}
         }
     }

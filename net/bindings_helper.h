@@ -9,5 +9,7 @@
 #include <linux/proc_fs.h>
 #include <linux/seq_file.h>
 #include <linux/mii.h>
+#include <linux/if_vlan.h>
+#include <linux/netpoll.h>
 #include <net/net_namespace.h>
 #include "../bond_helpers.h"

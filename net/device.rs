@@ -37,6 +37,10 @@ pub(crate) mod flags {
     pub(crate) const IFF_UP: u32 = b::net_device_flags_IFF_UP;
     /// The device is a loopback device.
     pub(crate) const IFF_LOOPBACK: u32 = b::net_device_flags_IFF_LOOPBACK;
+    /// The device receives every frame.
+    pub(crate) const IFF_PROMISC: u32 = b::net_device_flags_IFF_PROMISC;
+    /// The device receives every multicast frame.
+    pub(crate) const IFF_ALLMULTI: u32 = b::net_device_flags_IFF_ALLMULTI;
 }
 
 /// Private flags (`IFF_*` of `net_device::priv_flags`).
@@ -72,6 +76,14 @@ pub(crate) const ETH_ALEN: usize = 6;
 /// An Ethernet (MAC) address.
 #[derive(Clone, Copy, Default, PartialEq, Eq)]
 pub(crate) struct MacAddr(pub(crate) [u8; ETH_ALEN]);
+
+impl MacAddr {
+    /// A random, locally administered unicast address (`eth_random_addr`).
+    pub(crate) fn random() -> Self {
+        let (a, b) = (super::skb::random_u32().to_ne_bytes(), super::skb::random_u32().to_ne_bytes());
+        MacAddr([(a[0] & 0xfe) | 0x02, a[1], a[2], a[3], b[0], b[1]])
+    }
+}
 
 impl fmt::Display for MacAddr {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -231,6 +243,13 @@ impl Device {
         DeviceRef(NonNull::from(&self.0).cast())
     }
 
+    /// How deep the device sits in a stack of devices (`nested_level`:
+    /// 0 without lower devices), for lock nesting.
+    pub(crate) fn nesting_level(&self) -> u32 {
+        // SAFETY: valid device; a byte the core updates under RTNL, read as a hint for lockdep.
+        unsafe { b::rbond_dev_nested_level(self.as_raw()) }
+    }
+
     /// Whether this is the same device as `other`.
     pub(crate) fn is(&self, other: &Device) -> bool {
         core::ptr::eq(self, other)
@@ -335,6 +354,64 @@ impl Device {
     pub(crate) fn disable_lro(&self, _rtnl: &Rtnl) {
         // SAFETY: valid device, RTNL held.
         unsafe { b::dev_disable_lro(self.as_raw()) }
+    }
+
+    /// Adds `inc` (+1 or -1) to the device's promiscuity count
+    /// (`dev_set_promiscuity`).
+    pub(crate) fn set_promiscuity(&self, _rtnl: &Rtnl, inc: i32) -> Result {
+        // SAFETY: valid device; RTNL is held (the proof), as __dev_set_promiscuity asserts.
+        to_result(unsafe { b::dev_set_promiscuity(self.as_raw(), inc) })
+    }
+
+    /// Adds `inc` (+1 or -1) to the device's allmulti count
+    /// (`dev_set_allmulti`).
+    pub(crate) fn set_allmulti(&self, _rtnl: &Rtnl, inc: i32) -> Result {
+        // SAFETY: valid device; RTNL is held (the proof), as __dev_set_allmulti asserts.
+        to_result(unsafe { b::dev_set_allmulti(self.as_raw(), inc) })
+    }
+
+    /// Locks this device's unicast and multicast address lists
+    /// (`netif_addr_lock_bh`), to push them to lower devices.
+    pub(crate) fn lock_addr_lists(&self) -> AddrListGuard<'_> {
+        // SAFETY: valid device; the guard unlocks in Drop, in the same context.
+        unsafe { b::rbond_netif_addr_lock_bh(self.as_raw()) };
+        AddrListGuard(AddrLists { dev: self })
+    }
+
+    /// Takes back from this device every unicast and multicast address that
+    /// `upper` pushed to it (`dev_uc_unsync`, `dev_mc_unsync`). Must not be
+    /// called with `upper`'s lists locked: these take the lock themselves.
+    pub(crate) fn unsync_addr_lists(&self, _rtnl: &Rtnl, upper: &Device) {
+        // SAFETY: both devices are valid; the functions take both address list locks in the order the core documents (from, then to).
+        unsafe {
+            b::dev_uc_unsync(self.as_raw(), upper.as_raw());
+            b::dev_mc_unsync(self.as_raw(), upper.as_raw());
+        }
+    }
+
+    /// Lets the device receive VLAN `vid` of `proto` (`vlan_vid_add`).
+    pub(crate) fn vlan_vid_add(&self, _rtnl: &Rtnl, proto: VlanProto, vid: u16) -> Result {
+        // SAFETY: valid device; RTNL is held, as vlan_vid_add asserts.
+        to_result(unsafe { b::rbond_vlan_vid_add(self.as_raw(), proto.0, vid) })
+    }
+
+    /// Drops one reference to VLAN `vid` of `proto` (`vlan_vid_del`).
+    pub(crate) fn vlan_vid_del(&self, _rtnl: &Rtnl, proto: VlanProto, vid: u16) {
+        // SAFETY: as in vlan_vid_add.
+        unsafe { b::rbond_vlan_vid_del(self.as_raw(), proto.0, vid) }
+    }
+
+    /// Adds every VLAN that `by` receives to this device
+    /// (`vlan_vids_add_by_dev`); all or nothing.
+    pub(crate) fn vlan_vids_add_by_dev(&self, _rtnl: &Rtnl, by: &Device) -> Result {
+        // SAFETY: valid devices; RTNL is held, as the function asserts.
+        to_result(unsafe { b::rbond_vlan_vids_add_by_dev(self.as_raw(), by.as_raw()) })
+    }
+
+    /// Undoes [`Device::vlan_vids_add_by_dev`] (`vlan_vids_del_by_dev`).
+    pub(crate) fn vlan_vids_del_by_dev(&self, _rtnl: &Rtnl, by: &Device) {
+        // SAFETY: as above.
+        unsafe { b::rbond_vlan_vids_del_by_dev(self.as_raw(), by.as_raw()) }
     }
 
     /// Makes `master` this device's master upper device (sets IFF_SLAVE).
@@ -770,12 +847,12 @@ pub(crate) trait Driver: 'static {
     fn setup(_dev: &mut SetupDevice<'_>) {}
 
     /// `ndo_open`: the device goes up. Runs under RTNL.
-    fn open(_dev: &Device, _data: &Self::Data) -> Result {
+    fn open(_dev: &Device, _data: &Self::Data, _rtnl: &Rtnl) -> Result {
         Ok(())
     }
 
     /// `ndo_stop`: the device goes down. Runs under RTNL.
-    fn stop(_dev: &Device, _data: &Self::Data) -> Result {
+    fn stop(_dev: &Device, _data: &Self::Data, _rtnl: &Rtnl) -> Result {
         Ok(())
     }
 
@@ -826,6 +903,36 @@ pub(crate) trait Driver: 'static {
     fn monitor(_dev: &Device, _data: &Self::Data) -> Rearm {
         Rearm::Stop
     }
+
+    /// `ndo_change_rx_flags` (under RTNL): IFF_PROMISC and/or IFF_ALLMULTI,
+    /// the bits set in `change`, flipped on the device.
+    fn change_rx_flags(_dev: &Device, _data: &Self::Data, _rtnl: &Rtnl, _change: u32) {}
+
+    /// `ndo_set_rx_mode`: the device's address lists changed. They are
+    /// locked (`lists`), with BH off: no sleeping, no RTNL.
+    fn set_rx_mode(_dev: &Device, _data: &Self::Data, _lists: &AddrLists<'_>, _rcu: &RcuGuard) {}
+
+    /// `ndo_vlan_rx_add_vid` (under RTNL): receive VLAN `vid`.
+    fn vlan_rx_add_vid(_dev: &Device, _data: &Self::Data, _rtnl: &Rtnl, _proto: VlanProto, _vid: u16) -> Result {
+        Ok(())
+    }
+
+    /// `ndo_vlan_rx_kill_vid` (under RTNL): stop receiving VLAN `vid`.
+    fn vlan_rx_kill_vid(_dev: &Device, _data: &Self::Data, _rtnl: &Rtnl, _proto: VlanProto, _vid: u16) -> Result {
+        Ok(())
+    }
+
+    /// `ndo_netpoll_setup` (under RTNL): a netpoll client (netconsole)
+    /// attaches to the device.
+    fn netpoll_setup(_dev: &Device, _data: &Self::Data, _rtnl: &Rtnl) -> Result {
+        Ok(())
+    }
+
+    /// `ndo_netpoll_cleanup` (under RTNL): the last netpoll client left.
+    fn netpoll_cleanup(_dev: &Device, _data: &Self::Data, _rtnl: &Rtnl) {}
+
+    /// `ndo_poll_controller`: netpoll polls the device, interrupts off.
+    fn poll_controller(_dev: &Device, _data: &Self::Data, _rcu: &RcuGuard) {}
 
     /// `ndo_change_mtu` (under RTNL): on success the layer sets the MTU.
     fn change_mtu(_dev: &Device, _data: &Self::Data, _rtnl: &Rtnl, _mtu: u32) -> Result {
@@ -934,18 +1041,18 @@ impl<T: Driver> Adapter<T> {
 
     unsafe extern "C" fn open_callback(dev: *mut b::net_device) -> kernel::ffi::c_int {
         from_result(|| {
-            // SAFETY: the core calls ndo_open on a registered device of ours.
-            let (dev, data) = unsafe { Self::parts(dev) };
-            T::open(dev, data)?;
+            // SAFETY: __dev_open calls ndo_open under RTNL on a registered device of ours.
+            let ((dev, data), rtnl) = unsafe { (Self::parts(dev), Rtnl::assume_held()) };
+            T::open(dev, data, rtnl)?;
             Ok(0)
         })
     }
 
     unsafe extern "C" fn stop_callback(dev: *mut b::net_device) -> kernel::ffi::c_int {
         from_result(|| {
-            // SAFETY: the core calls ndo_stop on a registered device of ours.
-            let (dev, data) = unsafe { Self::parts(dev) };
-            T::stop(dev, data)?;
+            // SAFETY: __dev_close_many calls ndo_stop under RTNL on a registered device of ours.
+            let ((dev, data), rtnl) = unsafe { (Self::parts(dev), Rtnl::assume_held()) };
+            T::stop(dev, data, rtnl)?;
             Ok(0)
         })
     }
@@ -1088,6 +1195,62 @@ impl<T: Driver> Adapter<T> {
         T::get_stats64(dev, data, stats);
     }
 
+    unsafe extern "C" fn change_rx_flags_callback(dev: *mut b::net_device, change: kernel::ffi::c_int) {
+        // SAFETY: dev_change_rx_flags runs only from __dev_set_promiscuity and __dev_set_allmulti, which assert RTNL, on a device of ours.
+        let ((d, data), rtnl) = unsafe { (Self::parts(dev), Rtnl::assume_held()) };
+        T::change_rx_flags(d, data, rtnl, change as u32);
+    }
+
+    unsafe extern "C" fn set_rx_mode_callback(dev: *mut b::net_device) {
+        // SAFETY: __dev_set_rx_mode calls this on a device of ours with its address lists locked (netif_addr_lock_bh).
+        let (d, data) = unsafe { Self::parts(dev) };
+        let rcu = RcuGuard::lock();
+        T::set_rx_mode(d, data, &AddrLists { dev: d }, &rcu);
+    }
+
+    unsafe extern "C" fn vlan_rx_add_vid_callback(dev: *mut b::net_device, proto: u16, vid: u16) -> kernel::ffi::c_int {
+        from_result(|| {
+            // SAFETY: vlan_add_rx_filter_info calls this under RTNL on a device of ours.
+            let ((d, data), rtnl) = unsafe { (Self::parts(dev), Rtnl::assume_held()) };
+            T::vlan_rx_add_vid(d, data, rtnl, VlanProto(proto), vid)?;
+            Ok(0)
+        })
+    }
+
+    unsafe extern "C" fn vlan_rx_kill_vid_callback(dev: *mut b::net_device, proto: u16, vid: u16) -> kernel::ffi::c_int {
+        from_result(|| {
+            // SAFETY: vlan_kill_rx_filter_info calls this under RTNL on a device of ours.
+            let ((d, data), rtnl) = unsafe { (Self::parts(dev), Rtnl::assume_held()) };
+            T::vlan_rx_kill_vid(d, data, rtnl, VlanProto(proto), vid)?;
+            Ok(0)
+        })
+    }
+
+    #[cfg(CONFIG_NET_POLL_CONTROLLER)]
+    unsafe extern "C" fn netpoll_setup_callback(dev: *mut b::net_device, _ni: *mut b::netpoll_info) -> kernel::ffi::c_int {
+        from_result(|| {
+            // SAFETY: __netpoll_setup calls this under RTNL (it asserts it) on a device of ours.
+            let ((d, data), rtnl) = unsafe { (Self::parts(dev), Rtnl::assume_held()) };
+            T::netpoll_setup(d, data, rtnl)?;
+            Ok(0)
+        })
+    }
+
+    #[cfg(CONFIG_NET_POLL_CONTROLLER)]
+    unsafe extern "C" fn netpoll_cleanup_callback(dev: *mut b::net_device) {
+        // SAFETY: __netpoll_cleanup calls this under RTNL on a device of ours.
+        let ((d, data), rtnl) = unsafe { (Self::parts(dev), Rtnl::assume_held()) };
+        T::netpoll_cleanup(d, data, rtnl);
+    }
+
+    #[cfg(CONFIG_NET_POLL_CONTROLLER)]
+    unsafe extern "C" fn poll_controller_callback(dev: *mut b::net_device) {
+        // SAFETY: netpoll_poll_dev calls this on a device of ours that has netpoll.
+        let (d, data) = unsafe { Self::parts(dev) };
+        let rcu = RcuGuard::lock();
+        T::poll_controller(d, data, &rcu);
+    }
+
     /// The ops of every `T` device; one function, so one address, which
     /// `Device::driver_data` compares against.
     fn netdev_ops() -> &'static b::net_device_ops {
@@ -1109,6 +1272,16 @@ impl<T: Driver> Adapter<T> {
         ndo_add_slave: if T::HAS_ADD_SLAVE { Some(Self::add_slave_callback) } else { None },
         ndo_del_slave: if T::HAS_DEL_SLAVE { Some(Self::del_slave_callback) } else { None },
         ndo_get_stats64: if T::HAS_GET_STATS64 { Some(Self::get_stats64_callback) } else { None },
+        ndo_change_rx_flags: if T::HAS_CHANGE_RX_FLAGS { Some(Self::change_rx_flags_callback) } else { None },
+        ndo_set_rx_mode: if T::HAS_SET_RX_MODE { Some(Self::set_rx_mode_callback) } else { None },
+        ndo_vlan_rx_add_vid: if T::HAS_VLAN_RX_ADD_VID { Some(Self::vlan_rx_add_vid_callback) } else { None },
+        ndo_vlan_rx_kill_vid: if T::HAS_VLAN_RX_KILL_VID { Some(Self::vlan_rx_kill_vid_callback) } else { None },
+        #[cfg(CONFIG_NET_POLL_CONTROLLER)]
+        ndo_netpoll_setup: if T::HAS_NETPOLL_SETUP { Some(Self::netpoll_setup_callback) } else { None },
+        #[cfg(CONFIG_NET_POLL_CONTROLLER)]
+        ndo_netpoll_cleanup: if T::HAS_NETPOLL_CLEANUP { Some(Self::netpoll_cleanup_callback) } else { None },
+        #[cfg(CONFIG_NET_POLL_CONTROLLER)]
+        ndo_poll_controller: if T::HAS_POLL_CONTROLLER { Some(Self::poll_controller_callback) } else { None },
         // SAFETY: net_device_ops is plain old data (function pointers and integers) for which all-zeroes means "not implemented".
         ..unsafe { MaybeUninit::zeroed().assume_init() }
     };
@@ -1119,6 +1292,56 @@ impl<T: Driver> Adapter<T> {
         // SAFETY: ethtool_ops is plain old data for which all-zeroes means "not implemented".
         ..unsafe { MaybeUninit::zeroed().assume_init() }
     };
+}
+
+/// A VLAN protocol as the core passes it (`__be16`: ETH_P_8021Q or
+/// ETH_P_8021AD, network byte order), handed on unchanged.
+#[derive(Clone, Copy)]
+pub(crate) struct VlanProto(u16);
+
+/// Proof that a device's unicast and multicast address lists are locked
+/// (`netif_addr_lock_bh`): held by the core around `ndo_set_rx_mode`, or by
+/// an [`AddrListGuard`].
+pub(crate) struct AddrLists<'a> {
+    dev: &'a Device,
+}
+
+impl AddrLists<'_> {
+    /// Pushes the locked device's address lists to `lower`, which receives
+    /// what they ask for (`dev_uc_sync` + `dev_mc_sync`). `shared`: several
+    /// lower devices get the same lists (the `_multiple` variants, which
+    /// count each lower device separately).
+    pub(crate) fn sync_to(&self, lower: &Device, shared: bool) {
+        let (to, from) = (lower.as_raw(), self.dev.as_raw());
+        // SAFETY: valid devices; `from`'s lists are locked (this proof), and the functions lock `to`'s themselves, nested, as layered devices do. Errors (no memory for a list entry) leave the lower device with fewer addresses, as in the C callers, which ignore them.
+        unsafe {
+            if shared {
+                b::dev_uc_sync_multiple(to, from);
+                b::dev_mc_sync_multiple(to, from);
+            } else {
+                b::dev_uc_sync(to, from);
+                b::dev_mc_sync(to, from);
+            }
+        }
+    }
+}
+
+/// A device's address lists, locked until dropped.
+pub(crate) struct AddrListGuard<'a>(AddrLists<'a>);
+
+impl<'a> core::ops::Deref for AddrListGuard<'a> {
+    type Target = AddrLists<'a>;
+
+    fn deref(&self) -> &AddrLists<'a> {
+        &self.0
+    }
+}
+
+impl Drop for AddrListGuard<'_> {
+    fn drop(&mut self) {
+        // SAFETY: locked by Device::lock_addr_lists, in this context.
+        unsafe { b::rbond_netif_addr_unlock_bh(self.0.dev.as_raw()) }
+    }
 }
 
 /// A network device this module allocated and registered. Dropping it

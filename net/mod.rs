@@ -12,10 +12,12 @@
 pub(crate) mod bindings;
 pub(crate) mod device;
 pub(crate) mod modparam;
+pub(crate) mod netpoll;
 pub(crate) mod notifier;
 pub(crate) mod proc;
 pub(crate) mod rcu;
 pub(crate) mod rtnl;
 pub(crate) mod rx;
 pub(crate) mod skb;
+pub(crate) mod sync;
 pub(crate) mod vec;

@@ -19,6 +19,8 @@ pub(crate) enum NetdevEvent {
     Unregister,
     /// The device was renamed.
     ChangeName,
+    /// The device's features changed.
+    FeatChange,
     /// Anything else.
     Other,
 }
@@ -72,6 +74,7 @@ unsafe extern "C" fn callback<N: NetdevNotifier>(
         b::netdev_cmd_NETDEV_CHANGE => NetdevEvent::Change,
         b::netdev_cmd_NETDEV_UNREGISTER => NetdevEvent::Unregister,
         b::netdev_cmd_NETDEV_CHANGENAME => NetdevEvent::ChangeName,
+        b::netdev_cmd_NETDEV_FEAT_CHANGE => NetdevEvent::FeatChange,
         _ => NetdevEvent::Other,
     };
     if event == NetdevEvent::Other {

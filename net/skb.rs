@@ -47,6 +47,12 @@ impl SkBuff {
         unsafe { b::rbond_dev_queue_xmit(skb.0.as_ptr(), dev.as_ptr()) }
     }
 
+    /// Gives up ownership: the caller passes the reference on to C.
+    #[cfg_attr(not(CONFIG_NETPOLL), allow(dead_code))]
+    pub(super) fn into_raw(self) -> *mut b::sk_buff {
+        core::mem::ManuallyDrop::new(self).0.as_ptr()
+    }
+
     /// A clone sharing the data (`skb_clone`, atomic allocation).
     pub(crate) fn try_clone(&self) -> Option<SkBuff> {
         // SAFETY: valid buffer; the clone is a new reference we own.
@@ -79,4 +85,11 @@ pub(crate) fn jiffies() -> u64 {
 pub(crate) fn ms_to_jiffies(ms: u32) -> u64 {
     // SAFETY: plain conversion.
     unsafe { b::rbond_msecs_to_jiffies(ms) as u64 }
+}
+
+/// Whether a networking message may be logged now (`net_ratelimit`: at
+/// most a burst per interval across all of networking).
+pub(crate) fn net_ratelimit() -> bool {
+    // SAFETY: callable in any context.
+    unsafe { b::net_ratelimit() != 0 }
 }

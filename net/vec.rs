@@ -26,3 +26,8 @@ pub(crate) fn remove_first<T>(v: &mut KVec<T>, pred: impl Fn(&T) -> bool) -> Opt
     let i = v.iter().position(pred)?;
     remove(v, i)
 }
+
+/// Drops every element, keeping the allocation (`Vec::clear`).
+pub(crate) fn clear<T>(v: &mut KVec<T>) {
+    while remove(v, v.len().wrapping_sub(1)).is_some() {}
+}

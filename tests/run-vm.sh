@@ -45,6 +45,9 @@ QMP=$OUT/qmp.sock
 nics="-netdev user,id=slirp,restrict=on -netdev hubport,id=hp0,hubid=0,netdev=slirp"
 nics+=" -netdev hubport,id=hp1,hubid=0 -device e1000,netdev=hp1,id=nic_e1000,mac=52:54:00:00:01:01"
 nics+=" -netdev hubport,id=hp2,hubid=0 -device virtio-net-pci,netdev=hp2,id=nic_virtio,mac=52:54:00:00:02:01"
+# A third NIC on the same hub is the peer of the bonded NICs: a test moves
+# it into a namespace to receive what the bond sends (netconsole, VLANs).
+nics+=" -netdev hubport,id=hp3,hubid=0 -device virtio-net-pci,netdev=hp3,id=nic_peer,mac=52:54:00:00:03:01"
 nics+=" -qmp unix:$QMP,server=on,wait=off"
 
 python3 "$RBOND_TOP/tests/qmp-agent.py" "$OUT" "$QMP" >"$OUT/qmp-agent.log" 2>&1 &

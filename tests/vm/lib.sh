@@ -195,3 +195,17 @@ enslave_qemu_nics() {
 	ip addr add 10.0.2.15/24 dev bond0
 	"$IFENSLAVE" bond0 "$E1000" "$VIRTIO"
 }
+
+# hub_peer [ip/len]: the VM's third NIC (on the QEMU hub with the e1000 and
+# the virtio-net) in a namespace "hubpeer", up at 10.0.2.99/24 by default;
+# its name there is hp0.
+hub_peer() {
+	local nic
+	nic=$(dev_with_mac 52:54:00:00:03:01)
+	ip netns add hubpeer
+	ip link set "$nic" netns hubpeer name hp0
+	ip netns exec hubpeer sysctl -qw net.ipv6.conf.all.disable_ipv6=1
+	ip -n hubpeer link set lo up
+	ip -n hubpeer link set hp0 up
+	ip -n hubpeer addr add "${1:-10.0.2.99/24}" dev hp0
+}

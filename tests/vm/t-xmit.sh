@@ -174,10 +174,9 @@ test_balance_xor_layer23_spreads_destinations() {
 	assert_match "$seen" "0 4" "slave 1 used"
 }
 
-# ethtool -k of bond0, without the VLAN filter offloads, which this driver
-# does not offer yet (it has no ndo_vlan_rx_add_vid).
+# ethtool -k of bond0: every offload, the VLAN filters included.
 bond_offloads() {
-	ethtool -k bond0 | grep -vE "rx-vlan-filter|rx-vlan-stag-filter"
+	ethtool -k bond0
 }
 
 test_bond_offloads_follow_the_slaves_as_in_the_c_driver() {
@@ -198,6 +197,26 @@ test_bond_offloads_follow_the_slaves_as_in_the_c_driver() {
 	[ "$ours_bare" != "$ours_slaves" ] || fail "enslaving changed no offload (the test would not notice)"
 }
 
+# Issue 9: a slave's offloads changing later (NETDEV_FEAT_CHANGE) reach the
+# bond's, as in the C driver.
+test_bond_offloads_follow_a_slave_that_changes_them_later() {
+	local drv c_before c_after ours_before ours_after
+	make_peer 2
+	for drv in c ours; do
+		if [ $drv = c ]; then load_c_bonding mode=0; else load_bonding mode=0; fi
+		ip link set bond0 up
+		ip link set veth0 master bond0
+		ip link set veth1 master bond0
+		eval "${drv}_before=\$(bond_offloads)"
+		ethtool -K veth0 tx off sg off >/dev/null 2>&1
+		eval "${drv}_after=\$(bond_offloads)"
+		ethtool -K veth0 tx on sg on >/dev/null 2>&1
+		rmmod bonding
+	done
+	[ "$c_after" = "$ours_after" ] || fail "offloads after the slave's change differ from the C driver: $(diff <(echo "$c_after") <(echo "$ours_after"))"
+	[ "$ours_before" != "$ours_after" ] || fail "the slave's change did not reach the bond"
+}
+
 test_bond_mtu_reaches_its_slaves() {
 	load_bonding mode=0
 	make_peer 2
@@ -207,4 +226,62 @@ test_bond_mtu_reaches_its_slaves() {
 	assert_eq "$(mtu_of veth0) $(mtu_of veth1) $(mtu_of bond0)" "4000 4000 4000" "MTU of slaves and bond"
 	ip link set bond0 address 02:12:34:56:78:9a
 	assert_eq "$(mac_of veth0) $(mac_of veth1)" "02:12:34:56:78:9a 02:12:34:56:78:9a" "a MAC set on the bond reaches its slaves"
+}
+
+# xor_carrier_scenario <driver>: balance-xor with no link monitor; the
+# slave the peer's flow hashes to loses carrier (its peer end goes down).
+# Prints the tx deltas of the flow before and after.
+xor_carrier_scenario() {
+	if [ "$1" = c ]; then load_c_bonding mode=balance-xor; else load_bonding mode=balance-xor; fi
+	xmit_topology 2
+	local before d used
+	before=$(tx_counts 2)
+	send_udp 50 40001
+	d=$(deltas "$before" "$(tx_counts 2)")
+	echo "$d"
+	[ "$d" = "50 0" ] && used=0 || used=1
+	ip -n peer link set pveth$used down
+	# The carrier change reaches the bond through the notifier chain
+	# (linkwatch runs from a work item): wait for it, not a fixed time.
+	for _ in $(seq 100); do
+		[ "$(cat /sys/class/net/veth$used/carrier)" = 0 ] && break
+		sleep 0.05
+	done
+	sleep 0.2
+	before=$(tx_counts 2)
+	send_udp 50 40001
+	deltas "$before" "$(tx_counts 2)"
+}
+
+# Issue 9: without miimon the C driver rebuilds its usable-slave array on
+# NETDEV_UP/CHANGE/DOWN, so flows leave a slave that lost carrier.
+test_balance_xor_without_monitor_moves_flows_off_a_slave_without_carrier() {
+	local c ours
+	c=$(xor_carrier_scenario c)
+	unload_any_bonding
+	ip netns del peer
+	ours=$(xor_carrier_scenario rust)
+	echo "C: $c / ours: $ours"
+	assert_eq "$(tail -n1 <<<"$ours")" "$(tail -n1 <<<"$c")" "flow after the carrier loss, as the C driver"
+	[ "$(tail -n1 <<<"$ours")" = "50 0" ] || [ "$(tail -n1 <<<"$ours")" = "0 50" ] ||
+		fail "the flow must move whole to the slave that has carrier: $ours"
+	[ "$(head -n1 <<<"$ours")" != "$(tail -n1 <<<"$ours")" ] || fail "the flow stayed on the slave without carrier"
+}
+
+# Broadcast skips a slave without carrier, as bond_xmit_broadcast() does.
+test_broadcast_skips_a_slave_without_carrier() {
+	load_bonding mode=broadcast
+	xmit_topology 2
+	ip -n peer link set pveth1 down
+	for _ in $(seq 100); do
+		[ "$(cat /sys/class/net/veth1/carrier)" = 0 ] && break
+		sleep 0.05
+	done
+	local before dropped
+	before=$(tx_counts 2)
+	dropped=$(stat_of veth1 tx_dropped)
+	send_udp 20 40001
+	assert_eq "$(deltas "$before" "$(tx_counts 2)")" "20 0" "broadcast tx with veth1 without carrier"
+	# veth drops what it is given while its peer is down: nothing was.
+	assert_eq "$(stat_of veth1 tx_dropped)" "$dropped" "frames handed to the slave without carrier"
 }

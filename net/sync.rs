@@ -1,0 +1,88 @@
+// SPDX-License-Identifier: GPL-2.0
+
+//! A spinlock taken with a lockdep nesting subclass (`spin_lock_nested`).
+//!
+//! A stacked device whose lock is held while it asks its lower devices for
+//! something (a bond folding its slaves' counters) takes, through a lower
+//! device of the same driver (a bond enslaved to a bond), a second lock of
+//! the same lockdep class. That nesting is legal, and `spin_lock_nested`
+//! tells lockdep so: each device locks at its depth in the stack
+//! ([`Device::nesting_level`]), so the upper device's subclass always
+//! differs from its lower devices'. `kernel::sync::SpinLock` has no nested
+//! form in 6.12.
+
+use super::{bindings as b, device::Device};
+use core::{cell::UnsafeCell, marker::PhantomData};
+use kernel::{prelude::*, types::Opaque};
+
+/// The highest subclass lockdep accepts (MAX_LOCKDEP_SUBCLASSES - 1).
+const MAX_SUBCLASS: u32 = 7;
+
+/// A spinlock protecting `T`, taken with a nesting subclass.
+///
+/// # Invariants
+///
+/// `lock` is initialised (by `new`) and protects `data`: `data` is only
+/// accessed through a [`NestingGuard`], which exists only while `lock` is
+/// held.
+#[pin_data]
+pub(crate) struct NestingSpinLock<T> {
+    #[pin]
+    lock: Opaque<b::spinlock_t>,
+    data: UnsafeCell<T>,
+}
+
+// SAFETY: the lock serialises every access to `data`, which may move
+// between threads (T: Send).
+unsafe impl<T: Send> Sync for NestingSpinLock<T> {}
+// SAFETY: as above.
+unsafe impl<T: Send> Send for NestingSpinLock<T> {}
+
+impl<T> NestingSpinLock<T> {
+    /// A new lock around `data`. All locks made here share one lockdep
+    /// class (as the C driver's stats_lock).
+    pub(crate) fn new(data: T) -> impl PinInit<Self> {
+        pin_init!(Self {
+            // SAFETY: `slot` is valid for writes and pinned; spin_lock_init initialises it in place.
+            lock <- Opaque::ffi_init(|slot: *mut b::spinlock_t| unsafe { b::rbond_spin_lock_init(slot) }),
+            data: UnsafeCell::new(data),
+        })
+    }
+
+    /// Takes the lock as the owner of `dev` does: at `dev`'s nesting level.
+    pub(crate) fn lock_for(&self, dev: &Device) -> NestingGuard<'_, T> {
+        let subclass = dev.nesting_level().min(MAX_SUBCLASS);
+        // SAFETY: initialised by `new` (type invariant); released by the guard's Drop, in this context.
+        unsafe { b::rbond_spin_lock_nested(self.lock.get(), subclass) };
+        NestingGuard { lock: self, _not_send: PhantomData }
+    }
+}
+
+/// Access to the data of a held [`NestingSpinLock`]; unlocks when dropped.
+pub(crate) struct NestingGuard<'a, T> {
+    lock: &'a NestingSpinLock<T>,
+    _not_send: PhantomData<*mut ()>,
+}
+
+impl<T> core::ops::Deref for NestingGuard<'_, T> {
+    type Target = T;
+
+    fn deref(&self) -> &T {
+        // SAFETY: the lock is held for the guard's lifetime (type invariant of NestingSpinLock).
+        unsafe { &*self.lock.data.get() }
+    }
+}
+
+impl<T> core::ops::DerefMut for NestingGuard<'_, T> {
+    fn deref_mut(&mut self) -> &mut T {
+        // SAFETY: as in deref; the guard is unique, so the access is exclusive.
+        unsafe { &mut *self.lock.data.get() }
+    }
+}
+
+impl<T> Drop for NestingGuard<'_, T> {
+    fn drop(&mut self) {
+        // SAFETY: taken in lock_for, in this context.
+        unsafe { b::rbond_spin_unlock(self.lock.lock.get()) };
+    }
+}
