@@ -227,7 +227,10 @@ int rbond_dev_set_mac_address(struct net_device *dev, const unsigned char *addr,
 {
 	struct sockaddr_storage ss = { .ss_family = dev->type };
 
-	memcpy(ss.__data, addr, dev->addr_len);
+	/* @addr holds ETH_ALEN bytes: refuse any other address length. */
+	if (dev->addr_len != ETH_ALEN)
+		return -EINVAL;
+	memcpy(ss.__data, addr, ETH_ALEN);
 	return dev_set_mac_address(dev, (struct sockaddr *)&ss, extack);
 }
 
@@ -252,7 +255,7 @@ void rbond_init_delayed_work(struct delayed_work *dw, void (*fn)(struct work_str
 bool rbond_queue_delayed_work(struct delayed_work *dw, unsigned long delay) { return queue_delayed_work(system_wq, dw, delay); }
 unsigned long rbond_msecs_to_jiffies(unsigned int ms) { return msecs_to_jiffies(ms); }
 /* The inverse of netdev_priv(): the private area follows the aligned struct. */
-struct net_device *rbond_netdev_from_priv(void *priv) { return (struct net_device *)((char *)priv - ALIGN(sizeof(struct net_device), NETDEV_ALIGN)); }
+struct net_device *rbond_netdev_from_priv(void *priv) { return container_of(priv, struct net_device, priv); }
 /* ethtool get_link: 1 up, 0 down, -1 when the driver has none. */
 int rbond_ethtool_get_link(struct net_device *dev) { return dev->ethtool_ops && dev->ethtool_ops->get_link ? !!dev->ethtool_ops->get_link(dev) : -1; }
 u64 rbond_jiffies(void) { return get_jiffies_64(); }

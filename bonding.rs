@@ -22,7 +22,7 @@ use crate::{
     net::{
         device::{
             eopnotsupp, flags::*, priv_flags::*, AddrLists, Device, DeviceRef, DrvInfo, Driver, ExtAck, IfReq,
-            LinkStats64, MacAddr, NotifyEvent, Rearm, Registration, SetupDevice, TxOutcome, VlanProto, ARPHRD_CAN, ARPHRD_ETHER, ETH_MAX_MTU,
+            LinkStats64, MacAddr, NetdevOps, NotifyEvent, Rearm, Registration, SetupDevice, TxOutcome, VlanProto, ARPHRD_CAN, ARPHRD_ETHER, ETH_MAX_MTU,
             KERN_ERR, KERN_INFO, KERN_WARNING, NET_ADDR_RANDOM, STATS_FIELDS,
         },
         modparam,
@@ -185,6 +185,9 @@ struct Config {
     filters: Option<Arc<Slave>>,
     /// The active slave as `fail_over_mac` last acted on it.
     mac_active: Option<Arc<Slave>>,
+    /// An empty snapshot, allocated with the bond, that its teardown
+    /// publishes so that releasing its slaves needs no memory.
+    teardown_set: Option<KBox<SlaveSet>>,
     /// Scratch space for choosing the active slave, one entry per slave,
     /// reserved at enslave: the choice never allocates, so a release
     /// cannot fail halfway for lack of memory.
@@ -232,6 +235,7 @@ fn nl_err(bond_dev: &Device, slave: Option<&Device>, extack: &mut ExtAck, msg: &
 impl Bonding {
     fn new(params: &BondParams) -> Result<impl PinInit<Self, Error>> {
         let slaves = RcuBox::new(KBox::new(SlaveSet::empty(), GFP_KERNEL)?);
+        let teardown_set = KBox::new(SlaveSet::empty(), GFP_KERNEL)?;
         let params = *params;
         Ok(try_pin_init!(Self {
             params,
@@ -244,6 +248,7 @@ impl Bonding {
                 filters: None,
                 mac_active: None,
                 cands: KVec::new(),
+                teardown_set: Some(teardown_set),
             }),
             slaves,
             stats <- NestingSpinLock::new(LinkStats64::default()),
@@ -1122,8 +1127,9 @@ impl Bonding {
             return Err(EINVAL);
         };
         // Everything that can fail comes first: past this point the
-        // release runs to its end, whatever happens.
-        let room = self.snapshot_room(rtnl)?;
+        // release runs to its end, whatever happens. A bond going away
+        // needs no memory at all (its snapshot is already empty).
+        let room = if how == Release::All { None } else { Some(self.snapshot_room(rtnl)?) };
         let was_active = !slave.backup.load(Relaxed);
         // The flags the slave's receive filters were given under: changing
         // the bond's address below may change them (__bond_release_one()).
@@ -1175,7 +1181,10 @@ impl Bonding {
         // Publishing waits for a grace period: after it, no packet path
         // holds the slave.
         let carrier_before = bond_dev.carrier_ok();
-        let res = self.commit_in(room, bond_dev, rtnl);
+        let res = match room {
+            Some(room) => self.commit_in(room, bond_dev, rtnl),
+            None => self.detach_for_teardown(bond_dev, rtnl, &slave),
+        };
         if changed {
             self.announce_active_change(bond_dev, rtnl, carrier_before != bond_dev.carrier_ok());
         }
@@ -1201,14 +1210,43 @@ impl Bonding {
         res
     }
 
-    /// Releases every slave (bond going away). Goes on past a release
-    /// that reports an error once that slave is off the list: a slave left
-    /// behind would keep the bond's rx handler and references, and rmmod
-    /// would wait for them forever.
+    /// What `commit` would do for a slave leaving a bond that is going
+    /// away, without a new snapshot (the empty one is published already):
+    /// the slave gives back the bond's receive filters if it held them.
+    fn detach_for_teardown(&self, bond_dev: &Device, rtnl: &Rtnl, slave: &Arc<Slave>) -> Result {
+        let held_filters = {
+            let mut cfg = self.config.borrow_mut(rtnl)?;
+            if cfg.mac_active.as_ref().is_some_and(|s| Arc::ptr_eq(s, slave)) {
+                cfg.mac_active = None;
+            }
+            if cfg.filters.as_ref().is_some_and(|s| Arc::ptr_eq(s, slave)) {
+                cfg.filters = None;
+                true
+            } else {
+                false
+            }
+        };
+        if held_filters {
+            self.take_rx_filters(bond_dev, rtnl, &slave.dev, bond_dev.flags());
+        }
+        self.set_carrier(bond_dev, rtnl).map(|_| ())
+    }
+
+    /// Releases every slave (bond going away), with no memory to allocate:
+    /// first the packet paths lose every slave at once (the empty snapshot
+    /// set aside at creation), then each slave is released. Goes on past a
+    /// release that reports an error once that slave is off the list: a
+    /// slave left behind would keep the bond's rx handler and references,
+    /// and rmmod would wait for them forever.
     fn release_all(&self, bond_dev: &Device, rtnl: &Rtnl) {
+        let spare = self.config.borrow_mut(rtnl).ok().and_then(|mut cfg| cfg.teardown_set.take());
+        if let Some(empty) = spare {
+            drop(self.slaves.replace(empty, rtnl));
+        }
         loop {
+            // In enslave order, as bond_uninit().
             let next = match self.config.borrow(rtnl) {
-                Ok(cfg) => cfg.slaves.last().cloned(),
+                Ok(cfg) => cfg.slaves.first().cloned(),
                 Err(_) => None,
             };
             let Some(slave) = next else { break };
@@ -1224,6 +1262,7 @@ impl Bonding {
                 }
             }
         }
+        bond_dev.log(&KERN_INFO, format_args!("Released all slaves\n"));
     }
 
     /// `bond_get_stats()`: the bond's counters plus what each slave's grew
@@ -1570,7 +1609,7 @@ pub(crate) struct BondRx;
 impl RxHandler for BondRx {
     type Data = Slave;
 
-    fn handle(slave: &Slave, skb: &mut RxSkb<'_>, _rcu: &RcuGuard) -> RxResult {
+    fn handle(slave: &Slave, skb: &mut RxSkb<'_>, rcu: &RcuGuard) -> RxResult {
         if !skb.unshare() {
             return RxResult::Consumed;
         }
@@ -1589,7 +1628,9 @@ impl RxHandler for BondRx {
             }
             return RxResult::Exact;
         }
-        skb.set_dev(&slave.bond);
+        if !skb.set_dev_to_master(rcu) {
+            return RxResult::Pass;
+        }
         RxResult::Another
     }
 }
@@ -1597,9 +1638,13 @@ impl RxHandler for BondRx {
 /// The driver of bond master devices.
 pub(crate) struct BondDriver;
 
+/// Bond masters' ops: the one address by which a bond is recognised.
+static BOND_OPS: NetdevOps<BondDriver> = NetdevOps::new();
+
 #[vtable]
 impl Driver for BondDriver {
     type Data = Bonding;
+    const OPS: &'static NetdevOps<Self> = &BOND_OPS;
     const MASTER: bool = true;
 
     /// As the C driver's `bond_setup()`: a master that queues nothing itself,
@@ -1742,6 +1787,7 @@ impl Driver for BondDriver {
 
     fn uninit(dev: &Device, bond: &Bonding, rtnl: &Rtnl) {
         // bond_uninit(): a bond being unregistered lets go of its slaves.
+        Self::netpoll_cleanup(dev, bond, rtnl);
         bond.release_all(dev, rtnl);
     }
 

@@ -151,10 +151,15 @@ impl Device {
     /// The device's name.
     pub(crate) fn name(&self) -> DevName {
         let mut out = [0u8; b::IFNAMSIZ as usize];
-        // SAFETY: by the type invariant the device is valid; `name` is an always-NUL-terminated array that a rename rewrites in place, so a copy at worst mixes two names, as C's netdev_info() may.
-        let name = unsafe { &(*self.as_raw()).name };
-        for (o, &c) in out.iter_mut().zip(name.iter()) {
-            *o = c as u8;
+        // No reference to the array: a rename (under RTNL) rewrites it in
+        // place while lockless readers (the monitors, /proc) copy it. Each
+        // byte is read once, volatile, so a copy at worst mixes two names,
+        // as C's netdev_info() may.
+        // SAFETY: by the type invariant the device is valid; `name` is an array of IFNAMSIZ bytes inside it.
+        let name = unsafe { core::ptr::addr_of!((*self.as_raw()).name) }.cast::<u8>();
+        for (i, o) in out.iter_mut().enumerate() {
+            // SAFETY: `i < IFNAMSIZ`, within the array.
+            *o = unsafe { core::ptr::read_volatile(name.add(i)) };
         }
         if let Some(last) = out.last_mut() {
             *last = 0;
@@ -482,7 +487,7 @@ impl Device {
     pub(crate) fn driver_data<T: Driver>(&self) -> Option<&T::Data> {
         // SAFETY: valid device; netdev_ops is fixed after registration.
         let ops = unsafe { (*self.as_raw()).netdev_ops };
-        if core::ptr::eq(ops, Adapter::<T>::netdev_ops()) {
+        if core::ptr::eq(ops, &T::OPS.0) {
             // SAFETY: only Registration::<T> devices use these ops, and their private area holds an initialised T::Data.
             Some(unsafe { Adapter::<T>::parts(self.as_raw()).1 })
         } else {
@@ -700,8 +705,10 @@ impl ExtAck {
     }
 }
 
-/// Interface counters (`struct rtnl_link_stats64`), all u64.
+/// Interface counters (`struct rtnl_link_stats64`), all u64. Transparent:
+/// the layer casts the core's `*mut rtnl_link_stats64` to it.
 #[derive(Default, Clone, Copy)]
+#[repr(transparent)]
 pub(crate) struct LinkStats64(b::rtnl_link_stats64);
 
 /// Number of counters in `struct rtnl_link_stats64`.
@@ -833,11 +840,32 @@ impl DrvInfo<'_> {
     }
 }
 
+/// The `net_device_ops` of driver `T`, in a `static` that the driver
+/// declares (`static OPS: NetdevOps<MyDriver> = NetdevOps::new();`): a
+/// static has one address, which is how [`Device::driver_data`] recognises
+/// the driver's devices (a promoted constant may be duplicated).
+#[repr(transparent)]
+pub(crate) struct NetdevOps<T: Driver>(b::net_device_ops, PhantomData<T>);
+
+// SAFETY: function pointers and plain integers, never written after
+// construction.
+unsafe impl<T: Driver> Sync for NetdevOps<T> {}
+
+impl<T: Driver> NetdevOps<T> {
+    /// The ops whose callbacks are `T`'s.
+    pub(crate) const fn new() -> Self {
+        Self(Adapter::<T>::NETDEV_OPS, PhantomData)
+    }
+}
+
 /// A network device driver: its private data and its callbacks.
 #[vtable]
-pub(crate) trait Driver: 'static {
+pub(crate) trait Driver: 'static + Sized {
     /// Per-device private data, kept in the net_device's private area.
     type Data: Send + Sync;
+
+    /// The driver's ops, a `static` of the driver's own.
+    const OPS: &'static NetdevOps<Self>;
 
     /// A master device: its offloads are the intersection of its lower
     /// devices' (`ndo_fix_features`).
@@ -1034,7 +1062,7 @@ impl<T: Driver> Adapter<T> {
         let dev = unsafe { &mut *dev };
         // SAFETY: `dev` is a freshly allocated net_device.
         unsafe { b::ether_setup(dev) };
-        dev.netdev_ops = Self::netdev_ops();
+        dev.netdev_ops = &T::OPS.0;
         dev.ethtool_ops = &Self::ETHTOOL_OPS;
         T::setup(&mut SetupDevice(dev));
     }
@@ -1249,12 +1277,6 @@ impl<T: Driver> Adapter<T> {
         let (d, data) = unsafe { Self::parts(dev) };
         let rcu = RcuGuard::lock();
         T::poll_controller(d, data, &rcu);
-    }
-
-    /// The ops of every `T` device; one function, so one address, which
-    /// `Device::driver_data` compares against.
-    fn netdev_ops() -> &'static b::net_device_ops {
-        &Self::NETDEV_OPS
     }
 
     const NETDEV_OPS: b::net_device_ops = b::net_device_ops {

@@ -69,8 +69,9 @@ impl<T> RcuBox<T> {
         Self { ptr: AtomicPtr::new(KBox::into_raw(value)), _owns: PhantomData }
     }
 
-    /// The current value, valid for the read-side critical section.
-    pub(crate) fn read<'g>(&self, _guard: &'g RcuGuard) -> Option<&'g T> {
+    /// The current value, valid for the read-side critical section and no
+    /// longer than the box (whose Drop frees the value at once).
+    pub(crate) fn read<'a>(&'a self, _guard: &'a RcuGuard) -> Option<&'a T> {
         // Acquire pairs with the Release in `replace` (rcu_dereference).
         let p = self.ptr.load(Ordering::Acquire);
         // SAFETY: by the type invariant `p` is null or a live box, and it is not freed before the grace period that ends after `_guard`.

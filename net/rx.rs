@@ -5,7 +5,7 @@
 
 use super::{
     bindings as b,
-    device::{Device, MacAddr, ETH_ALEN},
+    device::{MacAddr, ETH_ALEN},
     rcu::RcuGuard,
 };
 use core::ptr::NonNull;
@@ -50,10 +50,25 @@ impl RxSkb<'_> {
         mac
     }
 
-    /// Makes the frame look received on `dev` (`skb->dev = dev`).
-    pub(crate) fn set_dev(&mut self, dev: &Device) {
-        // SAFETY: we own the unshared frame; `dev` is a registered device that outlives its slaves' rx handlers.
-        unsafe { b::rbond_skb_set_dev(*self.pskb, dev.as_ptr()) };
+    /// Makes the frame look received on the receiving device's master
+    /// upper device (`skb->dev = netdev_master_upper_dev_get_rcu(skb->dev)`),
+    /// as a stacked device's rx handler does before RX_HANDLER_ANOTHER.
+    /// False, with the frame unchanged, if the device has no master (a
+    /// handler registered just before the link, or after the unlink).
+    ///
+    /// The master is not taken as an argument: the core keeps a linked
+    /// upper device registered for as long as this RCU section lasts, which
+    /// no `&Device` the caller could pass would promise.
+    pub(crate) fn set_dev_to_master(&mut self, _rcu: &RcuGuard) -> bool {
+        // SAFETY: we own the unshared frame, whose device is valid in the rx path; under RCU (the proof) the master's link, and so the master, stays valid.
+        unsafe {
+            let master = b::netdev_master_upper_dev_get_rcu(b::rbond_skb_dev(*self.pskb));
+            if master.is_null() {
+                return false;
+            }
+            b::rbond_skb_set_dev(*self.pskb, master);
+        }
+        true
     }
 }
 

@@ -5,8 +5,10 @@ for the queries, the returned fields. Usage:
   bondctl.py info BOND [--old] [--badptr]
   bondctl.py slaveinfo BOND ID [--old]
   bondctl.py miireg BOND REG
+With --fail-nth N (enslave, release): the N-th kernel allocation of the
+request fails (failslab); prints "<errno> <injected: 1|0>".
 """
-import ctypes, errno, fcntl, socket, struct, sys
+import ctypes, errno, fcntl, os, socket, struct, sys
 
 CMDS = {"enslave": (0x8990, 0x89F0), "release": (0x8991, 0x89F1), "sethwaddr": (0x8992, 0x89F2),
         "changeactive": (0x8995, 0x89FD), "slaveinfo": (0x8993, 0x89FB), "info": (0x8994, 0x89FC)}
@@ -21,6 +23,24 @@ def ioctl(req, buf):
     return e
 
 
+def fail_nth_ioctl(req, buf, n):
+    """The request with its n-th slab allocation failing; returns (errno,
+    whether the fault was injected)."""
+    import threading
+    path = "/proc/self/task/%d/fail-nth" % threading.get_native_id()
+    s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    fd = os.open(path, os.O_RDWR)
+    os.write(fd, str(n).encode())
+    r = libc.ioctl(s.fileno(), req, buf)
+    e = ctypes.get_errno() if r < 0 else 0
+    left = int(os.pread(fd, 32, 0) or b"0")
+    os.pwrite(fd, b"0", 0)
+    os.close(fd)
+    s.close()
+    # The counter reaches 0 when the fault fires.
+    return e, 1 if left == 0 else 0
+
+
 def ifreq(name, union=b""):
     return ctypes.create_string_buffer(name.encode().ljust(16, b"\0") + union.ljust(24, b"\0"), 40)
 
@@ -30,7 +50,11 @@ def main(argv):
     old = "--old" in argv
     if op in ("enslave", "release", "sethwaddr", "changeactive"):
         req = CMDS[op][1 if old else 0]
-        print(ioctl(req, ifreq(bond, argv[2].encode())))
+        if "--fail-nth" in argv:
+            n = int(argv[argv.index("--fail-nth") + 1])
+            print(*fail_nth_ioctl(req, ifreq(bond, argv[2].encode()), n))
+        else:
+            print(ioctl(req, ifreq(bond, argv[2].encode())))
     elif op == "info":
         data = ctypes.create_string_buffer(12)
         ptr = 16 if "--badptr" in argv else ctypes.addressof(data)
