@@ -26,7 +26,7 @@ mod net;
 use bond_options::{check_module_params, Level, Log};
 use core::fmt;
 use kernel::{c_str, prelude::*, sync::Arc};
-use net::{notifier::NotifierRegistration, proc::ProcDir};
+use net::{notifier::NotifierRegistration, proc::ProcDir, rcu::RcuBarrier};
 
 module! {
     type: BondingModule,
@@ -55,6 +55,9 @@ struct BondingModule {
     // Dropped first: each bond releases its slaves, removes its proc file
     // and unregisters.
     _bonds: KVec<bonding::Bond>,
+    // Then the snapshots the bonds retired are freed (their RCU callbacks
+    // are this module's code).
+    _rcu_barrier: RcuBarrier,
     // Then nothing can be a slave any more.
     _slave_events: NotifierRegistration<bonding::SlaveEvents>,
     _proc_dir: Arc<ProcDir>,
@@ -71,6 +74,9 @@ impl kernel::Module for BondingModule {
             return Err(EINVAL);
         }
         let proc_dir = ProcDir::new_in_init_net(c_str!("bonding"))?;
+        // Declared before the bonds: if a later step fails, the bonds made
+        // so far go first, then this waits for their RCU callbacks.
+        let rcu_barrier = RcuBarrier;
         let slave_events = NotifierRegistration::new()?;
         let mut bonds = KVec::new();
         for _ in 0..cfg.max_bonds {
@@ -79,6 +85,6 @@ impl kernel::Module for BondingModule {
             let bond = bonding::Bond::create(&cfg.params, &proc_dir)?;
             bonds.push(bond, GFP_KERNEL)?;
         }
-        Ok(Self { _bonds: bonds, _slave_events: slave_events, _proc_dir: proc_dir })
+        Ok(Self { _bonds: bonds, _rcu_barrier: rcu_barrier, _slave_events: slave_events, _proc_dir: proc_dir })
     }
 }

@@ -29,7 +29,7 @@ use crate::{
         netpoll::NetpollSlot,
         notifier::{NetdevEvent, NetdevNotifier},
         proc::{ProcDir, SeqFile},
-        rcu::{RcuBox, RcuGuard},
+        rcu::{DropInSoftirq, RcuBox, RcuGuard, RcuSlot},
         rtnl::{Rtnl, RtnlCell},
         sync::NestingSpinLock,
         rx::{RxHandler, RxResult, RxSkb},
@@ -144,6 +144,11 @@ struct SlaveSet {
     primary: Option<Arc<Slave>>,
 }
 
+// SAFETY: dropping a SlaveSet frees two vectors and drops `Arc<Slave>`s;
+// the last reference to a slave drops two device references (dev_put) and
+// a netpoll slot that release() emptied: nothing sleeps or locks.
+unsafe impl DropInSoftirq for SlaveSet {}
+
 impl SlaveSet {
     fn empty() -> Self {
         Self { all: KVec::new(), tx: KVec::new(), active: None, primary: None }
@@ -167,7 +172,7 @@ enum Release {
 struct SnapshotRoom {
     all: KVec<Arc<Slave>>,
     tx: KVec<Arc<Slave>>,
-    set: KBox<core::mem::MaybeUninit<SlaveSet>>,
+    set: RcuSlot<SlaveSet>,
 }
 
 /// Configuration state, under RTNL.
@@ -187,7 +192,7 @@ struct Config {
     mac_active: Option<Arc<Slave>>,
     /// An empty snapshot, allocated with the bond, that its teardown
     /// publishes so that releasing its slaves needs no memory.
-    teardown_set: Option<KBox<SlaveSet>>,
+    teardown_set: Option<RcuSlot<SlaveSet>>,
     /// Scratch space for choosing the active slave, one entry per slave,
     /// reserved at enslave: the choice never allocates, so a release
     /// cannot fail halfway for lack of memory.
@@ -234,8 +239,8 @@ fn nl_err(bond_dev: &Device, slave: Option<&Device>, extack: &mut ExtAck, msg: &
 
 impl Bonding {
     fn new(params: &BondParams) -> Result<impl PinInit<Self, Error>> {
-        let slaves = RcuBox::new(KBox::new(SlaveSet::empty(), GFP_KERNEL)?);
-        let teardown_set = KBox::new(SlaveSet::empty(), GFP_KERNEL)?;
+        let slaves = RcuBox::new(RcuSlot::new(GFP_KERNEL)?, SlaveSet::empty());
+        let teardown_set = RcuSlot::new(GFP_KERNEL)?;
         let params = *params;
         Ok(try_pin_init!(Self {
             params,
@@ -274,7 +279,7 @@ impl Bonding {
         Ok(SnapshotRoom {
             all: KVec::with_capacity(n, GFP_KERNEL)?,
             tx: KVec::with_capacity(n, GFP_KERNEL)?,
-            set: KBox::new_uninit(GFP_KERNEL)?,
+            set: RcuSlot::new(GFP_KERNEL)?,
         })
     }
 
@@ -299,9 +304,9 @@ impl Bonding {
                     tx.push(s.clone(), GFP_KERNEL)?;
                 }
             }
-            KBox::write(set, SlaveSet { all, tx, active: cfg.active.clone(), primary: cfg.primary.clone() })
+            (set, SlaveSet { all, tx, active: cfg.active.clone(), primary: cfg.primary.clone() })
         };
-        drop(self.slaves.replace(set, rtnl));
+        self.slaves.replace(set.0, set.1, rtnl);
         bond_dev.compute_master_features(rtnl);
         // After publishing: a concurrent set_rx_mode already syncs to the
         // new active slave, and none re-syncs the old one once it is flushed.
@@ -1178,8 +1183,9 @@ impl Bonding {
         // A bond going away chooses no new active slave and announces
         // nothing (__bond_release_one() with `all`).
         let changed = was_current && how != Release::All && self.select_active_slave(rtnl).unwrap_or(false);
-        // Publishing waits for a grace period: after it, no packet path
-        // holds the slave.
+        // Packets in flight may still leave through the slave until the
+        // old snapshot's grace period ends: harmless, it is alive (the
+        // snapshot holds it) and about to be closed.
         let carrier_before = bond_dev.carrier_ok();
         let res = match room {
             Some(room) => self.commit_in(room, bond_dev, rtnl),
@@ -1240,8 +1246,8 @@ impl Bonding {
     /// and rmmod would wait for them forever.
     fn release_all(&self, bond_dev: &Device, rtnl: &Rtnl) {
         let spare = self.config.borrow_mut(rtnl).ok().and_then(|mut cfg| cfg.teardown_set.take());
-        if let Some(empty) = spare {
-            drop(self.slaves.replace(empty, rtnl));
+        if let Some(slot) = spare {
+            self.slaves.replace(slot, SlaveSet::empty(), rtnl);
         }
         loop {
             // In enslave order, as bond_uninit().

@@ -5,9 +5,14 @@
 use super::{bindings as b, rtnl::Rtnl};
 use core::{
     marker::PhantomData,
+    mem::MaybeUninit,
     sync::atomic::{AtomicPtr, Ordering},
 };
-use kernel::prelude::*;
+use kernel::{
+    alloc::{AllocError, Flags},
+    prelude::*,
+    types::Opaque,
+};
 
 /// Proof of being inside an RCU read-side critical section.
 pub(crate) struct RcuGuard {
@@ -45,28 +50,64 @@ impl Drop for RcuGuard {
     }
 }
 
-/// An owned, boxed value that readers see through RCU and writers replace
-/// under RTNL (`rcu_assign_pointer` / `rcu_dereference`).
+/// A value that may be dropped from an RCU callback (softirq context).
+///
+/// # Safety
+///
+/// Dropping the value must not sleep, and may take only locks that are
+/// safe to take in softirq context.
+pub(crate) unsafe trait DropInSoftirq {}
+
+/// A value of an [`RcuBox`] with the `rcu_head` its deferred free needs.
+#[repr(C)]
+struct Node<T> {
+    // First: a pointer to the head is a pointer to the node.
+    head: Opaque<b::callback_head>,
+    value: T,
+}
+
+/// Memory for one value of an [`RcuBox`], taken ahead of a change that
+/// must not fail halfway.
+pub(crate) struct RcuSlot<T>(KBox<MaybeUninit<Node<T>>>);
+
+// SAFETY: uninitialised memory, and the rcu_head in it is only used once
+// the node is published: the slot moves between threads as T would.
+unsafe impl<T: Send> Send for RcuSlot<T> {}
+// SAFETY: a slot gives no access to anything through `&self`.
+unsafe impl<T: Sync> Sync for RcuSlot<T> {}
+
+impl<T> RcuSlot<T> {
+    pub(crate) fn new(flags: Flags) -> Result<Self, AllocError> {
+        Ok(Self(KBox::new_uninit(flags)?))
+    }
+
+    fn fill(self, value: T) -> *mut Node<T> {
+        KBox::into_raw(KBox::write(self.0, Node { head: Opaque::uninit(), value }))
+    }
+}
+
+/// An owned value that readers see through RCU and writers replace under
+/// RTNL (`rcu_assign_pointer` / `rcu_dereference`).
 ///
 /// # Invariants
 ///
-/// `ptr` is null or comes from `KBox::into_raw`, and is freed only after a
-/// grace period that follows its removal.
+/// `ptr` is null or comes from `RcuSlot::fill` (a `KBox<Node<T>>`), and is
+/// freed only after a grace period that follows its removal, or in Drop.
 pub(crate) struct RcuBox<T> {
-    ptr: AtomicPtr<T>,
-    _owns: PhantomData<KBox<T>>,
+    ptr: AtomicPtr<Node<T>>,
+    _owns: PhantomData<KBox<Node<T>>>,
 }
 
-// SAFETY: readers on other threads get `&T` (T: Sync); the box moves between
-// threads when replaced (T: Send).
+// SAFETY: readers on other threads get `&T` (T: Sync); the value moves
+// between threads when replaced (T: Send).
 unsafe impl<T: Send + Sync> Sync for RcuBox<T> {}
 // SAFETY: as above.
 unsafe impl<T: Send + Sync> Send for RcuBox<T> {}
 
 impl<T> RcuBox<T> {
-    /// Starts with `value` published.
-    pub(crate) fn new(value: KBox<T>) -> Self {
-        Self { ptr: AtomicPtr::new(KBox::into_raw(value)), _owns: PhantomData }
+    /// Starts with `value` published, in `slot`.
+    pub(crate) fn new(slot: RcuSlot<T>, value: T) -> Self {
+        Self { ptr: AtomicPtr::new(slot.fill(value)), _owns: PhantomData }
     }
 
     /// The current value, valid for the read-side critical section and no
@@ -74,31 +115,52 @@ impl<T> RcuBox<T> {
     pub(crate) fn read<'a>(&'a self, _guard: &'a RcuGuard) -> Option<&'a T> {
         // Acquire pairs with the Release in `replace` (rcu_dereference).
         let p = self.ptr.load(Ordering::Acquire);
-        // SAFETY: by the type invariant `p` is null or a live box, and it is not freed before the grace period that ends after `_guard`.
-        unsafe { p.as_ref() }
+        // SAFETY: by the type invariant `p` is null or a live node, not freed before the grace period that ends after `_guard`.
+        unsafe { p.as_ref().map(|n| &n.value) }
     }
+}
 
-
-    /// Publishes `new`, waits for readers of the old value to finish
-    /// (`synchronize_rcu`, so this sleeps) and returns the old value.
-    pub(crate) fn replace(&self, new: KBox<T>, _rtnl: &Rtnl) -> Option<KBox<T>> {
-        let old = self.ptr.swap(KBox::into_raw(new), Ordering::AcqRel);
-        if old.is_null() {
-            return None;
+impl<T: DropInSoftirq + Send + 'static> RcuBox<T> {
+    /// Publishes `value` (in `slot`, so this cannot fail) and frees the old
+    /// value after a grace period (`call_rcu`), without waiting for it: a
+    /// writer under RTNL must not stall every other network configuration
+    /// on the machine for a grace period.
+    pub(crate) fn replace(&self, slot: RcuSlot<T>, value: T, _rtnl: &Rtnl) {
+        let old = self.ptr.swap(slot.fill(value), Ordering::AcqRel);
+        if !old.is_null() {
+            // SAFETY: `old` is a node of ours (type invariant), unpublished just now; its head is first and unused; the callback frees it after the grace period, when no reader holds it. The module waits for pending callbacks before it goes (rcu_barrier in its exit).
+            unsafe { b::call_rcu(Opaque::raw_get(core::ptr::addr_of!((*old).head)), Some(free_node::<T>)) };
         }
-        // SAFETY: process context (RTNL holders may sleep).
-        unsafe { b::synchronize_rcu() };
-        // SAFETY: `old` came from KBox::into_raw (type invariant) and the grace period has ended, so no reader holds it.
-        Some(unsafe { KBox::from_raw(old) })
     }
+}
+
+/// # Safety
+///
+/// `head` is the head of a `Node<T>` from `RcuSlot::fill` that no reader
+/// can reach any more (the call_rcu in `RcuBox::replace`).
+unsafe extern "C" fn free_node<T: DropInSoftirq>(head: *mut b::callback_head) {
+    // SAFETY: per the function's requirements; the head is the node's first field (repr(C)); dropping T here is allowed (DropInSoftirq).
+    drop(unsafe { KBox::from_raw(head.cast::<Node<T>>()) });
 }
 
 impl<T> Drop for RcuBox<T> {
     fn drop(&mut self) {
         let p = *self.ptr.get_mut();
         if !p.is_null() {
-            // SAFETY: the owner drops an RcuBox only once no reader can reach it (the device is unregistered); `p` came from KBox::into_raw.
+            // SAFETY: the owner drops an RcuBox only once no reader can reach it (the device is unregistered); `p` came from RcuSlot::fill.
             drop(unsafe { KBox::from_raw(p) });
         }
+    }
+}
+
+/// Waits for every pending RCU callback (`rcu_barrier`), when dropped: a
+/// module that queued callbacks (`RcuBox::replace`) must not go before
+/// they ran, since they are its code.
+pub(crate) struct RcuBarrier;
+
+impl Drop for RcuBarrier {
+    fn drop(&mut self) {
+        // SAFETY: process context (module exit).
+        unsafe { b::rcu_barrier() };
     }
 }
