@@ -22,10 +22,25 @@ IFENSLAVE = target/x86_64-unknown-linux-gnu/release/ifenslave
 
 all: modules
 
-modules:
+# Kbuild compares command lines and timestamps, both blind to a change of
+# KDIR (its paths are relative to the kernel tree): a module built for
+# another kernel or config would look up to date. Remember which kernel
+# the objects are for, and start clean when it changes.
+KDIR_STAMP := $(TOP)/.rbond-kdir
+KDIR_ID = $(KDIR) $(shell md5sum < $(KDIR)/.config 2>/dev/null | cut -c1-32)
+
+kdir-check: FORCE
+	@if [ "$$(cat $(KDIR_STAMP) 2>/dev/null)" != "$(KDIR_ID)" ]; then \
+		echo "  CLEAN   objects built for another kernel ($$(cat $(KDIR_STAMP) 2>/dev/null || echo unknown))"; \
+		$(KMAKE) clean >/dev/null; \
+		rm -f net/bindings_generated.rs net/.bindings_generated.rs.cmd; \
+		echo "$(KDIR_ID)" > $(KDIR_STAMP); \
+	fi
+
+modules: kdir-check
 	$(KMAKE) modules
 
-clippy:
+clippy: kdir-check
 	$(KMAKE) CLIPPY=1 modules
 
 ifenslave: $(IFENSLAVE)
@@ -47,6 +62,6 @@ install:
 
 clean:
 	$(KMAKE) clean
-	rm -f net/bindings_generated.rs net/.bindings_generated.rs.cmd
+	rm -f net/bindings_generated.rs net/.bindings_generated.rs.cmd $(KDIR_STAMP)
 
-.PHONY: all modules clippy ifenslave install clean FORCE
+.PHONY: all modules clippy ifenslave install clean kdir-check FORCE

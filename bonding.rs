@@ -1915,6 +1915,11 @@ impl NetdevNotifier for SlaveEvents {
                     bond.computing_features.store(false, Relaxed);
                 }
             }
+            // The groups joined on the bond are the slave's to report.
+            NetdevEvent::ResendIgmp => bond_dev.notify(rtnl, NotifyEvent::ResendIgmp),
+            // NETDEV_CHANGEMTU, NETDEV_CHANGEADDR: nothing, as in the C
+            // driver (a slave may change them itself; the bond follows
+            // neither).
             // The primary slave is the one named `primary`, whatever it was
             // called when enslaved (bond_slave_netdev_event()).
             NetdevEvent::ChangeName => {

@@ -579,6 +579,7 @@ impl Device {
         let ev = match event {
             NotifyEvent::NotifyPeers => b::netdev_cmd_NETDEV_NOTIFY_PEERS,
             NotifyEvent::BondingFailover => b::netdev_cmd_NETDEV_BONDING_FAILOVER,
+            NotifyEvent::ResendIgmp => b::netdev_cmd_NETDEV_RESEND_IGMP,
         };
         // SAFETY: valid device, RTNL held.
         unsafe { b::call_netdevice_notifiers(ev as _, self.as_raw()) };
@@ -643,6 +644,8 @@ pub(crate) enum NotifyEvent {
     NotifyPeers,
     /// NETDEV_BONDING_FAILOVER: user space sees IFLA_EVENT_BONDING_FAILOVER.
     BondingFailover,
+    /// NETDEV_RESEND_IGMP: the stack sends IGMP reports again.
+    ResendIgmp,
 }
 
 /// A printk level for [`Device::log`].

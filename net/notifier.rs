@@ -21,6 +21,8 @@ pub(crate) enum NetdevEvent {
     ChangeName,
     /// The device's features changed.
     FeatChange,
+    /// Someone asks for IGMP reports to be sent again on the device.
+    ResendIgmp,
     /// Anything else.
     Other,
 }
@@ -75,6 +77,7 @@ unsafe extern "C" fn callback<N: NetdevNotifier>(
         b::netdev_cmd_NETDEV_UNREGISTER => NetdevEvent::Unregister,
         b::netdev_cmd_NETDEV_CHANGENAME => NetdevEvent::ChangeName,
         b::netdev_cmd_NETDEV_FEAT_CHANGE => NetdevEvent::FeatChange,
+        b::netdev_cmd_NETDEV_RESEND_IGMP => NetdevEvent::ResendIgmp,
         _ => NetdevEvent::Other,
     };
     if event == NetdevEvent::Other {

@@ -147,8 +147,9 @@ stat_of() { cat "/sys/class/net/$1/statistics/$2"; }
 # The interface with MAC address $1 (the VM's e1000 and virtio NICs).
 dev_with_mac() {
 	local d
-	for d in /sys/class/net/*; do
-		[ "$(cat "$d/address")" = "$1" ] && { echo "${d##*/}"; return 0; }
+	for d in /sys/class/net/*/; do
+		d=${d%/}
+		[ "$(cat "$d/address" 2>/dev/null)" = "$1" ] && { echo "${d##*/}"; return 0; }
 	done
 	fail "no interface with MAC $1"
 }
@@ -196,12 +197,30 @@ enslave_qemu_nics() {
 	"$IFENSLAVE" bond0 "$E1000" "$VIRTIO"
 }
 
+# wait_both_nics_up: the e1000 negotiates its link a few seconds after it
+# opens; until both slaves show MII Status up, which one is active depends
+# on timing.
+wait_both_nics_up() {
+	local i
+	for i in $(seq 300); do
+		[ "$(grep -A1 -E "^Slave Interface: ($E1000|$VIRTIO)$" /proc/net/bonding/bond0 | grep -c "MII Status: up")" = 2 ] && return 0
+		sleep 0.05
+	done
+	fail "the QEMU NICs did not both come up in the bond"
+}
+
 # hub_peer [ip/len]: the VM's third NIC (on the QEMU hub with the e1000 and
 # the virtio-net) in a namespace "hubpeer", up at 10.0.2.99/24 by default;
 # its name there is hp0.
 hub_peer() {
-	local nic
-	nic=$(dev_with_mac 52:54:00:00:03:01)
+	local nic i
+	# A namespace deleted by an earlier test gives the NIC back to this
+	# one from a work item: wait for it.
+	for i in $(seq 200); do
+		nic=$(dev_with_mac 52:54:00:00:03:01 2>/dev/null) && break
+		sleep 0.05
+	done
+	[ -n "$nic" ] || fail "the hub peer NIC (52:54:00:00:03:01) never came back"
 	ip netns add hubpeer
 	ip link set "$nic" netns hubpeer name hp0
 	ip netns exec hubpeer sysctl -qw net.ipv6.conf.all.disable_ipv6=1

@@ -70,6 +70,8 @@ test_netconsole_over_the_bond_reaches_the_peer_before_and_after_failover() {
 	netconsole_setup
 	load_bonding mode=1 miimon=100
 	enslave_qemu_nics
+	wait_both_nics_up
+	"$IFENSLAVE" -c bond0 "$E1000"
 	hub_peer
 	start_listener
 	# The peer's address is known: netconsole sends to a fixed MAC.
