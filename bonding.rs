@@ -220,6 +220,15 @@ pub(crate) struct Bonding {
     computing_features: AtomicBool,
 }
 
+/// Whether two slave slots hold the same slave, or are both empty.
+fn same_slave(a: &Option<Arc<Slave>>, b: &Option<Arc<Slave>>) -> bool {
+    match (a, b) {
+        (Some(a), Some(b)) => Arc::ptr_eq(a, b),
+        (None, None) => true,
+        _ => false,
+    }
+}
+
 fn index_of(list: &[Arc<Slave>], s: &Option<Arc<Slave>>) -> Option<usize> {
     let s = s.as_ref()?;
     list.iter().position(|x| Arc::ptr_eq(x, s))
@@ -326,12 +335,7 @@ impl Bonding {
         }
         let (new, old) = {
             let mut cfg = self.config.borrow_mut(rtnl)?;
-            let same = match (&cfg.mac_active, &cfg.active) {
-                (Some(a), Some(b)) => Arc::ptr_eq(a, b),
-                (None, None) => true,
-                _ => false,
-            };
-            if same {
+            if same_slave(&cfg.mac_active, &cfg.active) {
                 return Ok(());
             }
             let active = cfg.active.clone();
@@ -414,12 +418,7 @@ impl Bonding {
         }
         let (old, new) = {
             let mut cfg = self.config.borrow_mut(rtnl)?;
-            let same = match (&cfg.filters, &cfg.active) {
-                (Some(a), Some(b)) => Arc::ptr_eq(a, b),
-                (None, None) => true,
-                _ => false,
-            };
-            if same {
+            if same_slave(&cfg.filters, &cfg.active) {
                 return Ok(());
             }
             let new = cfg.active.clone();
@@ -874,11 +873,7 @@ impl Bonding {
         });
         cfg.force_primary = false;
         let new = best.and_then(|i| cfg.slaves.get(i).cloned());
-        let changed = match (&new, &cfg.active) {
-            (Some(a), Some(b)) => !Arc::ptr_eq(a, b),
-            (None, None) => false,
-            _ => true,
-        };
+        let changed = !same_slave(&new, &cfg.active);
         if changed {
             if let Some(n) = &new {
                 if n.link() == Link::Back {
@@ -1899,6 +1894,13 @@ pub(crate) struct SlaveEvents;
 
 impl NetdevNotifier for SlaveEvents {
     fn event(event: NetdevEvent, dev: &Device, rtnl: &Rtnl) {
+        // A bond renamed: /proc/net/bonding follows (bond_event_changename()).
+        if event == NetdevEvent::ChangeName && dev.driver_data::<BondDriver>().is_some() {
+            if let Err(e) = dev.proc_follow_name::<BondDriver>(rtnl) {
+                dev.log(&KERN_ERR, format_args!("Cannot rename its /proc/net/bonding file: {}\n", e.to_errno()));
+            }
+            return;
+        }
         let Some(slave) = dev.rx_handler_data::<BondRx>(rtnl) else { return };
         let bond_dev: &Device = &slave.bond;
         let Some(bond) = bond_dev.driver_data::<BondDriver>() else { return };

@@ -7,7 +7,7 @@ use super::{
     bindings as b,
     proc::{ProcDir, ProcFile, SeqFile, Show},
     rcu::RcuGuard,
-    rtnl::Rtnl,
+    rtnl::{Rtnl, RtnlCell},
     skb::SkBuff,
 };
 use core::{
@@ -492,6 +492,22 @@ impl Device {
             Some(unsafe { Adapter::<T>::parts(self.as_raw()).1 })
         } else {
             None
+        }
+    }
+
+    /// After a rename (NETDEV_CHANGENAME) of a `T` device: its proc file
+    /// takes the new name, as the C driver's bond_event_changename().
+    pub(crate) fn proc_follow_name<T: Driver>(&self, rtnl: &Rtnl) -> Result {
+        if self.driver_data::<T>().is_none() {
+            return Err(EINVAL);
+        }
+        // SAFETY: a `T` device (checked above), allocated by Registration::<T>, whose private area holds a DevPriv<T>.
+        let cell = unsafe { &(*Adapter::<T>::priv_of(self.as_raw())).proc_file };
+        let mut file = cell.borrow_mut(rtnl)?;
+        let name = self.name();
+        match (file.as_mut(), name.with_nul()) {
+            (Some(f), Some(n)) => f.rename(n),
+            _ => Ok(()),
         }
     }
 
@@ -1017,6 +1033,8 @@ pub(crate) enum Rearm {
 struct DevPriv<T: Driver> {
     // First, so that a pointer to its work_struct is a pointer to DevPriv.
     monitor: Opaque<b::delayed_work>,
+    /// The device's proc file, renamed with the device (under RTNL).
+    proc_file: RtnlCell<Option<ProcFile<ProcView<T>>>>,
     data: T::Data,
 }
 
@@ -1377,8 +1395,8 @@ impl Drop for AddrListGuard<'_> {
 /// `dev` is a registered net_device allocated with room for `T::Data`, which
 /// is initialised; `proc_file`, when present, shows that device.
 pub(crate) struct Registration<T: Driver> {
-    proc_file: Option<ProcFile<ProcView<T>>>,
     dev: NonNull<b::net_device>,
+    _driver: PhantomData<T>,
 }
 
 // SAFETY: the registration only hands out `&Device` and `&T::Data`, both
@@ -1415,6 +1433,8 @@ impl<T: Driver> Registration<T> {
         let p = unsafe { Adapter::<T>::priv_of(dev.as_ptr()) };
         // SAFETY: as above; the monitor work is initialised in place.
         unsafe { b::rbond_init_delayed_work(Opaque::raw_get(core::ptr::addr_of!((*p).monitor)), Some(Adapter::<T>::monitor_callback)) };
+        // SAFETY: as above; a plain field written in place.
+        unsafe { core::ptr::addr_of_mut!((*p).proc_file).write(RtnlCell::new(None)) };
         // SAFETY: as above.
         let slot = unsafe { core::ptr::addr_of_mut!((*p).data) };
         // SAFETY: `slot` is valid for writes and pinned.
@@ -1432,17 +1452,24 @@ impl<T: Driver> Registration<T> {
             }
             return Err(e);
         }
-        let mut reg = Self { proc_file: None, dev };
+        let reg = Self { dev, _driver: PhantomData };
         // The C driver registers bonds with the carrier off until a slave is
         // usable (bond_create()).
         reg.device().carrier_off();
         let name = reg.device().name();
         if let Some(name) = name.with_nul() {
             let view = dev.as_ptr().cast::<ProcView<T>>().cast_const();
-            // SAFETY: the device and its data stay valid until Drop, which drops proc_file first.
-            reg.proc_file = Some(unsafe { ProcFile::new(proc_dir, name, view)? });
+            // SAFETY: the device and its data stay valid until Drop, which removes the proc file first.
+            let file = unsafe { ProcFile::new(proc_dir, name, view)? };
+            let rtnl = Rtnl::lock();
+            *reg.proc_cell().borrow_mut(&rtnl)? = Some(file);
         }
         Ok(reg)
+    }
+
+    fn proc_cell(&self) -> &RtnlCell<Option<ProcFile<ProcView<T>>>> {
+        // SAFETY: by the type invariant the private area holds an initialised DevPriv<T>.
+        unsafe { &(*Adapter::<T>::priv_of(self.dev.as_ptr())).proc_file }
     }
 
     /// The device.
@@ -1456,7 +1483,11 @@ impl<T: Driver> Registration<T> {
 impl<T: Driver> Drop for Registration<T> {
     fn drop(&mut self) {
         // Readers of the proc file may hold `&T::Data`: remove it first.
-        self.proc_file = None;
+        let file = {
+            let rtnl = Rtnl::lock();
+            self.proc_cell().borrow_mut(&rtnl).ok().and_then(|mut f| f.take())
+        };
+        drop(file);
         // SAFETY: by the type invariant the device is registered and its private data initialised. unregister_netdev closes the device and waits for every user (xmit, ethtool, ...) to be gone; the monitor is cancelled (it cannot be re-armed: the device is closed), after which the data can be dropped and the device freed.
         unsafe {
             b::unregister_netdev(self.dev.as_ptr());

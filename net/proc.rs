@@ -70,7 +70,8 @@ pub(crate) trait Show: Sync {
 /// the `T` drops the `ProcFile` first); `_dir` keeps the parent alive.
 pub(crate) struct ProcFile<T: Show> {
     entry: NonNull<b::proc_dir_entry>,
-    _dir: Arc<ProcDir>,
+    dir: Arc<ProcDir>,
+    data: *const T,
     _data: PhantomData<*const T>,
 }
 
@@ -97,7 +98,17 @@ impl<T: Show> ProcFile<T> {
                 data.cast_mut().cast(),
             )
         };
-        Ok(Self { entry: NonNull::new(entry).ok_or(ENOMEM)?, _dir: dir.clone(), _data: PhantomData })
+        Ok(Self { entry: NonNull::new(entry).ok_or(ENOMEM)?, dir: dir.clone(), data, _data: PhantomData })
+    }
+
+    /// Shows the same data under `name` (the device was renamed): the new
+    /// entry first, so that on failure the old one stays.
+    pub(crate) fn rename(&mut self, name: &CStr) -> Result {
+        // SAFETY: the same data as the existing entry, which the caller of `new` keeps valid for as long as this value lives.
+        let new = unsafe { Self::new(&self.dir, name, self.data)? };
+        let old = core::mem::replace(self, new);
+        drop(old);
+        Ok(())
     }
 }
 

@@ -22,16 +22,23 @@ summary() {
 	[ $failed -eq 0 ]
 }
 
+# check <script under tests/> <what it shows>: one PASS/FAIL line, with the
+# end of the script's log on failure.
+check() {
+	local log=$RBOND_TOP/tests/out/${1%.sh}.log
+	echo "== $1"
+	if "$RBOND_TOP/tests/$1" >"$log" 2>&1; then
+		echo "  PASS $2"
+		passed=$((passed + 1))
+	else
+		echo "  FAIL $2:"
+		sed 's/^/      | /' "$log" | tail -n 20
+		failed=$((failed + 1))
+	fi
+}
+
 # Before set-up, so that it sees this machine as set-up would see a fresh one.
-echo "== fresh-machine dry run (tests/fresh-dryrun.sh)"
-if "$RBOND_TOP/tests/fresh-dryrun.sh" >"$RBOND_TOP/tests/out/fresh-dryrun.log" 2>&1; then
-	echo "  PASS fresh-machine set-up plan names every missing piece"
-	passed=$((passed + 1))
-else
-	echo "  FAIL fresh-machine dry run:"
-	sed 's/^/      | /' "$RBOND_TOP/tests/out/fresh-dryrun.log" | tail -n 20
-	failed=$((failed + 1))
-fi
+check fresh-dryrun.sh "fresh-machine set-up plan names every missing piece"
 
 echo "== set-up"
 if ! "$RBOND_TOP/scripts/setup.sh"; then
@@ -79,15 +86,7 @@ echo "  host: $hp passed, $hf failed"
 passed=$((passed + hp))
 failed=$((failed + hf))
 
-echo "== test runner (tests/runner-selftest.sh)"
-if "$RBOND_TOP/tests/runner-selftest.sh" >"$RBOND_TOP/tests/out/runner-selftest.log" 2>&1; then
-	echo "  PASS a broken .rs file fails scripts/test.sh at the build step"
-	passed=$((passed + 1))
-else
-	echo "  FAIL runner self-test:"
-	sed 's/^/      | /' "$RBOND_TOP/tests/out/runner-selftest.log" | tail -n 20
-	failed=$((failed + 1))
-fi
+check runner-selftest.sh "a broken .rs file fails scripts/test.sh at the build step"
 
 echo "== VM tests"
 "$RBOND_TOP/tests/run-vm.sh"

@@ -154,3 +154,17 @@ test_proc_file_matches_the_c_driver_line_for_line() {
 		[ "$ours" = "$theirs" ] || fail "params '$params': $(diff <(echo "$theirs") <(echo "$ours"))"
 	done
 }
+
+# Issue 9: a renamed bond's /proc file follows its name (the C driver's
+# bond_event_changename()).
+test_renamed_bond_keeps_its_proc_file_under_the_new_name() {
+	load_bonding mode=1 miimon=100
+	ip link set bond0 name uplink0
+	[ -e /proc/net/bonding/uplink0 ] || fail "no /proc/net/bonding/uplink0 after the rename"
+	[ ! -e /proc/net/bonding/bond0 ] || fail "/proc/net/bonding/bond0 left after the rename"
+	assert_match "$(cat /proc/net/bonding/uplink0)" "^Bonding Mode: fault-tolerance \(active-backup\)" "contents"
+	ip link set uplink0 name bond0
+	[ -e /proc/net/bonding/bond0 ] || fail "no /proc/net/bonding/bond0 after renaming back"
+	rmmod bonding
+	[ ! -e /proc/net/bonding ] || fail "/proc/net/bonding left behind"
+}
