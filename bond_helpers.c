@@ -180,6 +180,16 @@ int rbond_sockaddr_to_mac(const void *sockaddr, unsigned char *mac)
 	return 0;
 }
 
+/* bond_init(): a master's own lockdep classes, for its address list lock
+ * (taken around its slaves') and its queues. One set for all masters of
+ * this module, as the C driver's.
+ */
+int rbond_master_init(struct net_device *dev)
+{
+	netdev_lockdep_set_classes(dev);
+	return 0;
+}
+
 /* bond_fix_features(): a master offers what all its lower devices offer.
  * Runs under RTNL (ndo_fix_features), which the lower list iteration needs.
  */

@@ -54,6 +54,7 @@ void *rbond_netdev_priv(const struct net_device *dev);
 void rbond_netdev_change_priv_flags(struct net_device *dev, u64 add, u64 remove);
 void rbond_netdev_set_lltx(struct net_device *dev);
 bool rbond_irqs_disabled(void);
+int rbond_master_init(struct net_device *dev);
 int rbond_vlan_vid_add(struct net_device *dev, __be16 proto, u16 vid);
 void rbond_vlan_vid_del(struct net_device *dev, __be16 proto, u16 vid);
 int rbond_vlan_vids_add_by_dev(struct net_device *dev, const struct net_device *by);

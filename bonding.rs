@@ -1016,11 +1016,6 @@ impl Bonding {
             return Err(e);
         }
         undo.vlans = true;
-        // In active-backup the filters follow the active slave (commit).
-        if !self.params.mode.uses_primary() {
-            self.give_rx_filters(bond_dev, rtnl, slave_dev, true)?;
-            undo.rx_filters = Some(bond_dev.flags());
-        }
 
         let link_up = slave_dev.is_running() && slave_dev.carrier_ok();
         let (link, _delay) =
@@ -1081,6 +1076,15 @@ impl Bonding {
         slave_dev.link_master(rtnl, bond_dev, extack)?;
         slave_dev.change_flags_raw(rtnl, IFF_SLAVE, 0);
         undo.linked = true;
+
+        // Once linked, as bond_enslave(): the slave now sits below the bond
+        // (its nesting level), so locking its address lists inside the
+        // bond's is the nesting lockdep expects. In active-backup the
+        // filters follow the active slave instead (commit).
+        if !self.params.mode.uses_primary() {
+            self.give_rx_filters(bond_dev, rtnl, slave_dev, true)?;
+            undo.rx_filters = Some(bond_dev.flags());
+        }
 
         {
             let mut cfg = self.config.borrow_mut(rtnl)?;
@@ -1573,15 +1577,15 @@ impl Undo {
         if let Some(s) = &self.netpoll {
             s.netpoll.disable(rtnl);
         }
+        if let Some(flags) = self.rx_filters {
+            bond.take_rx_filters(bond_dev, rtnl, slave_dev, flags);
+        }
         if self.linked {
             slave_dev.unlink_master(rtnl, bond_dev);
             slave_dev.change_flags_raw(rtnl, 0, IFF_SLAVE);
         }
         if self.rx_handler {
             drop(slave_dev.rx_handler_unregister::<BondRx>(rtnl));
-        }
-        if let Some(flags) = self.rx_filters {
-            bond.take_rx_filters(bond_dev, rtnl, slave_dev, flags);
         }
         if self.vlans {
             slave_dev.vlan_vids_del_by_dev(rtnl, bond_dev);

@@ -1301,6 +1301,10 @@ impl<T: Driver> Adapter<T> {
     }
 
     const NETDEV_OPS: b::net_device_ops = b::net_device_ops {
+        // A master takes its own lock classes (netdev_lockdep_set_classes):
+        // it locks its slaves' address lists, and its slaves' tx queues,
+        // inside its own.
+        ndo_init: if T::MASTER { Some(b::rbond_master_init) } else { None },
         ndo_open: Some(Self::open_callback),
         ndo_stop: Some(Self::stop_callback),
         ndo_uninit: Some(Self::uninit_callback),
