@@ -22,23 +22,7 @@ each_fault() {
 	fail "more than $1 allocations: raise the bound"
 }
 
-enslave_with_fault() {
-	local n=$1 before_dev before_bond r e injected
-	before_dev=$(dev_state veth0)
-	before_bond="$(dev_state bond0) $(md5sum </proc/net/bonding/bond0)"
-	r=$(python3 "$BONDCTL" enslave bond0 veth0 --fail-nth "$n")
-	read -r e injected <<<"$r"
-	if [ "$e" = 0 ]; then
-		# It happened whole: a working slave, which releases cleanly.
-		assert_match "$(cat /proc/net/bonding/bond0)" "Slave Interface: veth0" "fault $n: enslaved but not listed"
-		ping -c 1 -W 2 192.0.2.2 >/dev/null || fail "fault $n: enslaved but no traffic"
-		assert_eq "$(python3 "$BONDCTL" release bond0 veth0)" 0 "fault $n: release"
-		ip link set veth0 down
-	fi
-	assert_eq "$(dev_state veth0)" "$before_dev" "fault $n (errno $e): veth0 as before"
-	assert_eq "$(dev_state bond0) $(md5sum </proc/net/bonding/bond0)" "$before_bond" "fault $n (errno $e): bond0 as before"
-	[ "$injected" = 1 ]
-}
+FAULTLOOP=$RBOND_TOP/tests/vm/faultloop.py
 
 test_enslave_under_every_allocation_failure_happens_whole_or_not_at_all() {
 	failslab_setup
@@ -47,25 +31,14 @@ test_enslave_under_every_allocation_failure_happens_whole_or_not_at_all() {
 	bond_up
 	# veth1 keeps the bond's MAC and carrier steady across the attempts.
 	"$IFENSLAVE" bond0 veth1
-	each_fault 400 enslave_with_fault
+	local out
+	out=$(python3 "$FAULTLOOP" enslave bond0 veth0 600) || fail "$out"
+	echo "$out"
+	assert_match "$out" "^attempts [0-9]+$" "loop result"
+	# And afterwards the bond still works with that slave.
+	"$IFENSLAVE" bond0 veth0
+	ping -c 1 -W 2 192.0.2.2 >/dev/null || fail "no traffic after the fault loop"
 	kmemleak_check
-}
-
-release_with_fault() {
-	local n=$1 own r e injected
-	own=$(dev_state veth0)
-	assert_eq "$(python3 "$BONDCTL" enslave bond0 veth0)" 0 "fault $n: enslave"
-	r=$(python3 "$BONDCTL" release bond0 veth0 --fail-nth "$n")
-	read -r e injected <<<"$r"
-	if [ "$e" != 0 ]; then
-		# Refused before it changed anything: still a full slave.
-		assert_match "$(cat /proc/net/bonding/bond0)" "Slave Interface: veth0" "fault $n: refused release lost the slave"
-		assert_eq "$(python3 "$BONDCTL" release bond0 veth0)" 0 "fault $n: release after a refused one"
-	fi
-	assert_no_match "$(cat /proc/net/bonding/bond0)" "Slave Interface: veth0" "fault $n: still listed"
-	ip link set veth0 down
-	assert_eq "$(dev_state veth0)" "$own" "fault $n (errno $e): veth0 back to its own state"
-	[ "$injected" = 1 ]
 }
 
 test_release_under_every_allocation_failure_finishes_or_changes_nothing() {
@@ -74,8 +47,10 @@ test_release_under_every_allocation_failure_finishes_or_changes_nothing() {
 	make_peer 2
 	bond_up
 	"$IFENSLAVE" bond0 veth1
-	ip link set veth0 down
-	each_fault 400 release_with_fault
+	local out
+	out=$(python3 "$FAULTLOOP" release bond0 veth0 600) || fail "$out"
+	echo "$out"
+	assert_match "$out" "^attempts [0-9]+$" "loop result"
 	kmemleak_check
 }
 
@@ -117,6 +92,6 @@ PY
 test_rmmod_under_every_allocation_failure_gives_every_slave_back() {
 	failslab_setup
 	make_peer 2
-	each_fault 400 rmmod_with_fault
+	each_fault 200 rmmod_with_fault
 	kmemleak_check
 }
