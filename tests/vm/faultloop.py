@@ -7,6 +7,8 @@ the bond must be whole: the request either happened or changed nothing.
 
   faultloop.py enslave BOND SLAVE MAX     enslave SLAVE, release it if done
   faultloop.py release BOND SLAVE MAX     enslave (no fault), release with it
+  faultloop.py rmmod KO SLAVES MAX        load KO (two bonds, SLAVES in bond0,
+                                          comma-separated), rmmod with it
 Prints "attempts N" and exits 0, or prints what differs and exits 1.
 """
 import ctypes, os, socket, struct, sys, threading
@@ -126,7 +128,66 @@ def release_loop(bond, slave, most):
     sys.exit(1)
 
 
+def set_up(dev):
+    buf = ifreq(dev)
+    ioctl(SIOCGIFFLAGS, buf)
+    flags = struct.unpack_from("h", buf.raw, 16)[0] | IFF_UP
+    return ioctl(SIOCSIFFLAGS, ifreq(dev, struct.pack("h", flags)))
+
+
+def delete_module(nth=0):
+    """rmmod bonding, with its nth allocation failing (0: none)."""
+    fd = os.open(FAIL_NTH, os.O_RDWR) if nth else None
+    if fd is not None:
+        os.write(fd, str(nth).encode())
+    r = libc.syscall(176, b"bonding", os.O_NONBLOCK)
+    e = ctypes.get_errno() if r < 0 else 0
+    fired = False
+    if fd is not None:
+        fired = int(os.pread(fd, 32, 0) or b"0") == 0
+        os.pwrite(fd, b"0", 0)
+        os.close(fd)
+    return e, fired
+
+
+def rmmod_loop(ko, slaves, most):
+    slaves = slaves.split(",")
+    own = {s: dev_state(s) for s in slaves}
+    for n in range(1, most + 1):
+        fd = os.open(ko, os.O_RDONLY)
+        r = libc.syscall(313, fd, b"mode=1 miimon=100 max_bonds=2", 0)
+        os.close(fd)
+        if r:
+            print("fault %d: insmod failed: %d" % (n, ctypes.get_errno()))
+            sys.exit(1)
+        set_up("bond0")
+        set_up("bond1")
+        for s in slaves:
+            e, _ = bond_req(SIOCBONDENSLAVE, "bond0", s)
+            if e:
+                print("fault %d: enslave %s failed: %d" % (n, s, e))
+                sys.exit(1)
+        e, fired = delete_module(n)
+        if os.path.isdir("/sys/module/bonding"):
+            # Refused before it began: the bonds are whole.
+            for s in slaves:
+                if not listed("bond0", s):
+                    print("fault %d: a refused rmmod (errno %d) lost %s" % (n, e, s))
+                    sys.exit(1)
+            e2, _ = delete_module()
+            if e2:
+                print("fault %d: rmmod after a refused one failed: %d" % (n, e2))
+                sys.exit(1)
+        for s in slaves:
+            set_down(s)
+            same(s, own[s], dev_state(s), n, e)
+        if not fired:
+            return n
+    print("more than %d allocations" % most)
+    sys.exit(1)
+
+
 if __name__ == "__main__":
-    op, bond, slave, most = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4])
-    n = {"enslave": enslave_loop, "release": release_loop}[op](bond, slave, most)
+    op, a, b, most = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4])
+    n = {"enslave": enslave_loop, "release": release_loop, "rmmod": rmmod_loop}[op](a, b, most)
     print("attempts", n)
