@@ -150,10 +150,20 @@ def delete_module(nth=0):
     return e, fired
 
 
+def rmmod_steps(most):
+    """Every allocation up to 40, then every 25th: a module removal makes
+    hundreds (uevents, netlink notifications, sysfs), each attempt costs a
+    module load, and the paths past the first few dozen repeat per device."""
+    n = 1
+    while n <= most:
+        yield n
+        n += 1 if n < 40 else 25
+
+
 def rmmod_loop(ko, slaves, most):
     slaves = slaves.split(",")
     own = {s: dev_state(s) for s in slaves}
-    for n in range(1, most + 1):
+    for n in rmmod_steps(most):
         fd = os.open(ko, os.O_RDONLY)
         r = libc.syscall(313, fd, b"mode=1 miimon=100 max_bonds=2", 0)
         os.close(fd)
