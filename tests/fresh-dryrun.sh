@@ -10,12 +10,28 @@ set -euo pipefail
 . "$(dirname "$0")/../scripts/env.sh"
 
 if [ "${1:-}" != --inside ]; then
-	# Root unshares plainly; a user gets a user namespace as fake root.
-	flags=(-m)
-	[ "$(id -u)" -eq 0 ] || flags=(-r -m)
-	rbond_hint "unshare needs root, or unprivileged user namespaces (sysctl kernel.unprivileged_userns_clone=1)"
-	exec unshare "${flags[@]}" --propagation private -- "$0" --inside
+	if [ "$(id -u)" -eq 0 ]; then
+		exec unshare -m --propagation private -- "$0" --inside
+	fi
+	# A user: a user namespace as fake root where the kernel allows one;
+	# else (a chroot, or user namespaces off) sudo for the mounts, and the
+	# dry runs as the user again.
+	if unshare -r -m true 2>/dev/null; then
+		exec unshare -r -m --propagation private -- "$0" --inside
+	fi
+	rbond_hint "needs unprivileged user namespaces or sudo"
+	exec sudo unshare -m --propagation private -- env RBOND_DRYRUN_AS="$(id -u):$(id -g)" \
+		HOME="$HOME" PATH="$PATH" RBOND_CACHE="$RBOND_CACHE" "$0" --inside
 fi
+
+# as_user <command...>: as the user who ran the test (RBOND_DRYRUN_AS).
+as_user() {
+	if [ -n "${RBOND_DRYRUN_AS:-}" ]; then
+		setpriv --reuid="${RBOND_DRYRUN_AS%:*}" --regid="${RBOND_DRYRUN_AS#*:}" --init-groups "$@"
+	else
+		"$@"
+	fi
+}
 
 hide() {
 	[ -d "$1" ] || return 0
@@ -29,7 +45,7 @@ ok=1
 for cmd in scripts/demo.sh scripts/test.sh; do
 	echo "== $cmd --dry-run"
 	rc=0
-	out=$("$RBOND_TOP/$cmd" --dry-run 2>&1) || rc=$?
+	out=$(as_user "$RBOND_TOP/$cmd" --dry-run 2>&1) || rc=$?
 	echo "$out"
 	if [ $rc -ne 0 ]; then
 		echo "FAIL: $cmd --dry-run exited $rc"

@@ -57,6 +57,7 @@ fi
 for v in SSL_CERT_FILE SSL_CERT_DIR CURL_CA_BUNDLE REQUESTS_CA_BUNDLE PIP_CERT GIT_SSL_CAINFO; do
 	[ -z "${!v:-}" ] || echo "export $v=${!v}" >>"$R/etc/profile.d/site-tls.sh"
 done
+grep -q "$(hostname)" "$R/etc/hosts" 2>/dev/null || echo "127.0.1.1 $(hostname)" >>"$R/etc/hosts"
 chroot "$R" id dev >/dev/null 2>&1 || chroot "$R" useradd -m -s /bin/bash dev
 echo 'dev ALL=(ALL) NOPASSWD: ALL' >"$R/etc/sudoers.d/dev"
 
@@ -78,6 +79,9 @@ run() {
 	unshare -m --propagation private -- bash -c '
 		set -e
 		R=$1
+		# The root a mount of its own, as / is on a real machine (unshare
+		# and mount namespaces inside want it).
+		mount --bind "$R" "$R"
 		mount -t proc proc "$R/proc"
 		mount --rbind /sys "$R/sys"
 		mount --rbind /dev "$R/dev"
