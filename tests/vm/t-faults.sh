@@ -14,17 +14,23 @@ failslab_setup() {
 
 FAULTLOOP=$RBOND_TOP/tests/vm/faultloop.py
 
-test_enslave_under_every_allocation_failure_happens_whole_or_not_at_all() {
+# fault_loop <enslave|release> [max]: an active-backup bond with veth1 (which
+# keeps the bond's MAC and carrier steady across the attempts), and the
+# loop on veth0; prints faultloop.py's result line.
+fault_loop() {
 	failslab_setup
 	load_bonding mode=1 miimon=100
 	make_peer 2
 	bond_up
-	# veth1 keeps the bond's MAC and carrier steady across the attempts.
 	"$IFENSLAVE" bond0 veth1
 	local out
-	out=$(python3 "$FAULTLOOP" enslave bond0 veth0 600) || fail "$out"
-	echo "$out"
+	out=$(python3 "$FAULTLOOP" "$1" bond0 veth0 "${2:-600}") || fail "$out"
 	assert_match "$out" "^attempts [0-9]+$" "loop result"
+	echo "$out"
+}
+
+test_enslave_under_every_allocation_failure_happens_whole_or_not_at_all() {
+	fault_loop enslave
 	# And afterwards the bond still works with that slave.
 	"$IFENSLAVE" bond0 veth0
 	ping -c 1 -W 2 192.0.2.2 >/dev/null || fail "no traffic after the fault loop"
@@ -32,15 +38,7 @@ test_enslave_under_every_allocation_failure_happens_whole_or_not_at_all() {
 }
 
 test_release_under_every_allocation_failure_finishes_or_changes_nothing() {
-	failslab_setup
-	load_bonding mode=1 miimon=100
-	make_peer 2
-	bond_up
-	"$IFENSLAVE" bond0 veth1
-	local out
-	out=$(python3 "$FAULTLOOP" release bond0 veth0 600) || fail "$out"
-	echo "$out"
-	assert_match "$out" "^attempts [0-9]+$" "loop result"
+	fault_loop release
 	kmemleak_check
 }
 
