@@ -50,8 +50,12 @@ test_active_backup_fails_over_within_miimon() {
 	load_bonding mode=1 miimon=100
 	monitor_topology
 	active_is veth0 || fail "veth0 should start active"
-	ip netns exec peer tcpdump -l -n -i pveth1 arp >/tmp/arp.out 2>/dev/null &
-	local dump=$!
+	rm -f /tmp/arp.out /tmp/arp.err
+	ip netns exec peer tcpdump -l -n -i pveth1 arp >/tmp/arp.out 2>/tmp/arp.err &
+	local dump=$! i
+	# tcpdump says "listening on" once it captures: not before.
+	for i in $(seq 200); do grep -q "listening on" /tmp/arp.err 2>/dev/null && break; sleep 0.05; done
+	grep -q "listening on" /tmp/arp.err || fail "tcpdump did not start"
 	ping_start
 	peer_link 0 down
 	sleep 1.5
@@ -83,7 +87,9 @@ test_downdelay_holds_the_failed_slave_for_its_delay() {
 }
 
 test_a_link_back_within_downdelay_keeps_the_slave() {
-	load_bonding mode=1 miimon=100 downdelay=1000
+	# A generous downdelay: the link must come back before it ends, and
+	# user space under TCG on a loaded machine is slow to bring it back.
+	load_bonding mode=1 miimon=100 downdelay=5000
 	monitor_topology
 	peer_link 0 down
 	wait_for 1000 slave_is veth0 going >/dev/null || fail "veth0 never went to FAIL ('going down')"
