@@ -961,10 +961,13 @@ impl Bonding {
             cfg.slaves.is_empty()
         };
 
+        // The undo's snapshot, taken now: unwinding a listed slave must
+        // republish without it, and must not fail for lack of memory.
+        let undo_room = self.snapshot_room(rtnl)?;
         let mut undo = Undo::default();
         let res = self.enslave_steps(bond_dev, rtnl, slave_dev, extack, first, &mut undo);
         if res.is_err() {
-            undo.run(self, bond_dev, rtnl, slave_dev);
+            undo.run(self, bond_dev, rtnl, slave_dev, undo_room);
         }
         res
     }
@@ -1568,7 +1571,7 @@ struct Undo {
 }
 
 impl Undo {
-    fn run(&self, bond: &Bonding, bond_dev: &Device, rtnl: &Rtnl, slave_dev: &Device) {
+    fn run(&self, bond: &Bonding, bond_dev: &Device, rtnl: &Rtnl, slave_dev: &Device, room: SnapshotRoom) {
         if self.listed {
             {
                 if let Ok(mut cfg) = bond.config.borrow_mut(rtnl) {
@@ -1583,7 +1586,8 @@ impl Undo {
                         cfg.arp_slave = None;
                     }
                 }
-                let _ = bond.commit(bond_dev, rtnl);
+                // The room was taken with the list as it is again now.
+                let _ = bond.commit_in(room, bond_dev, rtnl);
             }
         }
         if let Some(s) = &self.netpoll {
