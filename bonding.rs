@@ -220,6 +220,18 @@ pub(crate) struct Bonding {
     computing_features: AtomicBool,
 }
 
+/// Points `slot` (a slave some per-failover state belongs to) at the active
+/// slave; `(previous, new)` if that changed, `None` if it already was.
+fn follow_active(
+    slot: &mut Option<Arc<Slave>>,
+    active: &Option<Arc<Slave>>,
+) -> Option<(Option<Arc<Slave>>, Option<Arc<Slave>>)> {
+    if same_slave(slot, active) {
+        return None;
+    }
+    Some((core::mem::replace(slot, active.clone()), active.clone()))
+}
+
 /// Whether two slave slots hold the same slave, or are both empty.
 fn same_slave(a: &Option<Arc<Slave>>, b: &Option<Arc<Slave>>) -> bool {
     match (a, b) {
@@ -334,12 +346,9 @@ impl Bonding {
             return Ok(());
         }
         let (new, old) = {
-            let mut cfg = self.config.borrow_mut(rtnl)?;
-            if same_slave(&cfg.mac_active, &cfg.active) {
-                return Ok(());
-            }
-            let active = cfg.active.clone();
-            let old = core::mem::replace(&mut cfg.mac_active, active);
+            let mut guard = self.config.borrow_mut(rtnl)?;
+            let cfg = &mut *guard;
+            let Some((old, _)) = follow_active(&mut cfg.mac_active, &cfg.active) else { return Ok(()) };
             // Going to no active slave changes no address.
             let Some(new) = cfg.active.clone() else { return Ok(()) };
             // bond_get_old_active(): a released slave is no candidate.
@@ -417,12 +426,10 @@ impl Bonding {
             return Ok(());
         }
         let (old, new) = {
-            let mut cfg = self.config.borrow_mut(rtnl)?;
-            if same_slave(&cfg.filters, &cfg.active) {
-                return Ok(());
-            }
-            let new = cfg.active.clone();
-            (core::mem::replace(&mut cfg.filters, new.clone()), new)
+            let mut guard = self.config.borrow_mut(rtnl)?;
+            let cfg = &mut *guard;
+            let Some(change) = follow_active(&mut cfg.filters, &cfg.active) else { return Ok(()) };
+            change
         };
         let flags = bond_dev.flags();
         if let Some(old) = old {
