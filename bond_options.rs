@@ -101,24 +101,38 @@ impl fmt::Display for Ipv4 {
     }
 }
 
-/// One named value of an enumerated option (`struct bond_opt_value`).
+/// One named value of an option (`struct bond_opt_value`): a name user
+/// space may write, or the bound of a numeric range.
 #[derive(Debug, PartialEq, Eq)]
 pub(crate) struct OptValue {
     /// The name user space writes and reads.
     pub(crate) name: &'static str,
     /// The number behind it.
     pub(crate) value: u64,
-    /// Selected by the word "default".
-    pub(crate) default: bool,
+    /// `BOND_VALFLAG_*`: [`VAL_DEFAULT`], [`VAL_MIN`], [`VAL_MAX`].
+    pub(crate) flags: u8,
 }
 
+/// Selected by the word "default".
+pub(crate) const VAL_DEFAULT: u8 = 1;
+/// The lower bound of the option's numeric range (0 when absent).
+pub(crate) const VAL_MIN: u8 = 2;
+/// The upper bound; without one, only the named values are accepted.
+pub(crate) const VAL_MAX: u8 = 4;
+
 const fn v(name: &'static str, value: u64) -> OptValue {
-    OptValue { name, value, default: false }
+    OptValue { name, value, flags: 0 }
 }
 
 const fn d(name: &'static str, value: u64) -> OptValue {
-    OptValue { name, value, default: true }
+    OptValue { name, value, flags: VAL_DEFAULT }
 }
+
+const fn f(name: &'static str, value: u64, flags: u8) -> OptValue {
+    OptValue { name, value, flags }
+}
+
+const INT_MAX: u64 = i32::MAX as u64;
 
 /// `mode`.
 pub(crate) const MODE_TBL: &[OptValue] = &[
@@ -155,10 +169,40 @@ pub(crate) const ARP_ALL_TARGETS_TBL: &[OptValue] = &[d("any", 0), v("all", 1)];
 pub(crate) const FAIL_OVER_MAC_TBL: &[OptValue] = &[d("none", 0), v("active", 1), v("follow", 2)];
 /// `primary_reselect`.
 pub(crate) const PRIMARY_RESELECT_TBL: &[OptValue] = &[d("always", 0), v("better", 1), v("failure", 2)];
-/// `lacp_rate`.
-pub(crate) const LACP_RATE_TBL: &[OptValue] = &[d("slow", 0), v("fast", 1)];
+/// `lacp_rate` (no default: "default" is not a lacp_rate).
+pub(crate) const LACP_RATE_TBL: &[OptValue] = &[v("slow", 0), v("fast", 1)];
 /// `ad_select`.
 pub(crate) const AD_SELECT_TBL: &[OptValue] = &[d("stable", 0), v("bandwidth", 1), v("count", 2)];
+/// `packets_per_slave`.
+const PPS_TBL: &[OptValue] = &[d("default", 1), f("maxval", 65535, VAL_MAX)];
+/// Intervals and delays in ms, `min_links`.
+const INTMAX_TBL: &[OptValue] = &[d("off", 0), f("maxval", INT_MAX, VAL_MAX)];
+/// `lacp_active`.
+const LACP_ACTIVE_TBL: &[OptValue] = &[v("off", 0), d("on", 1)];
+/// `num_grat_arp`, `num_unsol_na`.
+const NUM_PEER_NOTIF_TBL: &[OptValue] = &[v("off", 0), f("maxval", 255, VAL_MAX), d("default", 1)];
+/// `peer_notif_delay`.
+const PEER_NOTIF_DELAY_TBL: &[OptValue] = &[v("off", 0), f("maxval", 300000, VAL_MAX)];
+/// `use_carrier`.
+const USE_CARRIER_TBL: &[OptValue] = &[v("off", 0), d("on", 1)];
+/// `all_slaves_active`.
+const ALL_SLAVES_ACTIVE_TBL: &[OptValue] = &[d("off", 0), v("on", 1)];
+/// `resend_igmp`.
+const RESEND_IGMP_TBL: &[OptValue] = &[v("off", 0), f("maxval", 255, VAL_MAX), d("default", 1)];
+/// `lp_interval`.
+const LP_INTERVAL_TBL: &[OptValue] = &[f("minval", 1, VAL_MIN | VAL_DEFAULT), f("maxval", INT_MAX, VAL_MAX)];
+/// `tlb_dynamic_lb`.
+const TLB_DYNAMIC_LB_TBL: &[OptValue] = &[v("off", 0), d("on", 1)];
+/// `ad_actor_sys_prio`.
+const AD_ACTOR_SYS_PRIO_TBL: &[OptValue] = &[f("minval", 1, VAL_MIN), f("maxval", 65535, VAL_MAX | VAL_DEFAULT)];
+/// `ad_user_port_key`.
+const AD_USER_PORT_KEY_TBL: &[OptValue] = &[f("minval", 0, VAL_MIN | VAL_DEFAULT), f("maxval", 1023, VAL_MAX)];
+/// `arp_missed_max`.
+const MISSED_MAX_TBL: &[OptValue] = &[f("minval", 1, VAL_MIN), f("maxval", 255, VAL_MAX), d("default", 2)];
+/// `coupled_control`.
+const COUPLED_CONTROL_TBL: &[OptValue] = &[d("on", 1), v("off", 0)];
+/// `broadcast_neighbor`.
+const BROADCAST_NEIGH_TBL: &[OptValue] = &[d("off", 0), v("on", 1)];
 
 /// Name of `value` in `tbl`, "unknown" when absent.
 pub(crate) fn value_name(tbl: &[OptValue], value: u64) -> &'static str {
@@ -185,7 +229,7 @@ pub(crate) fn parse_enum(tbl: &'static [OptValue], text: &[u8]) -> Option<&'stat
     let word = &word[..word.len().min(32)];
     // Like the C loop, a later exact name wins over "default"; the loop stops
     // at the first entry that matched either way.
-    tbl.iter().find(|o| o.name.as_bytes() == word || (word == b"default" && o.default))
+    tbl.iter().find(|o| o.name.as_bytes() == word || (word == b"default" && o.flags & VAL_DEFAULT != 0))
 }
 
 /// Bonding mode (`BOND_MODE_*`).
@@ -838,6 +882,627 @@ impl fmt::Display for TargetList<'_> {
     }
 }
 
+// ---------------------------------------------------------------------------
+// The option table (`bond_opts[]`): what every interface that changes an
+// option (sysfs, netlink, ioctl) goes through, with the C driver's checks,
+// errno values and messages.
+
+/// Options (`BOND_OPT_*`), in the C driver's order.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum OptId {
+    /// `mode`.
+    Mode,
+    /// `packets_per_slave`.
+    PacketsPerSlave,
+    /// `xmit_hash_policy`.
+    XmitHash,
+    /// `arp_validate`.
+    ArpValidate,
+    /// `arp_all_targets`.
+    ArpAllTargets,
+    /// `fail_over_mac`.
+    FailOverMac,
+    /// `arp_interval`.
+    ArpInterval,
+    /// `arp_missed_max`.
+    MissedMax,
+    /// `arp_ip_target`.
+    ArpTargets,
+    /// `ns_ip6_target`.
+    NsTargets,
+    /// `downdelay`.
+    DownDelay,
+    /// `updelay`.
+    UpDelay,
+    /// `lacp_active`.
+    LacpActive,
+    /// `lacp_rate`.
+    LacpRate,
+    /// `min_links`.
+    MinLinks,
+    /// `ad_select`.
+    AdSelect,
+    /// `num_unsol_na`.
+    NumPeerNotif,
+    /// `miimon`.
+    Miimon,
+    /// `prio` (a slave's).
+    Prio,
+    /// `primary`.
+    Primary,
+    /// `primary_reselect`.
+    PrimaryReselect,
+    /// `use_carrier`.
+    UseCarrier,
+    /// `active_slave`.
+    ActiveSlave,
+    /// `queue_id`.
+    QueueId,
+    /// `all_slaves_active`.
+    AllSlavesActive,
+    /// `resend_igmp`.
+    ResendIgmp,
+    /// `lp_interval`.
+    LpInterval,
+    /// `slaves`.
+    Slaves,
+    /// `tlb_dynamic_lb`.
+    TlbDynamicLb,
+    /// `ad_actor_sys_prio`.
+    AdActorSysPrio,
+    /// `actor_port_prio` (a slave's).
+    ActorPortPrio,
+    /// `ad_actor_system`.
+    AdActorSystem,
+    /// `ad_user_port_key`.
+    AdUserPortKey,
+    /// `num_grat_arp`.
+    NumPeerNotifAlias,
+    /// `peer_notif_delay`.
+    PeerNotifDelay,
+    /// `coupled_control`.
+    CoupledControl,
+    /// `broadcast_neighbor`.
+    BroadcastNeighbor,
+}
+
+/// Only while the bond has no slaves (`BOND_OPTFLAG_NOSLAVES`).
+pub(crate) const OPT_NOSLAVES: u8 = 1;
+/// Only while the bond is down (`BOND_OPTFLAG_IFDOWN`).
+pub(crate) const OPT_IFDOWN: u8 = 2;
+/// The value is text the option's setter reads itself (`BOND_OPTFLAG_RAWVAL`).
+pub(crate) const OPT_RAWVAL: u8 = 4;
+
+/// Whether this driver does what an option asks.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Support {
+    /// Implemented.
+    Yes,
+    /// Not yet: refused with EOPNOTSUPP and a message that says so, never
+    /// accepted and ignored.
+    NotYet,
+}
+
+/// One option (`struct bond_option`).
+#[derive(Debug)]
+pub(crate) struct OptSpec {
+    /// Which option.
+    pub(crate) id: OptId,
+    /// Its name in sysfs and in messages.
+    pub(crate) name: &'static str,
+    /// [`OPT_NOSLAVES`], [`OPT_IFDOWN`], [`OPT_RAWVAL`].
+    pub(crate) flags: u8,
+    /// Modes (bit per mode number) where the option is refused with EACCES.
+    pub(crate) unsupp_modes: u8,
+    /// Named values and range bounds; empty for RAWVAL options.
+    pub(crate) values: &'static [OptValue],
+    /// Whether this driver implements it.
+    pub(crate) support: Support,
+}
+
+const ALL_MODES: u8 = 0x7f;
+const fn bit(m: Mode) -> u8 {
+    1 << m as u8
+}
+/// Every mode but those in `keep`.
+const fn all_ex(keep: u8) -> u8 {
+    ALL_MODES & !keep
+}
+const ARP_UNSUPP: u8 = bit(Mode::Ieee8023ad) | bit(Mode::Tlb) | bit(Mode::Alb);
+const PRIMARY_MODES: u8 = bit(Mode::ActiveBackup) | bit(Mode::Tlb) | bit(Mode::Alb);
+
+const fn opt(id: OptId, name: &'static str, flags: u8, unsupp_modes: u8, values: &'static [OptValue]) -> OptSpec {
+    OptSpec { id, name, flags, unsupp_modes, values, support: Support::Yes }
+}
+
+const fn not_yet(id: OptId, name: &'static str, flags: u8, unsupp_modes: u8, values: &'static [OptValue]) -> OptSpec {
+    OptSpec { id, name, flags, unsupp_modes, values, support: Support::NotYet }
+}
+
+/// The table. 802.3ad and tlb/alb options are refused in the modes this
+/// driver implements by their mode dependency (EACCES), as in the C driver.
+pub(crate) static OPTIONS: &[OptSpec] = &[
+    opt(OptId::Mode, "mode", OPT_NOSLAVES | OPT_IFDOWN, 0, MODE_TBL),
+    opt(OptId::PacketsPerSlave, "packets_per_slave", 0, all_ex(bit(Mode::RoundRobin)), PPS_TBL),
+    opt(OptId::XmitHash, "xmit_hash_policy", 0, 0, XMIT_HASH_TBL),
+    opt(OptId::ArpValidate, "arp_validate", 0, ARP_UNSUPP, ARP_VALIDATE_TBL),
+    opt(OptId::ArpAllTargets, "arp_all_targets", 0, 0, ARP_ALL_TARGETS_TBL),
+    opt(OptId::FailOverMac, "fail_over_mac", OPT_NOSLAVES, 0, FAIL_OVER_MAC_TBL),
+    opt(OptId::ArpInterval, "arp_interval", 0, ARP_UNSUPP, INTMAX_TBL),
+    opt(OptId::MissedMax, "arp_missed_max", 0, ARP_UNSUPP, MISSED_MAX_TBL),
+    opt(OptId::ArpTargets, "arp_ip_target", OPT_RAWVAL, 0, &[]),
+    not_yet(OptId::NsTargets, "ns_ip6_target", OPT_RAWVAL, 0, &[]),
+    opt(OptId::DownDelay, "downdelay", 0, 0, INTMAX_TBL),
+    opt(OptId::UpDelay, "updelay", 0, 0, INTMAX_TBL),
+    not_yet(OptId::LacpActive, "lacp_active", OPT_IFDOWN, all_ex(bit(Mode::Ieee8023ad)), LACP_ACTIVE_TBL),
+    not_yet(OptId::LacpRate, "lacp_rate", OPT_IFDOWN, all_ex(bit(Mode::Ieee8023ad)), LACP_RATE_TBL),
+    opt(OptId::MinLinks, "min_links", 0, 0, INTMAX_TBL),
+    opt(OptId::AdSelect, "ad_select", OPT_IFDOWN, 0, AD_SELECT_TBL),
+    opt(OptId::NumPeerNotif, "num_unsol_na", 0, 0, NUM_PEER_NOTIF_TBL),
+    opt(OptId::Miimon, "miimon", 0, 0, INTMAX_TBL),
+    opt(OptId::Prio, "prio", OPT_RAWVAL, all_ex(PRIMARY_MODES), &[]),
+    opt(OptId::Primary, "primary", OPT_RAWVAL, all_ex(PRIMARY_MODES), &[]),
+    opt(OptId::PrimaryReselect, "primary_reselect", 0, 0, PRIMARY_RESELECT_TBL),
+    opt(OptId::UseCarrier, "use_carrier", 0, 0, USE_CARRIER_TBL),
+    opt(OptId::ActiveSlave, "active_slave", OPT_RAWVAL, all_ex(PRIMARY_MODES), &[]),
+    opt(OptId::QueueId, "queue_id", OPT_RAWVAL, 0, &[]),
+    opt(OptId::AllSlavesActive, "all_slaves_active", 0, 0, ALL_SLAVES_ACTIVE_TBL),
+    opt(OptId::ResendIgmp, "resend_igmp", 0, 0, RESEND_IGMP_TBL),
+    opt(OptId::LpInterval, "lp_interval", 0, 0, LP_INTERVAL_TBL),
+    opt(OptId::Slaves, "slaves", OPT_RAWVAL, 0, &[]),
+    not_yet(OptId::TlbDynamicLb, "tlb_dynamic_lb", OPT_IFDOWN, all_ex(bit(Mode::Tlb) | bit(Mode::Alb)), TLB_DYNAMIC_LB_TBL),
+    not_yet(OptId::AdActorSysPrio, "ad_actor_sys_prio", 0, all_ex(bit(Mode::Ieee8023ad)), AD_ACTOR_SYS_PRIO_TBL),
+    not_yet(OptId::ActorPortPrio, "actor_port_prio", OPT_RAWVAL, all_ex(bit(Mode::Ieee8023ad)), &[]),
+    not_yet(OptId::AdActorSystem, "ad_actor_system", OPT_RAWVAL, all_ex(bit(Mode::Ieee8023ad)), &[]),
+    not_yet(OptId::AdUserPortKey, "ad_user_port_key", OPT_IFDOWN, all_ex(bit(Mode::Ieee8023ad)), AD_USER_PORT_KEY_TBL),
+    opt(OptId::NumPeerNotifAlias, "num_grat_arp", 0, 0, NUM_PEER_NOTIF_TBL),
+    opt(OptId::PeerNotifDelay, "peer_notif_delay", 0, 0, PEER_NOTIF_DELAY_TBL),
+    not_yet(OptId::CoupledControl, "coupled_control", OPT_IFDOWN, all_ex(bit(Mode::Ieee8023ad)), COUPLED_CONTROL_TBL),
+    not_yet(OptId::BroadcastNeighbor, "broadcast_neighbor", 0, all_ex(bit(Mode::Ieee8023ad)), BROADCAST_NEIGH_TBL),
+];
+
+/// The table entry of `id`.
+pub(crate) fn spec(id: OptId) -> &'static OptSpec {
+    // Every OptId has exactly one entry (checked by a unit test); the
+    // fallback is never taken.
+    OPTIONS.iter().find(|o| o.id == id).unwrap_or(&OPTIONS[0])
+}
+
+/// The option named `name` (`bond_opt_get_by_name()`).
+pub(crate) fn spec_by_name(name: &[u8]) -> Option<&'static OptSpec> {
+    OPTIONS.iter().find(|o| o.name.as_bytes() == name)
+}
+
+/// A value as an interface hands it over: a number (netlink, ioctl) or
+/// text (sysfs).
+#[derive(Clone, Copy, Debug)]
+pub(crate) enum OptInput<'a> {
+    /// A number (`bond_opt_initval()`).
+    Num(u64),
+    /// Text, possibly ending in a newline (`bond_opt_initstr()`).
+    Text(&'a [u8]),
+}
+
+impl fmt::Display for OptInput<'_> {
+    /// As `bond_opt_error_interpret()` shows a refused value: text up to its
+    /// first newline, or the number.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Num(n) => write!(f, "{n}"),
+            Self::Text(t) => write!(f, "{}", Shown(first_line(t))),
+        }
+    }
+}
+
+/// `text` up to its first newline (or NUL).
+pub(crate) fn first_line(text: &[u8]) -> &[u8] {
+    let end = text.iter().position(|&b| b == b'\n' || b == 0).unwrap_or(text.len());
+    &text[..end]
+}
+
+/// `bond_opt_parse()` for an option with a value table: a number must be a
+/// named value or within the range the table bounds; text is read as a
+/// number when it is only digits and blanks, else its first word must be a
+/// name or "default".
+pub(crate) fn parse_value(spec: &OptSpec, input: OptInput<'_>) -> Option<u64> {
+    let tbl = spec.values;
+    let n = match input {
+        OptInput::Num(n) => n,
+        OptInput::Text(text) => {
+            let text = first_line(text);
+            if text.iter().all(|b| b.is_ascii_digit() || b.is_ascii_whitespace()) {
+                let word = text.split(|b| b.is_ascii_whitespace()).find(|w| !w.is_empty())?;
+                let mut n: u64 = 0;
+                for &d in word {
+                    n = n.checked_mul(10)?.checked_add(u64::from(d - b'0'))?;
+                }
+                n
+            } else {
+                return parse_enum(tbl, text).map(|o| o.value);
+            }
+        }
+    };
+    if let Some(o) = tbl.iter().find(|o| o.value == n) {
+        return Some(o.value);
+    }
+    let max = tbl.iter().find(|o| o.flags & VAL_MAX != 0)?;
+    let min = tbl.iter().find(|o| o.flags & VAL_MIN != 0).map_or(0, |o| o.value);
+    (min..=max.value).contains(&n).then_some(n)
+}
+
+/// What the bond looks like to an option's dependency checks.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct BondState {
+    /// It has slaves.
+    pub(crate) has_slaves: bool,
+    /// It is up (IFF_UP).
+    pub(crate) is_up: bool,
+}
+
+/// Why an option was refused, as the errno the C driver returns.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum OptErr {
+    /// EINVAL: not a valid value (or a setter refused it).
+    Inval,
+    /// EACCES: not in this mode.
+    Acces,
+    /// ENOTEMPTY: only without slaves.
+    NotEmpty,
+    /// EBUSY: only while down.
+    Busy,
+    /// EPERM: a setter's own refusal (a delay without miimon, a malformed
+    /// sysfs command).
+    Perm,
+    /// ENODEV: the named interface does not exist.
+    NoDev,
+    /// EOPNOTSUPP: this driver does not implement it yet.
+    NotSupp,
+}
+
+/// `bond_opt_check_deps()`: whether `spec` may change now.
+pub(crate) fn check_deps(spec: &OptSpec, mode: Mode, st: BondState) -> Result<(), OptErr> {
+    if spec.unsupp_modes & bit(mode) != 0 {
+        return Err(OptErr::Acces);
+    }
+    if spec.flags & OPT_NOSLAVES != 0 && st.has_slaves {
+        return Err(OptErr::NotEmpty);
+    }
+    if spec.flags & OPT_IFDOWN != 0 && st.is_up {
+        return Err(OptErr::Busy);
+    }
+    if spec.support == Support::NotYet {
+        return Err(OptErr::NotSupp);
+    }
+    Ok(())
+}
+
+/// `bond_opt_error_interpret()`: logs why `spec` was refused (the bond's
+/// name is the caller's prefix) and returns the extack message.
+pub(crate) fn explain(spec: &OptSpec, err: OptErr, input: Option<OptInput<'_>>, mode: Mode, log: &mut impl Log) -> &'static str {
+    let name = spec.name;
+    match err {
+        OptErr::Inval => {
+            if let Some(v) = input {
+                log.log(Level::Err, format_args!("option {name}: invalid value ({v})"));
+            }
+            if let Some(max) = spec.values.iter().find(|o| o.flags & VAL_MAX != 0) {
+                let min = spec.values.iter().find(|o| o.flags & VAL_MIN != 0).map_or(0, |o| o.value);
+                log.log(Level::Err, format_args!("option {name}: allowed values {min} - {}", max.value));
+            }
+            "invalid option value"
+        }
+        OptErr::Acces => {
+            log.log(
+                Level::Err,
+                format_args!("option {name}: mode dependency failed, not supported in mode {}({})", mode.name(), mode.number()),
+            );
+            "option not supported in mode"
+        }
+        OptErr::NotEmpty => {
+            log.log(Level::Err, format_args!("option {name}: unable to set because the bond device has slaves"));
+            "unable to set option because the bond device has slaves"
+        }
+        OptErr::Busy => {
+            log.log(Level::Err, format_args!("option {name}: unable to set because the bond device is up"));
+            "unable to set option because the bond is up"
+        }
+        OptErr::NoDev => {
+            if let Some(v @ OptInput::Text(_)) = input {
+                log.log(Level::Err, format_args!("option {name}: interface {v} does not exist!"));
+            }
+            "interface does not exist"
+        }
+        OptErr::NotSupp => {
+            log.log(Level::Err, format_args!("option {name}: not supported by this driver yet"));
+            "option not supported by this driver yet"
+        }
+        OptErr::Perm => "operation not permitted",
+    }
+}
+
+/// What the kernel side must do after a parameter changed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Effect {
+    /// Nothing beyond publishing the new parameters.
+    None,
+    /// The link monitors change: restart them if the bond is up.
+    Monitors,
+    /// Choose the active slave again.
+    Reselect,
+    /// The slaves' inactive flags follow `all_slaves_active`.
+    SlaveFlags,
+    /// The bond's carrier may change.
+    Carrier,
+    /// A different mode: features and transmit path follow.
+    Mode,
+}
+
+/// Applies a parsed value of a numeric or enumerated option to `p`, as the
+/// C setters do (`bond_option_*_set()`), with their messages. Raw-value
+/// options (targets, interfaces) are the caller's.
+pub(crate) fn set_value(p: &mut BondParams, id: OptId, value: u64, log: &mut impl Log) -> Result<Effect, OptErr> {
+    let v32 = u32::try_from(value).unwrap_or(u32::MAX);
+    Ok(match id {
+        OptId::Mode => {
+            let mode = Mode::from_u64(value).ok_or(OptErr::Inval)?;
+            if !mode.is_implemented() {
+                log.log(Level::Err, format_args!("option mode: {} is not supported by this driver yet", mode.name()));
+                return Err(OptErr::NotSupp);
+            }
+            if !mode.uses_arp() {
+                p.arp_interval = 0;
+                if p.miimon == 0 {
+                    p.miimon = DEFAULT_MIIMON as u32;
+                }
+            }
+            // arp_validate is not kept across modes.
+            p.arp_validate = 0;
+            p.mode = mode;
+            Effect::Mode
+        }
+        OptId::PacketsPerSlave => {
+            p.packets_per_slave = value as u16;
+            Effect::None
+        }
+        OptId::XmitHash => {
+            p.xmit_policy = value as u8;
+            Effect::None
+        }
+        OptId::ArpValidate => {
+            if value != 0 {
+                log.log(
+                    Level::Err,
+                    format_args!("option arp_validate: {} is not supported by this driver yet", value_name(ARP_VALIDATE_TBL, value)),
+                );
+                return Err(OptErr::NotSupp);
+            }
+            p.arp_validate = 0;
+            Effect::None
+        }
+        OptId::ArpAllTargets => {
+            p.arp_all_targets = value as u8;
+            Effect::None
+        }
+        OptId::FailOverMac => {
+            p.fail_over_mac = value as u8;
+            Effect::None
+        }
+        OptId::ArpInterval => {
+            p.arp_interval = v32;
+            if v32 != 0 {
+                p.miimon = 0;
+            }
+            Effect::Monitors
+        }
+        OptId::MissedMax => {
+            p.missed_max = value as u8;
+            Effect::None
+        }
+        OptId::DownDelay | OptId::UpDelay | OptId::PeerNotifDelay => {
+            let what = match id {
+                OptId::DownDelay => "down delay",
+                OptId::UpDelay => "up delay",
+                _ => "peer notification delay",
+            };
+            if p.miimon == 0 {
+                log.log(Level::Err, format_args!("Unable to set {what} as MII monitoring is disabled"));
+                return Err(OptErr::Perm);
+            }
+            let ticks = v32 / p.miimon;
+            if v32 % p.miimon != 0 {
+                log.log(
+                    Level::Warn,
+                    format_args!(
+                        "{what} ({v32}) is not a multiple of miimon ({}), value rounded to {} ms",
+                        p.miimon,
+                        ticks * p.miimon
+                    ),
+                );
+            }
+            match id {
+                OptId::DownDelay => p.downdelay = ticks,
+                OptId::UpDelay => p.updelay = ticks,
+                _ => p.peer_notif_delay = ticks,
+            }
+            Effect::None
+        }
+        OptId::MinLinks => {
+            p.min_links = v32;
+            Effect::Carrier
+        }
+        OptId::AdSelect => {
+            p.ad_select = value as u8;
+            Effect::None
+        }
+        OptId::NumPeerNotif | OptId::NumPeerNotifAlias => {
+            p.num_peer_notif = value as u8;
+            Effect::None
+        }
+        OptId::Miimon => {
+            p.miimon = v32;
+            if v32 != 0 && p.arp_interval != 0 {
+                p.arp_interval = 0;
+                p.arp_validate = 0;
+            }
+            Effect::Monitors
+        }
+        OptId::PrimaryReselect => {
+            p.primary_reselect = value as u8;
+            Effect::Reselect
+        }
+        OptId::UseCarrier => {
+            p.use_carrier = value != 0;
+            Effect::None
+        }
+        OptId::AllSlavesActive => {
+            p.all_slaves_active = value != 0;
+            Effect::SlaveFlags
+        }
+        OptId::ResendIgmp => {
+            p.resend_igmp = value as u8;
+            Effect::None
+        }
+        OptId::LpInterval => {
+            p.lp_interval = v32;
+            Effect::None
+        }
+        // Raw-value options and those not implemented never get here.
+        _ => return Err(OptErr::NotSupp),
+    })
+}
+
+/// What a write to `arp_ip_target` asks (`+a.b.c.d` / `-a.b.c.d`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum TargetCmd {
+    /// Add the address.
+    Add(Ipv4),
+    /// Remove it.
+    Remove(Ipv4),
+}
+
+/// Parses a sysfs `arp_ip_target` command as `bond_option_arp_ip_targets_set()`.
+pub(crate) fn parse_target_cmd(text: &[u8], log: &mut impl Log) -> Result<TargetCmd, OptErr> {
+    let text = first_line(text);
+    let ip = text.get(1..).and_then(Ipv4::parse);
+    let Some(ip) = ip else {
+        log.log(Level::Err, format_args!("invalid ARP target specified"));
+        return Err(OptErr::Perm);
+    };
+    match text.first() {
+        Some(b'+') => Ok(TargetCmd::Add(ip)),
+        Some(b'-') => Ok(TargetCmd::Remove(ip)),
+        _ => {
+            log.log(Level::Err, format_args!("no command found in arp_ip_targets file - use +<addr> or -<addr>"));
+            Err(OptErr::Perm)
+        }
+    }
+}
+
+impl ArpTargets {
+    /// `_bond_option_arp_ip_target_add()`.
+    pub(crate) fn add(&mut self, ip: Ipv4, log: &mut impl Log) -> Result<(), OptErr> {
+        if !ip.is_valid_target() {
+            log.log(Level::Err, format_args!("invalid ARP target {ip} specified for addition"));
+            return Err(OptErr::Inval);
+        }
+        if self.contains(ip) {
+            log.log(Level::Err, format_args!("ARP target {ip} is already present"));
+            return Err(OptErr::Inval);
+        }
+        if !self.push(ip) {
+            log.log(Level::Err, format_args!("ARP target table is full!"));
+            return Err(OptErr::Inval);
+        }
+        Ok(())
+    }
+
+    /// `bond_option_arp_ip_target_rem()`; `arp_interval` for its warning.
+    pub(crate) fn remove(&mut self, ip: Ipv4, arp_interval: u32, log: &mut impl Log) -> Result<(), OptErr> {
+        if !ip.is_valid_target() {
+            log.log(Level::Err, format_args!("invalid ARP target {ip} specified for removal"));
+            return Err(OptErr::Inval);
+        }
+        let Some(i) = self.as_slice().iter().position(|&t| t == ip) else {
+            log.log(Level::Err, format_args!("unable to remove nonexistent ARP target {ip}"));
+            return Err(OptErr::Inval);
+        };
+        if self.len == 1 && arp_interval != 0 {
+            log.log(Level::Warn, format_args!("Removing last arp target with arp_interval on"));
+        }
+        let n = usize::from(self.len);
+        self.addrs.copy_within(i + 1..n, i);
+        self.len -= 1;
+        if let Some(last) = self.addrs.get_mut(n - 1) {
+            *last = Ipv4::default();
+        }
+        Ok(())
+    }
+
+    /// Removes every target.
+    pub(crate) fn clear(&mut self) {
+        *self = Self::default();
+    }
+}
+
+/// What a write to `slaves` asks (`+eth0` / `-eth0`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum SlaveCmd<'a> {
+    /// Enslave the interface.
+    Add(&'a [u8]),
+    /// Release it.
+    Remove(&'a [u8]),
+}
+
+/// Whether the kernel would accept `name` as an interface name
+/// (`dev_valid_name()`).
+pub(crate) fn valid_ifname(name: &[u8]) -> bool {
+    !name.is_empty()
+        && name.len() < IFNAMSIZ
+        && name != b"."
+        && name != b".."
+        && name.iter().all(|&b| b != b'/' && b != b':' && !b.is_ascii_whitespace() && b != 0)
+}
+
+/// Parses a sysfs `slaves` command as `bond_option_slaves_set()`: the first
+/// word, at most IFNAMSIZ bytes.
+pub(crate) fn parse_slaves_cmd<'a>(text: &'a [u8], log: &mut impl Log) -> Result<SlaveCmd<'a>, OptErr> {
+    let word = text.split(|b| b.is_ascii_whitespace()).find(|w| !w.is_empty()).unwrap_or(&[]);
+    let word = &word[..word.len().min(IFNAMSIZ)];
+    let cmd = match (word.first(), word.get(1..)) {
+        (Some(b'+'), Some(name)) if valid_ifname(name) => Some(SlaveCmd::Add(name)),
+        (Some(b'-'), Some(name)) if valid_ifname(name) => Some(SlaveCmd::Remove(name)),
+        _ => None,
+    };
+    cmd.ok_or_else(|| {
+        log.log(Level::Err, format_args!("no command found in slaves file - use +ifname or -ifname"));
+        OptErr::Perm
+    })
+}
+
+/// Parses a `queue_id` write, "eth0:2" (`bond_option_queue_id_set()`):
+/// the interface name and the queue; EPERM when malformed.
+pub(crate) fn parse_queue_id(text: &[u8]) -> Result<(&[u8], u16), OptErr> {
+    let colon = text.iter().position(|&b| b == b':').ok_or(OptErr::Perm)?;
+    let (name, rest) = (&text[..colon], &text[colon + 1..]);
+    // sscanf("%hd\n"): optional blanks, an optional sign, digits; the rest
+    // is ignored.
+    let rest = first_line(rest);
+    let rest = rest.iter().position(|b| !b.is_ascii_whitespace()).map_or(&[][..], |i| &rest[i..]);
+    let (neg, digits) = match rest.first() {
+        Some(b'-') => (true, &rest[1..]),
+        Some(b'+') => (false, &rest[1..]),
+        _ => (false, rest),
+    };
+    let n = digits.iter().take_while(|b| b.is_ascii_digit()).count();
+    if n == 0 || !valid_ifname(name) {
+        return Err(OptErr::Perm);
+    }
+    let v = digits[..n].iter().fold(0u64, |v, &d| v.saturating_mul(10).saturating_add(u64::from(d - b'0')));
+    // %hd stores into a u16 through a short: the low 16 bits.
+    let v = if neg { (v as u16).wrapping_neg() } else { v as u16 };
+    Ok((name, v))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -848,6 +1513,12 @@ mod tests {
     impl Log for Captured {
         fn log(&mut self, level: Level, args: fmt::Arguments<'_>) {
             self.0.push((level, args.to_string()));
+        }
+    }
+
+    impl Log for Vec<(Level, String)> {
+        fn log(&mut self, level: Level, args: fmt::Arguments<'_>) {
+            self.push((level, args.to_string()));
         }
     }
 
@@ -1094,5 +1765,124 @@ mod tests {
         assert!(Mode::Xor.uses_xmit_hash() && !Mode::RoundRobin.uses_xmit_hash());
         assert_eq!(format!("{:?}", IfName::new(b"eth0")), "\"eth0\"");
         assert_eq!(IfName::new(b"a-very-long-interface-name").as_bytes().len(), 15);
+    }
+    #[test]
+    fn every_option_has_exactly_one_table_entry() {
+        for (i, o) in OPTIONS.iter().enumerate() {
+            assert_eq!(OPTIONS.iter().filter(|x| x.id == o.id).count(), 1, "{}", o.name);
+            assert_eq!(spec(o.id).name, o.name);
+            assert_eq!(spec_by_name(o.name.as_bytes()).map(|x| x.id), Some(o.id));
+            assert!(OPTIONS[..i].iter().all(|x| x.name != o.name));
+            assert_eq!(o.flags & OPT_RAWVAL != 0, o.values.is_empty(), "{}", o.name);
+        }
+        assert_eq!(OPTIONS.len(), 37);
+    }
+
+    #[test]
+    fn values_parse_as_bond_opt_parse_does() {
+        let miimon = spec(OptId::Miimon);
+        assert_eq!(parse_value(miimon, OptInput::Text(b"100\n")), Some(100));
+        assert_eq!(parse_value(miimon, OptInput::Text(b"  250  ")), Some(250));
+        assert_eq!(parse_value(miimon, OptInput::Text(b"off")), Some(0));
+        assert_eq!(parse_value(miimon, OptInput::Text(b"maxval")), Some(INT_MAX));
+        assert_eq!(parse_value(miimon, OptInput::Text(b"default")), Some(0));
+        assert_eq!(parse_value(miimon, OptInput::Text(b"-1")), None);
+        assert_eq!(parse_value(miimon, OptInput::Text(b"2147483648")), None);
+        assert_eq!(parse_value(miimon, OptInput::Num(INT_MAX)), Some(INT_MAX));
+        let mode = spec(OptId::Mode);
+        assert_eq!(parse_value(mode, OptInput::Text(b"active-backup\n")), Some(1));
+        assert_eq!(parse_value(mode, OptInput::Text(b"4")), Some(4));
+        assert_eq!(parse_value(mode, OptInput::Num(7)), None);
+        assert_eq!(parse_value(mode, OptInput::Text(b"")), None);
+        let lp = spec(OptId::LpInterval);
+        assert_eq!(parse_value(lp, OptInput::Num(0)), None);
+        assert_eq!(parse_value(lp, OptInput::Text(b"default")), Some(1));
+        assert_eq!(parse_value(spec(OptId::LacpRate), OptInput::Text(b"default")), None);
+        assert_eq!(parse_value(spec(OptId::MissedMax), OptInput::Num(0)), None);
+        assert_eq!(parse_value(spec(OptId::PeerNotifDelay), OptInput::Num(300001)), None);
+    }
+
+    #[test]
+    fn dependencies_refuse_with_the_c_errno() {
+        let up = BondState { has_slaves: false, is_up: true };
+        let slaves = BondState { has_slaves: true, is_up: false };
+        let idle = BondState { has_slaves: false, is_up: false };
+        assert_eq!(check_deps(spec(OptId::Mode), Mode::RoundRobin, up), Err(OptErr::Busy));
+        assert_eq!(check_deps(spec(OptId::Mode), Mode::RoundRobin, slaves), Err(OptErr::NotEmpty));
+        assert_eq!(check_deps(spec(OptId::Mode), Mode::RoundRobin, idle), Ok(()));
+        assert_eq!(check_deps(spec(OptId::FailOverMac), Mode::ActiveBackup, slaves), Err(OptErr::NotEmpty));
+        assert_eq!(check_deps(spec(OptId::Primary), Mode::Xor, idle), Err(OptErr::Acces));
+        assert_eq!(check_deps(spec(OptId::PacketsPerSlave), Mode::ActiveBackup, idle), Err(OptErr::Acces));
+        assert_eq!(check_deps(spec(OptId::LacpRate), Mode::ActiveBackup, idle), Err(OptErr::Acces));
+        assert_eq!(check_deps(spec(OptId::NsTargets), Mode::ActiveBackup, idle), Err(OptErr::NotSupp));
+        assert_eq!(check_deps(spec(OptId::Miimon), Mode::Broadcast, up), Ok(()));
+    }
+
+    #[test]
+    fn setters_follow_the_c_driver() {
+        let mut log = Vec::new();
+        let mut p = BondParams::default();
+        assert_eq!(set_value(&mut p, OptId::UpDelay, 200, &mut log), Err(OptErr::Perm));
+        assert_eq!(log.last().map(|(_, m)| m.as_str()), Some("Unable to set up delay as MII monitoring is disabled"));
+        set_value(&mut p, OptId::Miimon, 100, &mut log).unwrap();
+        assert_eq!(set_value(&mut p, OptId::UpDelay, 250, &mut log), Ok(Effect::None));
+        assert_eq!(p.updelay, 2);
+        assert_eq!(log.last().map(|(l, m)| (*l, m.as_str())), Some((Level::Warn, "up delay (250) is not a multiple of miimon (100), value rounded to 200 ms")));
+        assert_eq!(set_value(&mut p, OptId::ArpInterval, 500, &mut log), Ok(Effect::Monitors));
+        assert_eq!((p.miimon, p.arp_interval), (0, 500));
+        assert_eq!(set_value(&mut p, OptId::Miimon, 50, &mut log), Ok(Effect::Monitors));
+        assert_eq!((p.miimon, p.arp_interval), (50, 0));
+        assert_eq!(set_value(&mut p, OptId::Mode, 4, &mut log), Err(OptErr::NotSupp));
+        assert_eq!(p.mode, Mode::RoundRobin);
+        p.miimon = 0;
+        p.arp_interval = 1000;
+        assert_eq!(set_value(&mut p, OptId::Mode, 1, &mut log), Ok(Effect::Mode));
+        assert_eq!((p.mode, p.arp_interval, p.miimon), (Mode::ActiveBackup, 1000, 0));
+        assert_eq!(set_value(&mut p, OptId::ArpValidate, 3, &mut log), Err(OptErr::NotSupp));
+    }
+
+    #[test]
+    fn refusals_are_explained_as_the_c_driver_does() {
+        let mut log = Vec::new();
+        let ext = explain(spec(OptId::Miimon), OptErr::Inval, Some(OptInput::Text(b"abc\n")), Mode::RoundRobin, &mut log);
+        assert_eq!(ext, "invalid option value");
+        let lines: Vec<&str> = log.iter().map(|(_, m)| m.as_str()).collect();
+        assert_eq!(lines, ["option miimon: invalid value (abc)", "option miimon: allowed values 0 - 2147483647"]);
+        log.clear();
+        explain(spec(OptId::Primary), OptErr::Acces, None, Mode::Xor, &mut log);
+        assert_eq!(log[0].1, "option primary: mode dependency failed, not supported in mode balance-xor(2)");
+        log.clear();
+        assert_eq!(explain(spec(OptId::Mode), OptErr::Busy, None, Mode::Xor, &mut log), "unable to set option because the bond is up");
+        assert_eq!(log[0].1, "option mode: unable to set because the bond device is up");
+    }
+
+    #[test]
+    fn sysfs_commands_parse_as_in_the_c_driver() {
+        let mut log = Vec::new();
+        assert_eq!(parse_target_cmd(b"+192.0.2.1\n", &mut log), Ok(TargetCmd::Add(Ipv4([192, 0, 2, 1]))));
+        assert_eq!(parse_target_cmd(b"-192.0.2.1", &mut log), Ok(TargetCmd::Remove(Ipv4([192, 0, 2, 1]))));
+        assert_eq!(parse_target_cmd(b"192.0.2.1", &mut log), Err(OptErr::Perm));
+        assert_eq!(parse_target_cmd(b"+1.2.3", &mut log), Err(OptErr::Perm));
+        assert_eq!(parse_slaves_cmd(b"+eth0\n", &mut log), Ok(SlaveCmd::Add(b"eth0")));
+        assert_eq!(parse_slaves_cmd(b"-eth0", &mut log), Ok(SlaveCmd::Remove(b"eth0")));
+        assert_eq!(parse_slaves_cmd(b"eth0", &mut log), Err(OptErr::Perm));
+        assert_eq!(parse_slaves_cmd(b"+", &mut log), Err(OptErr::Perm));
+        assert_eq!(parse_queue_id(b"eth0:2\n"), Ok((&b"eth0"[..], 2)));
+        assert_eq!(parse_queue_id(b"eth0:x"), Err(OptErr::Perm));
+        assert_eq!(parse_queue_id(b"eth0"), Err(OptErr::Perm));
+        let mut t = ArpTargets::default();
+        let a = Ipv4([192, 0, 2, 1]);
+        let b = Ipv4([192, 0, 2, 2]);
+        t.add(a, &mut log).unwrap();
+        t.add(b, &mut log).unwrap();
+        assert_eq!(t.add(a, &mut log), Err(OptErr::Inval));
+        assert_eq!(t.add(Ipv4([0; 4]), &mut log), Err(OptErr::Inval));
+        t.remove(a, 0, &mut log).unwrap();
+        assert_eq!(t.as_slice(), &[b]);
+        assert_eq!(t.remove(a, 0, &mut log), Err(OptErr::Inval));
+        log.clear();
+        t.remove(b, 1000, &mut log).unwrap();
+        assert_eq!(log[0].1, "Removing last arp target with arp_interval on");
+        assert!(t.as_slice().is_empty());
     }
 }
