@@ -228,3 +228,37 @@ hub_peer() {
 	ip -n hubpeer link set hp0 up
 	ip -n hubpeer addr add "${1:-10.0.2.99/24}" dev hp0
 }
+
+# module_fn_range <module> <symbol substring>: the start and end address
+# (hex) of a function of a loaded module, from /proc/kallsyms (the end is
+# the next symbol of that module).
+module_fn_range() {
+	local syms
+	syms=$(awk -v m="[$1]" '$4 == m { print $1, $3 }' /proc/kallsyms | sort)
+	awk -v f="$2" '
+		found && !done { print start, "0x" $1; done = 1 }
+		!found && index($2, f) { start = "0x" $1; found = 1 }' <<<"$syms"
+}
+
+FAILSLAB=/sys/kernel/debug/failslab
+
+# failslab_arm <start> <end> [times]: the next <times> (1) slab allocations
+# made with a return address in [start, end) on the stack fail, whichever
+# task makes them (a monitor's work item, say).
+failslab_arm() {
+	[ -d $FAILSLAB ] || fail "failslab is not available"
+	echo N >$FAILSLAB/task-filter
+	echo N >$FAILSLAB/ignore-gfp-wait
+	echo "$1" >$FAILSLAB/require-start
+	echo "$2" >$FAILSLAB/require-end
+	echo 1 >$FAILSLAB/interval
+	echo 1 >$FAILSLAB/verbose
+	echo "${3:-1}" >$FAILSLAB/times
+	echo 100 >$FAILSLAB/probability
+}
+
+failslab_disarm() {
+	echo 0 >$FAILSLAB/probability
+	echo 0 >$FAILSLAB/require-start
+	echo 0xffffffffffffffff >$FAILSLAB/require-end
+}

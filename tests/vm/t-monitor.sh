@@ -142,6 +142,67 @@ test_updelay_delays_reuse_except_for_the_only_slave() {
 	ping -c 1 -W 2 192.0.2.2 >/dev/null || fail "no ping after the recovery"
 }
 
+# monitor_lines_in_first_5s: the number of "link status up, enabling" and
+# "down again" lines within 5 s of the first one.
+monitor_lines_in_first_5s() {
+	dmesg | grep -E 'link status (up, enabling it|down again after)' |
+		sed -E 's/^\[ *([0-9]+\.[0-9]+)\].*/\1/' |
+		awk 'NR == 1 { t0 = $1 } $1 - t0 < 4.9 { n++ } END { print n + 0 }'
+}
+
+test_monitor_log_lines_are_rate_limited_as_by_the_c_driver() {
+	local drv
+	for drv in c ours; do
+		if [ $drv = c ]; then load_c_bonding mode=1 miimon=10 updelay=100000; else load_bonding mode=1 miimon=10 updelay=100000; fi
+		monitor_topology
+		peer_link 1 down
+		wait_for 2000 slave_is veth1 down >/dev/null || fail "$drv: veth1 never went down"
+		dmesg -C
+		# Each flap is two monitor events ("up, enabling it in", "down
+		# again after"): flap as fast as ip(8) can, in one process, until
+		# net_ratelimit() reports suppressed lines, which it does once its
+		# 5 s window is over.
+		local start=$SECONDS i
+		for i in $(seq 100); do echo "link set pveth1 up"; echo "link set pveth1 down"; done >/tmp/flap.batch
+		until dmesg | grep -q "net_ratelimit: [0-9]* callbacks suppressed"; do
+			[ $((SECONDS - start)) -lt 90 ] || fail "$drv: no line was suppressed in 90 s of flapping"
+			ip -n peer -batch /tmp/flap.batch
+		done
+		local n
+		n=$(monitor_lines_in_first_5s)
+		echo "$drv: $n monitor lines in the first 5 s, then: $(dmesg | grep -o 'net_ratelimit: [0-9]* callbacks suppressed' | head -1)"
+		# A 5 s span overlaps at most two of net_ratelimit()'s windows
+		# (the previous driver's run may have opened the first).
+		[ "$n" -ge 1 ] && [ "$n" -le 20 ] || fail "$drv: $n monitor lines in 5 s (net_ratelimit allows 10 per 5 s window)"
+		ip netns del peer
+	done
+}
+
+test_a_monitor_commit_without_memory_is_made_at_the_next_run() {
+	load_bonding mode=1 miimon=100
+	monitor_topology
+	active_is veth0 || fail "veth0 should start active"
+	# Fail the first allocation of the snapshot the monitor's commit
+	# publishes: the failover must still happen, at the next run.
+	local range
+	range=$(module_fn_range bonding 7Bonding13snapshot_room)
+	[ -n "$range" ] || fail "no snapshot_room symbol in /proc/kallsyms"
+	# shellcheck disable=SC2086
+	failslab_arm $range 1
+	peer_link 0 down
+	local waited
+	waited=$(wait_for 5000 active_is veth1) || { failslab_disarm; fail "no failover after a commit that had no memory"; }
+	local left
+	left=$(cat $FAILSLAB/times)
+	failslab_disarm
+	echo "failover after $waited ms"
+	assert_eq "$left" 0 "the allocation failure was injected"
+	assert_klog "FAULT_INJECTION: forcing a failure"
+	assert_klog "bond0: \(slave veth0\): link status definitely down, disabling slave"
+	assert_match "$(cat /proc/net/bonding/bond0)" "Link Failure Count: 1" "one failure counted"
+	ping -c 1 -W 2 192.0.2.2 >/dev/null || fail "no ping after the failover"
+}
+
 test_balance_rr_takes_a_down_slave_out_of_rotation() {
 	load_bonding mode=0 miimon=100
 	make_peer 2
