@@ -30,7 +30,7 @@ use crate::{
         notifier::{NetdevEvent, NetdevNotifier},
         proc::{ProcDir, SeqFile},
         rcu::{DropInSoftirq, RcuBox, RcuGuard, RcuSlot},
-        rtnl::{Rtnl, RtnlCell},
+        rtnl::{Rtnl, RtnlCell, RtnlCopy},
         sync::NestingSpinLock,
         rx::{RxHandler, RxResult, RxSkb},
         skb::{self, net_ratelimit, SkBuff},
@@ -142,6 +142,8 @@ struct SlaveSet {
     active: Option<Arc<Slave>>,
     /// The primary slave, for /proc.
     primary: Option<Arc<Slave>>,
+    /// The options in force when this was published.
+    params: BondParams,
 }
 
 // SAFETY: dropping a SlaveSet frees two vectors and drops `Arc<Slave>`s;
@@ -150,8 +152,8 @@ struct SlaveSet {
 unsafe impl DropInSoftirq for SlaveSet {}
 
 impl SlaveSet {
-    fn empty() -> Self {
-        Self { all: KVec::new(), tx: KVec::new(), active: None, primary: None }
+    fn empty(params: BondParams) -> Self {
+        Self { all: KVec::new(), tx: KVec::new(), active: None, primary: None, params }
     }
 }
 
@@ -202,7 +204,9 @@ struct Config {
 /// A bond's private state, in its net_device.
 #[pin_data]
 pub(crate) struct Bonding {
-    params: BondParams,
+    /// The options, as configured (under RTNL); the packet paths and the
+    /// lockless monitor read the copy published in the snapshot.
+    params: RtnlCopy<BondParams>,
     config: RtnlCell<Config>,
     slaves: RcuBox<SlaveSet>,
     /// Counters of slaves gone and growth seen so far (`bond_get_stats()`).
@@ -213,8 +217,6 @@ pub(crate) struct Bonding {
     rr_counter: AtomicU32,
     /// Peer notifications still to send after a failover (`send_peer_notif`).
     send_peer_notif: AtomicU32,
-    /// The MII monitor's last commit failed: commit at the next run.
-    commit_pending: AtomicBool,
     /// Recomputing features on a slave's NETDEV_FEAT_CHANGE (under RTNL;
     /// the C driver's `notifier_ctx`).
     computing_features: AtomicBool,
@@ -260,11 +262,11 @@ fn nl_err(bond_dev: &Device, slave: Option<&Device>, extack: &mut ExtAck, msg: &
 
 impl Bonding {
     fn new(params: &BondParams) -> Result<impl PinInit<Self, Error>> {
-        let slaves = RcuBox::new(RcuSlot::new(GFP_KERNEL)?, SlaveSet::empty());
-        let teardown_set = RcuSlot::new(GFP_KERNEL)?;
         let params = *params;
+        let slaves = RcuBox::new(RcuSlot::new(GFP_KERNEL)?, SlaveSet::empty(params));
+        let teardown_set = RcuSlot::new(GFP_KERNEL)?;
         Ok(try_pin_init!(Self {
-            params,
+            params: RtnlCopy::new(params),
             config: RtnlCell::new(Config {
                 slaves: KVec::new(),
                 active: None,
@@ -281,8 +283,12 @@ impl Bonding {
             rr_counter: AtomicU32::new(0),
             send_peer_notif: AtomicU32::new(0),
             computing_features: AtomicBool::new(false),
-            commit_pending: AtomicBool::new(false),
         }? Error))
+    }
+
+    /// The options in force (a copy).
+    fn p(&self, rtnl: &Rtnl) -> BondParams {
+        self.params.get(rtnl)
     }
 
     /// Publishes the configuration to the packet paths: rebuilds the
@@ -312,20 +318,20 @@ impl Bonding {
             let SnapshotRoom { mut all, mut tx, set } = room;
             for s in cfg.slaves.iter() {
                 let is = |x: &Option<Arc<Slave>>| x.as_ref().is_some_and(|a| Arc::ptr_eq(a, s));
-                let backup = self.params.mode == Mode::ActiveBackup && !is(&cfg.active) && !is(&cfg.arp_slave);
+                let backup = self.p(rtnl).mode == Mode::ActiveBackup && !is(&cfg.active) && !is(&cfg.arp_slave);
                 s.backup.store(backup, Relaxed);
-                s.inactive.store(backup && !self.params.all_slaves_active, Relaxed);
+                s.inactive.store(backup && !self.p(rtnl).all_slaves_active, Relaxed);
                 all.push(s.clone(), GFP_KERNEL)?;
                 // balance-xor hashes over the slaves that can send now
                 // (bond_update_slave_arr(): bond_slave_can_tx()), rebuilt on
                 // their up/down/carrier events; round-robin checks each
                 // candidate as it transmits.
-                let usable = if self.params.mode.uses_xmit_hash() { s.can_tx() } else { s.link() == Link::Up };
+                let usable = if self.p(rtnl).mode.uses_xmit_hash() { s.can_tx() } else { s.link() == Link::Up };
                 if usable {
                     tx.push(s.clone(), GFP_KERNEL)?;
                 }
             }
-            (set, SlaveSet { all, tx, active: cfg.active.clone(), primary: cfg.primary.clone() })
+            (set, SlaveSet { all, tx, active: cfg.active.clone(), primary: cfg.primary.clone(), params: self.p(rtnl) })
         };
         self.slaves.replace(set.0, set.1, rtnl);
         bond_dev.compute_master_features(rtnl);
@@ -341,7 +347,7 @@ impl Bonding {
     /// the new active slave takes the bond's and the old active one (or
     /// whichever slave has the bond's MAC) takes the new one's.
     fn fail_over_mac(&self, bond_dev: &Device, rtnl: &Rtnl) -> Result {
-        let fom = self.params.fail_over_mac();
+        let fom = self.p(rtnl).fail_over_mac();
         if fom == FailOverMac::None {
             return Ok(());
         }
@@ -422,7 +428,7 @@ impl Bonding {
     /// receives for the bond (bonding.rst: the others would pass up
     /// duplicates), so the filters follow it on every change.
     fn move_rx_filters(&self, bond_dev: &Device, rtnl: &Rtnl) -> Result {
-        if !self.params.mode.uses_primary() {
+        if !self.p(rtnl).mode.uses_primary() {
             return Ok(());
         }
         let (old, new) = {
@@ -461,7 +467,7 @@ impl Bonding {
     /// receive filters: the active one in active-backup, every slave
     /// otherwise.
     fn each_filter_holder(&self, rtnl: &Rtnl, mut f: impl FnMut(&Slave)) {
-        if !self.params.mode.uses_primary() {
+        if !self.p(rtnl).mode.uses_primary() {
             return self.each_slave(rtnl, f);
         }
         if let Ok(cfg) = self.config.borrow(rtnl) {
@@ -497,7 +503,7 @@ impl Bonding {
                 bond_dev.log(&KERN_INFO, format_args!("now running without any active interface!\n"));
             }
         }
-        if self.params.mode != Mode::ActiveBackup {
+        if self.p(rtnl).mode != Mode::ActiveBackup {
             return;
         }
         let has_active = self.config.borrow(rtnl).map(|c| c.active.is_some()).unwrap_or(false);
@@ -505,7 +511,7 @@ impl Bonding {
             return;
         }
         if bond_dev.is_running() {
-            let rounds = u32::from(self.params.num_peer_notif) * self.params.peer_notif_delay.max(1);
+            let rounds = u32::from(self.p(rtnl).num_peer_notif) * self.p(rtnl).peer_notif_delay.max(1);
             self.send_peer_notif.store(rounds, Relaxed);
         }
         let notify = self.should_notify_peers(bond_dev, rtnl);
@@ -520,18 +526,18 @@ impl Bonding {
     fn should_notify_peers(&self, bond_dev: &Device, rtnl: &Rtnl) -> bool {
         let pending = self.send_peer_notif.load(Relaxed);
         let has_active = self.config.borrow(rtnl).map(|c| c.active.is_some()).unwrap_or(false);
-        has_active && pending != 0 && pending % self.params.peer_notif_delay.max(1) == 0 && bond_dev.carrier_ok()
+        has_active && pending != 0 && pending % self.p(rtnl).peer_notif_delay.max(1) == 0 && bond_dev.carrier_ok()
     }
 
     /// Reads a slave's link as `bond_check_dev_link()`: not running is down;
     /// with use_carrier the carrier; else ethtool get_link, then the MII
     /// status register; a device that can tell neither counts as up.
     /// `rtnl` is needed (and only given) with use_carrier=0.
-    fn sample_link(&self, dev: &Device, rtnl: Option<&Rtnl>) -> bool {
+    fn sample_link(dev: &Device, use_carrier: bool, rtnl: Option<&Rtnl>) -> bool {
         if !dev.is_running() {
             return false;
         }
-        let Some(rtnl) = rtnl.filter(|_| !self.params.use_carrier) else {
+        let Some(rtnl) = rtnl.filter(|_| !use_carrier) else {
             return dev.carrier_ok();
         };
         if let Some(up) = dev.ethtool_link(rtnl) {
@@ -543,14 +549,14 @@ impl Bonding {
     /// One run of the MII monitor (`bond_mii_monitor()`): sample every
     /// slave without locks, then commit what changed under RTNL.
     fn mii_monitor(&self, bond_dev: &Device) -> Rearm {
-        let p = &self.params;
-        if p.miimon == 0 {
-            return Rearm::Stop;
-        }
-        let (slaves, mut ignore_updelay) = {
+        let (p, slaves, mut ignore_updelay) = {
             let mut v = KVec::new();
             let rcu = RcuGuard::lock();
-            let Some(set) = self.slaves.read(&rcu) else { return Rearm::Ms(p.miimon) };
+            let Some(set) = self.slaves.read(&rcu) else { return Rearm::Stop };
+            let p = set.params;
+            if p.miimon == 0 {
+                return Rearm::Stop;
+            }
             if v.reserve(set.all.len(), GFP_ATOMIC).is_err() {
                 return Rearm::Ms(p.miimon);
             }
@@ -559,7 +565,7 @@ impl Bonding {
                 let _ = v.push(s.clone(), GFP_ATOMIC);
             }
             let ignore = if p.mode == Mode::ActiveBackup { set.active.is_none() } else { set.tx.is_empty() };
-            (v, ignore)
+            (p, v, ignore)
         };
         if slaves.is_empty() {
             return Rearm::Ms(p.miimon);
@@ -576,11 +582,9 @@ impl Bonding {
             }
         }
         let ticks = MiiTicks { miimon: p.miimon, downdelay: p.downdelay, updelay: p.updelay };
-        // A commit that failed last time (no memory) is retried, or the
-        // proposals it consumed would be lost.
-        let mut commit = self.commit_pending.swap(false, Relaxed);
+        let mut commit = false;
         for s in slaves.iter() {
-            let up = self.sample_link(&s.dev, held.as_deref());
+            let up = Self::sample_link(&s.dev, p.use_carrier, held.as_deref());
             let r = bond_monitor::inspect(s.link(), s.delay.load(Relaxed), up, &ticks, &mut ignore_updelay);
             s.delay.store(r.delay, Relaxed);
             s.new_link.store(r.propose.map_or(NO_PROPOSAL, |l| l as u8), Relaxed);
@@ -613,7 +617,6 @@ impl Bonding {
         let notify = self.should_notify_peers(bond_dev, &rtnl);
         drop(slaves);
         if commit && self.mii_commit(bond_dev, &rtnl).is_err() {
-            self.commit_pending.store(true, Relaxed);
             return Rearm::Jiffies(1);
         }
         if self.send_peer_notif.load(Relaxed) > 0 {
@@ -629,9 +632,12 @@ impl Bonding {
     /// driver, it works under RTNL throughout (taken with trylock): simpler
     /// to reason about, at the cost of RTNL once per `arp_interval`.
     fn arp_monitor(&self, bond_dev: &Device) -> Rearm {
-        let p = &self.params;
-        let rearm = Rearm::Ms(p.arp_interval);
         let Some(rtnl) = Rtnl::try_lock() else { return Rearm::Jiffies(1) };
+        let p = self.p(&rtnl);
+        if p.arp_interval == 0 {
+            return Rearm::Stop;
+        }
+        let rearm = Rearm::Ms(p.arp_interval);
         let Ok(slaves) = self.slaves_now(&rtnl) else { return rearm };
         if slaves.is_empty() {
             return rearm;
@@ -647,8 +653,8 @@ impl Bonding {
 
     /// `bond_arp_send_all()`: an ARP request for every target the bond
     /// routes to, out of `slave`.
-    fn arp_send_all(&self, bond_dev: &Device, slave: &Slave) {
-        for &target in self.params.arp_targets.as_slice() {
+    fn arp_send_all(&self, bond_dev: &Device, rtnl: &Rtnl, slave: &Slave) {
+        for &target in self.p(rtnl).arp_targets.as_slice() {
             if let Some(src) = bond_dev.arp_probe_source(target.0) {
                 if slave.dev.send_arp_request(target.0, src).is_ok() {
                     slave.last_tx.store(skb::jiffies(), Relaxed);
@@ -680,7 +686,7 @@ impl Bonding {
                 }
             }
             if s.dev.is_running() && s.dev.carrier_ok() {
-                self.arp_send_all(bond_dev, s);
+                self.arp_send_all(bond_dev, rtnl, s);
             }
         }
         if failover {
@@ -755,7 +761,7 @@ impl Bonding {
             (cfg.active.clone(), cfg.arp_slave.clone())
         };
         if let Some(a) = active {
-            self.arp_send_all(bond_dev, &a);
+            self.arp_send_all(bond_dev, rtnl, &a);
             return Ok(());
         }
         let Some(current) = current.or_else(|| slaves.first().cloned()) else { return Ok(()) };
@@ -781,53 +787,55 @@ impl Bonding {
             n.last_link_up.store(c.now, Relaxed);
             self.config.borrow_mut(rtnl)?.arp_slave = Some(n.clone());
             self.commit(bond_dev, rtnl)?;
-            self.arp_send_all(bond_dev, &n);
+            self.arp_send_all(bond_dev, rtnl, &n);
         } else if changed {
             self.commit(bond_dev, rtnl)?;
         }
         Ok(())
     }
 
-    /// `bond_miimon_commit()`: applies the monitor's proposals.
-    /// `bond_miimon_commit()`, over the slaves enslaved now: one released
-    /// since the lockless sampling is left alone.
+    /// `bond_miimon_commit()`: applies the monitor's proposals to the
+    /// slaves enslaved now (one released since the lockless sampling is
+    /// left alone). The snapshot's memory is taken before any proposal is
+    /// consumed: a commit that cannot get it changes nothing, and the next
+    /// run proposes the same changes again.
     fn mii_commit(&self, bond_dev: &Device, rtnl: &Rtnl) -> Result {
-        let slaves = self.slaves_now(rtnl)?;
+        let room = self.snapshot_room(rtnl)?;
         let mut failover = false;
-        for s in slaves.iter() {
-            let new = s.new_link.swap(NO_PROPOSAL, Relaxed);
-            if new == NO_PROPOSAL {
-                continue;
-            }
-            let new = Link::from_u8(new);
-            s.link.store(new as u8, Relaxed);
-            let (is_active, is_primary, no_active) = {
-                let cfg = self.config.borrow(rtnl)?;
+        {
+            let cfg = self.config.borrow(rtnl)?;
+            let no_active = cfg.active.is_none();
+            for s in cfg.slaves.iter() {
+                let new = s.new_link.swap(NO_PROPOSAL, Relaxed);
+                if new == NO_PROPOSAL {
+                    continue;
+                }
+                let new = Link::from_u8(new);
+                s.link.store(new as u8, Relaxed);
                 let is = |x: &Option<Arc<Slave>>| x.as_ref().is_some_and(|a| Arc::ptr_eq(a, s));
-                (is(&cfg.active), is(&cfg.primary), cfg.active.is_none())
-            };
-            match new {
-                Link::Up => {
-                    s.update_speed_duplex(rtnl);
-                    let speed = match s.speed.load(Relaxed) {
-                        u32::MAX => 0,
-                        v => v,
-                    };
-                    let duplex = if s.duplex.load(Relaxed) == 1 { "full" } else { "half" };
-                    s.info(&KERN_INFO, format_args!("link status definitely up, {} Mbps {} duplex\n", speed, duplex));
-                    failover |= no_active || is_primary;
+                match new {
+                    Link::Up => {
+                        s.update_speed_duplex(rtnl);
+                        let speed = match s.speed.load(Relaxed) {
+                            u32::MAX => 0,
+                            v => v,
+                        };
+                        let duplex = if s.duplex.load(Relaxed) == 1 { "full" } else { "half" };
+                        s.info(&KERN_INFO, format_args!("link status definitely up, {} Mbps {} duplex\n", speed, duplex));
+                        failover |= no_active || is(&cfg.primary);
+                    }
+                    Link::Down => {
+                        let _ = s.link_failure_count.fetch_update(Relaxed, Relaxed, |c| c.checked_add(1));
+                        s.info(&KERN_INFO, format_args!("link status definitely down, disabling slave\n"));
+                        failover |= is(&cfg.active);
+                    }
+                    Link::Fail | Link::Back => {}
                 }
-                Link::Down => {
-                    let _ = s.link_failure_count.fetch_update(Relaxed, Relaxed, |c| c.checked_add(1));
-                    s.info(&KERN_INFO, format_args!("link status definitely down, disabling slave\n"));
-                    failover |= is_active;
-                }
-                Link::Fail | Link::Back => {}
             }
         }
         let changed = if failover { self.select_active_slave(rtnl)? } else { false };
         let carrier_before = bond_dev.carrier_ok();
-        self.commit(bond_dev, rtnl)?;
+        self.commit_in(room, bond_dev, rtnl)?;
         if changed {
             self.announce_active_change(bond_dev, rtnl, carrier_before != bond_dev.carrier_ok());
         }
@@ -837,7 +845,7 @@ impl Bonding {
     /// A slave was renamed: it stops, or starts, being the primary slave,
     /// and the active slave is chosen again.
     fn primary_renamed(&self, bond_dev: &Device, rtnl: &Rtnl, slave: &Arc<Slave>) -> Result {
-        let p = &self.params;
+        let p = self.p(rtnl);
         if !p.mode.uses_primary() || p.primary.is_empty() {
             return Ok(());
         }
@@ -887,8 +895,8 @@ impl Bonding {
             primary: index_of(&cfg.slaves, &cfg.primary),
             current: index_of(&cfg.slaves, &cfg.active),
             force_primary: cfg.force_primary,
-            primary_reselect: self.params.primary_reselect,
-            updelay: self.params.updelay,
+            primary_reselect: self.p(rtnl).primary_reselect,
+            updelay: self.p(rtnl).updelay,
         });
         cfg.force_primary = false;
         let new = best.and_then(|i| cfg.slaves.get(i).cloned());
@@ -898,7 +906,7 @@ impl Bonding {
                 if n.link() == Link::Back {
                     n.link.store(Link::Up as u8, Relaxed);
                 }
-                if self.params.mode.uses_primary() {
+                if self.p(rtnl).mode.uses_primary() {
                     n.info(&KERN_INFO, format_args!("making interface the new active one\n"));
                 }
             }
@@ -1007,7 +1015,7 @@ impl Bonding {
         // fail_over_mac keeps slaves' own; with `follow`, a second slave
         // with the bond's MAC takes a random one, so that a failover's swap
         // never leaves two slaves with the same address.
-        let new_mac = match self.params.fail_over_mac() {
+        let new_mac = match self.p(rtnl).fail_over_mac() {
             FailOverMac::None => Some(bond_dev.dev_addr()),
             FailOverMac::Follow if !first && perm_hwaddr == bond_dev.dev_addr() => Some(MacAddr::random()),
             _ => None,
@@ -1041,7 +1049,7 @@ impl Bonding {
 
         let link_up = slave_dev.is_running() && slave_dev.carrier_ok();
         let (link, _delay) =
-            bond_policy::initial_link(self.params.miimon, self.params.arp_interval, self.params.updelay, link_up);
+            bond_policy::initial_link(self.p(rtnl).miimon, self.p(rtnl).arp_interval, self.p(rtnl).updelay, link_up);
         let slave = Arc::new(
             Slave {
                 dev: slave_dev.to_ref(),
@@ -1051,8 +1059,8 @@ impl Bonding {
                 link: AtomicU8::new(link as u8),
                 delay: AtomicI32::new(_delay as i32),
                 new_link: AtomicU8::new(NO_PROPOSAL),
-                backup: AtomicBool::new(self.params.mode == Mode::ActiveBackup),
-                inactive: AtomicBool::new(self.params.mode == Mode::ActiveBackup && !self.params.all_slaves_active),
+                backup: AtomicBool::new(self.p(rtnl).mode == Mode::ActiveBackup),
+                inactive: AtomicBool::new(self.p(rtnl).mode == Mode::ActiveBackup && !self.p(rtnl).all_slaves_active),
                 link_failure_count: AtomicU32::new(0),
                 speed: AtomicU32::new(u32::MAX),
                 duplex: AtomicU8::new(255),
@@ -1060,7 +1068,7 @@ impl Bonding {
                 last_tx: AtomicU64::new(0),
                 last_rx: AtomicU64::new(0),
                 last_link_up: AtomicU64::new(0),
-                arp_monitored: self.params.arp_interval > 0,
+                arp_monitored: self.p(rtnl).arp_interval > 0,
                 netpoll: NetpollSlot::new(),
             },
             GFP_KERNEL,
@@ -1079,7 +1087,7 @@ impl Bonding {
         // As bond_enslave(): the ARP stamps start one interval stale, so a
         // slave must prove itself before the monitor calls it up.
         let now = skb::jiffies();
-        let stale = now.wrapping_sub(skb::ms_to_jiffies(self.params.arp_interval) + 1);
+        let stale = now.wrapping_sub(skb::ms_to_jiffies(self.p(rtnl).arp_interval) + 1);
         slave.last_rx.store(stale, Relaxed);
         slave.last_tx.store(stale, Relaxed);
         if link != Link::Down {
@@ -1103,7 +1111,7 @@ impl Bonding {
         // (its nesting level), so locking its address lists inside the
         // bond's is the nesting lockdep expects. In active-backup the
         // filters follow the active slave instead (commit).
-        if !self.params.mode.uses_primary() {
+        if !self.p(rtnl).mode.uses_primary() {
             self.give_rx_filters(bond_dev, rtnl, slave_dev, true)?;
             undo.rx_filters = Some(bond_dev.flags());
         }
@@ -1112,7 +1120,7 @@ impl Bonding {
             let mut cfg = self.config.borrow_mut(rtnl)?;
             // Cannot fail: space was reserved by the caller.
             cfg.slaves.push(slave.clone(), GFP_KERNEL)?;
-            let p = &self.params;
+            let p = self.p(rtnl);
             if p.mode.uses_primary() && !p.primary.is_empty() && p.primary.as_bytes() == slave_dev.name().as_bytes() {
                 cfg.primary = Some(slave.clone());
                 cfg.force_primary = true;
@@ -1124,7 +1132,7 @@ impl Bonding {
             }
         }
         undo.listed = true;
-        let changed = self.params.mode.uses_primary() && self.select_active_slave(rtnl)?;
+        let changed = self.p(rtnl).mode.uses_primary() && self.select_active_slave(rtnl)?;
         let carrier_before = bond_dev.carrier_ok();
         self.commit(bond_dev, rtnl)?;
         if changed {
@@ -1189,7 +1197,7 @@ impl Bonding {
             if how != Release::All
                 && !cfg.slaves.is_empty()
                 && bond_dev.dev_addr() == slave.perm_hwaddr
-                && self.params.fail_over_mac() != FailOverMac::Active
+                && self.p(rtnl).fail_over_mac() != FailOverMac::Active
             {
                 slave.info(
                     &KERN_WARNING,
@@ -1219,14 +1227,14 @@ impl Bonding {
             bond_dev.randomize_hw_addr(rtnl);
         }
         slave.netpoll.disable(rtnl);
-        if !self.params.mode.uses_primary() {
+        if !self.p(rtnl).mode.uses_primary() {
             self.take_rx_filters(bond_dev, rtnl, slave_dev, bond_flags);
         }
         slave_dev.vlan_vids_del_by_dev(rtnl, bond_dev);
 
         slave_dev.close(rtnl);
         slave_dev.change_priv_flags(rtnl, 0, IFF_NO_ADDRCONF);
-        if self.params.fail_over_mac() != FailOverMac::Active {
+        if self.p(rtnl).fail_over_mac() != FailOverMac::Active {
             let _ = slave_dev.set_mac_address(rtnl, slave.perm_hwaddr, &mut ExtAck::none());
         }
         let _ = if how == Release::Unregistering {
@@ -1268,7 +1276,7 @@ impl Bonding {
     fn release_all(&self, bond_dev: &Device, rtnl: &Rtnl) {
         let spare = self.config.borrow_mut(rtnl).ok().and_then(|mut cfg| cfg.teardown_set.take());
         if let Some(slot) = spare {
-            self.slaves.replace(slot, SlaveSet::empty(), rtnl);
+            self.slaves.replace(slot, SlaveSet::empty(self.p(rtnl)), rtnl);
         }
         loop {
             // In enslave order, as bond_uninit().
@@ -1315,7 +1323,7 @@ impl Bonding {
 
     /// SIOCBONDCHANGEACTIVE (`bond_option_active_slave_set()`).
     fn change_active(&self, bond_dev: &Device, rtnl: &Rtnl, slave_dev: &Device) -> Result {
-        if !self.params.mode.uses_primary() {
+        if !self.p(rtnl).mode.uses_primary() {
             return Err(EACCES);
         }
         let Some(slave) = self.slave_of(bond_dev, slave_dev, rtnl) else {
@@ -1344,9 +1352,9 @@ impl Bonding {
     /// Writes /proc/net/bonding/<bond> in the C driver's layout
     /// (bond_procfs.c: bond_info_seq_show).
     fn show(&self, dev: &Device, out: &mut impl Write) -> fmt::Result {
-        let p = &self.params;
         let rcu = RcuGuard::lock();
         let set = self.slaves.read(&rcu);
+        let Some(p) = set.map(|s| &s.params) else { return Ok(()) };
         writeln!(out, "Ethernet Channel Bonding Driver: v{}\n", modparam::uts_release())?;
         write!(out, "Bonding Mode: {}", p.mode.description())?;
         if p.fail_over_mac() != FailOverMac::None {
@@ -1413,9 +1421,9 @@ impl Bonding {
                 UserSlice::new(user, IfBond::SIZE).reader().read_slice(&mut buf)?;
                 let cfg = self.config.borrow(rtnl)?;
                 let info = IfBond {
-                    bond_mode: self.params.mode.number().into(),
+                    bond_mode: self.p(rtnl).mode.number().into(),
                     num_slaves: cfg.slaves.len() as i32,
-                    miimon: self.params.miimon as i32,
+                    miimon: self.p(rtnl).miimon as i32,
                 };
                 UserSlice::new(user, IfBond::SIZE).writer().write_slice(&info.to_bytes())
             }
@@ -1458,7 +1466,7 @@ impl Bonding {
         let Some(set) = self.slaves.read(rcu) else {
             return drop_packet(dev, skb);
         };
-        match self.params.mode {
+        match set.params.mode {
             Mode::ActiveBackup => match &set.active {
                 Some(s) if s.can_tx() => {
                     s.dev_xmit(skb);
@@ -1486,7 +1494,7 @@ impl Bonding {
             Mode::Xor => {
                 // bond_3ad_xor_xmit(): the hash picks among the usable slaves.
                 let n = set.tx.len();
-                let hash = bond_policy::xmit_hash(self.params.xmit_policy, skb.linear());
+                let hash = bond_policy::xmit_hash(set.params.xmit_policy, skb.linear());
                 match set.tx.get(hash as usize % n.max(1)) {
                     Some(s) if s.can_tx() => s.dev_xmit(skb),
                     _ => return drop_packet(dev, skb),
@@ -1507,8 +1515,8 @@ impl Bonding {
                     return TxOutcome::Consumed;
                 }
                 let counter = self.rr_counter.fetch_add(1, Relaxed).wrapping_add(1);
-                let random = if self.params.packets_per_slave == 0 { skb::random_u32() } else { 0 };
-                let id = bond_policy::rr_slave_id(counter, self.params.packets_per_slave, random);
+                let random = if set.params.packets_per_slave == 0 { skb::random_u32() } else { 0 };
+                let id = bond_policy::rr_slave_id(counter, set.params.packets_per_slave, random);
                 let start = id as usize % n;
                 // bond_get_slave_by_id(): from that index, the first that can send.
                 // No `%` in the loop: its divide-by-zero panic path (dead, n > 0)
@@ -1699,8 +1707,9 @@ impl Driver for BondDriver {
     }
 
     /// `bond_open()`: the link monitor starts with the bond.
-    fn open(dev: &Device, bond: &Bonding, _rtnl: &Rtnl) -> Result {
-        if bond.params.miimon > 0 || bond.params.arp_interval > 0 {
+    fn open(dev: &Device, bond: &Bonding, rtnl: &Rtnl) -> Result {
+        let p = bond.p(rtnl);
+        if p.miimon > 0 || p.arp_interval > 0 {
             dev.start_monitor::<BondDriver>(0);
         }
         Ok(())
@@ -1735,7 +1744,7 @@ impl Driver for BondDriver {
     /// slave in active-backup, to every slave otherwise.
     fn set_rx_mode(_dev: &Device, bond: &Bonding, lists: &AddrLists<'_>, rcu: &RcuGuard) {
         let Some(set) = bond.slaves.read(rcu) else { return };
-        if bond.params.mode.uses_primary() {
+        if set.params.mode.uses_primary() {
             if let Some(a) = &set.active {
                 lists.sync_to(&a.dev, false);
             }
@@ -1798,9 +1807,16 @@ impl Driver for BondDriver {
 
     /// miimon wins over arp_interval (the parameter checks zero the latter).
     fn monitor(dev: &Device, bond: &Bonding) -> Rearm {
-        if bond.params.miimon > 0 {
+        let p = {
+            let rcu = RcuGuard::lock();
+            match bond.slaves.read(&rcu) {
+                Some(set) => (set.params.miimon, set.params.arp_interval),
+                None => return Rearm::Stop,
+            }
+        };
+        if p.0 > 0 {
             bond.mii_monitor(dev)
-        } else if bond.params.arp_interval > 0 {
+        } else if p.1 > 0 {
             bond.arp_monitor(dev)
         } else {
             Rearm::Stop
@@ -1884,7 +1900,7 @@ impl Driver for BondDriver {
     /// one refuses; in active-backup with fail_over_mac the call succeeds
     /// and changes nothing ("returning an error causes ifenslave to fail").
     fn set_mac_address(dev: &Device, bond: &Bonding, rtnl: &Rtnl, mac: MacAddr) -> Result<bool> {
-        if bond.params.fail_over_mac() != FailOverMac::None {
+        if bond.p(rtnl).fail_over_mac() != FailOverMac::None {
             return Ok(false);
         }
         let old = dev.dev_addr();
@@ -1954,7 +1970,7 @@ impl NetdevNotifier for SlaveEvents {
                 }
                 // The hash modes' usable-slave array follows the slaves'
                 // state even with no link monitor (bond_slave_netdev_event()).
-                if bond.params.mode.uses_xmit_hash() {
+                if bond.p(rtnl).mode.uses_xmit_hash() {
                     let _ = bond.commit(bond_dev, rtnl);
                 }
             }

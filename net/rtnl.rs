@@ -4,7 +4,10 @@
 //! an `&Rtnl`, which only exists while the lock is held.
 
 use super::bindings as b;
-use core::{cell::RefCell, marker::PhantomData};
+use core::{
+    cell::{Cell, RefCell},
+    marker::PhantomData,
+};
 use kernel::error::{code::EBUSY, Result};
 
 /// Proof that the caller holds RTNL.
@@ -85,5 +88,33 @@ impl<T> RtnlCell<T> {
     /// Exclusive access under RTNL.
     pub(crate) fn borrow_mut<'a>(&'a self, _rtnl: &'a Rtnl) -> Result<core::cell::RefMut<'a, T>> {
         self.0.try_borrow_mut().map_err(|_| EBUSY)
+    }
+}
+
+/// A plain value that only RTNL holders read and write, copied in and out
+/// whole: unlike [`RtnlCell`], no borrow can be outstanding, so reading it
+/// never fails.
+pub(crate) struct RtnlCopy<T: Copy>(Cell<T>);
+
+// SAFETY: every access goes through a method that requires `&Rtnl`, so at
+// most one thread (the RTNL holder) touches the Cell at a time.
+unsafe impl<T: Copy + Send> Sync for RtnlCopy<T> {}
+// SAFETY: as above; the value itself is Send.
+unsafe impl<T: Copy + Send> Send for RtnlCopy<T> {}
+
+impl<T: Copy> RtnlCopy<T> {
+    /// Wraps `value`.
+    pub(crate) fn new(value: T) -> Self {
+        Self(Cell::new(value))
+    }
+
+    /// The value, under RTNL.
+    pub(crate) fn get(&self, _rtnl: &Rtnl) -> T {
+        self.0.get()
+    }
+
+    /// Replaces the value, under RTNL.
+    pub(crate) fn set(&self, _rtnl: &Rtnl, value: T) {
+        self.0.set(value)
     }
 }
