@@ -5,6 +5,7 @@
  * parameters are parsed and validated in bond_options.rs.
  */
 #include <linux/module.h>
+#include <linux/sched/signal.h>
 #include <linux/moduleparam.h>
 #include <linux/netdevice.h>
 #include <linux/etherdevice.h>
@@ -17,6 +18,8 @@
 #include <linux/jiffies.h>
 #include <generated/utsrelease.h>
 #include <net/net_namespace.h>
+#include <net/netlink.h>
+#include <net/netns/generic.h>
 #include <net/arp.h>
 #include <net/route.h>
 #include <linux/inetdevice.h>
@@ -147,6 +150,27 @@ void rbond_dev_hold(struct net_device *dev) { dev_hold(dev); }
 void rbond_dev_put(struct net_device *dev) { dev_put(dev); }
 struct proc_dir_entry *rbond_init_net_proc(void) { return init_net.proc_net; }
 const char *rbond_uts_release(void) { return UTS_RELEASE; }
+struct nlattr *rbond_nla_nest_start(struct sk_buff *skb, int attrtype) { return nla_nest_start_noflag(skb, attrtype); }
+void rbond_nla_nest_end(struct sk_buff *skb, struct nlattr *start) { nla_nest_end(skb, start); }
+struct net *rbond_dev_net(const struct net_device *dev) { return dev_net(dev); }
+bool rbond_net_is_init(const struct net *net) { return net_eq(net, &init_net); }
+void rbond_unregister_netdevice(struct net_device *dev) { unregister_netdevice(dev); }
+int rbond_dev_ifindex(const struct net_device *dev) { return dev->ifindex; }
+void *rbond_net_generic(const struct net *net, unsigned int id) { return net_generic(net, id); }
+struct proc_dir_entry *rbond_net_proc(const struct net *net) { return net->proc_net; }
+struct net_device *rbond_to_net_dev(struct device *d) { return to_net_dev(d); }
+struct kobject *rbond_netdev_kobj(struct net_device *dev) { return &dev->dev.kobj; }
+/* One lockdep key for every dynamically allocated attribute of ours, as
+ * the C driver's sysfs_attr_init() of its per-namespace file gives. */
+void rbond_sysfs_attr_init(struct attribute *attr) { sysfs_attr_init(attr); }
+int rbond_restart_syscall(void) { return restart_syscall(); }
+/* for_each_netdev_rcu, one step: the first device with @prev NULL. */
+struct net_device *rbond_next_netdev(struct net *net, struct net_device *prev)
+{
+	return prev ? next_net_device_rcu(prev) : first_net_device_rcu(net);
+}
+void rbond_dev_net_set(struct net_device *dev, struct net *net) { dev_net_set(dev, net); }
+struct net *rbond_init_net(void) { return &init_net; }
 void rbond_rcu_read_lock(void) { rcu_read_lock(); }
 void rbond_rcu_read_unlock(void) { rcu_read_unlock(); }
 bool rbond_net_admin_capable(const struct net_device *dev) { return ns_capable(dev_net(dev)->user_ns, CAP_NET_ADMIN); }

@@ -107,5 +107,25 @@ void rbond_set_mtu_field(struct net_device *dev, unsigned int mtu);
 void rbond_dev_addr_set_notify_quiet(struct net_device *dev, const unsigned char *addr);
 int rbond_sockaddr_to_mac(const void *sockaddr, unsigned char *mac);
 const char *rbond_uts_release(void);
+struct nlattr;
+struct net;
+struct nlattr *rbond_nla_nest_start(struct sk_buff *skb, int attrtype);
+void rbond_nla_nest_end(struct sk_buff *skb, struct nlattr *start);
+struct net *rbond_dev_net(const struct net_device *dev);
+bool rbond_net_is_init(const struct net *net);
+void rbond_unregister_netdevice(struct net_device *dev);
+int rbond_dev_ifindex(const struct net_device *dev);
+void *rbond_net_generic(const struct net *net, unsigned int id);
+struct proc_dir_entry *rbond_net_proc(const struct net *net);
+struct device;
+struct kobject;
+struct attribute;
+struct net_device *rbond_to_net_dev(struct device *d);
+struct kobject *rbond_netdev_kobj(struct net_device *dev);
+void rbond_sysfs_attr_init(struct attribute *attr);
+int rbond_restart_syscall(void);
+struct net_device *rbond_next_netdev(struct net *net, struct net_device *prev);
+void rbond_dev_net_set(struct net_device *dev, struct net *net);
+struct net *rbond_init_net(void);
 
 #endif

@@ -3,20 +3,28 @@
 //! bonding.ko: the Linux Ethernet bonding driver, in Rust.
 //!
 //! A drop-in for the C driver (drivers/net/bonding): same module name,
-//! parameters, ioctls and /proc/net/bonding files. This is the crate root:
-//! the module object creates `bond0..bond{max_bonds-1}` at load and its
-//! fields are dropped in declaration order at unload, bonds first.
+//! parameters, ioctls, rtnetlink kind and /proc/net/bonding files. This is
+//! the crate root: the module object registers the bond link type, creates
+//! `bond0..bond{max_bonds-1}` at load, and its fields are dropped in
+//! declaration order at unload: every bond first (the kernel owns them, as
+//! it owns those `ip link add` made), then what they used.
 //!
 //! - `bond_options`: option names, values and validation (pure, host-tested)
 //! - `bond_monitor`: the MII monitor's link state machine (pure, host-tested)
 //! - `bond_policy`: active slave choice, carrier, hashes (pure, host-tested)
 //! - `bond_uapi`: the ioctl ABI, shared with ifenslave (pure, host-tested)
-//! - `bonding`: the bond master device: slaves, transmit, receive, ioctls
+//! - `bonding`: the bond master device: slaves, transmit, receive, ioctls,
+//!   options applied at run time
+//! - `bond_netlink`: `ip link add/set ... type bond`, `ip -d link show`
+//! - `bond_sysfs`: `/sys/class/net/bonding_masters`, `<bond>/bonding/`,
+//!   `<slave>/bonding_slave/`
 //! - `net`: the safe abstraction layer, the only FFI
 
 mod bond_monitor;
+mod bond_netlink;
 mod bond_options;
 mod bond_policy;
+mod bond_sysfs;
 // Shared with ifenslave, which uses the parts the module does not.
 #[allow(dead_code)]
 mod bond_uapi;
@@ -25,8 +33,12 @@ mod net;
 
 use bond_options::{check_module_params, Level, Log};
 use core::fmt;
-use kernel::{c_str, prelude::*, sync::Arc};
-use net::{notifier::NotifierRegistration, proc::ProcDir, rcu::RcuBarrier};
+use kernel::{c_str, prelude::*};
+use net::{
+    notifier::NotifierRegistration,
+    pernet::{Net, PernetRegistration}, rcu::RcuBarrier, rtnl::Rtnl,
+    rtnl_link::LinkRegistration,
+};
 
 module! {
     type: BondingModule,
@@ -34,6 +46,8 @@ module! {
     author: "The Rust bonding authors",
     description: "Ethernet Channel Bonding Driver (Rust), v6.12 ABI",
     license: "GPL",
+    // MODULE_ALIAS_RTNL_LINK("bond"): `ip link add ... type bond` loads it.
+    alias: ["rtnl-link-bond"],
 }
 
 /// Option checks log through the kernel's printk, with the module's prefix.
@@ -52,15 +66,17 @@ impl Log for KernelLog {
 }
 
 struct BondingModule {
-    // Dropped first: each bond releases its slaves, removes its proc file
-    // and unregisters.
-    _bonds: KVec<bonding::Bond>,
+    // Dropped first: unregistering the link type deletes every bond in
+    // every namespace (each releases its slaves and removes its proc file)
+    // and waits until they are freed.
+    _link: LinkRegistration<bonding::BondDriver>,
     // Then the snapshots the bonds retired are freed (their RCU callbacks
     // are this module's code).
     _rcu_barrier: RcuBarrier,
     // Then nothing can be a slave any more.
     _slave_events: NotifierRegistration<bonding::SlaveEvents>,
-    _proc_dir: Arc<ProcDir>,
+    // Last, /proc/net/bonding in each namespace.
+    _pernet: PernetRegistration<bonding::BondNet>,
 }
 
 impl kernel::Module for BondingModule {
@@ -73,18 +89,21 @@ impl kernel::Module for BondingModule {
             pr_err!("Error: arp_validate other than none is not supported by this driver yet\n");
             return Err(EINVAL);
         }
-        let proc_dir = ProcDir::new_in_init_net(c_str!("bonding"))?;
-        // Declared before the bonds: if a later step fails, the bonds made
-        // so far go first, then this waits for their RCU callbacks.
-        let rcu_barrier = RcuBarrier;
+        bonding::DEFAULTS.set(cfg.params);
+        // Made in this order, dropped in the reverse (the field order) if a
+        // later step fails.
+        let pernet = PernetRegistration::new()?;
         let slave_events = NotifierRegistration::new()?;
-        let mut bonds = KVec::new();
-        for _ in 0..cfg.max_bonds {
-            // On failure the bonds made so far are dropped, unregistering
-            // them, and the load fails with the error (as bond_create()'s).
-            let bond = bonding::Bond::create(&cfg.params, &proc_dir)?;
-            bonds.push(bond, GFP_KERNEL)?;
+        let rcu_barrier = RcuBarrier;
+        let link = LinkRegistration::new(&bond_netlink::BOND_LINK_OPS)?;
+        {
+            let rtnl = Rtnl::lock();
+            for _ in 0..cfg.max_bonds {
+                // On failure the load fails with the error (as bond_create()'s),
+                // and dropping `link` deletes the bonds made so far.
+                bonding::create_bond(Net::init_net(), c_str!("bond%d"), &cfg.params, &rtnl)?;
+            }
         }
-        Ok(Self { _bonds: bonds, _rcu_barrier: rcu_barrier, _slave_events: slave_events, _proc_dir: proc_dir })
+        Ok(Self { _link: link, _rcu_barrier: rcu_barrier, _slave_events: slave_events, _pernet: pernet })
     }
 }

@@ -11,7 +11,7 @@
 //! invalid `arp_ip_target` fails the load with EINVAL instead of silently
 //! disabling the ARP monitor (Documentation/module-parameters.md).
 
-use core::fmt;
+use core::{ffi::CStr, fmt};
 
 /// Most ARP targets a bond monitors (`BOND_MAX_ARP_TARGETS`).
 pub(crate) const MAX_ARP_TARGETS: usize = 16;
@@ -1177,8 +1177,9 @@ pub(crate) fn check_deps(spec: &OptSpec, mode: Mode, st: BondState) -> Result<()
 }
 
 /// `bond_opt_error_interpret()`: logs why `spec` was refused (the bond's
-/// name is the caller's prefix) and returns the extack message.
-pub(crate) fn explain(spec: &OptSpec, err: OptErr, input: Option<OptInput<'_>>, mode: Mode, log: &mut impl Log) -> &'static str {
+/// name is the caller's prefix) and returns the extack message, if the C
+/// driver gives one.
+pub(crate) fn explain(spec: &OptSpec, err: OptErr, input: Option<OptInput<'_>>, mode: Mode, log: &mut impl Log) -> Option<&'static CStr> {
     let name = spec.name;
     match err {
         OptErr::Inval => {
@@ -1189,34 +1190,35 @@ pub(crate) fn explain(spec: &OptSpec, err: OptErr, input: Option<OptInput<'_>>, 
                 let min = spec.values.iter().find(|o| o.flags & VAL_MIN != 0).map_or(0, |o| o.value);
                 log.log(Level::Err, format_args!("option {name}: allowed values {min} - {}", max.value));
             }
-            "invalid option value"
+            Some(c"invalid option value")
         }
         OptErr::Acces => {
             log.log(
                 Level::Err,
                 format_args!("option {name}: mode dependency failed, not supported in mode {}({})", mode.name(), mode.number()),
             );
-            "option not supported in mode"
+            Some(c"option not supported in mode")
         }
         OptErr::NotEmpty => {
             log.log(Level::Err, format_args!("option {name}: unable to set because the bond device has slaves"));
-            "unable to set option because the bond device has slaves"
+            Some(c"unable to set option because the bond device has slaves")
         }
         OptErr::Busy => {
             log.log(Level::Err, format_args!("option {name}: unable to set because the bond device is up"));
-            "unable to set option because the bond is up"
+            Some(c"unable to set option because the bond is up")
         }
         OptErr::NoDev => {
             if let Some(v @ OptInput::Text(_)) = input {
                 log.log(Level::Err, format_args!("option {name}: interface {v} does not exist!"));
             }
-            "interface does not exist"
+            Some(c"interface does not exist")
         }
         OptErr::NotSupp => {
             log.log(Level::Err, format_args!("option {name}: not supported by this driver yet"));
-            "option not supported by this driver yet"
+            Some(c"option not supported by this driver yet")
         }
-        OptErr::Perm => "operation not permitted",
+        // A setter's own refusal carries no extack message.
+        OptErr::Perm => None,
     }
 }
 
@@ -1845,14 +1847,14 @@ mod tests {
     fn refusals_are_explained_as_the_c_driver_does() {
         let mut log = Vec::new();
         let ext = explain(spec(OptId::Miimon), OptErr::Inval, Some(OptInput::Text(b"abc\n")), Mode::RoundRobin, &mut log);
-        assert_eq!(ext, "invalid option value");
+        assert_eq!(ext, Some(c"invalid option value"));
         let lines: Vec<&str> = log.iter().map(|(_, m)| m.as_str()).collect();
         assert_eq!(lines, ["option miimon: invalid value (abc)", "option miimon: allowed values 0 - 2147483647"]);
         log.clear();
         explain(spec(OptId::Primary), OptErr::Acces, None, Mode::Xor, &mut log);
         assert_eq!(log[0].1, "option primary: mode dependency failed, not supported in mode balance-xor(2)");
         log.clear();
-        assert_eq!(explain(spec(OptId::Mode), OptErr::Busy, None, Mode::Xor, &mut log), "unable to set option because the bond is up");
+        assert_eq!(explain(spec(OptId::Mode), OptErr::Busy, None, Mode::Xor, &mut log), Some(c"unable to set option because the bond is up"));
         assert_eq!(log[0].1, "option mode: unable to set because the bond device is up");
     }
 

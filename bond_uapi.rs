@@ -213,3 +213,54 @@ mod tests {
         assert!(BondIoctl::Enslave.is_write() && !BondIoctl::InfoQuery.is_write());
     }
 }
+
+/// The bond's netlink attributes (`IFLA_BOND_*`, include/uapi/linux/if_link.h).
+pub(crate) mod ifla {
+    pub(crate) const MODE: u16 = 1;
+    pub(crate) const ACTIVE_SLAVE: u16 = 2;
+    pub(crate) const MIIMON: u16 = 3;
+    pub(crate) const UPDELAY: u16 = 4;
+    pub(crate) const DOWNDELAY: u16 = 5;
+    pub(crate) const USE_CARRIER: u16 = 6;
+    pub(crate) const ARP_INTERVAL: u16 = 7;
+    pub(crate) const ARP_IP_TARGET: u16 = 8;
+    pub(crate) const ARP_VALIDATE: u16 = 9;
+    pub(crate) const ARP_ALL_TARGETS: u16 = 10;
+    pub(crate) const PRIMARY: u16 = 11;
+    pub(crate) const PRIMARY_RESELECT: u16 = 12;
+    pub(crate) const FAIL_OVER_MAC: u16 = 13;
+    pub(crate) const XMIT_HASH_POLICY: u16 = 14;
+    pub(crate) const RESEND_IGMP: u16 = 15;
+    pub(crate) const NUM_PEER_NOTIF: u16 = 16;
+    pub(crate) const ALL_SLAVES_ACTIVE: u16 = 17;
+    pub(crate) const MIN_LINKS: u16 = 18;
+    pub(crate) const LP_INTERVAL: u16 = 19;
+    pub(crate) const PACKETS_PER_SLAVE: u16 = 20;
+    pub(crate) const AD_LACP_RATE: u16 = 21;
+    pub(crate) const AD_SELECT: u16 = 22;
+    pub(crate) const AD_INFO: u16 = 23;
+    pub(crate) const AD_ACTOR_SYS_PRIO: u16 = 24;
+    pub(crate) const AD_USER_PORT_KEY: u16 = 25;
+    pub(crate) const AD_ACTOR_SYSTEM: u16 = 26;
+    pub(crate) const TLB_DYNAMIC_LB: u16 = 27;
+    pub(crate) const PEER_NOTIF_DELAY: u16 = 28;
+    pub(crate) const AD_LACP_ACTIVE: u16 = 29;
+    pub(crate) const MISSED_MAX: u16 = 30;
+    pub(crate) const NS_IP6_TARGET: u16 = 31;
+    pub(crate) const COUPLED_CONTROL: u16 = 32;
+    /// `IFLA_BOND_MAX`.
+    pub(crate) const MAX: u16 = 32;
+
+    /// A slave's attributes (`IFLA_BOND_SLAVE_*`).
+    pub(crate) mod slave {
+        pub(crate) const STATE: u16 = 1;
+        pub(crate) const MII_STATUS: u16 = 2;
+        pub(crate) const LINK_FAILURE_COUNT: u16 = 3;
+        pub(crate) const PERM_HWADDR: u16 = 4;
+        pub(crate) const QUEUE_ID: u16 = 5;
+        pub(crate) const PRIO: u16 = 9;
+        pub(crate) const ACTOR_PORT_PRIO: u16 = 10;
+        /// `IFLA_BOND_SLAVE_MAX`.
+        pub(crate) const MAX: u16 = 12;
+    }
+}

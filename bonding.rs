@@ -15,23 +15,31 @@
 //! `unsafe` here: everything kernel-facing goes through `crate::net`.
 
 use crate::{
-    bond_options::{value_name, BondParams, FailOverMac, Mode, FAIL_OVER_MAC_TBL, PRIMARY_RESELECT_TBL, XMIT_HASH_TBL},
+    bond_netlink::BOND_LINK_OPS,
+    bond_sysfs,
+    bond_options::{
+        self, check_deps, spec, value_name, BondParams, BondState, Effect, FailOverMac, IfName, Ipv4, Level, Log, Mode, OptErr,
+        OptId, OptInput, SlaveCmd, TargetCmd, FAIL_OVER_MAC_TBL, OPT_RAWVAL, PRIMARY_RESELECT_TBL, XMIT_HASH_TBL,
+    },
     bond_monitor::{self, ArpClock, ArpSample, Event, MiiTicks},
     bond_policy::{self, Candidate, Link, Selection},
     bond_uapi::{self, BondIoctl, IfBond, IfSlave, BMSR_LSTATUS, MII_BMSR},
     net::{
         device::{
-            eopnotsupp, flags::*, priv_flags::*, AddrLists, Device, DeviceRef, DrvInfo, Driver, ExtAck, IfReq,
-            LinkStats64, MacAddr, NetdevOps, NotifyEvent, Rearm, Registration, SetupDevice, TxOutcome, VlanProto, ARPHRD_CAN, ARPHRD_ETHER, ETH_MAX_MTU,
+            enotempty, eopnotsupp, flags::*, priv_flags::*, AddrLists, Device, DeviceRef, DrvInfo, Driver, ExtAck, IfReq,
+            LinkStats64, MacAddr, NetdevOps, NotifyEvent, Rearm, SetupDevice, TxOutcome, VlanProto, ARPHRD_CAN, ARPHRD_ETHER, ETH_MAX_MTU,
             KERN_ERR, KERN_INFO, KERN_WARNING, NET_ADDR_RANDOM, STATS_FIELDS,
         },
         modparam,
         netpoll::NetpollSlot,
         notifier::{NetdevEvent, NetdevNotifier},
+        pernet::{Net, Pernet, PernetData},
         proc::{ProcDir, SeqFile},
         rcu::{DropInSoftirq, RcuBox, RcuGuard, RcuSlot},
         rtnl::{Rtnl, RtnlCell, RtnlCopy},
-        sync::NestingSpinLock,
+        rtnl_link::Attr,
+        sysfs::NetClassFile,
+        sync::{NestingSpinLock, SetOnce},
         rx::{RxHandler, RxResult, RxSkb},
         skb::{self, net_ratelimit, SkBuff},
         vec,
@@ -39,7 +47,7 @@ use crate::{
 };
 use core::{
     fmt::{self, Write},
-    sync::atomic::{AtomicBool, AtomicI32, AtomicU32, AtomicU64, AtomicU8, Ordering::Relaxed},
+    sync::atomic::{AtomicBool, AtomicI32, AtomicU16, AtomicU32, AtomicU64, AtomicU8, Ordering::Relaxed},
 };
 use kernel::{
     c_str,
@@ -78,7 +86,11 @@ pub(crate) struct Slave {
     last_rx: AtomicU64,
     last_link_up: AtomicU64,
     /// The bond runs the ARP monitor: received frames count as liveness.
-    arp_monitored: bool,
+    arp_monitored: AtomicBool,
+    /// `prio`: preference when no primary decides (IFLA_BOND_SLAVE_PRIO).
+    prio: AtomicI32,
+    /// `queue_id` (IFLA_BOND_SLAVE_QUEUE_ID, sysfs queue_id).
+    queue_id: AtomicU16,
     /// The counters last folded into the bond's (under `Bonding::stats`).
     stats_seen: [AtomicU64; STATS_FIELDS],
     /// netpoll on the slave, while a netpoll client (netconsole) uses the
@@ -116,7 +128,7 @@ impl Slave {
             link: self.link(),
             dev_up: self.dev.is_running() && self.dev.carrier_ok(),
             delay: 0,
-            prio: 0,
+            prio: self.prio.load(Relaxed),
             speed: match self.speed.load(Relaxed) {
                 u32::MAX => 0,
                 s => s,
@@ -261,7 +273,7 @@ fn nl_err(bond_dev: &Device, slave: Option<&Device>, extack: &mut ExtAck, msg: &
 }
 
 impl Bonding {
-    fn new(params: &BondParams) -> Result<impl PinInit<Self, Error>> {
+    pub(crate) fn new(params: &BondParams) -> Result<impl PinInit<Self, Error>> {
         let params = *params;
         let slaves = RcuBox::new(RcuSlot::new(GFP_KERNEL)?, SlaveSet::empty(params));
         let teardown_set = RcuSlot::new(GFP_KERNEL)?;
@@ -321,6 +333,7 @@ impl Bonding {
                 let backup = self.p(rtnl).mode == Mode::ActiveBackup && !is(&cfg.active) && !is(&cfg.arp_slave);
                 s.backup.store(backup, Relaxed);
                 s.inactive.store(backup && !self.p(rtnl).all_slaves_active, Relaxed);
+                s.arp_monitored.store(self.p(rtnl).arp_interval > 0, Relaxed);
                 all.push(s.clone(), GFP_KERNEL)?;
                 // balance-xor hashes over the slaves that can send now
                 // (bond_update_slave_arr(): bond_slave_can_tx()), rebuilt on
@@ -1068,7 +1081,9 @@ impl Bonding {
                 last_tx: AtomicU64::new(0),
                 last_rx: AtomicU64::new(0),
                 last_link_up: AtomicU64::new(0),
-                arp_monitored: self.p(rtnl).arp_interval > 0,
+                arp_monitored: AtomicBool::new(self.p(rtnl).arp_interval > 0),
+                prio: AtomicI32::new(0),
+                queue_id: AtomicU16::new(0),
                 netpoll: NetpollSlot::new(),
             },
             GFP_KERNEL,
@@ -1106,6 +1121,9 @@ impl Bonding {
         slave_dev.link_master(rtnl, bond_dev, extack)?;
         slave_dev.change_flags_raw(rtnl, IFF_SLAVE, 0);
         undo.linked = true;
+        // bond_sysfs_slave_add(): /sys/class/net/<slave>/bonding_slave/.
+        slave_dev.add_sysfs_group(&bond_sysfs::SLAVE_GROUP, rtnl)?;
+        undo.sysfs = true;
 
         // Once linked, as bond_enslave(): the slave now sits below the bond
         // (its nesting level), so locking its address lists inside the
@@ -1172,6 +1190,7 @@ impl Bonding {
         // Keep the bond's counters: fold this slave's growth in one last time.
         self.fold_stats(bond_dev);
 
+        slave_dev.remove_sysfs_group(&bond_sysfs::SLAVE_GROUP, rtnl);
         drop(slave_dev.rx_handler_unregister::<BondRx>(rtnl));
         slave_dev.unlink_master(rtnl, bond_dev);
         slave_dev.change_flags_raw(rtnl, 0, IFF_SLAVE);
@@ -1408,7 +1427,7 @@ impl Bonding {
             }
             writeln!(out, "Link Failure Count: {}", s.link_failure_count.load(Relaxed))?;
             writeln!(out, "Permanent HW addr: {}", s.perm_hwaddr)?;
-            writeln!(out, "Slave queue ID: 0")?;
+            writeln!(out, "Slave queue ID: {}", s.queue_id.load(Relaxed))?;
         }
         Ok(())
     }
@@ -1565,6 +1584,400 @@ fn drop_packet(dev: &Device, skb: SkBuff) -> TxOutcome {
     TxOutcome::Consumed
 }
 
+/// Option messages go to the kernel log under the bond's name
+/// (`netdev_err` and friends), one line each.
+struct DevLog<'a>(&'a Device);
+
+impl Log for DevLog<'_> {
+    fn log(&mut self, level: Level, args: fmt::Arguments<'_>) {
+        let l = match level {
+            Level::Err => &KERN_ERR,
+            Level::Warn => &KERN_WARNING,
+            Level::Notice | Level::Info => &KERN_INFO,
+            Level::Debug => return,
+        };
+        self.0.log(l, format_args!("{}\n", args));
+    }
+}
+
+/// Where a refused option change is reported besides the kernel log: the
+/// netlink caller's extack, pointing at the attribute.
+pub(crate) struct OptReport<'a, 'b> {
+    pub(crate) extack: &'a mut ExtAck,
+    pub(crate) attr: Option<Attr<'b>>,
+}
+
+/// Why setting an option failed: a refusal the option table explains, or
+/// an error of the kernel underneath (no memory, a slave that refused).
+enum SetErr {
+    Opt(OptErr),
+    Kernel(Error),
+}
+
+impl From<OptErr> for SetErr {
+    fn from(e: OptErr) -> Self {
+        Self::Opt(e)
+    }
+}
+
+impl From<Error> for SetErr {
+    fn from(e: Error) -> Self {
+        Self::Kernel(e)
+    }
+}
+
+/// The errno of a refusal.
+fn opt_errno(e: OptErr) -> Error {
+    match e {
+        OptErr::Inval => EINVAL,
+        OptErr::Acces => EACCES,
+        OptErr::NotEmpty => enotempty(),
+        OptErr::Busy => EBUSY,
+        OptErr::Perm => EPERM,
+        OptErr::NoDev => ENODEV,
+        OptErr::NotSupp => eopnotsupp(),
+    }
+}
+
+/// What netlink shows of a bond (`bond_fill_info()`).
+pub(crate) struct BondView {
+    pub(crate) params: BondParams,
+    pub(crate) active_ifindex: Option<i32>,
+    pub(crate) primary_ifindex: Option<i32>,
+}
+
+/// What netlink shows of a slave (`bond_fill_slave_info()`).
+pub(crate) struct SlaveView {
+    pub(crate) backup: bool,
+    pub(crate) link: u8,
+    pub(crate) link_failure_count: u32,
+    pub(crate) perm_hwaddr: MacAddr,
+    pub(crate) queue_id: u16,
+    pub(crate) prio: i32,
+}
+
+/// Options (`bond_options.c`): every interface that changes one comes here.
+impl Bonding {
+    /// `__bond_opt_set()`: checks `id` against the bond's mode and state,
+    /// parses `input`, applies it and publishes the result. A refusal is
+    /// logged, reported to `report`, and returned with the C driver's
+    /// errno; it leaves the bond as it was.
+    pub(crate) fn set_option(
+        &self,
+        bond_dev: &Device,
+        rtnl: &Rtnl,
+        id: OptId,
+        input: OptInput<'_>,
+        report: &mut OptReport<'_, '_>,
+    ) -> Result {
+        match self.try_set_option(bond_dev, rtnl, id, input) {
+            Ok(()) => Ok(()),
+            Err(SetErr::Kernel(e)) => Err(e),
+            Err(SetErr::Opt(e)) => {
+                let mode = self.p(rtnl).mode;
+                let msg = bond_options::explain(spec(id), e, Some(input), mode, &mut DevLog(bond_dev));
+                report.extack.set_msg_attr(msg, report.attr);
+                Err(opt_errno(e))
+            }
+        }
+    }
+
+    fn try_set_option(&self, bond_dev: &Device, rtnl: &Rtnl, id: OptId, input: OptInput<'_>) -> Result<(), SetErr> {
+        let spec = spec(id);
+        let p = self.p(rtnl);
+        let st = BondState {
+            has_slaves: !self.config.borrow(rtnl)?.slaves.is_empty(),
+            is_up: bond_dev.flags() & IFF_UP != 0,
+        };
+        check_deps(spec, p.mode, st)?;
+        let text = match input {
+            OptInput::Text(t) => t,
+            OptInput::Num(_) => &[],
+        };
+        match id {
+            OptId::Primary => return self.set_primary(bond_dev, rtnl, text),
+            OptId::ActiveSlave => return self.set_active_slave(bond_dev, rtnl, text),
+            OptId::ArpTargets => {
+                let mut np = p;
+                let log = &mut DevLog(bond_dev);
+                match input {
+                    OptInput::Num(v) => np.arp_targets.add(Ipv4((v as u32).to_be_bytes()), log)?,
+                    OptInput::Text(t) => match bond_options::parse_target_cmd(t, log)? {
+                        TargetCmd::Add(ip) => np.arp_targets.add(ip, log)?,
+                        TargetCmd::Remove(ip) => np.arp_targets.remove(ip, p.arp_interval, log)?,
+                    },
+                }
+                return self.apply_params(bond_dev, rtnl, np, Effect::None);
+            }
+            OptId::Slaves => {
+                let log = &mut DevLog(bond_dev);
+                let cmd = bond_options::parse_slaves_cmd(text, log)?;
+                let name = match cmd {
+                    SlaveCmd::Add(n) | SlaveCmd::Remove(n) => n,
+                };
+                let slave_dev = bond_dev.lookup_name_in_same_ns(name, rtnl).ok_or(OptErr::NoDev)?;
+                return match cmd {
+                    SlaveCmd::Add(_) => Ok(self.enslave(bond_dev, rtnl, slave_dev, &mut ExtAck::none())?),
+                    SlaveCmd::Remove(_) => Ok(self.release(bond_dev, rtnl, slave_dev, Release::One)?),
+                };
+            }
+            OptId::QueueId => {
+                let (name, qid) = bond_options::parse_queue_id(text)?;
+                let slave_dev = bond_dev.lookup_name_in_same_ns(name, rtnl).ok_or(OptErr::Perm)?;
+                return self.set_slave_queue_id(bond_dev, rtnl, slave_dev, qid).map_err(|_| OptErr::Perm.into());
+            }
+            _ if spec.flags & OPT_RAWVAL != 0 => return Err(OptErr::NotSupp.into()),
+            _ => {}
+        }
+        let value = bond_options::parse_value(spec, input).ok_or(OptErr::Inval)?;
+        let mut np = p;
+        let effect = bond_options::set_value(&mut np, id, value, &mut DevLog(bond_dev))?;
+        self.apply_params(bond_dev, rtnl, np, effect)
+    }
+
+    /// Publishes new parameters and does what the change implies.
+    fn apply_params(&self, bond_dev: &Device, rtnl: &Rtnl, np: BondParams, effect: Effect) -> Result<(), SetErr> {
+        let room = self.snapshot_room(rtnl)?;
+        self.params.set(rtnl, np);
+        let changed = effect == Effect::Reselect && self.select_active_slave(rtnl)?;
+        self.publish(bond_dev, rtnl, room, changed)?;
+        // After publishing: the monitor reads which one to run from the
+        // snapshot.
+        if effect == Effect::Monitors && bond_dev.flags() & IFF_UP != 0 {
+            bond_dev.stop_monitor::<BondDriver>();
+            if np.miimon > 0 || np.arp_interval > 0 {
+                bond_dev.start_monitor::<BondDriver>(0);
+            }
+        }
+        Ok(())
+    }
+
+    /// Commits into `room`, then announces a new active slave if `changed`.
+    fn publish(&self, bond_dev: &Device, rtnl: &Rtnl, room: SnapshotRoom, changed: bool) -> Result {
+        let carrier_before = bond_dev.carrier_ok();
+        self.commit_in(room, bond_dev, rtnl)?;
+        if changed {
+            self.announce_active_change(bond_dev, rtnl, carrier_before != bond_dev.carrier_ok());
+        }
+        Ok(())
+    }
+
+    /// `bond_option_arp_ip_targets_clear()`, then the adds of a netlink
+    /// IFLA_BOND_ARP_IP_TARGET (`None`: a target shorter than four bytes).
+    /// An error stops the adds where they are; the targets added before it
+    /// stay, as in the C driver.
+    pub(crate) fn replace_arp_targets(
+        &self,
+        bond_dev: &Device,
+        rtnl: &Rtnl,
+        targets: impl Iterator<Item = Option<u32>>,
+        report: &mut OptReport<'_, '_>,
+    ) -> Result {
+        let mut np = self.p(rtnl);
+        np.arp_targets.clear();
+        let mut added = 0;
+        let mut res = Ok(());
+        for t in targets {
+            let Some(t) = t else {
+                res = Err(EINVAL);
+                break;
+            };
+            if let Err(e) = np.arp_targets.add(Ipv4(t.to_be_bytes()), &mut DevLog(bond_dev)) {
+                let msg = bond_options::explain(spec(OptId::ArpTargets), e, None, np.mode, &mut DevLog(bond_dev));
+                report.extack.set_msg_attr(msg, report.attr);
+                res = Err(opt_errno(e));
+                break;
+            }
+            added += 1;
+        }
+        if added == 0 && np.arp_interval != 0 {
+            bond_dev.log(&KERN_WARNING, format_args!("Removing last arp target with arp_interval on\n"));
+        }
+        match self.apply_params(bond_dev, rtnl, np, Effect::None) {
+            Err(SetErr::Kernel(e)) => Err(e),
+            Err(SetErr::Opt(e)) => Err(opt_errno(e)),
+            Ok(()) => res,
+        }
+    }
+
+    /// `bond_option_primary_set()`: the slave named `text` becomes the
+    /// primary one, now or when it is enslaved; empty text clears it.
+    fn set_primary(&self, bond_dev: &Device, rtnl: &Rtnl, text: &[u8]) -> Result<(), SetErr> {
+        let name = IfName::new(bond_options::first_line(text));
+        let room = self.snapshot_room(rtnl)?;
+        let mut np = self.p(rtnl);
+        np.primary = name;
+        let reselect = {
+            let mut cfg = self.config.borrow_mut(rtnl)?;
+            let found = match name.is_empty() {
+                true => None,
+                false => cfg.slaves.iter().find(|s| s.dev.name().as_bytes() == name.as_bytes()).cloned(),
+            };
+            let reselect = name.is_empty() || found.is_some() || cfg.primary.is_some();
+            cfg.force_primary = found.is_some();
+            cfg.primary = found;
+            reselect
+        };
+        self.params.set(rtnl, np);
+        let changed = reselect && self.select_active_slave(rtnl)?;
+        self.publish(bond_dev, rtnl, room, changed)?;
+        Ok(())
+    }
+
+    /// `bond_option_active_slave_set()`: the slave named by the first word
+    /// of `text` becomes the active one, if its link is up; no name clears
+    /// the choice and picks the best slave again.
+    fn set_active_slave(&self, bond_dev: &Device, rtnl: &Rtnl, text: &[u8]) -> Result<(), SetErr> {
+        let word = text.split(|b| b.is_ascii_whitespace()).find(|w| !w.is_empty()).unwrap_or(&[]);
+        let room = self.snapshot_room(rtnl)?;
+        if word.is_empty() || text.first() == Some(&b'\n') {
+            self.config.borrow_mut(rtnl)?.active = None;
+            let changed = self.select_active_slave(rtnl)?;
+            self.publish(bond_dev, rtnl, room, changed)?;
+            return Ok(());
+        }
+        let name = IfName::new(word);
+        let slave_dev = bond_dev.lookup_name_in_same_ns(name.as_bytes(), rtnl).ok_or(OptErr::NoDev)?;
+        let Some(slave) = self.slave_of(bond_dev, slave_dev, rtnl) else {
+            let what = if slave_dev.rx_handler_data::<BondRx>(rtnl).is_some() {
+                "Device is not our slave"
+            } else {
+                "Device is not bonding slave"
+            };
+            bond_dev.log(&KERN_ERR, format_args!("(slave {}): {}\n", slave_dev.name(), what));
+            return Err(OptErr::Inval.into());
+        };
+        {
+            let mut cfg = self.config.borrow_mut(rtnl)?;
+            if cfg.active.as_ref().is_some_and(|a| Arc::ptr_eq(a, &slave)) {
+                return Ok(());
+            }
+            let usable = slave.link() == Link::Up && slave.dev.is_running() && slave.dev.carrier_ok();
+            if cfg.active.is_none() || !usable {
+                slave.info(
+                    &KERN_ERR,
+                    format_args!("Could not set as active slave; either {} is down or the link is down\n", slave_dev.name()),
+                );
+                return Err(OptErr::Inval.into());
+            }
+            slave.info(&KERN_INFO, format_args!("making interface the new active one\n"));
+            cfg.active = Some(slave);
+        }
+        self.publish(bond_dev, rtnl, room, true)?;
+        Ok(())
+    }
+
+    /// `bond_option_prio_set()` for `slave_dev`.
+    pub(crate) fn set_slave_prio(&self, bond_dev: &Device, rtnl: &Rtnl, slave_dev: &Device, prio: i32) -> Result {
+        let spec = spec(OptId::Prio);
+        let mode = self.p(rtnl).mode;
+        let st = BondState { has_slaves: true, is_up: bond_dev.flags() & IFF_UP != 0 };
+        if let Err(e) = check_deps(spec, mode, st) {
+            bond_options::explain(spec, e, None, mode, &mut DevLog(bond_dev));
+            return Err(opt_errno(e));
+        }
+        let slave = self.slave_of(bond_dev, slave_dev, rtnl).ok_or(ENODEV)?;
+        let room = self.snapshot_room(rtnl)?;
+        slave.prio.store(prio, Relaxed);
+        if self.config.borrow(rtnl)?.primary.is_some() {
+            slave.info(
+                &KERN_WARNING,
+                format_args!("prio updated, but will not affect failover re-selection as primary slave have been set\n"),
+            );
+            return Ok(());
+        }
+        let changed = self.select_active_slave(rtnl)?;
+        self.publish(bond_dev, rtnl, room, changed)
+    }
+
+    /// `bond_option_queue_id_set()` for `slave_dev`: EPERM for a queue the
+    /// bond does not have or that another slave uses.
+    pub(crate) fn set_slave_queue_id(&self, bond_dev: &Device, rtnl: &Rtnl, slave_dev: &Device, qid: u16) -> Result {
+        if u32::from(qid) > bond_dev.real_num_tx_queues() {
+            return Err(EPERM);
+        }
+        let cfg = self.config.borrow(rtnl)?;
+        let mut target = None;
+        for s in cfg.slaves.iter() {
+            if s.dev.is(slave_dev) {
+                target = Some(s);
+            } else if qid != 0 && s.queue_id.load(Relaxed) == qid {
+                return Err(EPERM);
+            }
+        }
+        target.ok_or(EPERM)?.queue_id.store(qid, Relaxed);
+        Ok(())
+    }
+
+    /// The bond as netlink shows it.
+    pub(crate) fn view(&self, rtnl: &Rtnl) -> Result<BondView> {
+        let cfg = self.config.borrow(rtnl)?;
+        let p = self.p(rtnl);
+        let active = cfg.active.as_ref().filter(|_| p.mode.uses_primary()).map(|s| s.dev.ifindex());
+        Ok(BondView { params: p, active_ifindex: active, primary_ifindex: cfg.primary.as_ref().map(|s| s.dev.ifindex()) })
+    }
+
+    /// A slave of this bond as netlink shows it.
+    pub(crate) fn slave_view(&self, bond_dev: &Device, rtnl: &Rtnl, slave_dev: &Device) -> Option<SlaveView> {
+        self.slave_of(bond_dev, slave_dev, rtnl).map(|s| s.view())
+    }
+
+    /// Runs `f` on what the packet paths see now (sysfs shows read it
+    /// without RTNL, as the C driver's do under RCU).
+    pub(crate) fn with_snapshot<R>(&self, f: impl FnOnce(Option<Snap<'_>>) -> R) -> R {
+        let rcu = RcuGuard::lock();
+        f(self.slaves.read(&rcu).map(|set| Snap { set }))
+    }
+}
+
+impl Slave {
+    fn view(&self) -> SlaveView {
+        SlaveView {
+            backup: self.backup.load(Relaxed),
+            link: self.link() as u8,
+            link_failure_count: self.link_failure_count.load(Relaxed),
+            perm_hwaddr: self.perm_hwaddr,
+            queue_id: self.queue_id.load(Relaxed),
+            prio: self.prio.load(Relaxed),
+        }
+    }
+}
+
+/// A slave as its `bonding_slave/` files show it, if `slave_dev` is a
+/// slave of a bond of this driver.
+pub(crate) fn slave_view_rcu(slave_dev: &Device) -> Option<SlaveView> {
+    let rcu = RcuGuard::lock();
+    slave_dev.rx_handler_data_rcu::<BondRx>(&rcu).map(|s| s.view())
+}
+
+/// The published snapshot, for sysfs.
+pub(crate) struct Snap<'a> {
+    set: &'a SlaveSet,
+}
+
+impl Snap<'_> {
+    /// The options in force.
+    pub(crate) fn params(&self) -> &BondParams {
+        &self.set.params
+    }
+
+    /// The active slave (modes with one).
+    pub(crate) fn active(&self) -> Option<&Device> {
+        self.set.active.as_ref().filter(|_| self.set.params.mode.uses_primary()).map(|s| &*s.dev)
+    }
+
+    /// The primary slave.
+    pub(crate) fn primary(&self) -> Option<&Device> {
+        self.set.primary.as_ref().map(|s| &*s.dev)
+    }
+
+    /// The slaves in enslave order, with their queue IDs.
+    pub(crate) fn slaves(&self) -> impl Iterator<Item = (&Device, u16)> {
+        self.set.all.iter().map(|s| (&*s.dev, s.queue_id.load(Relaxed)))
+    }
+}
+
+
 /// Undo log of a half-done enslave, run in reverse on failure so that the
 /// slave ends exactly as it was.
 #[derive(Default)]
@@ -1582,6 +1995,7 @@ struct Undo {
     rx_filters: Option<u32>,
     rx_handler: bool,
     linked: bool,
+    sysfs: bool,
     listed: bool,
 }
 
@@ -1610,6 +2024,9 @@ impl Undo {
         }
         if let Some(flags) = self.rx_filters {
             bond.take_rx_filters(bond_dev, rtnl, slave_dev, flags);
+        }
+        if self.sysfs {
+            slave_dev.remove_sysfs_group(&bond_sysfs::SLAVE_GROUP, rtnl);
         }
         if self.linked {
             slave_dev.unlink_master(rtnl, bond_dev);
@@ -1651,7 +2068,7 @@ impl RxHandler for BondRx {
         }
         // bond_rcv_validate() with arp_validate=none: any frame, on any
         // slave, active or not, shows the link is alive.
-        if slave.arp_monitored {
+        if slave.arp_monitored.load(Relaxed) {
             slave.last_rx.store(skb::jiffies(), Relaxed);
         }
         // Frames on inactive slaves reach only sockets bound to the slave,
@@ -1702,6 +2119,8 @@ impl Driver for BondDriver {
         dev.set_netns_immutable();
         dev.set_max_mtu(ETH_MAX_MTU);
         dev.set_master_features();
+        // bond_prepare_sysfs_group(): /sys/class/net/<bond>/bonding/.
+        dev.set_sysfs_group(&bond_sysfs::BOND_GROUP);
         // bond_init(): a random MAC until the first slave lends its own.
         dev.set_random_hw_addr();
     }
@@ -1821,6 +2240,22 @@ impl Driver for BondDriver {
         } else {
             Rearm::Stop
         }
+    }
+
+    /// `bond_init()` and the NETDEV_REGISTER part of `bond_netdev_event()`:
+    /// the bond's /proc/net/bonding file, and no carrier until a slave is
+    /// usable.
+    fn init(dev: &Device, _bond: &Bonding, rtnl: &Rtnl) -> Result {
+        dev.carrier_off();
+        match &BOND_NET.get(dev.net()).proc_dir {
+            Some(dir) => {
+                if dev.proc_create::<BondDriver>(dir, rtnl).is_err() {
+                    dev.log(&KERN_ERR, format_args!("Cannot create /proc/net/bonding/{}\n", dev.name()));
+                }
+            }
+            None => {}
+        }
+        Ok(())
     }
 
     fn uninit(dev: &Device, bond: &Bonding, rtnl: &Rtnl) {
@@ -1979,16 +2414,37 @@ impl NetdevNotifier for SlaveEvents {
     }
 }
 
-/// A bond master device, registered as long as this value lives.
-pub(crate) struct Bond {
-    _dev: Registration<BondDriver>,
+/// The options a new bond starts with: the module's parameters
+/// (`bonding_defaults`), set once at load.
+pub(crate) static DEFAULTS: SetOnce<BondParams> = SetOnce::new();
+
+/// What bonding keeps in each network namespace (`struct bond_net`).
+pub(crate) struct BondNet {
+    // Dropped first: /sys/class/net/bonding_masters.
+    _masters: Option<NetClassFile>,
+    /// /proc/net/bonding, if it could be made.
+    proc_dir: Option<Arc<ProcDir>>,
 }
 
-impl Bond {
-    /// Creates and registers the next free `bondN` with `params`, carrier
-    /// off and a random MAC until a slave joins (`bond_create()`).
-    pub(crate) fn create(params: &BondParams, proc_dir: &Arc<ProcDir>) -> Result<Self> {
-        let dev = Registration::new(c_str!("bond%d"), params.tx_queues.into(), Bonding::new(params)?, proc_dir)?;
-        Ok(Self { _dev: dev })
+static BOND_NET: Pernet<BondNet> = Pernet::new();
+
+impl PernetData for BondNet {
+    const OPS: &'static Pernet<Self> = &BOND_NET;
+
+    /// `bond_net_init()`.
+    fn init(net: &Net) -> Result<Self> {
+        let proc_dir = ProcDir::new_in(net, c_str!("bonding")).ok();
+        if proc_dir.is_none() {
+            pr_warn!("Warning: Cannot create /proc/net/bonding\n");
+        }
+        let masters = bond_sysfs::bonding_masters(net);
+        Ok(Self { _masters: masters, proc_dir })
     }
+}
+
+/// Creates a bond named `name` ("bond%d": the next free `bondN`) in `net`
+/// with `params` (`bond_create()`), as `ip link add type bond` would.
+pub(crate) fn create_bond(net: &Net, name: &CStr, params: &BondParams, rtnl: &Rtnl) -> Result {
+    BOND_LINK_OPS.create(net, name, params.tx_queues.into(), Bonding::new(params)?, rtnl)?;
+    Ok(())
 }

@@ -6,6 +6,8 @@
 #include <linux/if_bonding.h>
 #include <linux/if_arp.h>
 #include <linux/rtnetlink.h>
+#include <net/rtnetlink.h>
+#include <net/netlink.h>
 #include <linux/proc_fs.h>
 #include <linux/seq_file.h>
 #include <linux/mii.h>

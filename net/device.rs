@@ -5,6 +5,7 @@
 
 use super::{
     bindings as b,
+    pernet::Net,
     proc::{ProcDir, ProcFile, SeqFile, Show},
     rcu::RcuGuard,
     rtnl::{Rtnl, RtnlCell},
@@ -13,8 +14,9 @@ use super::{
 use core::{
     fmt,
     marker::PhantomData,
-    mem::{align_of, size_of, MaybeUninit},
+    mem::{size_of, MaybeUninit},
     ptr::NonNull,
+    sync::atomic::{AtomicBool, Ordering},
 };
 use kernel::{
     error::{code::*, from_result, to_result, Error, Result},
@@ -139,7 +141,7 @@ impl Device {
         unsafe { &*ptr.cast() }
     }
 
-    fn as_raw(&self) -> *mut b::net_device {
+    pub(super) fn as_raw(&self) -> *mut b::net_device {
         self.0.get()
     }
 
@@ -281,6 +283,17 @@ impl Device {
             let dev = b::rbond_dev_get_by_name(self.as_raw(), name.as_char_ptr().cast());
             (!dev.is_null()).then(|| Device::from_raw(dev))
         }
+    }
+
+    /// [`Device::lookup_in_same_ns`] by a name given as bytes (no NUL).
+    pub(crate) fn lookup_name_in_same_ns<'a>(&self, name: &[u8], rtnl: &'a Rtnl) -> Option<&'a Device> {
+        let mut buf = [0u8; b::IFNAMSIZ as usize];
+        if name.len() >= buf.len() || name.contains(&0) {
+            return None;
+        }
+        buf.get_mut(..name.len())?.copy_from_slice(name);
+        let name = CStr::from_bytes_with_nul(buf.get(..=name.len())?).ok()?;
+        self.lookup_in_same_ns(name, rtnl)
     }
 
     /// Whether the caller may administer this device's namespace
@@ -488,11 +501,63 @@ impl Device {
         // SAFETY: valid device; netdev_ops is fixed after registration.
         let ops = unsafe { (*self.as_raw()).netdev_ops };
         if core::ptr::eq(ops, &T::OPS.0) {
-            // SAFETY: only Registration::<T> devices use these ops, and their private area holds an initialised T::Data.
+            // SAFETY: only devices set up by Adapter::<T>::setup_callback use these ops; registered (the caller has a device in use), their private data is initialised.
             Some(unsafe { Adapter::<T>::parts(self.as_raw()).1 })
         } else {
             None
         }
+    }
+
+    /// Shows a registered `T` device's data in `dir`, in a file named after
+    /// the device that follows its renames ([`Device::proc_follow_name`])
+    /// and goes when the device is unregistered.
+    pub(crate) fn proc_create<T: Driver>(&self, dir: &Arc<ProcDir>, rtnl: &Rtnl) -> Result {
+        if self.driver_data::<T>().is_none() {
+            return Err(EINVAL);
+        }
+        let name = self.name();
+        let name = name.with_nul().ok_or(EINVAL)?;
+        let view = self.as_raw().cast::<ProcView<T>>().cast_const();
+        // SAFETY: a `T` device (checked above): its ndo_uninit removes the file before its data can be dropped.
+        let file = unsafe { ProcFile::new(dir, name, view)? };
+        // SAFETY: as above, the private area holds a DevPriv<T>.
+        let cell = unsafe { &(*Adapter::<T>::priv_of(self.as_raw())).proc_file };
+        *cell.borrow_mut(rtnl)? = Some(file);
+        Ok(())
+    }
+
+    /// Transmit queues in use (`real_num_tx_queues`).
+    pub(crate) fn real_num_tx_queues(&self) -> u32 {
+        // SAFETY: valid device; a plain field read.
+        unsafe { (*self.as_raw()).real_num_tx_queues }
+    }
+
+    /// The interface index.
+    pub(crate) fn ifindex(&self) -> i32 {
+        // SAFETY: valid device.
+        unsafe { b::rbond_dev_ifindex(self.as_raw()) }
+    }
+
+    /// The device's network namespace.
+    pub(crate) fn net(&self) -> &Net {
+        // SAFETY: valid device; its namespace outlives it (devices are removed from a namespace before it goes).
+        unsafe { Net::from_raw(b::rbond_dev_net(self.as_raw())) }
+    }
+
+    /// The device with index `ifindex` in this device's namespace.
+    pub(crate) fn lookup_index_in_same_ns<'a>(&self, ifindex: i32, _rtnl: &'a Rtnl) -> Option<&'a Device> {
+        // SAFETY: valid device; under RTNL the devices of a namespace stay registered, and the returned device lives at least while RTNL is held.
+        unsafe {
+            let d = b::__dev_get_by_index(b::rbond_dev_net(self.as_raw()), ifindex);
+            (!d.is_null()).then(|| Device::from_raw(d))
+        }
+    }
+
+    /// Unregisters the device (`unregister_netdevice`): it closes, its
+    /// driver's uninit runs now, and the core frees it once unused.
+    pub(crate) fn unregister(&self, _rtnl: &Rtnl) {
+        // SAFETY: valid, registered device, under RTNL.
+        unsafe { b::rbond_unregister_netdevice(self.as_raw()) }
     }
 
     /// After a rename (NETDEV_CHANGENAME) of a `T` device: its proc file
@@ -501,7 +566,7 @@ impl Device {
         if self.driver_data::<T>().is_none() {
             return Err(EINVAL);
         }
-        // SAFETY: a `T` device (checked above), allocated by Registration::<T>, whose private area holds a DevPriv<T>.
+        // SAFETY: a `T` device (checked above), whose private area holds a DevPriv<T>.
         let cell = unsafe { &(*Adapter::<T>::priv_of(self.as_raw())).proc_file };
         let mut file = cell.borrow_mut(rtnl)?;
         let name = self.name();
@@ -517,7 +582,7 @@ impl Device {
         if self.driver_data::<T>().is_none() {
             return;
         }
-        // SAFETY: a `T` device (checked above) has a DevPriv<T> whose monitor work was initialised at registration.
+        // SAFETY: a `T` device (checked above) has a DevPriv<T> whose monitor work setup_callback initialised; its data is initialised, so the destructor (which cancels the work) has not run.
         unsafe {
             let dw = (*Adapter::<T>::priv_of(self.as_raw())).monitor.get();
             b::rbond_queue_delayed_work(dw, b::rbond_msecs_to_jiffies(delay_ms));
@@ -596,9 +661,24 @@ impl Device {
             NotifyEvent::NotifyPeers => b::netdev_cmd_NETDEV_NOTIFY_PEERS,
             NotifyEvent::BondingFailover => b::netdev_cmd_NETDEV_BONDING_FAILOVER,
             NotifyEvent::ResendIgmp => b::netdev_cmd_NETDEV_RESEND_IGMP,
+            NotifyEvent::ChangeInfoData => b::netdev_cmd_NETDEV_CHANGEINFODATA,
         };
         // SAFETY: valid device, RTNL held.
         unsafe { b::call_netdevice_notifiers(ev as _, self.as_raw()) };
+    }
+
+    /// The data of this device's rx_handler `H`, if it has that handler,
+    /// for the read-side critical section (the handler's data is dropped
+    /// only after a grace period that follows its unregistration).
+    pub(crate) fn rx_handler_data_rcu<'a, H: super::rx::RxHandler>(&self, _rcu: &'a RcuGuard) -> Option<&'a H::Data> {
+        // SAFETY: valid device; the handler and its data are read under RCU, as __netif_receive_skb does.
+        let (handler, data) = unsafe { ((*self.as_raw()).rx_handler, b::rbond_rx_handler_data_rcu(self.as_raw())) };
+        let ours: b::rx_handler_func_t = Some(super::rx::trampoline::<H>);
+        if handler.map(|f| f as usize) != ours.map(|f| f as usize) || data.is_null() {
+            return None;
+        }
+        // SAFETY: registered by rx_handler_register::<H>: `data` is an Arc<H::Data> that netdev_rx_handler_unregister's grace period keeps alive for the guard's section.
+        Some(unsafe { &*data.cast::<H::Data>() })
     }
 
     /// Registers `H` as this device's rx_handler with `data`, which the
@@ -662,6 +742,9 @@ pub(crate) enum NotifyEvent {
     BondingFailover,
     /// NETDEV_RESEND_IGMP: the stack sends IGMP reports again.
     ResendIgmp,
+    /// NETDEV_CHANGEINFODATA: the device's link-type data changed (user
+    /// space sees an RTM_NEWLINK).
+    ChangeInfoData,
 }
 
 /// A printk level for [`Device::log`].
@@ -713,6 +796,16 @@ impl ExtAck {
     /// Whether a netlink caller will see the message.
     pub(crate) fn is_some(&self) -> bool {
         !self.0.is_null()
+    }
+
+    /// The core's extack, if any (null for ioctl callers).
+    pub(super) fn from_raw(p: *mut b::netlink_ext_ack) -> Self {
+        Self(p)
+    }
+
+    /// The extack to write to, if there is one.
+    pub(super) fn raw(&self) -> Option<*mut b::netlink_ext_ack> {
+        (!self.0.is_null()).then_some(self.0)
     }
 
     /// `NL_SET_ERR_MSG`.
@@ -817,6 +910,12 @@ impl SetupDevice<'_> {
     }
 
     /// Sets the largest MTU the device accepts.
+    /// The device's own group of sysfs files (`sysfs_groups[0]`), made with
+    /// its directory when it registers.
+    pub(crate) fn set_sysfs_group(&mut self, group: &'static super::sysfs::AttrGroup) {
+        self.0.sysfs_groups[0] = group.as_raw();
+    }
+
     pub(crate) fn set_max_mtu(&mut self, mtu: u32) {
         self.0.max_mtu = mtu;
     }
@@ -826,6 +925,21 @@ impl SetupDevice<'_> {
 /// must never see the kernel-internal ENOTSUPP (524).
 pub(crate) fn eopnotsupp() -> Error {
     Error::from_errno(-(b::EOPNOTSUPP as i32))
+}
+
+/// ENOTEMPTY, which 6.12's `kernel::error::code` lacks.
+pub(crate) fn enotempty() -> Error {
+    Error::from_errno(-(b::ENOTEMPTY as i32))
+}
+
+/// EMSGSIZE.
+pub(crate) fn emsgsize() -> Error {
+    Error::from_errno(-(b::EMSGSIZE as i32))
+}
+
+/// EADDRNOTAVAIL.
+pub(crate) fn eaddrnotavail() -> Error {
+    Error::from_errno(-(b::EADDRNOTAVAIL as i32))
 }
 
 /// What a transmit function did with the packet.
@@ -909,6 +1023,12 @@ pub(crate) trait Driver: 'static + Sized {
 
     /// ethtool `get_drvinfo`.
     fn get_drvinfo(_dev: &Device, _data: &Self::Data, _info: &mut DrvInfo<'_>) {}
+
+    /// `ndo_init`: the device is registering (under RTNL), its name final;
+    /// an error fails the registration.
+    fn init(_dev: &Device, _data: &Self::Data, _rtnl: &Rtnl) -> Result {
+        Ok(())
+    }
 
     /// `ndo_uninit`: the device is being unregistered (under RTNL).
     fn uninit(_dev: &Device, _data: &Self::Data, _rtnl: &Rtnl) {}
@@ -1010,7 +1130,7 @@ unsafe impl<T: Driver> Sync for ProcView<T> {}
 
 impl<T: Driver> Show for ProcView<T> {
     fn show(&self, out: &mut SeqFile) -> fmt::Result {
-        // SAFETY: a ProcView is only created by Registration::<T>::new over its own device, which outlives the proc file.
+        // SAFETY: a ProcView is only created by Device::proc_create over a registered `T` device, whose ndo_uninit removes the proc file before the data can be dropped.
         let (dev, data) = unsafe { Adapter::<T>::parts(self.0.get()) };
         T::proc_show(dev, data, out)
     }
@@ -1029,37 +1149,93 @@ pub(crate) enum Rearm {
 
 /// The private area of a `T` device: the layer's monitor work, then the
 /// driver's data.
+///
+/// # Invariants
+///
+/// The layer's fields are initialised by `setup_callback` when the core
+/// allocates the device. `data` is initialised while `ready` is set: from
+/// before the device is registered until its destructor, which the core
+/// runs once the device is unregistered and unused.
 #[repr(C)]
-struct DevPriv<T: Driver> {
+pub(super) struct DevPriv<T: Driver> {
     // First, so that a pointer to its work_struct is a pointer to DevPriv.
     monitor: Opaque<b::delayed_work>,
     /// The device's proc file, renamed with the device (under RTNL).
     proc_file: RtnlCell<Option<ProcFile<ProcView<T>>>>,
-    data: T::Data,
+    ready: AtomicBool,
+    data: MaybeUninit<T::Data>,
 }
 
-struct Adapter<T: Driver>(PhantomData<T>);
+pub(super) struct Adapter<T: Driver>(PhantomData<T>);
 
 impl<T: Driver> Adapter<T> {
+    /// The size of a `T` device's private area.
+    pub(super) const PRIV_SIZE: usize = size_of::<DevPriv<T>>();
+
     /// # Safety
     ///
-    /// `dev` must be a valid net_device allocated by `Registration::<T>`,
-    /// whose private area holds an initialised `T::Data`.
-    unsafe fn parts<'a>(dev: *mut b::net_device) -> (&'a Device, &'a T::Data) {
+    /// `dev` must be a valid net_device set up by `setup_callback`, whose
+    /// private data is initialised (true for every callback of a
+    /// registered device).
+    pub(super) unsafe fn parts<'a>(dev: *mut b::net_device) -> (&'a Device, &'a T::Data) {
         // SAFETY: per the function's requirements.
-        unsafe { (Device::from_raw(dev), &(*Self::priv_of(dev)).data) }
+        unsafe { (Device::from_raw(dev), (*Self::priv_of(dev)).data.assume_init_ref()) }
     }
 
     /// # Safety
     ///
-    /// `dev` must be a net_device allocated by `Registration::<T>`.
+    /// `dev` must be a net_device allocated with `setup_callback` and a
+    /// private area of `PRIV_SIZE` bytes.
     unsafe fn priv_of(dev: *mut b::net_device) -> *mut DevPriv<T> {
         // SAFETY: per the function's requirements, the private area holds a DevPriv<T>.
         unsafe { b::rbond_netdev_priv(dev).cast() }
     }
 
+    /// Initialises a new device's private data (before it is registered).
+    ///
+    /// # Safety
+    ///
+    /// `dev` must be a device set up by `setup_callback`, not registered,
+    /// whose data is not initialised.
+    pub(super) unsafe fn init_data(dev: *mut b::net_device, data: impl PinInit<T::Data, Error>) -> Result {
+        // SAFETY: per the function's requirements; the private area never moves.
+        let p = unsafe { Self::priv_of(dev) };
+        // SAFETY: as above; the slot is valid for writes and uninitialised.
+        unsafe { data.__pinned_init(core::ptr::addr_of_mut!((*p).data).cast())? };
+        // SAFETY: as above.
+        unsafe { (*p).ready.store(true, Ordering::Release) };
+        Ok(())
+    }
+
+    /// Drops the private data if it is initialised: from the destructor, or
+    /// after a failed registration that did not run it.
+    ///
+    /// # Safety
+    ///
+    /// `dev` must be a device set up by `setup_callback` that nothing uses
+    /// any more: unregistered (or never registered), no callback running.
+    pub(super) unsafe fn drop_data(dev: *mut b::net_device) {
+        // SAFETY: per the function's requirements.
+        let p = unsafe { Self::priv_of(dev) };
+        // SAFETY: as above; the monitor work was initialised by setup_callback, and cancelling an idle work is a no-op.
+        unsafe { b::cancel_delayed_work_sync((*p).monitor.get()) };
+        // SAFETY: as above; `ready` says whether the data is initialised, and it is dropped once.
+        unsafe {
+            if (*p).ready.swap(false, Ordering::AcqRel) {
+                (*p).data.assume_init_drop();
+            }
+        }
+    }
+
+    /// `priv_destructor`: the core runs it once the device is unregistered
+    /// and its last reference is gone, before freeing it.
+    unsafe extern "C" fn destructor_callback(dev: *mut b::net_device) {
+        // SAFETY: netdev_run_todo (or register_netdevice's unwinding) calls this on a device of ours that nothing uses any more.
+        unsafe { Self::drop_data(dev) };
+    }
+
     unsafe extern "C" fn monitor_callback(work: *mut b::work_struct) {
-        // SAFETY: the work is the first field of the delayed_work that is the first field of a repr(C) DevPriv<T> in a registered device's private area (Registration cancels it before freeing the device).
+        // SAFETY: the work is the first field of the delayed_work that is the first field of a repr(C) DevPriv<T> in a device's private area; it is only queued while the data is initialised, and the destructor cancels it before dropping the data.
         let (dev, dw) = unsafe {
             let p = work.cast::<DevPriv<T>>();
             (b::rbond_netdev_from_priv(p.cast()), (*p).monitor.get())
@@ -1078,13 +1254,26 @@ impl<T: Driver> Adapter<T> {
         unsafe { b::rbond_queue_delayed_work(dw, delay) };
     }
 
-    unsafe extern "C" fn setup_callback(dev: *mut b::net_device) {
-        // SAFETY: alloc_netdev_mqs calls setup with the new, exclusively owned device.
+    /// Sets up a device the core allocated with `PRIV_SIZE` bytes of private
+    /// area (alloc_netdev_mqs, or rtnl_create_link for `ip link add`).
+    pub(super) unsafe extern "C" fn setup_callback(dev: *mut b::net_device) {
+        // SAFETY: alloc_netdev_mqs calls setup with the new, exclusively owned device, whose private area has PRIV_SIZE bytes (every allocation of ours asks for that size).
+        let p = unsafe { Self::priv_of(dev) };
+        // SAFETY: as above; the layer's fields are written in place, the data stays uninitialised (`ready` false).
+        unsafe {
+            b::rbond_init_delayed_work(Opaque::raw_get(core::ptr::addr_of!((*p).monitor)), Some(Self::monitor_callback));
+            core::ptr::addr_of_mut!((*p).proc_file).write(RtnlCell::new(None));
+            core::ptr::addr_of_mut!((*p).ready).write(AtomicBool::new(false));
+        }
+        // SAFETY: as above.
         let dev = unsafe { &mut *dev };
         // SAFETY: `dev` is a freshly allocated net_device.
         unsafe { b::ether_setup(dev) };
         dev.netdev_ops = &T::OPS.0;
         dev.ethtool_ops = &Self::ETHTOOL_OPS;
+        // The core owns and frees the device; the destructor drops the data.
+        dev.needs_free_netdev = true;
+        dev.priv_destructor = Some(Self::destructor_callback);
         T::setup(&mut SetupDevice(dev));
     }
 
@@ -1129,10 +1318,29 @@ impl<T: Driver> Adapter<T> {
         T::get_drvinfo(dev, data, &mut DrvInfo(info));
     }
 
-    unsafe extern "C" fn uninit_callback(dev: *mut b::net_device) {
+    unsafe extern "C" fn init_callback(raw: *mut b::net_device) -> kernel::ffi::c_int {
+        from_result(|| {
+            if T::MASTER {
+                // SAFETY: register_netdevice calls ndo_init on a device of ours.
+                to_result(unsafe { b::rbond_master_init(raw) })?;
+            }
+            // SAFETY: register_netdevice calls ndo_init under RTNL, with the private data initialised (before registration).
+            let ((dev, data), rtnl) = unsafe { (Self::parts(raw), Rtnl::assume_held()) };
+            T::init(dev, data, rtnl)?;
+            Ok(0)
+        })
+    }
+
+    unsafe extern "C" fn uninit_callback(raw: *mut b::net_device) {
         // SAFETY: the core calls ndo_uninit under RTNL on a device of ours.
-        let ((dev, data), rtnl) = unsafe { (Self::parts(dev), Rtnl::assume_held()) };
+        let ((dev, data), rtnl) = unsafe { (Self::parts(raw), Rtnl::assume_held()) };
         T::uninit(dev, data, rtnl);
+        // Readers of the proc file may hold `&T::Data`, which the destructor
+        // drops: remove it now (remove_proc_entry waits for them).
+        // SAFETY: a device of ours: its private area holds an initialised DevPriv<T>.
+        let cell = unsafe { &(*Self::priv_of(raw)).proc_file };
+        let file = cell.borrow_mut(rtnl).ok().and_then(|mut f| f.take());
+        drop(file);
     }
 
     /// The common part of the ioctl callbacks, which dev_ifsioc calls
@@ -1304,7 +1512,7 @@ impl<T: Driver> Adapter<T> {
         // A master takes its own lock classes (netdev_lockdep_set_classes):
         // it locks its slaves' address lists, and its slaves' tx queues,
         // inside its own.
-        ndo_init: if T::MASTER { Some(b::rbond_master_init) } else { None },
+        ndo_init: Some(Self::init_callback),
         ndo_open: Some(Self::open_callback),
         ndo_stop: Some(Self::stop_callback),
         ndo_uninit: Some(Self::uninit_callback),
@@ -1388,117 +1596,5 @@ impl Drop for AddrListGuard<'_> {
     fn drop(&mut self) {
         // SAFETY: locked by Device::lock_addr_lists, in this context.
         unsafe { b::rbond_netif_addr_unlock_bh(self.0.dev.as_raw()) }
-    }
-}
-
-/// A network device this module allocated and registered. Dropping it
-/// unregisters the device (closing it first if it is up) and frees it.
-///
-/// # Invariants
-///
-/// `dev` is a registered net_device allocated with room for `T::Data`, which
-/// is initialised; `proc_file`, when present, shows that device.
-pub(crate) struct Registration<T: Driver> {
-    dev: NonNull<b::net_device>,
-    _driver: PhantomData<T>,
-}
-
-// SAFETY: the registration only hands out `&Device` and `&T::Data`, both
-// Sync; unregistering may happen from any thread (it takes RTNL itself).
-unsafe impl<T: Driver> Send for Registration<T> {}
-// SAFETY: as above.
-unsafe impl<T: Driver> Sync for Registration<T> {}
-
-impl<T: Driver> Registration<T> {
-    /// Allocates a device named after `name_fmt` (e.g. "bond%d") with
-    /// `queues` transmit and receive queues, initialises its private data,
-    /// registers it with the carrier off, and shows its data in `proc_dir`.
-    pub(crate) fn new(
-        name_fmt: &CStr,
-        queues: u32,
-        data: impl PinInit<T::Data, Error>,
-        proc_dir: &Arc<ProcDir>,
-    ) -> Result<Self> {
-        // netdev_priv() is aligned to NETDEV_ALIGN (32).
-        build_assert!(align_of::<DevPriv<T>>() <= 32);
-        // SAFETY: name_fmt is NUL-terminated; setup_callback fits the prototype; queue counts are checked by the callee.
-        let dev = unsafe {
-            b::alloc_netdev_mqs(
-                size_of::<DevPriv<T>>() as _,
-                name_fmt.as_char_ptr().cast(),
-                b::NET_NAME_UNKNOWN as _,
-                Some(Adapter::<T>::setup_callback),
-                queues,
-                queues,
-            )
-        };
-        let dev = NonNull::new(dev).ok_or(ENOMEM)?;
-        // SAFETY: the private area is sized and aligned for DevPriv<T> and not yet initialised; it never moves for the device's lifetime.
-        let p = unsafe { Adapter::<T>::priv_of(dev.as_ptr()) };
-        // SAFETY: as above; the monitor work is initialised in place.
-        unsafe { b::rbond_init_delayed_work(Opaque::raw_get(core::ptr::addr_of!((*p).monitor)), Some(Adapter::<T>::monitor_callback)) };
-        // SAFETY: as above; a plain field written in place.
-        unsafe { core::ptr::addr_of_mut!((*p).proc_file).write(RtnlCell::new(None)) };
-        // SAFETY: as above.
-        let slot = unsafe { core::ptr::addr_of_mut!((*p).data) };
-        // SAFETY: `slot` is valid for writes and pinned.
-        if let Err(e) = unsafe { data.__pinned_init(slot) } {
-            // SAFETY: allocated above, never registered.
-            unsafe { b::free_netdev(dev.as_ptr()) };
-            return Err(e);
-        }
-        // SAFETY: a fully set-up device; register_netdev takes RTNL.
-        if let Err(e) = to_result(unsafe { b::register_netdev(dev.as_ptr()) }) {
-            // SAFETY: data was initialised above; the device was never registered, so nothing else can see either.
-            unsafe {
-                core::ptr::drop_in_place(slot);
-                b::free_netdev(dev.as_ptr());
-            }
-            return Err(e);
-        }
-        let reg = Self { dev, _driver: PhantomData };
-        // The C driver registers bonds with the carrier off until a slave is
-        // usable (bond_create()).
-        reg.device().carrier_off();
-        let name = reg.device().name();
-        if let Some(name) = name.with_nul() {
-            let view = dev.as_ptr().cast::<ProcView<T>>().cast_const();
-            // SAFETY: the device and its data stay valid until Drop, which removes the proc file first.
-            let file = unsafe { ProcFile::new(proc_dir, name, view)? };
-            let rtnl = Rtnl::lock();
-            *reg.proc_cell().borrow_mut(&rtnl)? = Some(file);
-        }
-        Ok(reg)
-    }
-
-    fn proc_cell(&self) -> &RtnlCell<Option<ProcFile<ProcView<T>>>> {
-        // SAFETY: by the type invariant the private area holds an initialised DevPriv<T>.
-        unsafe { &(*Adapter::<T>::priv_of(self.dev.as_ptr())).proc_file }
-    }
-
-    /// The device.
-    pub(crate) fn device(&self) -> &Device {
-        // SAFETY: registered and valid until Drop, by the type invariant.
-        unsafe { Device::from_raw(self.dev.as_ptr()) }
-    }
-
-}
-
-impl<T: Driver> Drop for Registration<T> {
-    fn drop(&mut self) {
-        // Readers of the proc file may hold `&T::Data`: remove it first.
-        let file = {
-            let rtnl = Rtnl::lock();
-            self.proc_cell().borrow_mut(&rtnl).ok().and_then(|mut f| f.take())
-        };
-        drop(file);
-        // SAFETY: by the type invariant the device is registered and its private data initialised. unregister_netdev closes the device and waits for every user (xmit, ethtool, ...) to be gone; the monitor is cancelled (it cannot be re-armed: the device is closed), after which the data can be dropped and the device freed.
-        unsafe {
-            b::unregister_netdev(self.dev.as_ptr());
-            let p = Adapter::<T>::priv_of(self.dev.as_ptr());
-            b::cancel_delayed_work_sync((*p).monitor.get());
-            core::ptr::drop_in_place(core::ptr::addr_of_mut!((*p).data));
-            b::free_netdev(self.dev.as_ptr());
-        }
     }
 }

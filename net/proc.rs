@@ -3,7 +3,7 @@
 //! procfs: a directory under /proc/net and read-only files in it whose
 //! contents a Rust type writes through `core::fmt`.
 
-use super::bindings as b;
+use super::{bindings as b, pernet::Net};
 use core::{ffi::c_void, fmt, marker::PhantomData, ptr::NonNull};
 use kernel::{
     error::{code::ENOMEM, Result},
@@ -12,7 +12,7 @@ use kernel::{
     sync::Arc,
 };
 
-/// A directory in init_net's /proc/net, removed (with anything left in it)
+/// A directory in a namespace's /proc/net, removed (with anything left in it)
 /// on drop.
 ///
 /// # Invariants
@@ -28,10 +28,10 @@ unsafe impl Send for ProcDir {}
 unsafe impl Sync for ProcDir {}
 
 impl ProcDir {
-    /// Creates /proc/net/`name` in the initial network namespace.
-    pub(crate) fn new_in_init_net(name: &CStr) -> Result<Arc<Self>> {
-        // SAFETY: rbond_init_net_proc returns init_net's /proc/net entry, which lives as long as the kernel; `name` is NUL-terminated.
-        let dir = unsafe { b::proc_mkdir(name.as_char_ptr().cast(), b::rbond_init_net_proc()) };
+    /// Creates /proc/net/`name` in `net`.
+    pub(crate) fn new_in(net: &Net, name: &CStr) -> Result<Arc<Self>> {
+        // SAFETY: a live namespace's /proc/net entry lives as long as the namespace, and the directory is removed (Drop) before the namespace goes (its owner is per-namespace data); `name` is NUL-terminated.
+        let dir = unsafe { b::proc_mkdir(name.as_char_ptr().cast(), b::rbond_net_proc(net.as_raw())) };
         let dir = NonNull::new(dir).ok_or(ENOMEM)?;
         Ok(Arc::new(Self(dir), GFP_KERNEL)?)
     }

@@ -86,3 +86,49 @@ impl<T> Drop for NestingGuard<'_, T> {
         unsafe { b::rbond_spin_unlock(self.lock.lock.get()) };
     }
 }
+
+/// A value set once (at module init, before anything that reads it is
+/// registered) and read-only afterwards: the defaults new devices take.
+pub(crate) struct SetOnce<T: Copy> {
+    state: core::sync::atomic::AtomicU8,
+    value: core::cell::UnsafeCell<core::mem::MaybeUninit<T>>,
+}
+
+// SAFETY: the value is written once, by the thread that moves `state` from
+// EMPTY to WRITING, and read only after `state` is READY (Release/Acquire).
+unsafe impl<T: Copy + Send + Sync> Sync for SetOnce<T> {}
+
+const EMPTY: u8 = 0;
+const WRITING: u8 = 1;
+const READY: u8 = 2;
+
+impl<T: Copy> SetOnce<T> {
+    /// Unset.
+    pub(crate) const fn new() -> Self {
+        Self {
+            state: core::sync::atomic::AtomicU8::new(EMPTY),
+            value: core::cell::UnsafeCell::new(core::mem::MaybeUninit::uninit()),
+        }
+    }
+
+    /// Sets the value; false (and no change) if it was set already.
+    pub(crate) fn set(&self, value: T) -> bool {
+        use core::sync::atomic::Ordering::*;
+        if self.state.compare_exchange(EMPTY, WRITING, Acquire, Relaxed).is_err() {
+            return false;
+        }
+        // SAFETY: this thread won the EMPTY -> WRITING transition: no reader or other writer touches the value until READY.
+        unsafe { (*self.value.get()).write(value) };
+        self.state.store(READY, Release);
+        true
+    }
+
+    /// The value, once set.
+    pub(crate) fn get(&self) -> Option<T> {
+        if self.state.load(core::sync::atomic::Ordering::Acquire) != READY {
+            return None;
+        }
+        // SAFETY: READY: the value was written and never changes again.
+        Some(unsafe { (*self.value.get()).assume_init() })
+    }
+}

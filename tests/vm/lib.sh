@@ -262,3 +262,20 @@ failslab_disarm() {
 	echo 0 >$FAILSLAB/require-start
 	echo 0xffffffffffffffff >$FAILSLAB/require-end
 }
+
+# Installs the kernel's own C bonding.ko where a distribution has it, then
+# ours with `make install`, into the guest's (tmpfs) /lib/modules.
+install_both_drivers() {
+	local kver mods
+	kver=$(uname -r)
+	mods=/lib/modules/$kver
+	mkdir -p "$mods/kernel/drivers/net/bonding"
+	cp "$C_BONDING_KO" "$mods/kernel/drivers/net/bonding/"
+	cp "$RBOND_KDIR/modules.builtin" "$RBOND_KDIR/modules.builtin.modinfo" "$mods/"
+	depmod "$kver"
+	assert_match "$(modprobe -n -v bonding)" "kernel/drivers/net/bonding/bonding.ko" "the C driver alone is found"
+	make -s -C "$RBOND_TOP" install >/dev/null
+	[ -f "$mods/updates/bonding.ko" ] || fail "make install did not install to updates/"
+	[ -x /sbin/ifenslave ] || fail "make install did not install /sbin/ifenslave"
+	assert_match "$(modprobe -n -v bonding)" "updates/bonding.ko" "modprobe resolves bonding to ours"
+}

@@ -2,23 +2,6 @@
 # module where modprobe prefers it over the kernel's own bonding.ko.
 # shellcheck shell=bash
 
-# Installs the kernel's own C bonding.ko where a distribution has it, then
-# ours with `make install`, into the guest's (tmpfs) /lib/modules.
-install_both_drivers() {
-	local kver mods
-	kver=$(uname -r)
-	mods=/lib/modules/$kver
-	mkdir -p "$mods/kernel/drivers/net/bonding"
-	cp "$C_BONDING_KO" "$mods/kernel/drivers/net/bonding/"
-	cp "$RBOND_KDIR/modules.builtin" "$RBOND_KDIR/modules.builtin.modinfo" "$mods/"
-	depmod "$kver"
-	assert_match "$(modprobe -n -v bonding)" "kernel/drivers/net/bonding/bonding.ko" "the C driver alone is found"
-	make -s -C "$RBOND_TOP" install >/dev/null
-	[ -f "$mods/updates/bonding.ko" ] || fail "make install did not install to updates/"
-	[ -x /sbin/ifenslave ] || fail "make install did not install /sbin/ifenslave"
-	assert_match "$(modprobe -n -v bonding)" "updates/bonding.ko" "modprobe resolves bonding to ours"
-}
-
 test_modprobe_alias_bond0_loads_ours_with_its_options() {
 	install_both_drivers
 	cat >/etc/modprobe.d/rbond-bond0.conf <<CONF

@@ -1,0 +1,58 @@
+// SPDX-License-Identifier: GPL-2.0
+
+//! The ABI numbers that `bond_uapi` (pure Rust, shared with ifenslave)
+//! writes down by hand, checked against the kernel's headers at compile
+//! time: a mismatch does not build.
+
+use super::bindings as b;
+use crate::bond_uapi::ifla;
+
+macro_rules! same {
+    ($($ours:expr => $theirs:expr),* $(,)?) => {
+        $(const _: () = assert!($ours as u64 == $theirs as u64);)*
+    };
+}
+
+same! {
+    ifla::MODE => b::IFLA_BOND_MODE,
+    ifla::ACTIVE_SLAVE => b::IFLA_BOND_ACTIVE_SLAVE,
+    ifla::MIIMON => b::IFLA_BOND_MIIMON,
+    ifla::UPDELAY => b::IFLA_BOND_UPDELAY,
+    ifla::DOWNDELAY => b::IFLA_BOND_DOWNDELAY,
+    ifla::USE_CARRIER => b::IFLA_BOND_USE_CARRIER,
+    ifla::ARP_INTERVAL => b::IFLA_BOND_ARP_INTERVAL,
+    ifla::ARP_IP_TARGET => b::IFLA_BOND_ARP_IP_TARGET,
+    ifla::ARP_VALIDATE => b::IFLA_BOND_ARP_VALIDATE,
+    ifla::ARP_ALL_TARGETS => b::IFLA_BOND_ARP_ALL_TARGETS,
+    ifla::PRIMARY => b::IFLA_BOND_PRIMARY,
+    ifla::PRIMARY_RESELECT => b::IFLA_BOND_PRIMARY_RESELECT,
+    ifla::FAIL_OVER_MAC => b::IFLA_BOND_FAIL_OVER_MAC,
+    ifla::XMIT_HASH_POLICY => b::IFLA_BOND_XMIT_HASH_POLICY,
+    ifla::RESEND_IGMP => b::IFLA_BOND_RESEND_IGMP,
+    ifla::NUM_PEER_NOTIF => b::IFLA_BOND_NUM_PEER_NOTIF,
+    ifla::ALL_SLAVES_ACTIVE => b::IFLA_BOND_ALL_SLAVES_ACTIVE,
+    ifla::MIN_LINKS => b::IFLA_BOND_MIN_LINKS,
+    ifla::LP_INTERVAL => b::IFLA_BOND_LP_INTERVAL,
+    ifla::PACKETS_PER_SLAVE => b::IFLA_BOND_PACKETS_PER_SLAVE,
+    ifla::AD_LACP_RATE => b::IFLA_BOND_AD_LACP_RATE,
+    ifla::AD_SELECT => b::IFLA_BOND_AD_SELECT,
+    ifla::AD_INFO => b::IFLA_BOND_AD_INFO,
+    ifla::AD_ACTOR_SYS_PRIO => b::IFLA_BOND_AD_ACTOR_SYS_PRIO,
+    ifla::AD_USER_PORT_KEY => b::IFLA_BOND_AD_USER_PORT_KEY,
+    ifla::AD_ACTOR_SYSTEM => b::IFLA_BOND_AD_ACTOR_SYSTEM,
+    ifla::TLB_DYNAMIC_LB => b::IFLA_BOND_TLB_DYNAMIC_LB,
+    ifla::PEER_NOTIF_DELAY => b::IFLA_BOND_PEER_NOTIF_DELAY,
+    ifla::AD_LACP_ACTIVE => b::IFLA_BOND_AD_LACP_ACTIVE,
+    ifla::MISSED_MAX => b::IFLA_BOND_MISSED_MAX,
+    ifla::NS_IP6_TARGET => b::IFLA_BOND_NS_IP6_TARGET,
+    ifla::COUPLED_CONTROL => b::IFLA_BOND_COUPLED_CONTROL,
+    ifla::MAX => b::__IFLA_BOND_MAX - 1,
+    ifla::slave::STATE => b::IFLA_BOND_SLAVE_STATE,
+    ifla::slave::MII_STATUS => b::IFLA_BOND_SLAVE_MII_STATUS,
+    ifla::slave::LINK_FAILURE_COUNT => b::IFLA_BOND_SLAVE_LINK_FAILURE_COUNT,
+    ifla::slave::PERM_HWADDR => b::IFLA_BOND_SLAVE_PERM_HWADDR,
+    ifla::slave::QUEUE_ID => b::IFLA_BOND_SLAVE_QUEUE_ID,
+    ifla::slave::PRIO => b::IFLA_BOND_SLAVE_PRIO,
+    ifla::slave::ACTOR_PORT_PRIO => b::IFLA_BOND_SLAVE_ACTOR_PORT_PRIO,
+    ifla::slave::MAX => b::__IFLA_BOND_SLAVE_MAX - 1,
+}
