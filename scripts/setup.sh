@@ -50,6 +50,14 @@ need_bindgen=0
 bindgen --version 2>/dev/null | grep -qF "$RBOND_BINDGEN_VERSION" || need_bindgen=1
 need_vng=0
 "$RBOND_VENV/bin/vng" --version >/dev/null 2>&1 || need_vng=1
+# Debian's ifupdown and ifenslave, as distributions ship them: downloaded,
+# not installed (the VM test unpacks them in the guest, whose /etc is its
+# own), so that the host's networking is left alone.
+DEBS_DIR=$RBOND_CACHE/debs
+need_debs=0
+for p in ifupdown ifenslave; do
+	ls "$DEBS_DIR/${p}_"*.deb >/dev/null 2>&1 || need_debs=1
+done
 KO=$(rbond_kernel_dir)
 need_kernel=0
 [ -f "$KO/.rbond-complete" ] || need_kernel=1
@@ -69,6 +77,11 @@ if [ $need_vng -eq 1 ]; then
 	echo "plan: install virtme-ng $RBOND_VNG_VERSION (pip, venv $RBOND_VENV)"
 else
 	echo "plan: virtme-ng: installed"
+fi
+if [ $need_debs -eq 1 ]; then
+	echo "plan: download Debian's ifupdown and ifenslave packages into $DEBS_DIR (for the ifupdown test)"
+else
+	echo "plan: ifupdown and ifenslave packages: downloaded"
 fi
 if [ $need_kernel -eq 1 ]; then
 	echo "plan: build the test kernel $RBOND_KSRC_VERSION (tests/kernel.config) into $KO (5 to 10 minutes)"
@@ -124,6 +137,14 @@ if [ $need_vng -eq 1 ]; then
 	mkdir -p "$RBOND_CACHE"
 	python3 -m venv "$RBOND_VENV"
 	"$RBOND_VENV/bin/pip" install -q "virtme-ng==$RBOND_VNG_VERSION"
+fi
+
+if [ $need_debs -eq 1 ]; then
+	rbond_hint "apt-get download ifupdown ifenslave failed; check the network and /etc/apt/sources.list"
+	echo "setup: downloading ifupdown and ifenslave"
+	mkdir -p "$DEBS_DIR"
+	(cd "$DEBS_DIR" && { apt-get download -q ifupdown ifenslave 2>/dev/null ||
+		{ $SUDO apt-get update -q && apt-get download -q ifupdown ifenslave; }; })
 fi
 
 rbond_hint
