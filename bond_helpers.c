@@ -214,20 +214,9 @@ int rbond_master_init(struct net_device *dev)
 	return 0;
 }
 
-/* bond_fix_features(): a master offers what all its lower devices offer.
- * Runs under RTNL (ndo_fix_features), which the lower list iteration needs.
- */
-u64 rbond_master_fix_features(struct net_device *dev, u64 features)
-{
-	netdev_features_t mask = features;
-	struct net_device *lower;
-	struct list_head *iter;
-
-	features = netdev_base_features(features);
-	netdev_for_each_lower_dev(dev, lower, iter)
-		features = netdev_increment_features(features, lower->features, mask);
-	return netdev_add_tso_features(features, mask);
-}
+u64 rbond_netdev_base_features(u64 features) { return netdev_base_features(features); }
+u64 rbond_netdev_add_tso_features(u64 features, u64 mask) { return netdev_add_tso_features(features, mask); }
+struct list_head *rbond_lower_iter(struct net_device *dev) { return &dev->adj_list.lower; }
 
 /* bond_setup(): offloads a master can offer; netdev_compute_master_upper_features()
  * then narrows them to what the slaves support.
@@ -294,31 +283,30 @@ struct net_device *rbond_netdev_from_priv(void *priv) { return container_of(priv
 int rbond_ethtool_get_link(struct net_device *dev) { return dev->ethtool_ops && dev->ethtool_ops->get_link ? !!dev->ethtool_ops->get_link(dev) : -1; }
 u64 rbond_jiffies(void) { return get_jiffies_64(); }
 
-/* bond_arp_send_all()'s route check: 0 if @target is reached through
- * @bond_dev (*src: the bond's address to probe from, as bond_confirm_addr()),
- * 1 if through another device (no probe), -1 if there is no route (probe
- * with source 0.0.0.0 anyway). VLANs over the bond are not followed.
- */
-int rbond_arp_route(struct net_device *bond_dev, __be32 target, __be32 *src)
+/* IPv4 routing for the ARP monitor's probes: the decision (bond_arp_send_all())
+ * is the Rust side's. A failed lookup is NULL. */
+struct rtable *rbond_ip_route_output_link(struct net *net, __be32 daddr)
 {
-	struct rtable *rt = ip_route_output(dev_net(bond_dev), target, 0, 0, 0, RT_SCOPE_LINK);
-	struct in_device *in_dev;
-	int via_bond;
+	struct rtable *rt = ip_route_output(net, daddr, 0, 0, 0, RT_SCOPE_LINK);
 
-	*src = 0;
-	if (IS_ERR(rt))
-		return -1;
-	via_bond = rt->dst.dev == bond_dev;
-	ip_rt_put(rt);
-	if (!via_bond)
-		return 1;
-	rcu_read_lock();
-	in_dev = __in_dev_get_rcu(bond_dev);
-	if (in_dev)
-		*src = inet_confirm_addr(dev_net(bond_dev), in_dev, target, 0, RT_SCOPE_HOST);
-	rcu_read_unlock();
-	return 0;
+	return IS_ERR(rt) ? NULL : rt;
 }
+struct net_device *rbond_rt_dev(const struct rtable *rt) { return rt->dst.dev; }
+void rbond_ip_rt_put(struct rtable *rt) { ip_rt_put(rt); }
+/* inet_confirm_addr() on @dev's IPv4 configuration (bond_confirm_addr()). */
+__be32 rbond_confirm_addr(struct net_device *dev, __be32 dst)
+{
+	struct in_device *in_dev;
+	__be32 addr = 0;
+
+	rcu_read_lock();
+	in_dev = __in_dev_get_rcu(dev);
+	if (in_dev)
+		addr = inet_confirm_addr(dev_net(dev), in_dev, dst, 0, RT_SCOPE_HOST);
+	rcu_read_unlock();
+	return addr;
+}
+
 
 /* bond_arp_send(): an ARP request for @target from @src out of @slave_dev. */
 int rbond_arp_send_request(struct net_device *slave_dev, __be32 target, __be32 src)

@@ -576,30 +576,30 @@ impl Device {
         }
     }
 
-    /// Runs `T::monitor` after `delay_ms` (now if 0), unless already queued.
-    /// Does nothing if the device is not a `T` device.
-    pub(crate) fn start_monitor<T: Driver>(&self, delay_ms: u32) {
-        if self.driver_data::<T>().is_none() {
-            return;
-        }
-        // SAFETY: a `T` device (checked above) has a DevPriv<T> whose monitor work setup_callback initialised; its data is initialised, so the destructor (which cancels the work) has not run.
-        unsafe {
-            let dw = (*Adapter::<T>::priv_of(self.as_raw())).monitor.get();
-            b::rbond_queue_delayed_work(dw, b::rbond_msecs_to_jiffies(delay_ms));
+    /// The delayed work `id` of a `T` device, if this is one.
+    fn work_of<T: Driver>(&self, id: WorkId) -> Option<*mut b::delayed_work> {
+        self.driver_data::<T>()?;
+        // SAFETY: a `T` device (checked above) has a DevPriv<T> whose works setup_callback initialised.
+        let works = unsafe { &(*Adapter::<T>::priv_of(self.as_raw())).works };
+        works.get(usize::from(id.0)).map(|w| w.dw.get())
+    }
+
+    /// Runs `T::work(id)` after `delay_ms` (now if 0), unless already
+    /// queued. Does nothing if the device is not a `T` device.
+    pub(crate) fn start_work<T: Driver>(&self, id: WorkId, delay_ms: u32) {
+        if let Some(dw) = self.work_of::<T>(id) {
+            // SAFETY: an initialised work of a device whose data is initialised (it is in use), so the destructor (which cancels the works) has not run.
+            unsafe { b::rbond_queue_delayed_work(dw, b::rbond_msecs_to_jiffies(delay_ms)) };
         }
     }
 
-    /// Cancels `T::monitor` and waits for a running one to finish
-    /// (`cancel_delayed_work_sync`; the monitor must not wait for RTNL, but
+    /// Cancels `T::work(id)` and waits for a running one to finish
+    /// (`cancel_delayed_work_sync`: the work must not wait for RTNL, but
     /// try it, since ndo_stop calls this under RTNL).
-    pub(crate) fn stop_monitor<T: Driver>(&self) {
-        if self.driver_data::<T>().is_none() {
-            return;
-        }
-        // SAFETY: as in start_monitor; process context.
-        unsafe {
-            let dw = (*Adapter::<T>::priv_of(self.as_raw())).monitor.get();
-            b::cancel_delayed_work_sync(dw);
+    pub(crate) fn stop_work<T: Driver>(&self, id: WorkId) {
+        if let Some(dw) = self.work_of::<T>(id) {
+            // SAFETY: as in start_work; process context.
+            unsafe { b::cancel_delayed_work_sync(dw) };
         }
     }
 
@@ -635,15 +635,12 @@ impl Device {
         }
     }
 
-    /// Where an ARP probe for `target` (network byte order) should come
-    /// from when this device is a master: `Some(src)` if the route goes
-    /// through it (src 0 when there is no route at all), `None` if the
-    /// target is reached through another device.
-    pub(crate) fn arp_probe_source(&self, target: [u8; 4]) -> Option<[u8; 4]> {
-        let mut src: u32 = 0;
-        // SAFETY: valid device; route lookups are allowed in process context.
-        let r = unsafe { b::rbond_arp_route(self.as_raw(), u32::from_ne_bytes(target), &mut src) };
-        (r <= 0).then(|| src.to_ne_bytes())
+    /// The address this device would use to talk to `dst`
+    /// (`inet_confirm_addr()`, as the C driver's `bond_confirm_addr()`);
+    /// 0.0.0.0 if none.
+    pub(crate) fn confirm_addr(&self, dst: [u8; 4]) -> [u8; 4] {
+        // SAFETY: valid device; the helper reads its IPv4 configuration under RCU.
+        unsafe { b::rbond_confirm_addr(self.as_raw(), u32::from_ne_bytes(dst)) }.to_ne_bytes()
     }
 
     /// Sends an ARP request for `target` from `src` out of this device
@@ -1065,9 +1062,9 @@ pub(crate) trait Driver: 'static + Sized {
         Err(eopnotsupp())
     }
 
-    /// The device's periodic monitor (process context, no locks held):
-    /// started with `Device::start_monitor`, it runs again as it returns.
-    fn monitor(_dev: &Device, _data: &Self::Data) -> Rearm {
+    /// One of the device's delayed works (process context, no locks held):
+    /// started with `Device::start_work`, it runs again as it returns.
+    fn work(_dev: &Device, _data: &Self::Data, _id: WorkId) -> Rearm {
         Rearm::Stop
     }
 
@@ -1136,7 +1133,25 @@ impl<T: Driver> Show for ProcView<T> {
     }
 }
 
-/// When a driver's monitor runs next.
+/// Which of a device's delayed works (`Driver::work`): each device of a
+/// driver has `MAX_WORKS` of them, independent of each other (the C
+/// drivers' `mii_work`, `arp_work`, `ad_work`...).
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub(crate) struct WorkId(pub(crate) u8);
+
+/// How many delayed works a device has.
+pub(crate) const MAX_WORKS: usize = 4;
+
+/// One delayed work, with its place in `DevPriv::works` (to find the
+/// device again from the work).
+#[repr(C)]
+struct WorkSlot {
+    // First: a pointer to its work_struct is a pointer to the slot.
+    dw: Opaque<b::delayed_work>,
+    index: u8,
+}
+
+/// When a driver's work runs next.
 pub(crate) enum Rearm {
     /// After this many milliseconds.
     Ms(u32),
@@ -1158,8 +1173,8 @@ pub(crate) enum Rearm {
 /// runs once the device is unregistered and unused.
 #[repr(C)]
 pub(super) struct DevPriv<T: Driver> {
-    // First, so that a pointer to its work_struct is a pointer to DevPriv.
-    monitor: Opaque<b::delayed_work>,
+    // First, so that the first slot's address is DevPriv's.
+    works: [WorkSlot; MAX_WORKS],
     /// The device's proc file, renamed with the device (under RTNL).
     proc_file: RtnlCell<Option<ProcFile<ProcView<T>>>>,
     ready: AtomicBool,
@@ -1217,8 +1232,12 @@ impl<T: Driver> Adapter<T> {
     pub(super) unsafe fn drop_data(dev: *mut b::net_device) {
         // SAFETY: per the function's requirements.
         let p = unsafe { Self::priv_of(dev) };
-        // SAFETY: as above; the monitor work was initialised by setup_callback, and cancelling an idle work is a no-op.
-        unsafe { b::cancel_delayed_work_sync((*p).monitor.get()) };
+        // SAFETY: as above; the works were initialised by setup_callback, and cancelling an idle work is a no-op.
+        unsafe {
+            for w in (*p).works.iter() {
+                b::cancel_delayed_work_sync(w.dw.get());
+            }
+        }
         // SAFETY: as above; `ready` says whether the data is initialised, and it is dropped once.
         unsafe {
             if (*p).ready.swap(false, Ordering::AcqRel) {
@@ -1234,15 +1253,17 @@ impl<T: Driver> Adapter<T> {
         unsafe { Self::drop_data(dev) };
     }
 
-    unsafe extern "C" fn monitor_callback(work: *mut b::work_struct) {
-        // SAFETY: the work is the first field of the delayed_work that is the first field of a repr(C) DevPriv<T> in a device's private area; it is only queued while the data is initialised, and the destructor cancels it before dropping the data.
-        let (dev, dw) = unsafe {
-            let p = work.cast::<DevPriv<T>>();
-            (b::rbond_netdev_from_priv(p.cast()), (*p).monitor.get())
+    unsafe extern "C" fn work_callback(work: *mut b::work_struct) {
+        // SAFETY: the work is the first field of the delayed_work that is the first field of a repr(C) WorkSlot, number `index` of the array that is the first field of a repr(C) DevPriv<T> in a device's private area; it is only queued while the data is initialised, and the destructor cancels it before dropping the data.
+        let (dev, dw, id) = unsafe {
+            let slot = work.cast::<WorkSlot>();
+            let index = (*slot).index;
+            let p = slot.sub(usize::from(index)).cast::<DevPriv<T>>();
+            (b::rbond_netdev_from_priv(p.cast()), (*slot).dw.get(), WorkId(index))
         };
         // SAFETY: as above.
         let (d, data) = unsafe { Self::parts(dev) };
-        let delay = match T::monitor(d, data) {
+        let delay = match T::work(d, data, id) {
             Rearm::Ms(ms) => {
                 // SAFETY: plain conversion.
                 unsafe { b::rbond_msecs_to_jiffies(ms) }
@@ -1261,7 +1282,12 @@ impl<T: Driver> Adapter<T> {
         let p = unsafe { Self::priv_of(dev) };
         // SAFETY: as above; the layer's fields are written in place, the data stays uninitialised (`ready` false).
         unsafe {
-            b::rbond_init_delayed_work(Opaque::raw_get(core::ptr::addr_of!((*p).monitor)), Some(Self::monitor_callback));
+            let works = core::ptr::addr_of_mut!((*p).works).cast::<WorkSlot>();
+            for i in 0..MAX_WORKS {
+                let slot = works.add(i);
+                core::ptr::addr_of_mut!((*slot).index).write(i as u8);
+                b::rbond_init_delayed_work(Opaque::raw_get(core::ptr::addr_of!((*slot).dw)), Some(Self::work_callback));
+            }
             core::ptr::addr_of_mut!((*p).proc_file).write(RtnlCell::new(None));
             core::ptr::addr_of_mut!((*p).ready).write(AtomicBool::new(false));
         }
@@ -1483,6 +1509,26 @@ impl<T: Driver> Adapter<T> {
         })
     }
 
+    /// A master's features follow its lower devices' (the C bonding and
+    /// team drivers' `ndo_fix_features`): each one's are folded in with
+    /// `netdev_increment_features`, then TSO is added back if any has it.
+    unsafe extern "C" fn master_fix_features_callback(dev: *mut b::net_device, features: b::netdev_features_t) -> b::netdev_features_t {
+        let mask = features;
+        // SAFETY: netdev_fix_features calls this under RTNL, which keeps the lower device list stable; the iterator starts at the list head, as netdev_for_each_lower_dev does.
+        unsafe {
+            let mut f = b::rbond_netdev_base_features(features);
+            let mut iter = b::rbond_lower_iter(dev);
+            loop {
+                let lower = b::netdev_lower_get_next(dev.cast(), &mut iter);
+                if lower.is_null() {
+                    break;
+                }
+                f = b::netdev_increment_features(f, (*lower.cast::<b::net_device>()).features, mask);
+            }
+            b::rbond_netdev_add_tso_features(f, mask)
+        }
+    }
+
     #[cfg(CONFIG_NET_POLL_CONTROLLER)]
     unsafe extern "C" fn netpoll_setup_callback(dev: *mut b::net_device, _ni: *mut b::netpoll_info) -> kernel::ffi::c_int {
         from_result(|| {
@@ -1518,7 +1564,7 @@ impl<T: Driver> Adapter<T> {
         ndo_uninit: Some(Self::uninit_callback),
         ndo_start_xmit: Some(Self::start_xmit_callback),
         ndo_set_mac_address: if T::HAS_SET_MAC_ADDRESS { Some(Self::set_mac_address_callback) } else { Some(b::eth_mac_addr) },
-        ndo_fix_features: if T::MASTER { Some(b::rbond_master_fix_features) } else { None },
+        ndo_fix_features: if T::MASTER { Some(Self::master_fix_features_callback) } else { None },
         ndo_change_mtu: if T::HAS_CHANGE_MTU { Some(Self::change_mtu_callback) } else { None },
         ndo_validate_addr: Some(b::eth_validate_addr),
         ndo_siocbond: if T::HAS_SIOCBOND { Some(Self::siocbond_callback) } else { None },

@@ -18,6 +18,7 @@ pub(crate) mod pernet;
 pub(crate) mod proc;
 pub(crate) mod rcu;
 pub(crate) mod rtnl;
+pub(crate) mod route;
 pub(crate) mod rtnl_link;
 pub(crate) mod rx;
 pub(crate) mod skb;

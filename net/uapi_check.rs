@@ -56,3 +56,42 @@ same! {
     ifla::slave::ACTOR_PORT_PRIO => b::IFLA_BOND_SLAVE_ACTOR_PORT_PRIO,
     ifla::slave::MAX => b::__IFLA_BOND_SLAVE_MAX - 1,
 }
+
+// struct ifbond and struct ifslave (include/uapi/linux/if_bonding.h): the
+// sizes and offsets IfBond/IfSlave::to_bytes and from_bytes use.
+const _: () = {
+    use crate::bond_uapi::{IfBond, IfSlave, IFNAMSIZ};
+    use core::mem::{offset_of, size_of};
+    assert!(size_of::<b::ifbond>() == IfBond::SIZE);
+    assert!(offset_of!(b::ifbond, bond_mode) == 0);
+    assert!(offset_of!(b::ifbond, num_slaves) == 4);
+    assert!(offset_of!(b::ifbond, miimon) == 8);
+    assert!(size_of::<b::ifslave>() == IfSlave::SIZE);
+    assert!(offset_of!(b::ifslave, slave_id) == 0);
+    assert!(offset_of!(b::ifslave, slave_name) == 4);
+    assert!(offset_of!(b::ifslave, link) == 4 + IFNAMSIZ);
+    assert!(offset_of!(b::ifslave, state) == 5 + IFNAMSIZ);
+    assert!(offset_of!(b::ifslave, link_failure_count) == 24);
+};
+
+same! {
+    crate::bond_uapi::SIOCBONDENSLAVE => b::SIOCBONDENSLAVE,
+    crate::bond_uapi::SIOCBONDRELEASE => b::SIOCBONDRELEASE,
+    crate::bond_uapi::SIOCBONDSETHWADDR => b::SIOCBONDSETHWADDR,
+    crate::bond_uapi::SIOCBONDSLAVEINFOQUERY => b::SIOCBONDSLAVEINFOQUERY,
+    crate::bond_uapi::SIOCBONDINFOQUERY => b::SIOCBONDINFOQUERY,
+    crate::bond_uapi::SIOCBONDCHANGEACTIVE => b::SIOCBONDCHANGEACTIVE,
+    crate::bond_uapi::SIOCDEVPRIVATE => b::SIOCDEVPRIVATE,
+    crate::bond_uapi::BOND_ENSLAVE_OLD => b::BOND_ENSLAVE_OLD,
+    crate::bond_uapi::BOND_RELEASE_OLD => b::BOND_RELEASE_OLD,
+    crate::bond_uapi::BOND_SETHWADDR_OLD => b::BOND_SETHWADDR_OLD,
+    crate::bond_uapi::BOND_SLAVE_INFO_QUERY_OLD => b::BOND_SLAVE_INFO_QUERY_OLD,
+    crate::bond_uapi::BOND_INFO_QUERY_OLD => b::BOND_INFO_QUERY_OLD,
+    crate::bond_uapi::BOND_CHANGE_ACTIVE_OLD => b::BOND_CHANGE_ACTIVE_OLD,
+    crate::bond_uapi::BOND_ABI_VERSION => b::BOND_ABI_VERSION,
+    crate::bond_uapi::SIOCGMIIPHY => b::SIOCGMIIPHY,
+    crate::bond_uapi::SIOCGMIIREG => b::SIOCGMIIREG,
+    crate::bond_uapi::MII_BMSR => b::MII_BMSR,
+    crate::bond_uapi::BMSR_LSTATUS => b::BMSR_LSTATUS,
+    crate::bond_uapi::IFNAMSIZ => b::IFNAMSIZ,
+}

@@ -228,3 +228,48 @@ test_rmmod_deletes_every_bond_in_every_namespace() {
 	ip netns del peer
 	kmemleak_check
 }
+
+# nl_failover_events <driver>: `ip -d monitor link` during an active-backup
+# failover; prints the bond's event lines.
+nl_failover_events() {
+	local drv=$1 i
+	if [ "$drv" = c ]; then load_c_bonding max_bonds=0; else load_bonding max_bonds=0; fi
+	nl_topology
+	ip link add bond1 type bond mode active-backup miimon 50
+	ip link set veth0 master bond1
+	ip link set veth1 master bond1
+	bond_up bond1
+	for i in $(seq 100); do grep -q "^Currently Active Slave: veth0$" /proc/net/bonding/bond1 && break; sleep 0.05; done
+	ip -d monitor link dev bond1 >/tmp/monitor.out 2>&1 &
+	local mon=$!
+	sleep 1
+	ip -n peer link set pveth0 down
+	for i in $(seq 100); do grep -q "BONDING FAILOVER" /tmp/monitor.out && break; sleep 0.05; done
+	kill $mon
+	wait $mon 2>/dev/null || true
+	grep -o "event BONDING FAILOVER" /tmp/monitor.out | sort -u
+	ip link del bond1
+	ip netns del peer
+	unload_any_bonding
+}
+
+test_a_failover_reaches_ip_monitor_as_with_the_c_driver() {
+	local c ours
+	c=$(nl_failover_events c)
+	ours=$(nl_failover_events ours)
+	assert_eq "$c" "event BONDING FAILOVER" "the C driver's event"
+	assert_eq "$ours" "$c" "IFLA_EVENT_BONDING_FAILOVER"
+}
+
+test_transmit_queues_follow_numtxqueues_and_tx_queues() {
+	load_bonding max_bonds=0 tx_queues=8
+	ip link add bond1 type bond
+	ip link add bond2 numtxqueues 3 numrxqueues 3 type bond
+	assert_eq "$(ls -d /sys/class/net/bond1/queues/tx-* | wc -l)" 8 "tx_queues=8 for ip link add"
+	assert_eq "$(ls -d /sys/class/net/bond2/queues/tx-* | wc -l)" 3 "numtxqueues 3"
+	echo +bond3 >/sys/class/net/bonding_masters
+	assert_eq "$(ls -d /sys/class/net/bond3/queues/tx-* | wc -l)" 8 "tx_queues=8 for bonding_masters"
+	ip link del bond1
+	ip link del bond2
+	ip link del bond3
+}

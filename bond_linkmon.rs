@@ -1,0 +1,331 @@
+// SPDX-License-Identifier: GPL-2.0
+
+//! The link monitors' kernel side (`bond_mii_monitor()`, `bond_arp_monitor()`):
+//! sample the slaves, run the pure state machines of `bond_monitor`, and
+//! commit what they propose under RTNL.
+
+#[allow(unused_imports)]
+use super::*;
+use crate::net::route::Route;
+
+/// Link monitors.
+impl Bonding {
+    /// Reads a slave's link as `bond_check_dev_link()`: not running is down;
+    /// with use_carrier the carrier; else ethtool get_link, then the MII
+    /// status register; a device that can tell neither counts as up.
+    /// `rtnl` is needed (and only given) with use_carrier=0.
+    pub(super) fn sample_link(dev: &Device, use_carrier: bool, rtnl: Option<&Rtnl>) -> bool {
+        if !dev.is_running() {
+            return false;
+        }
+        let Some(rtnl) = rtnl.filter(|_| !use_carrier) else {
+            return dev.carrier_ok();
+        };
+        if let Some(up) = dev.ethtool_link(rtnl) {
+            return up;
+        }
+        dev.mii_bmsr(rtnl).map_or(true, |bmsr| bmsr & BMSR_LSTATUS != 0)
+    }
+
+    /// One run of the MII monitor (`bond_mii_monitor()`): sample every
+    /// slave without locks, then commit what changed under RTNL.
+    pub(super) fn mii_monitor(&self, bond_dev: &Device) -> Rearm {
+        let (p, slaves, mut ignore_updelay) = {
+            let mut v = KVec::new();
+            let rcu = RcuGuard::lock();
+            let Some(set) = self.slaves.read(&rcu) else { return Rearm::Stop };
+            let p = set.params;
+            if p.miimon == 0 {
+                return Rearm::Stop;
+            }
+            if v.reserve(set.all.len(), GFP_ATOMIC).is_err() {
+                return Rearm::Ms(p.miimon);
+            }
+            for s in set.all.iter() {
+                // Cannot fail: reserved above.
+                let _ = v.push(s.clone(), GFP_ATOMIC);
+            }
+            let ignore = if p.mode == Mode::ActiveBackup { set.active.is_none() } else { set.tx.is_empty() };
+            (p, v, ignore)
+        };
+        if slaves.is_empty() {
+            return Rearm::Ms(p.miimon);
+        }
+        // With use_carrier=0 the links are read through ethtool and MII
+        // ioctls, which want RTNL (the C driver calls them under RCU alone,
+        // and lockdep objects when a linkwatch event is pending): take it
+        // for the whole run, or retry at the next jiffy.
+        let mut held = None;
+        if !p.use_carrier {
+            match Rtnl::try_lock() {
+                Some(g) => held = Some(g),
+                None => return Rearm::Jiffies(1),
+            }
+        }
+        let ticks = MiiTicks { miimon: p.miimon, downdelay: p.downdelay, updelay: p.updelay };
+        let mut commit = false;
+        for s in slaves.iter() {
+            let up = Self::sample_link(&s.dev, p.use_carrier, held.as_deref());
+            let r = bond_monitor::inspect(s.link(), s.delay.load(Relaxed), up, &ticks, &mut ignore_updelay);
+            s.delay.store(r.delay, Relaxed);
+            s.new_link.store(r.propose.map_or(NO_PROPOSAL, |l| l as u8), Relaxed);
+            commit |= r.propose.is_some();
+            // As the C driver: these lines may come every miimon.
+            if r.event.is_some() && !net_ratelimit() {
+                continue;
+            }
+            match r.event {
+                Some(Event::DownDisablingIn(ms)) => {
+                    let which = match (p.mode, s.backup.load(Relaxed)) {
+                        (Mode::ActiveBackup, false) => "active ",
+                        (Mode::ActiveBackup, true) => "backup ",
+                        _ => "",
+                    };
+                    s.info(&KERN_INFO, format_args!("link status down for {}interface, disabling it in {} ms\n", which, ms));
+                }
+                Some(Event::UpAgainAfter(ms)) => s.info(&KERN_INFO, format_args!("link status up again after {} ms\n", ms)),
+                Some(Event::UpEnablingIn(ms)) => s.info(&KERN_INFO, format_args!("link status up, enabling it in {} ms\n", ms)),
+                Some(Event::DownAgainAfter(ms)) => s.info(&KERN_INFO, format_args!("link status down again after {} ms\n", ms)),
+                None => {}
+            }
+        }
+        if !commit && self.send_peer_notif.load(Relaxed) == 0 {
+            return Rearm::Ms(p.miimon);
+        }
+        // ndo_stop cancels this work synchronously under RTNL: never wait
+        // for RTNL here, retry at the next jiffy instead.
+        let Some(rtnl) = held.or_else(Rtnl::try_lock) else { return Rearm::Jiffies(1) };
+        let notify = self.should_notify_peers(bond_dev, &rtnl);
+        drop(slaves);
+        if commit && self.mii_commit(bond_dev, &rtnl).is_err() {
+            return Rearm::Jiffies(1);
+        }
+        if self.send_peer_notif.load(Relaxed) > 0 {
+            self.send_peer_notif.fetch_sub(1, Relaxed);
+            if notify {
+                bond_dev.notify(&rtnl, NotifyEvent::NotifyPeers);
+            }
+        }
+        Rearm::Ms(p.miimon)
+    }
+
+    /// One run of the ARP monitor (`bond_arp_monitor()`). Unlike the C
+    /// driver, it works under RTNL throughout (taken with trylock): simpler
+    /// to reason about, at the cost of RTNL once per `arp_interval`.
+    pub(super) fn arp_monitor(&self, bond_dev: &Device) -> Rearm {
+        let Some(rtnl) = Rtnl::try_lock() else { return Rearm::Jiffies(1) };
+        let p = self.p(&rtnl);
+        if p.arp_interval == 0 {
+            return Rearm::Stop;
+        }
+        let rearm = Rearm::Ms(p.arp_interval);
+        let Ok(slaves) = self.slaves_now(&rtnl) else { return rearm };
+        if slaves.is_empty() {
+            return rearm;
+        }
+        let clock = ArpClock { now: skb::jiffies(), delta: skb::ms_to_jiffies(p.arp_interval), missed_max: p.missed_max.into() };
+        let _ = if p.mode == Mode::ActiveBackup {
+            self.ab_arp_monitor(bond_dev, &rtnl, &slaves, &clock)
+        } else {
+            self.loadbalance_arp_monitor(bond_dev, &rtnl, &slaves, &clock)
+        };
+        rearm
+    }
+
+    /// `bond_arp_send_all()`: an ARP request for every target, out of
+    /// `slave`. A target routed through another device is not probed; one
+    /// with no route at all is probed from 0.0.0.0; otherwise the probe
+    /// comes from the bond's address towards the target. VLANs over the
+    /// bond are not followed.
+    pub(super) fn arp_send_all(&self, bond_dev: &Device, rtnl: &Rtnl, slave: &Slave) {
+        for &target in self.p(rtnl).arp_targets.as_slice() {
+            let src = match Route::output_link(bond_dev.net(), target.0) {
+                None => [0; 4],
+                Some(rt) if !rt.goes_through(bond_dev) => continue,
+                Some(_) => bond_dev.confirm_addr(target.0),
+            };
+            if slave.dev.send_arp_request(target.0, src).is_ok() {
+                slave.last_tx.store(skb::jiffies(), Relaxed);
+            }
+        }
+    }
+
+    /// `bond_loadbalance_arp_mon()`: modes where every slave transmits.
+    pub(super) fn loadbalance_arp_monitor(&self, bond_dev: &Device, rtnl: &Rtnl, slaves: &[Arc<Slave>], c: &ArpClock) -> Result {
+        let old_current = self.config.borrow(rtnl)?.active.clone();
+        let (mut changed, mut failover) = (false, false);
+        for s in slaves {
+            if let Some(new) = bond_monitor::loadbalance_arp_inspect(&s.arp_sample(), c) {
+                changed = true;
+                s.link.store(new as u8, Relaxed);
+                if new == Link::Up {
+                    s.last_link_up.store(c.now, Relaxed);
+                    if old_current.is_none() {
+                        s.info(&KERN_INFO, format_args!("link status definitely up\n"));
+                        failover = true;
+                    } else {
+                        s.info(&KERN_INFO, format_args!("interface is now up\n"));
+                    }
+                } else {
+                    let _ = s.link_failure_count.fetch_update(Relaxed, Relaxed, |n| n.checked_add(1));
+                    s.info(&KERN_INFO, format_args!("interface is now down\n"));
+                    failover |= old_current.as_ref().is_some_and(|a| Arc::ptr_eq(a, s));
+                }
+            }
+            if s.dev.is_running() && s.dev.carrier_ok() {
+                self.arp_send_all(bond_dev, rtnl, s);
+            }
+        }
+        if failover {
+            self.select_active_slave(rtnl)?;
+        }
+        if changed || failover {
+            self.commit(bond_dev, rtnl)?;
+        }
+        Ok(())
+    }
+
+    /// `bond_activebackup_arp_mon()`: inspect, commit, then probe.
+    pub(super) fn ab_arp_monitor(&self, bond_dev: &Device, rtnl: &Rtnl, slaves: &[Arc<Slave>], c: &ArpClock) -> Result {
+        let notify_peers = self.should_notify_peers(bond_dev, rtnl);
+        let (active, probing, primary) = {
+            let cfg = self.config.borrow(rtnl)?;
+            (cfg.active.clone(), cfg.arp_slave.is_some(), cfg.primary.clone())
+        };
+        let is = |x: &Option<Arc<Slave>>, s: &Arc<Slave>| x.as_ref().is_some_and(|a| Arc::ptr_eq(a, s));
+        let (mut any, mut failover) = (false, false);
+        for s in slaves {
+            let Some(new) = bond_monitor::ab_arp_inspect(&s.arp_sample(), c, is(&active, s), probing) else {
+                continue;
+            };
+            any = true;
+            match new {
+                Link::Up if !is(&active, s) => {
+                    s.link.store(Link::Up as u8, Relaxed);
+                    self.config.borrow_mut(rtnl)?.arp_slave = None;
+                    s.info(&KERN_INFO, format_args!("link status definitely up\n"));
+                    failover |= active.is_none() || is(&primary, s);
+                }
+                Link::Down => {
+                    let _ = s.link_failure_count.fetch_update(Relaxed, Relaxed, |n| n.checked_add(1));
+                    s.link.store(Link::Down as u8, Relaxed);
+                    s.info(&KERN_INFO, format_args!("link status definitely down, disabling slave\n"));
+                    if is(&active, s) {
+                        self.config.borrow_mut(rtnl)?.arp_slave = None;
+                        failover = true;
+                    }
+                }
+                Link::Fail => {
+                    s.link.store(Link::Fail as u8, Relaxed);
+                    if active.is_some() {
+                        self.config.borrow_mut(rtnl)?.arp_slave = None;
+                    }
+                }
+                _ => {}
+            }
+        }
+        let changed = failover && self.select_active_slave(rtnl)?;
+        if any || changed {
+            let carrier_before = bond_dev.carrier_ok();
+            self.commit(bond_dev, rtnl)?;
+            if changed {
+                self.announce_active_change(bond_dev, rtnl, carrier_before != bond_dev.carrier_ok());
+            }
+        }
+        self.ab_arp_probe(bond_dev, rtnl, slaves, c)?;
+        if notify_peers && self.send_peer_notif.load(Relaxed) > 0 {
+            self.send_peer_notif.fetch_sub(1, Relaxed);
+            bond_dev.notify(rtnl, NotifyEvent::NotifyPeers);
+        }
+        Ok(())
+    }
+
+    /// `bond_ab_arp_probe()`: probe on the active slave; without one, try
+    /// the slaves in turn, one per interval, until one hears an answer.
+    pub(super) fn ab_arp_probe(&self, bond_dev: &Device, rtnl: &Rtnl, slaves: &[Arc<Slave>], c: &ArpClock) -> Result {
+        let (active, current) = {
+            let cfg = self.config.borrow(rtnl)?;
+            (cfg.active.clone(), cfg.arp_slave.clone())
+        };
+        if let Some(a) = active {
+            self.arp_send_all(bond_dev, rtnl, &a);
+            return Ok(());
+        }
+        let Some(current) = current.or_else(|| slaves.first().cloned()) else { return Ok(()) };
+        let (mut before, mut next, mut found, mut changed) = (None, None, false, false);
+        for s in slaves {
+            let up = s.dev.is_running() && s.dev.carrier_ok();
+            if !found && before.is_none() && up {
+                before = Some(s.clone());
+            }
+            if found && next.is_none() && up {
+                next = Some(s.clone());
+            }
+            if !up && s.link() == Link::Up {
+                s.link.store(Link::Down as u8, Relaxed);
+                let _ = s.link_failure_count.fetch_update(Relaxed, Relaxed, |n| n.checked_add(1));
+                s.info(&KERN_INFO, format_args!("backup interface is now down\n"));
+                changed = true;
+            }
+            found |= Arc::ptr_eq(s, &current);
+        }
+        if let Some(n) = next.or(before) {
+            n.link.store(Link::Back as u8, Relaxed);
+            n.last_link_up.store(c.now, Relaxed);
+            self.config.borrow_mut(rtnl)?.arp_slave = Some(n.clone());
+            self.commit(bond_dev, rtnl)?;
+            self.arp_send_all(bond_dev, rtnl, &n);
+        } else if changed {
+            self.commit(bond_dev, rtnl)?;
+        }
+        Ok(())
+    }
+
+    /// `bond_miimon_commit()`: applies the monitor's proposals to the
+    /// slaves enslaved now (one released since the lockless sampling is
+    /// left alone). The snapshot's memory is taken before any proposal is
+    /// consumed: a commit that cannot get it changes nothing, and the next
+    /// run proposes the same changes again.
+    pub(super) fn mii_commit(&self, bond_dev: &Device, rtnl: &Rtnl) -> Result {
+        let room = self.snapshot_room(rtnl)?;
+        let mut failover = false;
+        {
+            let cfg = self.config.borrow(rtnl)?;
+            let no_active = cfg.active.is_none();
+            for s in cfg.slaves.iter() {
+                let new = s.new_link.swap(NO_PROPOSAL, Relaxed);
+                if new == NO_PROPOSAL {
+                    continue;
+                }
+                let new = Link::from_u8(new);
+                s.link.store(new as u8, Relaxed);
+                let is = |x: &Option<Arc<Slave>>| x.as_ref().is_some_and(|a| Arc::ptr_eq(a, s));
+                match new {
+                    Link::Up => {
+                        s.update_speed_duplex(rtnl);
+                        let speed = match s.speed.load(Relaxed) {
+                            u32::MAX => 0,
+                            v => v,
+                        };
+                        let duplex = if s.duplex.load(Relaxed) == 1 { "full" } else { "half" };
+                        s.info(&KERN_INFO, format_args!("link status definitely up, {} Mbps {} duplex\n", speed, duplex));
+                        failover |= no_active || is(&cfg.primary);
+                    }
+                    Link::Down => {
+                        let _ = s.link_failure_count.fetch_update(Relaxed, Relaxed, |c| c.checked_add(1));
+                        s.info(&KERN_INFO, format_args!("link status definitely down, disabling slave\n"));
+                        failover |= is(&cfg.active);
+                    }
+                    Link::Fail | Link::Back => {}
+                }
+            }
+        }
+        let changed = if failover { self.select_active_slave(rtnl)? } else { false };
+        let carrier_before = bond_dev.carrier_ok();
+        self.commit_in(room, bond_dev, rtnl)?;
+        if changed {
+            self.announce_active_change(bond_dev, rtnl, carrier_before != bond_dev.carrier_ok());
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,73 @@
+// SPDX-License-Identifier: GPL-2.0
+
+//! /proc/net/bonding/<bond> (`bond_procfs.c`).
+
+#[allow(unused_imports)]
+use super::*;
+
+/// The proc file.
+impl Bonding {
+    /// Writes /proc/net/bonding/<bond> in the C driver's layout
+    /// (bond_procfs.c: bond_info_seq_show).
+    pub(super) fn show(&self, dev: &Device, out: &mut impl Write) -> fmt::Result {
+        let rcu = RcuGuard::lock();
+        let set = self.slaves.read(&rcu);
+        let Some(p) = set.map(|s| &s.params) else { return Ok(()) };
+        writeln!(out, "Ethernet Channel Bonding Driver: v{}\n", modparam::uts_release())?;
+        write!(out, "Bonding Mode: {}", p.mode.description())?;
+        if p.fail_over_mac() != FailOverMac::None {
+            write!(out, " (fail_over_mac {})", value_name(FAIL_OVER_MAC_TBL, p.fail_over_mac.into()))?;
+        }
+        writeln!(out)?;
+        if p.mode.uses_xmit_hash() {
+            writeln!(out, "Transmit Hash Policy: {} ({})", value_name(XMIT_HASH_TBL, p.xmit_policy.into()), p.xmit_policy)?;
+        }
+        if p.mode.uses_primary() {
+            match set.and_then(|s| s.primary.as_ref()) {
+                Some(s) => write!(
+                    out,
+                    "Primary Slave: {} (primary_reselect {})",
+                    s.dev.name(),
+                    value_name(PRIMARY_RESELECT_TBL, p.primary_reselect.into())
+                )?,
+                None => write!(out, "Primary Slave: None")?,
+            }
+            match set.and_then(|s| s.active.as_ref()) {
+                Some(a) => writeln!(out, "\nCurrently Active Slave: {}", a.dev.name())?,
+                None => writeln!(out, "\nCurrently Active Slave: None")?,
+            }
+        }
+        writeln!(out, "MII Status: {}", if dev.carrier_ok() { "up" } else { "down" })?;
+        writeln!(out, "MII Polling Interval (ms): {}", p.miimon)?;
+        writeln!(out, "Up Delay (ms): {}", p.updelay_ms())?;
+        writeln!(out, "Down Delay (ms): {}", p.downdelay_ms())?;
+        writeln!(out, "Peer Notification Delay (ms): {}", p.peer_notif_delay_ms())?;
+        if p.arp_interval > 0 {
+            writeln!(out, "ARP Polling Interval (ms): {}", p.arp_interval)?;
+            writeln!(out, "ARP Missed Max: {}", p.missed_max)?;
+            write!(out, "ARP IP target/s (n.n.n.n form):")?;
+            for (i, ip) in p.arp_targets.as_slice().iter().enumerate() {
+                write!(out, "{} {}", if i > 0 { "," } else { "" }, ip)?;
+            }
+            writeln!(out)?;
+            writeln!(out, "NS IPv6 target/s (xx::xx form):")?;
+        }
+        for s in set.map(|s| &s.all[..]).unwrap_or(&[]) {
+            writeln!(out, "\nSlave Interface: {}", s.dev.name())?;
+            writeln!(out, "MII Status: {}", s.link().proc_name())?;
+            match s.speed.load(Relaxed) {
+                u32::MAX => writeln!(out, "Speed: Unknown")?,
+                v => writeln!(out, "Speed: {} Mbps", v)?,
+            }
+            match s.duplex.load(Relaxed) {
+                0 => writeln!(out, "Duplex: half")?,
+                1 => writeln!(out, "Duplex: full")?,
+                _ => writeln!(out, "Duplex: Unknown")?,
+            }
+            writeln!(out, "Link Failure Count: {}", s.link_failure_count.load(Relaxed))?;
+            writeln!(out, "Permanent HW addr: {}", s.perm_hwaddr)?;
+            writeln!(out, "Slave queue ID: {}", s.queue_id.load(Relaxed))?;
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,145 @@
+// SPDX-License-Identifier: GPL-2.0
+
+//! The fast paths: transmit per mode (`bond_start_xmit()`) and the
+//! rx_handler on every slave (`bond_handle_frame()`). RCU only, no
+//! allocation (broadcast clones aside).
+
+#[allow(unused_imports)]
+use super::*;
+
+/// Transmit.
+impl Bonding {
+    pub(super) fn transmit(&self, dev: &Device, skb: SkBuff, rcu: &RcuGuard) -> TxOutcome {
+        let Some(set) = self.slaves.read(rcu) else {
+            return drop_packet(dev, skb);
+        };
+        match set.params.mode {
+            Mode::ActiveBackup => match &set.active {
+                Some(s) if s.can_tx() => {
+                    s.dev_xmit(skb);
+                }
+                _ => return drop_packet(dev, skb),
+            },
+            Mode::Broadcast => {
+                // bond_xmit_broadcast(): up, with carrier, link up.
+                let usable =
+                    || set.tx.iter().filter(|s| s.dev.is_running() && s.dev.carrier_ok() && s.link() == Link::Up);
+                let Some(last) = usable().last() else {
+                    return drop_packet(dev, skb);
+                };
+                for s in usable() {
+                    if Arc::ptr_eq(s, last) {
+                        break;
+                    }
+                    match skb.try_clone() {
+                        Some(c) => s.dev_xmit(c),
+                        None => dev.count_tx_dropped(),
+                    }
+                }
+                last.dev_xmit(skb);
+            }
+            Mode::Xor => {
+                // bond_3ad_xor_xmit(): the hash picks among the usable slaves.
+                let n = set.tx.len();
+                let hash = bond_policy::xmit_hash(set.params.xmit_policy, skb.linear());
+                match set.tx.get(hash as usize % n.max(1)) {
+                    Some(s) if s.can_tx() => s.dev_xmit(skb),
+                    _ => return drop_packet(dev, skb),
+                }
+            }
+            _ => {
+                let n = set.tx.len();
+                if n == 0 {
+                    return drop_packet(dev, skb);
+                }
+                // IGMP reports always leave through the current slave, so
+                // that multicast routers see one port (bond_xmit_roundrobin).
+                if is_igmp(skb.linear()) {
+                    match &set.active {
+                        Some(s) if s.can_tx() => s.dev_xmit(skb),
+                        _ => return drop_packet(dev, skb),
+                    }
+                    return TxOutcome::Consumed;
+                }
+                let counter = self.rr_counter.fetch_add(1, Relaxed).wrapping_add(1);
+                let random = if set.params.packets_per_slave == 0 { skb::random_u32() } else { 0 };
+                let id = bond_policy::rr_slave_id(counter, set.params.packets_per_slave, random);
+                let start = id as usize % n;
+                // bond_get_slave_by_id(): from that index, the first that can send.
+                // No `%` in the loop: its divide-by-zero panic path (dead, n > 0)
+                // ends the function in a call objtool does not know as noreturn.
+                let wrap = |i: usize| {
+                    let j = start.wrapping_add(i);
+                    if j >= n {
+                        j.wrapping_sub(n)
+                    } else {
+                        j
+                    }
+                };
+                let pick = (0..n).map(wrap).filter_map(|i| set.tx.get(i)).find(|s| s.can_tx());
+                match pick {
+                    Some(s) => s.dev_xmit(skb),
+                    None => return drop_packet(dev, skb),
+                }
+            }
+        }
+        TxOutcome::Consumed
+    }
+}
+
+impl Slave {
+    /// `bond_dev_queue_xmit()`: with interrupts off for netpoll
+    /// (netconsole), dev_queue_xmit must not run; the slave's own netpoll
+    /// sends instead.
+    pub(super) fn dev_xmit(&self, skb: SkBuff) {
+        if self.bond.netpoll_tx_running() {
+            self.netpoll.send(skb);
+        } else {
+            skb.xmit_on(&self.dev);
+        }
+    }
+}
+
+/// An IPv4 IGMP packet (protocol 2) behind an untagged Ethernet header.
+pub(super) fn is_igmp(frame: &[u8]) -> bool {
+    frame.get(12..14) == Some(&[0x08, 0x00]) && frame.get(23) == Some(&2)
+}
+
+/// `bond_tx_drop()`: the packet is freed and counted.
+pub(super) fn drop_packet(dev: &Device, skb: SkBuff) -> TxOutcome {
+    drop(skb);
+    dev.count_tx_dropped();
+    TxOutcome::Consumed
+}
+
+/// The rx_handler on every slave (`bond_handle_frame()`).
+pub(crate) struct BondRx;
+
+impl RxHandler for BondRx {
+    type Data = Slave;
+
+    fn handle(slave: &Slave, skb: &mut RxSkb<'_>, rcu: &RcuGuard) -> RxResult {
+        if !skb.unshare() {
+            return RxResult::Consumed;
+        }
+        // bond_rcv_validate() with arp_validate=none: any frame, on any
+        // slave, active or not, shows the link is alive.
+        if slave.arp_monitored.load(Relaxed) {
+            slave.last_rx.store(skb::jiffies(), Relaxed);
+        }
+        // Frames on inactive slaves reach only sockets bound to the slave,
+        // so nothing arrives twice; link-local control frames (LLDP, ...)
+        // still pass (bond_should_deliver_exact_match()).
+        if slave.inactive.load(Relaxed) {
+            let d = skb.eth_dest().0;
+            if d[..5] == [0x01, 0x80, 0xc2, 0x00, 0x00] && d[5] & 0xf0 == 0 {
+                return RxResult::Pass;
+            }
+            return RxResult::Exact;
+        }
+        if !skb.set_dev_to_master(rcu) {
+            return RxResult::Pass;
+        }
+        RxResult::Another
+    }
+}
