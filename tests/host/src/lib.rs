@@ -2,6 +2,8 @@
 //! `cargo test` exercises exactly the files the module builds.
 #![allow(dead_code)]
 
+#[path = "../../../bond_3ad.rs"]
+mod bond_3ad;
 #[path = "../../../bond_monitor.rs"]
 mod bond_monitor;
 #[path = "../../../bond_options.rs"]
