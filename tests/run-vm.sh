@@ -22,6 +22,7 @@ RBOND_TEST_TIMEOUT=${RBOND_TEST_TIMEOUT:-600}
 RBOND_ONLY='${RBOND_ONLY:-.}'
 RBOND_CYCLES=${RBOND_CYCLES:-150}
 RBOND_DEBS=$RBOND_CACHE/debs
+RBOND_LONG=${RBOND_LONG:-0}
 ENV
 # vng passes --exec on the kernel command line (2048 bytes at most), so the
 # guest runs a script file.

@@ -150,20 +150,21 @@ def delete_module(nth=0):
     return e, fired
 
 
-def rmmod_steps(most):
-    """Every allocation up to 40, then every 25th: a module removal makes
-    hundreds (uevents, netlink notifications, sysfs), each attempt costs a
-    module load, and the paths past the first few dozen repeat per device."""
+def rmmod_steps(most, stride):
+    """Every allocation up to 40, then every `stride`th: a module removal
+    makes hundreds (uevents, netlink notifications, sysfs), each attempt
+    costs a module load, and the paths past the first few dozen repeat per
+    device."""
     n = 1
     while n <= most:
         yield n
-        n += 1 if n < 40 else 25
+        n += 1 if n < 40 else stride
 
 
-def rmmod_loop(ko, slaves, most):
+def rmmod_loop(ko, slaves, most, stride):
     slaves = slaves.split(",")
     own = {s: dev_state(s) for s in slaves}
-    for n in rmmod_steps(most):
+    for n in rmmod_steps(most, stride):
         fd = os.open(ko, os.O_RDONLY)
         r = libc.syscall(313, fd, b"mode=1 miimon=100 max_bonds=2", 0)
         os.close(fd)
@@ -199,5 +200,9 @@ def rmmod_loop(ko, slaves, most):
 
 if __name__ == "__main__":
     op, a, b, most = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4])
-    n = {"enslave": enslave_loop, "release": release_loop, "rmmod": rmmod_loop}[op](a, b, most)
+    if op == "rmmod":
+        stride = int(sys.argv[5]) if len(sys.argv) > 5 else 25
+        n = rmmod_loop(a, b, most, stride)
+    else:
+        n = {"enslave": enslave_loop, "release": release_loop}[op](a, b, most)
     print("attempts", n)

@@ -279,3 +279,10 @@ install_both_drivers() {
 	[ -x /sbin/ifenslave ] || fail "make install did not install /sbin/ifenslave"
 	assert_match "$(modprobe -n -v bonding)" "updates/bonding.ko" "modprobe resolves bonding to ours"
 }
+
+# assert_same_as_c <what> <C driver's output> <ours>: fails with the diff.
+assert_same_as_c() {
+	[ "$2" = "$3" ] && return 0
+	diff <(echo "$2") <(echo "$3") >&2 || true
+	fail "$1 differs from the C driver's"
+}

@@ -164,7 +164,9 @@ test_monitor_log_lines_are_rate_limited_as_by_the_c_driver() {
 		# 5 s window is over.
 		local start=$SECONDS i
 		for i in $(seq 100); do echo "link set pveth1 up"; echo "link set pveth1 down"; done >/tmp/flap.batch
-		until dmesg | grep -q "net_ratelimit: [0-9]* callbacks suppressed"; do
+		# Not `dmesg | grep -q`: grep quitting early kills dmesg with
+		# SIGPIPE, which pipefail turns into "not found".
+		until grep -q "net_ratelimit: [0-9]* callbacks suppressed" <<<"$(dmesg)"; do
 			[ $((SECONDS - start)) -lt 90 ] || fail "$drv: no line was suppressed in 90 s of flapping"
 			ip -n peer -batch /tmp/flap.batch
 		done

@@ -59,10 +59,7 @@ test_ip_link_add_type_bond_shows_what_the_c_driver_shows() {
 	c=$(nl_snapshots c)
 	ours=$(nl_snapshots ours)
 	echo "$ours" | grep "^set: "
-	if [ "$c" != "$ours" ]; then
-		diff <(echo "$c") <(echo "$ours") >&2 || true
-		fail "ip -d link show differs from the C driver's"
-	fi
+	assert_same_as_c "ip -d link show" "$c" "$ours"
 	assert_eq "$(echo "$ours" | grep -c '"info_kind": "bond"')" "${#NL_SETS[@]}" "one bond per set"
 }
 
@@ -112,10 +109,7 @@ test_refused_changes_give_the_c_driver_errno_and_message() {
 	c=$(nl_refusals c)
 	ours=$(nl_refusals ours)
 	echo "$ours"
-	if [ "$c" != "$ours" ]; then
-		diff <(echo "$c") <(echo "$ours") >&2 || true
-		fail "refusals differ from the C driver's"
-	fi
+	assert_same_as_c "the refusals" "$c" "$ours"
 }
 
 test_options_of_modes_not_implemented_are_refused_not_ignored() {
@@ -171,6 +165,12 @@ test_runtime_changes_under_traffic() {
 	assert_match "$(cat /proc/net/bonding/bond1)" "MII Polling Interval \(ms\): 20" "miimon in /proc"
 	assert_match "$(cat /proc/net/bonding/bond1)" "Up Delay \(ms\): 100" "updelay in /proc"
 	ip link del bond1
+	# Up without slaves: EBUSY.
+	ip link add bond2 type bond
+	ip link set bond2 up
+	assert_eq "$(nl_try ip link set bond2 type bond mode active-backup)" "2 Error: unable to set option because the bond is up." "mode while up"
+	assert_klog "bond2: option mode: unable to set because the bond device is up"
+	ip link del bond2
 }
 
 test_ip_link_add_type_bond_loads_the_module() {

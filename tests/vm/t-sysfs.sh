@@ -33,10 +33,7 @@ same_as_c() {
 	c=$(sysfs_transcript c "$1" "$2")
 	ours=$(sysfs_transcript ours "$1" "$2")
 	echo "$ours"
-	if [ "$c" != "$ours" ]; then
-		diff <(echo "$c") <(echo "$ours") >&2 || true
-		fail "sysfs differs from the C driver's"
-	fi
+	assert_same_as_c "sysfs" "$c" "$ours"
 }
 
 test_bonding_files_read_as_in_the_c_driver() {
