@@ -216,7 +216,8 @@ int rbond_master_init(struct net_device *dev)
 
 u64 rbond_netdev_base_features(u64 features) { return netdev_base_features(features); }
 u64 rbond_netdev_add_tso_features(u64 features, u64 mask) { return netdev_add_tso_features(features, mask); }
-struct list_head *rbond_lower_iter(struct net_device *dev) { return &dev->adj_list.lower; }
+/* Where netdev_for_each_lower_dev() starts: the first lower entry. */
+struct list_head *rbond_lower_iter(struct net_device *dev) { return dev->adj_list.lower.next; }
 
 /* bond_setup(): offloads a master can offer; netdev_compute_master_upper_features()
  * then narrows them to what the slaves support.

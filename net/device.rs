@@ -1514,7 +1514,7 @@ impl<T: Driver> Adapter<T> {
     /// `netdev_increment_features`, then TSO is added back if any has it.
     unsafe extern "C" fn master_fix_features_callback(dev: *mut b::net_device, features: b::netdev_features_t) -> b::netdev_features_t {
         let mask = features;
-        // SAFETY: netdev_fix_features calls this under RTNL, which keeps the lower device list stable; the iterator starts at the list head, as netdev_for_each_lower_dev does.
+        // SAFETY: netdev_fix_features calls this under RTNL, which keeps the lower device list stable; the iterator starts at the first entry, as netdev_for_each_lower_dev does.
         unsafe {
             let mut f = b::rbond_netdev_base_features(features);
             let mut iter = b::rbond_lower_iter(dev);

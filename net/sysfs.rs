@@ -100,14 +100,33 @@ unsafe fn net_dev<'a>(d: *mut b::device) -> &'a Device {
     unsafe { Device::from_raw(b::rbond_to_net_dev(d)) }
 }
 
-unsafe extern "C" fn show_callback(d: *mut b::device, attr: *mut b::device_attribute, buf: *mut c_char) -> isize {
-    // SAFETY: the core calls show with an attribute of a group of ours (a DevAttr, whose first field it is), the device whose directory has the file (a registered net_device: the files go before it is unregistered), and a page.
-    let (a, dev) = unsafe { (&*attr.cast::<DevAttr>(), net_dev(d)) };
+/// A show callback's result: the bytes `show` wrote into the page `buf`.
+///
+/// # Safety
+///
+/// `buf` must be null or the page sysfs hands a show callback.
+unsafe fn emit(buf: *mut c_char, show: impl FnOnce(&mut SysfsBuf) -> fmt::Result) -> isize {
     let Some(buf) = NonNull::new(buf.cast::<u8>()) else { return EINVAL.to_errno() as isize };
     let mut out = SysfsBuf { buf, len: 0 };
-    match (a.show)(dev, &mut out) {
+    match show(&mut out) {
         Ok(()) => out.len as isize,
         Err(_) => EINVAL.to_errno() as isize,
+    }
+}
+
+/// A store callback's result: all `count` bytes, or the error.
+fn stored(count: usize, r: Result) -> isize {
+    match r {
+        Ok(()) => count as isize,
+        Err(e) => e.to_errno() as isize,
+    }
+}
+
+unsafe extern "C" fn show_callback(d: *mut b::device, attr: *mut b::device_attribute, buf: *mut c_char) -> isize {
+    // SAFETY: the core calls show with an attribute of a group of ours (a DevAttr, whose first field it is), the device whose directory has the file (a registered net_device: the files go before it is unregistered), and a page.
+    unsafe {
+        let (a, dev) = (&*attr.cast::<DevAttr>(), net_dev(d));
+        emit(buf, |out| (a.show)(dev, out))
     }
 }
 
@@ -121,10 +140,7 @@ unsafe extern "C" fn store_callback(
     let (a, dev, data) =
         unsafe { (&*attr.cast::<DevAttr>(), net_dev(d), core::slice::from_raw_parts(buf.cast::<u8>(), count)) };
     let Some(store) = a.store else { return EIO.to_errno() as isize };
-    match store(dev, a.name.as_bytes(), data) {
-        Ok(()) => count as isize,
-        Err(e) => e.to_errno() as isize,
-    }
+    stored(count, store(dev, a.name.as_bytes(), data))
 }
 
 /// The NULL-terminated list of a group's files (`struct attribute **`).
@@ -243,16 +259,11 @@ unsafe extern "C" fn class_show_callback(
     attr: *const b::class_attribute,
     buf: *mut c_char,
 ) -> isize {
-    // SAFETY: the attribute is the first field of a live ClassFile (its file exists), whose namespace is live.
-    let (f, net) = unsafe {
+    // SAFETY: the attribute is the first field of a live ClassFile (its file exists), whose namespace is live; `buf` is the page.
+    unsafe {
         let f = &*attr.cast::<ClassFile>();
-        (f, Net::from_raw(f.net.as_ptr()))
-    };
-    let Some(buf) = NonNull::new(buf.cast::<u8>()) else { return EINVAL.to_errno() as isize };
-    let mut out = SysfsBuf { buf, len: 0 };
-    match (f.show)(net, &mut out) {
-        Ok(()) => out.len as isize,
-        Err(_) => EINVAL.to_errno() as isize,
+        let net = Net::from_raw(f.net.as_ptr());
+        emit(buf, |out| (f.show)(net, out))
     }
 }
 
@@ -267,10 +278,7 @@ unsafe extern "C" fn class_store_callback(
         let f = &*attr.cast::<ClassFile>();
         (f, Net::from_raw(f.net.as_ptr()), core::slice::from_raw_parts(buf.cast::<u8>(), count))
     };
-    match (f.store)(net, data) {
-        Ok(()) => count as isize,
-        Err(e) => e.to_errno() as isize,
-    }
+    stored(count, (f.store)(net, data))
 }
 
 /// RTNL for a sysfs write, or an error that makes the write start over

@@ -56,6 +56,7 @@ for cmd in scripts/demo.sh scripts/test.sh; do
 		"install Debian packages: .*rust-web-src" \
 		"build bindgen-cli $RBOND_BINDGEN_VERSION" \
 		"install virtme-ng $RBOND_VNG_VERSION" \
+		"download Debian's ifupdown and ifenslave packages into $RBOND_CACHE/debs" \
 		"build the test kernel .* into $RBOND_CACHE/kernel-"; do
 		grep -qE "^plan: $want" <<<"$out" || { echo "FAIL: $cmd: the plan does not name: $want"; ok=0; }
 	done

@@ -23,6 +23,15 @@ fi
 # test installs it.
 mount -t tmpfs rbond-modules /usr/lib/modules
 
+# Python's site initialisation (the host's .pth hooks, shims) costs about
+# 4 s a start under TCG, and the tests start Python hundreds of times; they
+# need the standard library only, so every `python3` runs the interpreter
+# itself with -S.
+mkdir -p /tmp/rbond-bin
+printf '#!/bin/sh\nexec %s -S "$@"\n' "$(python3 -S -c 'import sys; print(sys.executable)')" >/tmp/rbond-bin/python3
+chmod +x /tmp/rbond-bin/python3
+export PATH=/tmp/rbond-bin:$PATH
+
 SPLAT='WARNING:|BUG:|Oops|general protection|possible circular locking|possible recursive locking|inconsistent lock state|sleeping function called from invalid context|suspicious RCU usage|unreferenced object|ODEBUG|KFENCE|list_add corruption|list_del corruption|Kernel panic|INFO: task .* blocked|refcount_t:|UBSAN'
 
 for file in "$@"; do
