@@ -40,7 +40,6 @@ iface bond1 inet static
 	bond-primary veth1
 IFACES
 	rm -f /run/network/ifstate*
-	sysctl -qw net.ipv6.conf.default.disable_ipv6=1
 	ifup bond1 >/tmp/ifup.out 2>&1 || { cat /tmp/ifup.out >&2; fail "$drv: ifup bond1"; }
 	for i in $(seq 200); do grep -q "^Currently Active Slave: veth1$" /proc/net/bonding/bond1 2>/dev/null && break; sleep 0.05; done
 	echo "slaves: $(cat /sys/class/net/bond1/bonding/slaves)"
