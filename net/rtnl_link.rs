@@ -419,8 +419,8 @@ impl<T: LinkDriver> LinkOps<T> {
         extack: *mut b::netlink_ext_ack,
     ) -> c_int {
         from_result(|| {
-            // SAFETY: do_setlink calls this under RTNL on a registered device of ours, with data[] as in validate_callback.
             let ((d, priv_data), rtnl, attrs) =
+                // SAFETY: do_setlink calls this under RTNL on a registered device of ours, with data[] as in validate_callback.
                 unsafe { (parts::<T>(dev), Rtnl::assume_held(), Attrs::new(data, T::MAX_ATTR.into())) };
             T::changelink(d, priv_data, rtnl, &attrs, &mut ExtAck::from_raw(extack))?;
             Ok(0)
@@ -472,8 +472,8 @@ impl<T: LinkDriver> LinkOps<T> {
         slave: *const b::net_device,
     ) -> c_int {
         from_result(|| {
-            // SAFETY: rtnl_fill_ifinfo calls this under RTNL for a slave of a registered device of ours.
             let ((d, data), rtnl, slave) =
+                // SAFETY: rtnl_fill_ifinfo calls this under RTNL for a slave of a registered device of ours.
                 unsafe { (parts::<T>(dev), Rtnl::assume_held(), Device::from_raw(slave.cast_mut())) };
             let mut msg = NlMsg(NonNull::new(skb).ok_or(emsgsize())?);
             T::fill_slave_info(d, data, rtnl, slave, &mut msg)?;

@@ -136,8 +136,8 @@ unsafe extern "C" fn store_callback(
     buf: *const c_char,
     count: usize,
 ) -> isize {
-    // SAFETY: as in show_callback; `buf` holds `count` bytes written by the user.
     let (a, dev, data) =
+        // SAFETY: as in show_callback; `buf` holds `count` bytes written by the user.
         unsafe { (&*attr.cast::<DevAttr>(), net_dev(d), core::slice::from_raw_parts(buf.cast::<u8>(), count)) };
     let Some(store) = a.store else { return EIO.to_errno() as isize };
     stored(count, store(dev, a.name.as_bytes(), data))
