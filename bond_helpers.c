@@ -24,6 +24,8 @@
 #include <net/route.h>
 #include <linux/inetdevice.h>
 
+#include <linux/pkt_sched.h>
+#include <linux/capability.h>
 #include "bond_helpers.h"
 
 /* Names, types, permissions and descriptions follow the C driver
@@ -320,3 +322,48 @@ int rbond_arp_send_request(struct net_device *slave_dev, __be32 target, __be32 s
 	arp_xmit(skb);
 	return 0;
 }
+
+/* 802.3ad: one lockdep class for the bonds' mode locks, taken with softirqs
+ * off (the rx handler takes it in softirq). */
+void rbond_bh_lock_init(spinlock_t *l) { spin_lock_init(l); }
+void rbond_spin_lock_bh(spinlock_t *l) { spin_lock_bh(l); }
+void rbond_spin_unlock_bh(spinlock_t *l) { spin_unlock_bh(l); }
+
+/* A slow-protocols frame (ad_lacpdu_send(), ad_marker_send()): Ethernet
+ * header, then `len` bytes of PDU; control priority. Atomic allocation. */
+struct sk_buff *rbond_slow_frame(struct net_device *dev, const u8 *src, const u8 *dst, const void *pdu, unsigned int len)
+{
+	struct sk_buff *skb = dev_alloc_skb(ETH_HLEN + len);
+	struct ethhdr *eth;
+
+	if (!skb)
+		return NULL;
+	skb->dev = dev;
+	skb_reset_mac_header(skb);
+	skb->network_header = skb->mac_header + ETH_HLEN;
+	skb->protocol = htons(ETH_P_SLOW);
+	skb->priority = TC_PRIO_CONTROL;
+	eth = skb_put(skb, ETH_HLEN);
+	memcpy(eth->h_dest, dst, ETH_ALEN);
+	memcpy(eth->h_source, src, ETH_ALEN);
+	eth->h_proto = htons(ETH_P_SLOW);
+	skb_put_data(skb, pdu, len);
+	return skb;
+}
+
+/* bond_3ad_lacpdu_recv()'s checks: -1 not a slow-protocols frame to `dst`,
+ * 0 shorter than `len`, 1 the first `len` bytes after the Ethernet header
+ * copied to `buf`. */
+int rbond_skb_slow_pdu(const struct sk_buff *skb, const u8 *dst, void *buf, unsigned int len)
+{
+	if (skb->protocol != htons(ETH_P_SLOW))
+		return -1;
+	if (!skb_mac_header_was_set(skb) || memcmp(eth_hdr(skb)->h_dest, dst, ETH_ALEN))
+		return -1;
+	return skb_copy_bits(skb, 0, buf, len) < 0 ? 0 : 1;
+}
+
+void rbond_consume_skb(struct sk_buff *skb) { consume_skb(skb); }
+int rbond_dev_mc_add(struct net_device *dev, const u8 *addr) { return dev_mc_add(dev, addr); }
+int rbond_dev_mc_del(struct net_device *dev, const u8 *addr) { return dev_mc_del(dev, addr); }
+bool rbond_capable_net_admin(void) { return capable(CAP_NET_ADMIN); }

@@ -134,5 +134,14 @@ int rbond_restart_syscall(void);
 struct net_device *rbond_next_netdev(struct net *net, struct net_device *prev);
 void rbond_dev_net_set(struct net_device *dev, struct net *net);
 struct net *rbond_init_net(void);
+void rbond_bh_lock_init(spinlock_t *l);
+void rbond_spin_lock_bh(spinlock_t *l);
+void rbond_spin_unlock_bh(spinlock_t *l);
+struct sk_buff *rbond_slow_frame(struct net_device *dev, const u8 *src, const u8 *dst, const void *pdu, unsigned int len);
+int rbond_skb_slow_pdu(const struct sk_buff *skb, const u8 *dst, void *buf, unsigned int len);
+void rbond_consume_skb(struct sk_buff *skb);
+int rbond_dev_mc_add(struct net_device *dev, const u8 *addr);
+int rbond_dev_mc_del(struct net_device *dev, const u8 *addr);
+bool rbond_capable_net_admin(void);
 
 #endif

@@ -299,10 +299,15 @@ impl Bonding {
                 }
                 let new = Link::from_u8(new);
                 s.link.store(new as u8, Relaxed);
+                if matches!(new, Link::Up) {
+                    s.update_speed_duplex(rtnl);
+                }
+                if matches!(new, Link::Up | Link::Down) && self.p(rtnl).mode == Mode::Ieee8023ad {
+                    self.ad_link_change(bond_dev, s);
+                }
                 let is = |x: &Option<Arc<Slave>>| x.as_ref().is_some_and(|a| Arc::ptr_eq(a, s));
                 match new {
                     Link::Up => {
-                        s.update_speed_duplex(rtnl);
                         let speed = match s.speed.load(Relaxed) {
                             u32::MAX => 0,
                             v => v,

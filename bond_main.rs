@@ -20,6 +20,8 @@
 //!   `<slave>/bonding_slave/`
 //! - `net`: the safe abstraction layer, the only FFI
 
+#[allow(dead_code)]
+mod bond_3ad;
 mod bond_monitor;
 mod bond_netlink;
 mod bond_options;

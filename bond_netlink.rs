@@ -10,9 +10,10 @@
 use crate::{
     bond_options::{OptId, OptInput, MAX_ARP_TARGETS},
     bond_uapi::ifla,
+    bond_options::Mode,
     bonding::{BondDriver, Bonding, OptReport, DEFAULTS},
     net::{
-        device::{eaddrnotavail, Device, ExtAck},
+        device::{capable_net_admin, eaddrnotavail, Device, ExtAck},
         rtnl::Rtnl,
         rtnl_link::{is_valid_ether_addr, nla_total_size, Attr, Attrs, LinkDriver, LinkOps, NlMsg, NlaPolicy},
     },
@@ -88,6 +89,7 @@ enum Step {
     ArpValidate,
     Primary,
     PeerNotifDelay,
+    ActorSystem,
 }
 
 const ORDER: &[Step] = &[
@@ -118,7 +120,7 @@ const ORDER: &[Step] = &[
     Step::Num(ifla::AD_SELECT, OptId::AdSelect),
     Step::Num(ifla::AD_ACTOR_SYS_PRIO, OptId::AdActorSysPrio),
     Step::Num(ifla::AD_USER_PORT_KEY, OptId::AdUserPortKey),
-    Step::Num(ifla::AD_ACTOR_SYSTEM, OptId::AdActorSystem),
+    Step::ActorSystem,
     Step::Num(ifla::TLB_DYNAMIC_LB, OptId::TlbDynamicLb),
     Step::Num(ifla::MISSED_MAX, OptId::MissedMax),
     Step::Num(ifla::COUPLED_CONTROL, OptId::CoupledControl),
@@ -154,6 +156,15 @@ fn changelink(dev: &Device, bond: &Bonding, rtnl: &Rtnl, attrs: &Attrs<'_>, exta
                     let text = name.as_ref().map_or(&[][..], |n| n.as_bytes());
                     let mut r = OptReport { extack, attr: Some(a) };
                     bond.set_option(dev, rtnl, OptId::ActiveSlave, OptInput::Text(text), &mut r)?;
+                }
+            }
+            Step::ActorSystem => {
+                if let Some(a) = attrs.get(ifla::AD_ACTOR_SYSTEM) {
+                    let Ok(mac) = <[u8; 6]>::try_from(a.payload()) else { return Err(EINVAL) };
+                    let mut b = [0u8; 8];
+                    b[..6].copy_from_slice(&mac);
+                    let mut r = OptReport { extack, attr: Some(a) };
+                    bond.set_option(dev, rtnl, OptId::AdActorSystem, OptInput::Num(u64::from_le_bytes(b)), &mut r)?;
                 }
             }
             Step::PeerNotifDelay => {
@@ -275,14 +286,30 @@ fn fill_info(bond: &Bonding, rtnl: &Rtnl, msg: &mut NlMsg) -> Result {
     msg.put_u32(ifla::MIN_LINKS, p.min_links)?;
     msg.put_u32(ifla::LP_INTERVAL, p.lp_interval)?;
     msg.put_u32(ifla::PACKETS_PER_SLAVE, p.packets_per_slave.into())?;
-    // lacp_active, tlb_dynamic_lb and coupled_control keep their defaults
-    // (on): their modes are not implemented, so nothing can change them.
-    msg.put_u8(ifla::AD_LACP_ACTIVE, 1)?;
+    // tlb_dynamic_lb and coupled_control keep their defaults (on): this
+    // driver changes neither.
+    msg.put_u8(ifla::AD_LACP_ACTIVE, p.lacp_active.into())?;
     msg.put_u8(ifla::AD_LACP_RATE, p.lacp_fast.into())?;
     msg.put_u8(ifla::AD_SELECT, p.ad_select)?;
     msg.put_u8(ifla::TLB_DYNAMIC_LB, 1)?;
     msg.put_u8(ifla::MISSED_MAX, p.missed_max)?;
     msg.put_u8(ifla::COUPLED_CONTROL, 1)?;
+    if p.mode == Mode::Ieee8023ad {
+        if capable_net_admin() {
+            msg.put_u16(ifla::AD_ACTOR_SYS_PRIO, p.ad_actor_sys_prio)?;
+            msg.put_u16(ifla::AD_USER_PORT_KEY, p.ad_user_port_key)?;
+            msg.put(ifla::AD_ACTOR_SYSTEM, &p.ad_actor_system)?;
+        }
+        if let Some(info) = v.ad_info {
+            let nest = msg.nest_start(ifla::AD_INFO)?;
+            msg.put_u16(ifla::ad_info::AGGREGATOR, info.aggregator_id)?;
+            msg.put_u16(ifla::ad_info::NUM_PORTS, info.ports)?;
+            msg.put_u16(ifla::ad_info::ACTOR_KEY, info.actor_key)?;
+            msg.put_u16(ifla::ad_info::PARTNER_KEY, info.partner_key)?;
+            msg.put(ifla::ad_info::PARTNER_MAC, &info.partner_system)?;
+            msg.nest_end(nest);
+        }
+    }
     Ok(())
 }
 
@@ -378,6 +405,16 @@ impl LinkDriver for BondDriver {
         msg.put(ifla::slave::PERM_HWADDR, &s.perm_hwaddr.0)?;
         msg.put_u16(ifla::slave::QUEUE_ID, s.queue_id)?;
         msg.put_s32(ifla::slave::PRIO, s.prio)?;
+        if let Some(ad) = &s.ad {
+            if let Some(id) = ad.aggregator_id {
+                msg.put_u16(ifla::slave::AD_AGGREGATOR_ID, id)?;
+                msg.put_u8(ifla::slave::AD_ACTOR_OPER_PORT_STATE, ad.actor.state)?;
+                msg.put_u16(ifla::slave::AD_PARTNER_OPER_PORT_STATE, ad.partner.state.into())?;
+                msg.put_u8(ifla::slave::AD_CHURN_ACTOR_STATE, ad.churn_actor as u8)?;
+                msg.put_u8(ifla::slave::AD_CHURN_PARTNER_STATE, ad.churn_partner as u8)?;
+            }
+            msg.put_u16(ifla::slave::ACTOR_PORT_PRIO, ad.actor.port_priority)?;
+        }
         Ok(())
     }
 }

@@ -308,7 +308,7 @@ impl Mode {
 
     /// Modes this driver implements so far.
     pub(crate) fn is_implemented(self) -> bool {
-        matches!(self, Self::RoundRobin | Self::ActiveBackup | Self::Xor | Self::Broadcast)
+        matches!(self, Self::RoundRobin | Self::ActiveBackup | Self::Xor | Self::Broadcast | Self::Ieee8023ad)
     }
 }
 
@@ -433,6 +433,14 @@ pub(crate) struct BondParams {
     pub(crate) lacp_fast: bool,
     /// 802.3ad aggregator selection.
     pub(crate) ad_select: u8,
+    /// 802.3ad: send LACPDUs unasked (`lacp_active`).
+    pub(crate) lacp_active: bool,
+    /// 802.3ad: the actor system priority.
+    pub(crate) ad_actor_sys_prio: u16,
+    /// 802.3ad: the actor system; zero for the bond's MAC.
+    pub(crate) ad_actor_system: [u8; 6],
+    /// 802.3ad: the user bits of the port key.
+    pub(crate) ad_user_port_key: u16,
     /// balance-alb learning packet interval, seconds.
     pub(crate) lp_interval: u32,
 }
@@ -463,6 +471,10 @@ impl Default for BondParams {
             min_links: 0,
             lacp_fast: false,
             ad_select: 0,
+            lacp_active: true,
+            ad_actor_sys_prio: 65535,
+            ad_actor_system: [0; 6],
+            ad_user_port_key: 0,
             lp_interval: DEFAULT_LP_INTERVAL,
         }
     }
@@ -1034,8 +1046,8 @@ pub(crate) static OPTIONS: &[OptSpec] = &[
     not_yet(OptId::NsTargets, "ns_ip6_target", OPT_RAWVAL, 0, &[]),
     opt(OptId::DownDelay, "downdelay", 0, 0, INTMAX_TBL),
     opt(OptId::UpDelay, "updelay", 0, 0, INTMAX_TBL),
-    not_yet(OptId::LacpActive, "lacp_active", OPT_IFDOWN, all_ex(bit(Mode::Ieee8023ad)), LACP_ACTIVE_TBL),
-    not_yet(OptId::LacpRate, "lacp_rate", OPT_IFDOWN, all_ex(bit(Mode::Ieee8023ad)), LACP_RATE_TBL),
+    opt(OptId::LacpActive, "lacp_active", OPT_IFDOWN, all_ex(bit(Mode::Ieee8023ad)), LACP_ACTIVE_TBL),
+    opt(OptId::LacpRate, "lacp_rate", OPT_IFDOWN, all_ex(bit(Mode::Ieee8023ad)), LACP_RATE_TBL),
     opt(OptId::MinLinks, "min_links", 0, 0, INTMAX_TBL),
     opt(OptId::AdSelect, "ad_select", OPT_IFDOWN, 0, AD_SELECT_TBL),
     opt(OptId::NumPeerNotif, "num_unsol_na", 0, 0, NUM_PEER_NOTIF_TBL),
@@ -1051,10 +1063,10 @@ pub(crate) static OPTIONS: &[OptSpec] = &[
     opt(OptId::LpInterval, "lp_interval", 0, 0, LP_INTERVAL_TBL),
     opt(OptId::Slaves, "slaves", OPT_RAWVAL, 0, &[]),
     not_yet(OptId::TlbDynamicLb, "tlb_dynamic_lb", OPT_IFDOWN, all_ex(bit(Mode::Tlb) | bit(Mode::Alb)), TLB_DYNAMIC_LB_TBL),
-    not_yet(OptId::AdActorSysPrio, "ad_actor_sys_prio", 0, all_ex(bit(Mode::Ieee8023ad)), AD_ACTOR_SYS_PRIO_TBL),
+    opt(OptId::AdActorSysPrio, "ad_actor_sys_prio", 0, all_ex(bit(Mode::Ieee8023ad)), AD_ACTOR_SYS_PRIO_TBL),
     not_yet(OptId::ActorPortPrio, "actor_port_prio", OPT_RAWVAL, all_ex(bit(Mode::Ieee8023ad)), &[]),
-    not_yet(OptId::AdActorSystem, "ad_actor_system", OPT_RAWVAL, all_ex(bit(Mode::Ieee8023ad)), &[]),
-    not_yet(OptId::AdUserPortKey, "ad_user_port_key", OPT_IFDOWN, all_ex(bit(Mode::Ieee8023ad)), AD_USER_PORT_KEY_TBL),
+    opt(OptId::AdActorSystem, "ad_actor_system", OPT_RAWVAL, all_ex(bit(Mode::Ieee8023ad)), &[]),
+    opt(OptId::AdUserPortKey, "ad_user_port_key", OPT_IFDOWN, all_ex(bit(Mode::Ieee8023ad)), AD_USER_PORT_KEY_TBL),
     opt(OptId::NumPeerNotifAlias, "num_grat_arp", 0, 0, NUM_PEER_NOTIF_TBL),
     opt(OptId::PeerNotifDelay, "peer_notif_delay", 0, 0, PEER_NOTIF_DELAY_TBL),
     not_yet(OptId::CoupledControl, "coupled_control", OPT_IFDOWN, all_ex(bit(Mode::Ieee8023ad)), COUPLED_CONTROL_TBL),
@@ -1237,6 +1249,8 @@ pub(crate) enum Effect {
     Carrier,
     /// A different mode: features and transmit path follow.
     Mode,
+    /// The 802.3ad machines take the new settings.
+    Lacp,
 }
 
 /// Applies a parsed value of a numeric or enumerated option to `p`, as the
@@ -1334,6 +1348,22 @@ pub(crate) fn set_value(p: &mut BondParams, id: OptId, value: u64, log: &mut imp
         }
         OptId::AdSelect => {
             p.ad_select = value as u8;
+            Effect::Lacp
+        }
+        OptId::LacpRate => {
+            p.lacp_fast = value == 1;
+            Effect::Lacp
+        }
+        OptId::LacpActive => {
+            p.lacp_active = value != 0;
+            Effect::Lacp
+        }
+        OptId::AdActorSysPrio => {
+            p.ad_actor_sys_prio = value as u16;
+            Effect::Lacp
+        }
+        OptId::AdUserPortKey => {
+            p.ad_user_port_key = value as u16;
             Effect::None
         }
         OptId::NumPeerNotif | OptId::NumPeerNotifAlias => {
@@ -1371,6 +1401,48 @@ pub(crate) fn set_value(p: &mut BondParams, id: OptId, value: u64, log: &mut imp
         // Raw-value options and those not implemented never get here.
         _ => return Err(OptErr::NotSupp),
     })
+}
+
+/// `bond_option_ad_actor_system_set()`: a MAC address as text
+/// (`mac_pton()`: six hex pairs separated by colons) or as the six bytes
+/// of a netlink attribute; a multicast address is refused.
+pub(crate) fn parse_actor_system(input: ActorSystemInput<'_>, log: &mut impl Log) -> Result<[u8; 6], OptErr> {
+    let mac = match input {
+        ActorSystemInput::Bytes(b) => b.get(..6).and_then(|b| <[u8; 6]>::try_from(b).ok()),
+        ActorSystemInput::Text(t) => mac_pton(t),
+    };
+    match mac {
+        Some(m) if m[0] & 1 == 0 => Ok(m),
+        _ => {
+            log.log(Level::Err, format_args!("Invalid ad_actor_system MAC address."));
+            Err(OptErr::Inval)
+        }
+    }
+}
+
+/// How `ad_actor_system` arrives.
+#[derive(Clone, Copy, Debug)]
+pub(crate) enum ActorSystemInput<'a> {
+    /// sysfs text.
+    Text(&'a [u8]),
+    /// IFLA_BOND_AD_ACTOR_SYSTEM.
+    Bytes(&'a [u8]),
+}
+
+/// `mac_pton()`: "xx:xx:xx:xx:xx:xx" at the start of `t` (it reads 17
+/// characters and ignores what follows).
+pub(crate) fn mac_pton(t: &[u8]) -> Option<[u8; 6]> {
+    let t = t.get(..17)?;
+    let hex = |c: u8| (c as char).to_digit(16).map(|d| d as u8);
+    let mut mac = [0u8; 6];
+    for (i, m) in mac.iter_mut().enumerate() {
+        let at = i * 3;
+        if i < 5 && t[at + 2] != b':' {
+            return None;
+        }
+        *m = hex(t[at])? << 4 | hex(t[at + 1])?;
+    }
+    Some(mac)
 }
 
 /// What a write to `arp_ip_target` asks (`+a.b.c.d` / `-a.b.c.d`).
@@ -1590,7 +1662,7 @@ mod tests {
 
     #[test]
     fn unimplemented_modes_are_refused() {
-        for text in [&b"802.3ad"[..], b"4", b"balance-tlb", b"6"] {
+        for text in [&b"balance-alb"[..], b"5", b"balance-tlb", b"6"] {
             let (cfg, log) = check(RawModuleParams { mode: Some(text), ..Default::default() });
             assert_eq!(cfg, Err(Invalid));
             assert!(log.has(Level::Err, "is not supported by this driver yet"));
@@ -1834,7 +1906,7 @@ mod tests {
         assert_eq!((p.miimon, p.arp_interval), (0, 500));
         assert_eq!(set_value(&mut p, OptId::Miimon, 50, &mut log), Ok(Effect::Monitors));
         assert_eq!((p.miimon, p.arp_interval), (50, 0));
-        assert_eq!(set_value(&mut p, OptId::Mode, 4, &mut log), Err(OptErr::NotSupp));
+        assert_eq!(set_value(&mut p, OptId::Mode, 5, &mut log), Err(OptErr::NotSupp));
         assert_eq!(p.mode, Mode::RoundRobin);
         p.miimon = 0;
         p.arp_interval = 1000;

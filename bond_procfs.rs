@@ -4,6 +4,7 @@
 
 #[allow(unused_imports)]
 use super::*;
+use crate::{bond_options::AD_SELECT_TBL, net::device::capable_net_admin};
 
 /// The proc file.
 impl Bonding {
@@ -52,6 +53,29 @@ impl Bonding {
             writeln!(out)?;
             writeln!(out, "NS IPv6 target/s (xx::xx form):")?;
         }
+        if p.mode == Mode::Ieee8023ad {
+            writeln!(out, "\n802.3ad info")?;
+            writeln!(out, "LACP active: {}", if p.lacp_active { "on" } else { "off" })?;
+            writeln!(out, "LACP rate: {}", if p.lacp_fast { "fast" } else { "slow" })?;
+            writeln!(out, "Min links: {}", p.min_links)?;
+            writeln!(out, "Aggregator selection policy (ad_select): {}", value_name(AD_SELECT_TBL, p.ad_select.into()))?;
+            if capable_net_admin() {
+                let (prio, system) = self.ad_system();
+                writeln!(out, "System priority: {}", prio)?;
+                writeln!(out, "System MAC address: {}", MacAddr(system))?;
+                match self.ad_info() {
+                    None => writeln!(out, "bond {} has no active aggregator", dev.name())?,
+                    Some(i) => {
+                        writeln!(out, "Active Aggregator Info:")?;
+                        writeln!(out, "\tAggregator ID: {}", i.aggregator_id)?;
+                        writeln!(out, "\tNumber of ports: {}", i.ports)?;
+                        writeln!(out, "\tActor Key: {}", i.actor_key)?;
+                        writeln!(out, "\tPartner Key: {}", i.partner_key)?;
+                        writeln!(out, "\tPartner Mac Address: {}", MacAddr(i.partner_system))?;
+                    }
+                }
+            }
+        }
         for s in set.map(|s| &s.all[..]).unwrap_or(&[]) {
             writeln!(out, "\nSlave Interface: {}", s.dev.name())?;
             writeln!(out, "MII Status: {}", s.link().proc_name())?;
@@ -67,6 +91,22 @@ impl Bonding {
             writeln!(out, "Link Failure Count: {}", s.link_failure_count.load(Relaxed))?;
             writeln!(out, "Permanent HW addr: {}", s.perm_hwaddr)?;
             writeln!(out, "Slave queue ID: {}", s.queue_id.load(Relaxed))?;
+            if p.mode == Mode::Ieee8023ad {
+                match self.ad_port_view(s) {
+                    Some(v) if v.aggregator_id.is_some() => {
+                        writeln!(out, "Aggregator ID: {}", v.aggregator_id.unwrap_or(0))?;
+                        writeln!(out, "Actor Churn State: {}", v.churn_actor.desc())?;
+                        writeln!(out, "Partner Churn State: {}", v.churn_partner.desc())?;
+                        writeln!(out, "Actor Churned Count: {}", v.churn_actor_count)?;
+                        writeln!(out, "Partner Churned Count: {}", v.churn_partner_count)?;
+                        if capable_net_admin() {
+                            lacp::show_port_info(out, "actor", &v.actor, "port key")?;
+                            lacp::show_port_info(out, "partner", &v.partner, "oper key")?;
+                        }
+                    }
+                    _ => writeln!(out, "Aggregator ID: N/A")?,
+                }
+            }
         }
         Ok(())
     }

@@ -67,6 +67,8 @@ pub(crate) struct BondView {
     pub(crate) params: BondParams,
     pub(crate) active_ifindex: Option<i32>,
     pub(crate) primary_ifindex: Option<i32>,
+    /// 802.3ad: the active aggregator.
+    pub(crate) ad_info: Option<crate::bond_3ad::AdInfo>,
 }
 
 /// What netlink shows of a slave (`bond_fill_slave_info()`).
@@ -77,6 +79,8 @@ pub(crate) struct SlaveView {
     pub(crate) perm_hwaddr: MacAddr,
     pub(crate) queue_id: u16,
     pub(crate) prio: i32,
+    /// 802.3ad: its port.
+    pub(crate) ad: Option<lacp::AdPortView>,
 }
 
 /// Options (`bond_options.c`): every interface that changes one comes here.
@@ -149,6 +153,21 @@ impl Bonding {
                 let slave_dev = bond_dev.lookup_name_in_same_ns(name, rtnl).ok_or(OptErr::Perm)?;
                 return self.set_slave_queue_id(bond_dev, rtnl, slave_dev, qid).map_err(|_| OptErr::Perm.into());
             }
+            OptId::AdActorSystem => {
+                // Netlink hands over the attribute's bytes as the C driver
+                // does (nla_get_u64: in memory order), sysfs text.
+                let bytes = match input {
+                    OptInput::Num(v) => v.to_le_bytes(),
+                    OptInput::Text(_) => [0; 8],
+                };
+                let mac = match input {
+                    OptInput::Num(_) => bond_options::ActorSystemInput::Bytes(&bytes),
+                    OptInput::Text(t) => bond_options::ActorSystemInput::Text(t),
+                };
+                let mut np = p;
+                np.ad_actor_system = bond_options::parse_actor_system(mac, &mut DevLog(bond_dev))?;
+                return self.apply_params(bond_dev, rtnl, np, Effect::Lacp);
+            }
             _ if spec.flags & OPT_RAWVAL != 0 => return Err(OptErr::NotSupp.into()),
             _ => {}
         }
@@ -162,6 +181,9 @@ impl Bonding {
     pub(super) fn apply_params(&self, bond_dev: &Device, rtnl: &Rtnl, np: BondParams, effect: Effect) -> Result<(), SetErr> {
         let room = self.snapshot_room(rtnl)?;
         self.params.set(rtnl, np);
+        if np.mode == Mode::Ieee8023ad {
+            self.ad_options_changed(bond_dev, &np);
+        }
         let changed = effect == Effect::Reselect && self.select_active_slave(rtnl)?;
         self.publish(bond_dev, rtnl, room, changed)?;
         // After publishing: the monitor reads which one to run from the
@@ -335,12 +357,22 @@ impl Bonding {
         let cfg = self.config.borrow(rtnl)?;
         let p = self.p(rtnl);
         let active = cfg.active.as_ref().filter(|_| p.mode.uses_primary()).map(|s| s.dev.ifindex());
-        Ok(BondView { params: p, active_ifindex: active, primary_ifindex: cfg.primary.as_ref().map(|s| s.dev.ifindex()) })
+        Ok(BondView {
+            params: p,
+            active_ifindex: active,
+            primary_ifindex: cfg.primary.as_ref().map(|s| s.dev.ifindex()),
+            ad_info: if p.mode == Mode::Ieee8023ad { self.ad_info() } else { None },
+        })
     }
 
     /// A slave of this bond as netlink shows it.
     pub(crate) fn slave_view(&self, bond_dev: &Device, rtnl: &Rtnl, slave_dev: &Device) -> Option<SlaveView> {
-        self.slave_of(bond_dev, slave_dev, rtnl).map(|s| s.view())
+        let s = self.slave_of(bond_dev, slave_dev, rtnl)?;
+        let mut v = s.view();
+        if self.p(rtnl).mode == Mode::Ieee8023ad {
+            v.ad = self.ad_port_view(&s);
+        }
+        Some(v)
     }
 
     /// Runs `f` on what the packet paths see now (sysfs shows read it
@@ -360,6 +392,7 @@ impl Slave {
             perm_hwaddr: self.perm_hwaddr,
             queue_id: self.queue_id.load(Relaxed),
             prio: self.prio.load(Relaxed),
+            ad: None,
         }
     }
 }

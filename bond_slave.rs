@@ -174,8 +174,12 @@ impl Bonding {
                 link: AtomicU8::new(link as u8),
                 delay: AtomicI32::new(_delay as i32),
                 new_link: AtomicU8::new(NO_PROPOSAL),
-                backup: AtomicBool::new(self.p(rtnl).mode == Mode::ActiveBackup),
-                inactive: AtomicBool::new(self.p(rtnl).mode == Mode::ActiveBackup && !self.p(rtnl).all_slaves_active),
+                // Active-backup slaves start as backups, 802.3ad ones
+                // inactive until their aggregator is chosen.
+                backup: AtomicBool::new(matches!(self.p(rtnl).mode, Mode::ActiveBackup | Mode::Ieee8023ad)),
+                inactive: AtomicBool::new(
+                    matches!(self.p(rtnl).mode, Mode::ActiveBackup | Mode::Ieee8023ad) && !self.p(rtnl).all_slaves_active,
+                ),
                 link_failure_count: AtomicU32::new(0),
                 speed: AtomicU32::new(u32::MAX),
                 duplex: AtomicU8::new(255),
@@ -186,6 +190,7 @@ impl Bonding {
                 arp_monitored: AtomicBool::new(self.p(rtnl).arp_interval > 0),
                 prio: AtomicI32::new(0),
                 queue_id: AtomicU16::new(0),
+                ad_port: AtomicU16::new(0),
                 netpoll: NetpollSlot::new(),
             },
             GFP_KERNEL,
@@ -234,6 +239,11 @@ impl Bonding {
         if !self.p(rtnl).mode.uses_primary() {
             self.give_rx_filters(bond_dev, rtnl, slave_dev, true)?;
             undo.rx_filters = Some(bond_dev.flags());
+        }
+
+        if self.p(rtnl).mode == Mode::Ieee8023ad {
+            self.ad_bind(bond_dev, rtnl, &slave)?;
+            undo.ad = Some(slave.clone());
         }
 
         {
@@ -285,6 +295,10 @@ impl Bonding {
         // needs no memory at all (its snapshot is already empty).
         let room = if how == Release::All { None } else { Some(self.snapshot_room(rtnl)?) };
         let was_active = !slave.backup.load(Relaxed);
+        // bond_3ad_unbind_slave(): the partner hears the port go.
+        if self.p(rtnl).mode == Mode::Ieee8023ad {
+            self.ad_unbind(&slave);
+        }
         // The flags the slave's receive filters were given under: changing
         // the bond's address below may change them (__bond_release_one()).
         let bond_flags = bond_dev.flags();
@@ -435,6 +449,8 @@ pub(super) struct Undo {
     vlans: bool,
     /// The slave whose netpoll was set up.
     netpoll: Option<Arc<Slave>>,
+    /// The slave bound to the 802.3ad machines.
+    ad: Option<Arc<Slave>>,
     /// The bond's flags when the slave got its receive filters.
     rx_filters: Option<u32>,
     rx_handler: bool,
@@ -462,6 +478,9 @@ impl Undo {
                 // The room was taken with the list as it is again now.
                 let _ = bond.commit_in(room, bond_dev, rtnl);
             }
+        }
+        if let Some(s) = &self.ad {
+            bond.ad_unbind(s);
         }
         if let Some(s) = &self.netpoll {
             s.netpoll.disable(rtnl);
@@ -542,6 +561,9 @@ impl NetdevNotifier for SlaveEvents {
             NetdevEvent::Up | NetdevEvent::Change | NetdevEvent::Down => {
                 if event != NetdevEvent::Down {
                     slave.update_speed_duplex(rtnl);
+                    if bond.p(rtnl).mode == Mode::Ieee8023ad {
+                        bond.ad_speed_changed(bond_dev, &slave);
+                    }
                 }
                 // The hash modes' usable-slave array follows the slaves'
                 // state even with no link monitor (bond_slave_netdev_event()).

@@ -251,6 +251,15 @@ pub(crate) mod ifla {
     /// `IFLA_BOND_MAX`.
     pub(crate) const MAX: u16 = 32;
 
+    /// The active aggregator's nest (`IFLA_BOND_AD_INFO_*`).
+    pub(crate) mod ad_info {
+        pub(crate) const AGGREGATOR: u16 = 1;
+        pub(crate) const NUM_PORTS: u16 = 2;
+        pub(crate) const ACTOR_KEY: u16 = 3;
+        pub(crate) const PARTNER_KEY: u16 = 4;
+        pub(crate) const PARTNER_MAC: u16 = 5;
+    }
+
     /// A slave's attributes (`IFLA_BOND_SLAVE_*`).
     pub(crate) mod slave {
         pub(crate) const STATE: u16 = 1;
@@ -258,8 +267,13 @@ pub(crate) mod ifla {
         pub(crate) const LINK_FAILURE_COUNT: u16 = 3;
         pub(crate) const PERM_HWADDR: u16 = 4;
         pub(crate) const QUEUE_ID: u16 = 5;
+        pub(crate) const AD_AGGREGATOR_ID: u16 = 6;
+        pub(crate) const AD_ACTOR_OPER_PORT_STATE: u16 = 7;
+        pub(crate) const AD_PARTNER_OPER_PORT_STATE: u16 = 8;
         pub(crate) const PRIO: u16 = 9;
         pub(crate) const ACTOR_PORT_PRIO: u16 = 10;
+        pub(crate) const AD_CHURN_ACTOR_STATE: u16 = 11;
+        pub(crate) const AD_CHURN_PARTNER_STATE: u16 = 12;
         /// `IFLA_BOND_SLAVE_MAX`.
         pub(crate) const MAX: u16 = 12;
     }

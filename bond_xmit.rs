@@ -38,8 +38,9 @@ impl Bonding {
                 }
                 last.dev_xmit(skb);
             }
-            Mode::Xor => {
-                // bond_3ad_xor_xmit(): the hash picks among the usable slaves.
+            Mode::Xor | Mode::Ieee8023ad => {
+                // bond_3ad_xor_xmit(): the hash picks among the usable slaves
+                // (802.3ad: those distributing on the active aggregator).
                 let n = set.tx.len();
                 let hash = bond_policy::xmit_hash(set.params.xmit_policy, skb.linear());
                 match set.tx.get(hash as usize % n.max(1)) {
@@ -121,6 +122,15 @@ impl RxHandler for BondRx {
     fn handle(slave: &Slave, skb: &mut RxSkb<'_>, rcu: &RcuGuard) -> RxResult {
         if !skb.unshare() {
             return RxResult::Consumed;
+        }
+        // 802.3ad (the C driver's recv_probe, set while the bond is up):
+        // LACPDUs and markers go to the machines.
+        if slave.ad_port.load(Relaxed) != 0 && slave.bond.is_running() {
+            if let Some(bond) = slave.bond.driver_data::<BondDriver>() {
+                if let Some(r) = bond.ad_rx(&slave.bond, slave, skb) {
+                    return r;
+                }
+            }
         }
         // bond_rcv_validate() with arp_validate=none: any frame, on any
         // slave, active or not, shows the link is alive.

@@ -45,7 +45,7 @@ use crate::{
         rtnl::{Rtnl, RtnlCell, RtnlCopy},
         rtnl_link::Attr,
         sysfs::NetClassFile,
-        sync::{NestingSpinLock, SetOnce},
+        sync::{BhSpinLock, NestingSpinLock, SetOnce},
         rx::{RxHandler, RxResult, RxSkb},
         skb::{self, net_ratelimit, SkBuff},
         vec,
@@ -67,6 +67,8 @@ use kernel::{
 // private state; nothing outside does).
 #[path = "bond_ioctl.rs"]
 mod ioctl;
+#[path = "bond_lacp.rs"]
+mod lacp;
 #[path = "bond_linkmon.rs"]
 mod linkmon;
 #[path = "bond_procfs.rs"]
@@ -117,6 +119,8 @@ pub(crate) struct Slave {
     prio: AtomicI32,
     /// `queue_id` (IFLA_BOND_SLAVE_QUEUE_ID, sysfs queue_id).
     queue_id: AtomicU16,
+    /// 802.3ad: the number of its port; 0 outside 802.3ad.
+    ad_port: AtomicU16,
     /// The counters last folded into the bond's (under `Bonding::stats`).
     stats_seen: [AtomicU64; STATS_FIELDS],
     /// netpoll on the slave, while a netpoll client (netconsole) uses the
@@ -258,6 +262,13 @@ pub(crate) struct Bonding {
     /// Recomputing features on a slave's NETDEV_FEAT_CHANGE (under RTNL;
     /// the C driver's `notifier_ctx`).
     computing_features: AtomicBool,
+    /// 802.3ad: the machines, under the mode lock.
+    #[pin]
+    ad: BhSpinLock<lacp::AdState>,
+    /// 802.3ad: a commit the work could not make yet (RTNL was busy).
+    ad_commit_pending: AtomicBool,
+    /// 802.3ad: jiffies of the last tick.
+    ad_last_tick: AtomicU64,
 }
 
 /// Points `slot` (a slave some per-failover state belongs to) at the active
@@ -321,6 +332,9 @@ impl Bonding {
             rr_counter: AtomicU32::new(0),
             send_peer_notif: AtomicU32::new(0),
             computing_features: AtomicBool::new(false),
+            ad <- BhSpinLock::new(lacp::AdState::new()),
+            ad_commit_pending: AtomicBool::new(false),
+            ad_last_tick: AtomicU64::new(0),
         }? Error))
     }
 
@@ -371,18 +385,27 @@ impl Bonding {
         let set = {
             let cfg = self.config.borrow(rtnl)?;
             let SnapshotRoom { mut all, mut tx, set } = room;
+            let mode = self.p(rtnl).mode;
             for s in cfg.slaves.iter() {
                 let is = |x: &Option<Arc<Slave>>| x.as_ref().is_some_and(|a| Arc::ptr_eq(a, s));
-                let backup = self.p(rtnl).mode == Mode::ActiveBackup && !is(&cfg.active) && !is(&cfg.arp_slave);
+                // 802.3ad: the machines decide who collects, distributes,
+                // and transmits for the bond (the active aggregator).
+                let (backup, ad_tx) = match mode {
+                    Mode::Ieee8023ad => {
+                        let (active, tx) = self.ad_slave_state(s);
+                        (!active, tx)
+                    }
+                    _ => (mode == Mode::ActiveBackup && !is(&cfg.active) && !is(&cfg.arp_slave), true),
+                };
                 s.backup.store(backup, Relaxed);
                 s.inactive.store(backup && !self.p(rtnl).all_slaves_active, Relaxed);
                 s.arp_monitored.store(self.p(rtnl).arp_interval > 0, Relaxed);
                 all.push(s.clone(), GFP_KERNEL)?;
-                // balance-xor hashes over the slaves that can send now
-                // (bond_update_slave_arr(): bond_slave_can_tx()), rebuilt on
-                // their up/down/carrier events; round-robin checks each
-                // candidate as it transmits.
-                let usable = if self.p(rtnl).mode.uses_xmit_hash() { s.can_tx() } else { s.link() == Link::Up };
+                // balance-xor and 802.3ad hash over the slaves that can
+                // send now (bond_update_slave_arr(): bond_slave_can_tx()),
+                // rebuilt on their up/down/carrier events; round-robin checks
+                // each candidate as it transmits.
+                let usable = if mode.uses_xmit_hash() { s.can_tx() && ad_tx } else { s.link() == Link::Up };
                 if usable {
                     tx.push(s.clone(), GFP_KERNEL)?;
                 }
@@ -462,6 +485,10 @@ impl Bonding {
         }
         if flags & IFF_UP != 0 {
             bond_dev.lock_addr_lists().sync_to(slave_dev, shared);
+            // As bond_enslave(), which ignores a failure here too.
+            if self.p(rtnl).mode == Mode::Ieee8023ad {
+                let _ = slave_dev.mc_add(rtnl, &crate::bond_3ad::SLOW_PROTOCOLS_MAC);
+            }
         }
         Ok(())
     }
@@ -477,6 +504,9 @@ impl Bonding {
         }
         if flags & IFF_UP != 0 {
             slave_dev.unsync_addr_lists(rtnl, bond_dev);
+            if self.p(rtnl).mode == Mode::Ieee8023ad {
+                slave_dev.mc_del(rtnl, &crate::bond_3ad::SLOW_PROTOCOLS_MAC);
+            }
         }
     }
 
@@ -536,7 +566,10 @@ impl Bonding {
     /// `bond_set_carrier()`; whether the carrier changed.
     fn set_carrier(&self, bond_dev: &Device, rtnl: &Rtnl) -> Result<bool> {
         let cfg = self.config.borrow(rtnl)?;
-        let on = bond_policy::bond_has_carrier(cfg.slaves.iter().map(|s| s.link()));
+        let on = match self.p(rtnl).mode {
+            Mode::Ieee8023ad => !cfg.slaves.is_empty() && self.ad_carrier(),
+            _ => bond_policy::bond_has_carrier(cfg.slaves.iter().map(|s| s.link())),
+        };
         if on == bond_dev.carrier_ok() {
             return Ok(false);
         }
@@ -699,12 +732,18 @@ impl Driver for BondDriver {
     /// `bond_open()`: the link monitor starts with the bond.
     fn open(dev: &Device, bond: &Bonding, rtnl: &Rtnl) -> Result {
         bond.start_monitors(dev, rtnl);
+        if bond.p(rtnl).mode == Mode::Ieee8023ad {
+            bond.ad_open(dev, rtnl);
+        }
         Ok(())
     }
 
     /// `bond_close()`: no monitor runs on a bond that is down.
     fn stop(dev: &Device, bond: &Bonding, rtnl: &Rtnl) -> Result {
         bond.stop_monitors(dev);
+        if bond.p(rtnl).mode == Mode::Ieee8023ad {
+            bond.ad_stop(dev, rtnl);
+        }
         // bond_close(): the slaves stop receiving for the bond's address
         // lists; ndo_set_rx_mode pushes them again when it comes up.
         bond.each_filter_holder(rtnl, |s| s.dev.unsync_addr_lists(rtnl, dev));
@@ -797,6 +836,7 @@ impl Driver for BondDriver {
         match id {
             MII_WORK => bond.mii_monitor(dev),
             ARP_WORK => bond.arp_monitor(dev),
+            lacp::AD_WORK => bond.ad_monitor(dev),
             _ => Rearm::Stop,
         }
     }

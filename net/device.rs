@@ -303,6 +303,18 @@ impl Device {
         unsafe { b::rbond_net_admin_capable(self.as_raw()) }
     }
 
+    /// Joins the multicast group `addr` (`dev_mc_add`).
+    pub(crate) fn mc_add(&self, _rtnl: &Rtnl, addr: &[u8; 6]) -> Result {
+        // SAFETY: valid device, RTNL held; `addr` is 6 readable bytes, copied.
+        to_result(unsafe { b::rbond_dev_mc_add(self.as_raw(), addr.as_ptr()) })
+    }
+
+    /// Leaves the multicast group `addr` (`dev_mc_del`).
+    pub(crate) fn mc_del(&self, _rtnl: &Rtnl, addr: &[u8; 6]) {
+        // SAFETY: as in mc_add.
+        unsafe { b::rbond_dev_mc_del(self.as_raw(), addr.as_ptr()) };
+    }
+
     /// `dev_open`.
     pub(crate) fn open(&self, _rtnl: &Rtnl, extack: &mut ExtAck) -> Result {
         // SAFETY: valid device, RTNL held.
@@ -920,6 +932,14 @@ impl SetupDevice<'_> {
 
 /// EOPNOTSUPP (95): 6.12's `kernel::error::code` lacks it, and user space
 /// must never see the kernel-internal ENOTSUPP (524).
+/// Whether the current task may administer networking in the initial
+/// namespace (`capable(CAP_NET_ADMIN)`): what /proc/net/bonding asks before
+/// it shows the 802.3ad details.
+pub(crate) fn capable_net_admin() -> bool {
+    // SAFETY: process context (a read of a /proc file).
+    unsafe { b::rbond_capable_net_admin() }
+}
+
 pub(crate) fn eopnotsupp() -> Error {
     Error::from_errno(-(b::EOPNOTSUPP as i32))
 }

@@ -50,6 +50,29 @@ impl RxSkb<'_> {
         mac
     }
 
+    /// If the frame is a slow-protocols frame (EtherType 0x8809) sent to
+    /// `dst`: its first `buf.len()` bytes after the Ethernet header, copied
+    /// into `buf`.
+    pub(crate) fn slow_pdu(&self, dst: &[u8; 6], buf: &mut [u8]) -> SlowPdu {
+        let Ok(len) = u32::try_from(buf.len()) else { return SlowPdu::Short };
+        // SAFETY: the frame is valid; `dst` is 6 readable bytes and `buf` `len` writable ones.
+        match unsafe { b::rbond_skb_slow_pdu(*self.pskb, dst.as_ptr(), buf.as_mut_ptr().cast(), len) } {
+            1 => SlowPdu::Copied,
+            0 => SlowPdu::Short,
+            _ => SlowPdu::Other,
+        }
+    }
+
+    /// Frees the frame, handled (`consume_skb`): the handler must then
+    /// return [`RxResult::Consumed`].
+    pub(crate) fn consume(&mut self) {
+        let skb = core::mem::replace(self.pskb, core::ptr::null_mut());
+        if !skb.is_null() {
+            // SAFETY: the frame was ours (the core handed it over); nothing uses it after this, `*pskb` is cleared.
+            unsafe { b::rbond_consume_skb(skb) };
+        }
+    }
+
     /// Makes the frame look received on the receiving device's master
     /// upper device (`skb->dev = netdev_master_upper_dev_get_rcu(skb->dev)`),
     /// as a stacked device's rx handler does before RX_HANDLER_ANOTHER.
@@ -70,6 +93,17 @@ impl RxSkb<'_> {
         }
         true
     }
+}
+
+/// What [`RxSkb::slow_pdu`] found.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum SlowPdu {
+    /// Not a slow-protocols frame to that address.
+    Other,
+    /// One, but shorter than asked.
+    Short,
+    /// One: the buffer holds its start.
+    Copied,
 }
 
 /// A receive hook.

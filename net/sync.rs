@@ -87,6 +87,73 @@ impl<T> Drop for NestingGuard<'_, T> {
     }
 }
 
+/// A spinlock taken with softirqs off (`spin_lock_bh`): for state that a
+/// receive handler (softirq) and process context both change, such as the
+/// 802.3ad machines (the C driver's `mode_lock`). Holders must not sleep.
+///
+/// # Invariants
+///
+/// `lock` is initialised (by `new`) and protects `data`, which is only
+/// accessed through a [`BhGuard`], which exists only while `lock` is held.
+#[pin_data]
+pub(crate) struct BhSpinLock<T> {
+    #[pin]
+    lock: Opaque<b::spinlock_t>,
+    data: UnsafeCell<T>,
+}
+
+// SAFETY: the lock serialises every access to `data` (T: Send).
+unsafe impl<T: Send> Sync for BhSpinLock<T> {}
+// SAFETY: as above.
+unsafe impl<T: Send> Send for BhSpinLock<T> {}
+
+impl<T> BhSpinLock<T> {
+    /// A new lock around `data`; all share one lockdep class, of their own.
+    pub(crate) fn new(data: T) -> impl PinInit<Self> {
+        pin_init!(Self {
+            // SAFETY: `slot` is valid for writes and pinned; spin_lock_init initialises it in place.
+            lock <- Opaque::ffi_init(|slot: *mut b::spinlock_t| unsafe { b::rbond_bh_lock_init(slot) }),
+            data: UnsafeCell::new(data),
+        })
+    }
+
+    /// Takes the lock, with softirqs off on this CPU until it is released.
+    pub(crate) fn lock(&self) -> BhGuard<'_, T> {
+        // SAFETY: initialised by `new` (type invariant); released by the guard's Drop, in this context.
+        unsafe { b::rbond_spin_lock_bh(self.lock.get()) };
+        BhGuard { lock: self, _not_send: PhantomData }
+    }
+}
+
+/// Access to the data of a held [`BhSpinLock`]; unlocks when dropped.
+pub(crate) struct BhGuard<'a, T> {
+    lock: &'a BhSpinLock<T>,
+    _not_send: PhantomData<*mut ()>,
+}
+
+impl<T> core::ops::Deref for BhGuard<'_, T> {
+    type Target = T;
+
+    fn deref(&self) -> &T {
+        // SAFETY: the lock is held for the guard's lifetime (type invariant of BhSpinLock).
+        unsafe { &*self.lock.data.get() }
+    }
+}
+
+impl<T> core::ops::DerefMut for BhGuard<'_, T> {
+    fn deref_mut(&mut self) -> &mut T {
+        // SAFETY: as in deref; the guard is unique, so the access is exclusive.
+        unsafe { &mut *self.lock.data.get() }
+    }
+}
+
+impl<T> Drop for BhGuard<'_, T> {
+    fn drop(&mut self) {
+        // SAFETY: taken in lock(), in this context.
+        unsafe { b::rbond_spin_unlock_bh(self.lock.lock.get()) };
+    }
+}
+
 /// A value set once (at module init, before anything that reads it is
 /// registered) and read-only afterwards: the defaults new devices take.
 pub(crate) struct SetOnce<T: Copy> {

@@ -30,6 +30,7 @@ debs=(
 	"make:" "gcc:" "flex:" "bison:" "bc:" "libelf-dev:" "libssl-dev:" "cpio:" "kmod:"
 	"qemu-system-x86:/usr/bin/qemu-system-x86_64" "python3-venv:"
 	"iproute2:" "iputils-ping:" "ethtool:" "tcpdump:" "busybox-static:" "util-linux:" "procps:"
+	"libteam-utils:/usr/bin/teamd"
 )
 
 have_deb() {

@@ -115,10 +115,10 @@ test_refused_changes_give_the_c_driver_errno_and_message() {
 test_options_of_modes_not_implemented_are_refused_not_ignored() {
 	load_bonding max_bonds=0
 	local r
-	r=$(nl_try ip link add bond1 type bond mode 802.3ad)
-	assert_eq "$r" "2 Error: option not supported by this driver yet." "mode 802.3ad"
+	r=$(nl_try ip link add bond1 type bond mode balance-alb)
+	assert_eq "$r" "2 Error: option not supported by this driver yet." "mode balance-alb"
 	[ ! -e /sys/class/net/bond1 ] || fail "a refused bond was left behind"
-	assert_klog "option mode: 802.3ad is not supported by this driver yet"
+	assert_klog "option mode: balance-alb is not supported by this driver yet"
 	r=$(nl_try ip link add bond1 type bond mode active-backup arp_interval 100 arp_ip_target 192.0.2.2 arp_validate active)
 	assert_eq "$r" "2 Error: option not supported by this driver yet." "arp_validate active"
 	ip link add bond1 type bond mode active-backup

@@ -1,0 +1,390 @@
+# 802.3ad (issue 11) against an LACP partner this project did not write:
+# teamd's lacp runner (Debian's libteam-utils) on a team device in the
+# "peer" namespace, at the other ends of the veth pairs.
+# shellcheck shell=bash
+
+# lacp_partner <team> <first> <n> [mac] [runner options]: teamd driving
+# <team> (address 192.0.2.<mac's last byte>) over pveth<first>.., whose
+# other ends veth<first>.. stay here, down, to be enslaved.
+lacp_partner() {
+	local team=$1 first=$2 n=$3 mac=${4:-02:00:00:00:00:02} extra=${5:-} i ports=
+	if ! ip netns list | grep -qw peer; then
+		ip netns add peer
+		ip netns exec peer sysctl -qw net.ipv6.conf.all.disable_ipv6=1 net.ipv6.conf.default.disable_ipv6=1
+	fi
+	for i in $(seq "$first" $((first + n - 1))); do
+		ip link add veth$i type veth peer name pveth$i netns peer
+		ports+="${ports:+, }\"pveth$i\": {}"
+	done
+	mkdir -p /run/teamd
+	ip netns exec peer teamd -d -t "$team" -c "{\"device\": \"$team\", \"hwaddr\": \"$mac\",
+		\"runner\": {\"name\": \"lacp\", \"active\": true, \"fast_rate\": true,
+			\"tx_hash\": [\"eth\", \"ipv4\", \"l4\"] $extra},
+		\"link_watch\": {\"name\": \"ethtool\"}, \"ports\": {$ports}}" ||
+		fail "teamd did not start"
+	ip -n peer link set "$team" up
+	ip -n peer addr add "192.0.2.$((16#${mac##*:}))/24" dev "$team"
+}
+
+# lacp_bond <driver: ours|c> <n> [ip link options]: bond1 in 802.3ad over
+# veth0..n-1, up at 192.0.2.1.
+lacp_bond() {
+	local drv=$1 n=$2 i
+	shift 2
+	if [ "$drv" = c ]; then load_c_bonding max_bonds=0; else load_bonding max_bonds=0; fi
+	ip link add bond1 type bond mode 802.3ad miimon 100 "$@"
+	for i in $(seq 0 $((n - 1))); do ip link set veth$i master bond1; done
+	bond_up bond1
+}
+
+# proc_field <name>: a field of /proc/net/bonding/bond1's 802.3ad part.
+proc_field() {
+	awk -F': ' -v k="$1" '{ sub(/^\t/, "") } $1 == k { print $2; exit }' /proc/net/bonding/bond1
+}
+
+# wait_aggregated <ports> <partner mac> [seconds]: until the active
+# aggregator has that many ports with that partner, and every one of them
+# distributes (actor state 0x3d/0x3f).
+wait_aggregated() {
+	local want=$1 partner=$2 secs=${3:-40} i
+	for i in $(seq $((secs * 10))); do
+		if [ "$(proc_field 'Number of ports')" = "$want" ] &&
+			[ "$(proc_field 'Partner Mac Address')" = "$partner" ] &&
+			[ "$(distributing | wc -w)" = "$want" ]; then
+			return 0
+		fi
+		sleep 0.1
+	done
+	cat /proc/net/bonding/bond1 >&2
+	fail "no aggregator of $want ports with $partner after ${secs}s"
+}
+
+# distributing: the slaves whose actor state has collecting+distributing.
+distributing() {
+	python3 - <<'PY'
+import re
+text = open("/proc/net/bonding/bond1").read()
+out = []
+for block in text.split("\nSlave Interface: ")[1:]:
+    name = block.split("\n", 1)[0]
+    m = re.search(r"details actor lacp pdu:.*?port state: (\d+)", block, re.S)
+    if m and int(m.group(1)) & 0x30 == 0x30:
+        out.append(name)
+print(" ".join(out))
+PY
+}
+
+# ports_view <team>: for each of our slaves, what we think of the port and
+# of its partner, and what teamd thinks, one line each:
+# "<slave> ours: <actor> | <partner>  teamd: <partner> | <actor>", where
+# each side is system,key,port,state.
+ports_view() {
+	local team=$1
+	ip netns exec peer teamdctl "$team" state dump >/tmp/teamd-state.json || fail "teamdctl $team failed"
+	python3 - /tmp/teamd-state.json <<'PY'
+import json, re, sys
+team = json.load(open(sys.argv[1]))
+text = open("/proc/net/bonding/bond1").read()
+for block in text.split("\nSlave Interface: ")[1:]:
+    name = block.split("\n", 1)[0]
+    def side(which):
+        m = re.search(r"details %s lacp pdu:\n(.*?)\n(?=details|\n|$)" % which, block + "\n", re.S)
+        f = dict(l.strip().split(": ", 1) for l in m.group(1).splitlines())
+        key = f.get("port key", f.get("oper key"))
+        return "%s,%s,%s,%s" % (f["system mac address"], key, f["port number"], f["port state"])
+    port = team["ports"].get("p" + name)
+    if port is None:
+        continue
+    r = port["runner"]
+    def t(info):
+        return "%s,%s,%s,%s" % (info["system"], info["key"], info["port"], info["state"])
+    print("%s ours: %s | %s  teamd: %s | %s" % (name, side("actor"), side("partner"),
+                                              t(r["partner_lacpdu_info"]), t(r["actor_lacpdu_info"])))
+PY
+}
+
+# assert_views_agree <team>: teamd's partner is our actor and its actor our
+# partner, on every port (retried: an LACPDU may be in flight).
+assert_views_agree() {
+	local v i bad
+	for i in $(seq 20); do
+		v=$(ports_view "$1")
+		bad=$(awk '{ split($0, a, "teamd: "); split(a[1], o, "ours: "); gsub(/ +$/, "", o[2]); if (o[2] != a[2]) print }' <<<"$v")
+		[ -z "$bad" ] && [ -n "$v" ] && return 0
+		sleep 0.5
+	done
+	echo "$v" >&2
+	fail "teamd and /proc disagree on: $bad"
+}
+
+# udp_flows <count> <per flow> [dst]: datagrams from <count> source ports.
+udp_flows() {
+	python3 - "$1" "$2" "${3:-192.0.2.2}" <<'PY'
+import socket, sys
+n, per, dst = int(sys.argv[1]), int(sys.argv[2]), sys.argv[3]
+for i in range(n):
+    s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    s.bind(("192.0.2.1", 40000 + i))
+    for _ in range(per):
+        s.sendto(b"x" * 18, (dst, 9))
+    s.close()
+PY
+}
+
+tx_of() {
+	local i out=()
+	for i in "$@"; do out+=("$(stat_of veth$i tx_packets)"); done
+	echo "${out[@]}"
+}
+
+test_an_aggregator_forms_with_teamd_and_both_sides_agree() {
+	lacp_partner team0 0 3
+	lacp_bond ours 3 lacp_rate fast
+	wait_aggregated 3 02:00:00:00:00:02
+	assert_eq "$(proc_field 'LACP rate')" fast "lacp_rate"
+	assert_eq "$(proc_field 'Actor Key')" 15 "10 Gb/s full duplex key"
+	assert_eq "$(proc_field 'System MAC address')" "$(mac_of bond1)" "system is the bond's MAC"
+	assert_views_agree team0
+	# teamd selected every port for its own aggregator.
+	local sel
+	sel=$(python3 -c 'import json; d = json.load(open("/tmp/teamd-state.json")); print(sorted(p for p, v in d["ports"].items() if v["runner"]["selected"]))')
+	assert_eq "$sel" "['pveth0', 'pveth1', 'pveth2']" "teamd's selected ports"
+	assert_eq "$(cat /sys/class/net/bond1/carrier)" 1 "carrier"
+	# Slow-protocol frames stay in the bond: in 3 s (9 LACPDUs from
+	# teamd), none reaches a packet socket on the bond, while one on a
+	# slave sees them.
+	assert_eq "$(slow_frames_seen bond1)" 0 "LACPDUs delivered up the bond"
+	[ "$(slow_frames_seen veth0)" -ge 1 ] || fail "no LACPDU seen on veth0"
+}
+
+# slow_frames_seen <dev>: slow-protocol frames a packet socket on <dev>
+# receives in 3 s.
+slow_frames_seen() {
+	python3 - "$1" <<'PY'
+import socket, sys, time
+# ETH_P_ALL: taps see a slave's frames before its rx handler takes them.
+s = socket.socket(socket.AF_PACKET, socket.SOCK_RAW, socket.htons(3))
+s.bind((sys.argv[1], 0))
+s.settimeout(0.2)
+n, end = 0, time.time() + 3
+while time.time() < end:
+    try:
+        f, addr = s.recvfrom(2048)
+    except socket.timeout:
+        continue
+    if f[12:14] == b"\x88\x09":
+        n += 1
+        print(sys.argv[1], addr[2], f[:24].hex(), file=sys.stderr)
+print(n)
+PY
+}
+
+test_traffic_of_64_flows_spreads_over_every_port() {
+	lacp_partner team0 0 3
+	lacp_bond ours 3 lacp_rate fast xmit_hash_policy layer3+4
+	wait_aggregated 3 02:00:00:00:00:02
+	ip neigh replace 192.0.2.2 lladdr 02:00:00:00:00:02 dev bond1 nud permanent
+	local before after d x
+	before=$(tx_of 0 1 2)
+	udp_flows 64 20
+	after=$(tx_of 0 1 2)
+	read -ra b <<<"$before"
+	read -ra a <<<"$after"
+	d=()
+	for x in 0 1 2; do d+=($((a[x] - b[x]))); done
+	echo "per port: ${d[*]}"
+	# 1280 datagrams; a fair hash gives each port about 427.
+	for x in "${d[@]}"; do
+		[ "$x" -ge 200 ] || fail "a port carried only $x of 1280 datagrams: ${d[*]}"
+	done
+	[ $((d[0] + d[1] + d[2])) -ge 1280 ] || fail "datagrams lost: ${d[*]}"
+	# The partner received them on its team device.
+	local rx
+	rx=$(ip netns exec peer cat /sys/class/net/team0/statistics/rx_packets)
+	[ "$rx" -ge 1280 ] || fail "team0 received $rx"
+}
+
+test_a_port_whose_partner_goes_down_leaves_and_traffic_moves() {
+	lacp_partner team0 0 3
+	lacp_bond ours 3 lacp_rate fast xmit_hash_policy layer3+4
+	wait_aggregated 3 02:00:00:00:00:02
+	ip neigh replace 192.0.2.2 lladdr 02:00:00:00:00:02 dev bond1 nud permanent
+	ip -n peer link set pveth1 down
+	wait_aggregated 2 02:00:00:00:00:02 10
+	assert_eq "$(distributing)" "veth0 veth2" "distributing ports"
+	local b a
+	b=$(tx_of 1)
+	udp_flows 64 10
+	a=$(tx_of 1)
+	assert_eq "$a" "$b" "nothing sent through the port that left"
+	ping -c 3 -i 0.2 -W 2 192.0.2.2 >/dev/null || fail "no ping over the remaining ports"
+	ip -n peer link set pveth1 up
+	wait_aggregated 3 02:00:00:00:00:02 20
+}
+
+# expiry_after_partner_stops <rate>: seconds from teamd's freeze until one
+# of our ports has the EXPIRED bit in its actor state.
+expiry_after_partner_stops() {
+	lacp_partner team0 0 2
+	lacp_bond ours 2 lacp_rate "$1"
+	wait_aggregated 2 02:00:00:00:00:02
+	local start now
+	pkill -STOP -x teamd
+	start=$(date +%s.%N)
+	while :; do
+		if python3 - <<'PY'; then break; fi
+import re, sys
+t = open("/proc/net/bonding/bond1").read()
+s = [int(x) for x in re.findall(r"details actor lacp pdu:.*?port state: (\d+)", t, re.S)]
+sys.exit(0 if any(x & 0x80 for x in s) else 1)
+PY
+		now=$(date +%s.%N)
+		[ "$(echo "$now - $start > 200" | bc)" = 0 ] || fail "no port expired after 200 s"
+		sleep 0.2
+	done
+	now=$(date +%s.%N)
+	# Transmission through the expired ports stops with it.
+	[ -z "$(distributing)" ] || fail "still distributing: $(distributing)"
+	pkill -CONT -x teamd
+	echo "$now - $start" | bc
+}
+
+test_a_silent_partner_expires_in_about_3_s_with_lacp_rate_fast() {
+	local t
+	t=$(expiry_after_partner_stops fast | tail -n1)
+	echo "expired after ${t}s"
+	# The last LACPDU came up to 1 s before the freeze: 2 to 3 s, plus the
+	# 100 ms tick; a loaded machine only makes it later.
+	[ "$(echo "$t >= 1.8 && $t <= 6" | bc)" = 1 ] || fail "expired after ${t}s, want about 3"
+}
+
+test_a_silent_partner_expires_in_about_90_s_with_lacp_rate_slow() {
+	local t
+	t=$(expiry_after_partner_stops slow | tail -n1)
+	echo "expired after ${t}s"
+	# LACPDUs every 30 s, a 90 s timeout: 60 to 90 s after the freeze.
+	[ "$(echo "$t >= 59 && $t <= 100" | bc)" = 1 ] || fail "expired after ${t}s, want 60 to 90"
+}
+
+test_lacp_active_off_on_our_side_forms_driven_by_the_partner() {
+	lacp_partner team0 0 2
+	lacp_bond ours 2 lacp_rate fast lacp_active off
+	assert_eq "$(proc_field 'LACP active')" off "lacp_active"
+	wait_aggregated 2 02:00:00:00:00:02
+	assert_views_agree team0
+	local st
+	st=$(awk '/details actor lacp pdu/ { a = 1 } a && /port state/ { print $3; exit }' /proc/net/bonding/bond1)
+	[ $((st & 1)) -eq 0 ] || fail "actor state $st claims LACP activity"
+}
+
+test_lacp_active_off_on_both_sides_forms_nothing() {
+	lacp_partner team0 0 2 02:00:00:00:00:02 ', "active": false'
+	lacp_bond ours 2 lacp_rate fast lacp_active off
+	sleep 12
+	cat /proc/net/bonding/bond1
+	ip netns exec peer teamdctl team0 state dump >/tmp/teamd-state.json
+	[ "$(proc_field 'Partner Mac Address')" != 02:00:00:00:00:02 ] || fail "aggregated with the passive partner"
+}
+
+# lacp_teardown: partner, namespace, bond and module gone.
+lacp_teardown() {
+	pkill -x teamd && sleep 0.5
+	ip netns del peer 2>/dev/null || true
+	ip link del bond1 2>/dev/null || true
+	unload_any_bonding
+}
+
+# proc_masked: /proc/net/bonding/bond1 without the version line, with MACs
+# masked (they are random per run).
+proc_masked() {
+	grep -v '^Ethernet Channel Bonding Driver' /proc/net/bonding/bond1 | sed -E 's/([0-9a-f]{2}:){5}[0-9a-f]{2}/MAC/g'
+}
+
+test_the_c_driver_against_the_same_partner_ends_the_same() {
+	local drv out_c out_ours
+	for drv in c ours; do
+		lacp_partner team0 0 3
+		lacp_bond $drv 3 lacp_rate fast
+		wait_aggregated 3 02:00:00:00:00:02
+		assert_views_agree team0
+		if [ $drv = c ]; then out_c=$(proc_masked); else out_ours=$(proc_masked); fi
+		lacp_teardown
+	done
+	echo "$out_ours"
+	assert_same_as_c "/proc/net/bonding/bond1 in 802.3ad" "$out_c" "$out_ours"
+}
+
+test_two_bonds_of_this_driver_aggregate_across_namespaces() {
+	load_bonding max_bonds=0
+	ip netns add peer
+	ip netns exec peer sysctl -qw net.ipv6.conf.all.disable_ipv6=1 net.ipv6.conf.default.disable_ipv6=1
+	ip -n peer link add bond2 address 02:00:00:00:00:02 type bond mode 802.3ad miimon 100 lacp_rate fast
+	local i
+	for i in 0 1; do
+		ip link add veth$i type veth peer name pveth$i netns peer
+		ip -n peer link set pveth$i master bond2
+	done
+	ip -n peer link set bond2 up
+	ip -n peer addr add 192.0.2.2/24 dev bond2
+	ip link add bond1 type bond mode 802.3ad miimon 100 lacp_rate fast
+	for i in 0 1; do ip link set veth$i master bond1; done
+	bond_up bond1
+	wait_aggregated 2 02:00:00:00:00:02
+	local peer
+	peer=$(ip netns exec peer cat /proc/net/bonding/bond2)
+	assert_match "$peer" "Number of ports: 2" "the peer bond's aggregator"
+	assert_match "$peer" "Partner Mac Address: $(mac_of bond1)" "the peer bond's partner"
+	ping -c 3 -i 0.2 -W 2 192.0.2.2 >/dev/null || fail "no ping between the two bonds"
+}
+
+test_min_links_turns_the_carrier_off_and_on_again() {
+	lacp_partner team0 0 3
+	lacp_bond ours 3 lacp_rate fast min_links 3
+	wait_aggregated 3 02:00:00:00:00:02
+	assert_eq "$(proc_field 'Min links')" 3 "min_links"
+	assert_eq "$(cat /sys/class/net/bond1/carrier)" 1 "carrier with 3 of 3"
+	ip -n peer link set pveth2 down
+	local i
+	for i in $(seq 100); do [ "$(cat /sys/class/net/bond1/carrier)" = 0 ] && break; sleep 0.1; done
+	assert_eq "$(cat /sys/class/net/bond1/carrier)" 0 "carrier with 2 of 3"
+	ip link set bond1 type bond min_links 2
+	for i in $(seq 50); do [ "$(cat /sys/class/net/bond1/carrier)" = 1 ] && break; sleep 0.1; done
+	assert_eq "$(cat /sys/class/net/bond1/carrier)" 1 "carrier with 2 of 3 and min_links 2"
+	ip link set bond1 type bond min_links 3
+	ip -n peer link set pveth2 up
+	wait_aggregated 3 02:00:00:00:00:02 20
+	assert_eq "$(cat /sys/class/net/bond1/carrier)" 1 "carrier with 3 of 3 again"
+}
+
+# two_partner_choice <driver> <ad_select>: team0 (one port) and team1 (two
+# ports, another system); prints the active aggregator's partner and ports,
+# and how many aggregators our ports are spread over.
+two_partner_choice() {
+	lacp_partner team0 0 1 02:00:00:00:00:02
+	lacp_partner team1 1 2 02:00:00:00:00:03
+	lacp_bond "$1" 3 lacp_rate fast ad_select "$2"
+	local i
+	# Settled: every port of the active aggregator distributes, for 3 s.
+	for i in $(seq 200); do
+		[ -n "$(proc_field 'Partner Mac Address')" ] &&
+			[ "$(distributing | wc -w)" = "$(proc_field 'Number of ports')" ] && break
+		sleep 0.1
+	done
+	sleep 3
+	echo "$(proc_field 'Partner Mac Address') $(proc_field 'Number of ports')" \
+		"$(grep '^Aggregator ID' /proc/net/bonding/bond1 | sort -u | wc -l)"
+	lacp_teardown
+}
+
+test_ad_select_picks_the_aggregator_the_c_driver_picks() {
+	local sel c ours
+	for sel in stable bandwidth count; do
+		c=$(two_partner_choice c $sel | tail -n1)
+		ours=$(two_partner_choice ours $sel | tail -n1)
+		echo "$sel: C '$c', ours '$ours'"
+		assert_same_as_c "ad_select $sel" "$c" "$ours"
+		assert_match "$ours" " 2$" "two aggregators for two partners ($sel)"
+	done
+	# With more ports behind team1, count and bandwidth choose it.
+	assert_match "$ours" "^02:00:00:00:00:03 2 " "count picks the bigger aggregator"
+}
