@@ -3,11 +3,11 @@
 # "peer" namespace, at the other ends of the veth pairs.
 # shellcheck shell=bash
 
-# lacp_partner <team> <first> <n> [mac] [runner options]: teamd driving
+# lacp_partner <team> <first> <n> [mac] [active: true|false]: teamd driving
 # <team> (address 192.0.2.<mac's last byte>) over pveth<first>.., whose
 # other ends veth<first>.. stay here, down, to be enslaved.
 lacp_partner() {
-	local team=$1 first=$2 n=$3 mac=${4:-02:00:00:00:00:02} extra=${5:-} i ports=
+	local team=$1 first=$2 n=$3 mac=${4:-02:00:00:00:00:02} active=${5:-true} i ports=
 	if ! ip netns list | grep -qw peer; then
 		ip netns add peer
 		ip netns exec peer sysctl -qw net.ipv6.conf.all.disable_ipv6=1 net.ipv6.conf.default.disable_ipv6=1
@@ -18,8 +18,8 @@ lacp_partner() {
 	done
 	mkdir -p /run/teamd
 	ip netns exec peer teamd -d -t "$team" -c "{\"device\": \"$team\", \"hwaddr\": \"$mac\",
-		\"runner\": {\"name\": \"lacp\", \"active\": true, \"fast_rate\": true,
-			\"tx_hash\": [\"eth\", \"ipv4\", \"l4\"] $extra},
+		\"runner\": {\"name\": \"lacp\", \"active\": $active, \"fast_rate\": true,
+			\"tx_hash\": [\"eth\", \"ipv4\", \"l4\"]},
 		\"link_watch\": {\"name\": \"ethtool\"}, \"ports\": {$ports}}" ||
 		fail "teamd did not start"
 	ip -n peer link set "$team" up
@@ -44,19 +44,22 @@ proc_field() {
 
 # wait_aggregated <ports> <partner mac> [seconds]: until the active
 # aggregator has that many ports with that partner, and every one of them
-# distributes (actor state 0x3d/0x3f).
+# distributes (actor state with collecting and distributing). Polled in
+# one process: a Python start costs over a second in the guest.
 wait_aggregated() {
-	local want=$1 partner=$2 secs=${3:-40} i
-	for i in $(seq $((secs * 10))); do
-		if [ "$(proc_field 'Number of ports')" = "$want" ] &&
-			[ "$(proc_field 'Partner Mac Address')" = "$partner" ] &&
-			[ "$(distributing | wc -w)" = "$want" ]; then
-			return 0
-		fi
-		sleep 0.1
-	done
-	cat /proc/net/bonding/bond1 >&2
-	fail "no aggregator of $want ports with $partner after ${secs}s"
+	python3 - "$1" "$2" "${3:-40}" <<'PY' || { cat /proc/net/bonding/bond1 >&2; fail "no aggregator of $1 ports with $2 after ${3:-40}s"; }
+import re, sys, time
+want, partner, secs = sys.argv[1], sys.argv[2], float(sys.argv[3])
+end = time.monotonic() + secs
+while time.monotonic() < end:
+    t = open("/proc/net/bonding/bond1").read()
+    states = [int(x) for x in re.findall(r"details actor lacp pdu:.*?port state: (\d+)", t, re.S)]
+    if ("\tNumber of ports: %s\n" % want in t and "\tPartner Mac Address: %s\n" % partner in t
+            and sum(1 for x in states if x & 0x30 == 0x30) == int(want)):
+        sys.exit(0)
+    time.sleep(0.1)
+sys.exit(1)
+PY
 }
 
 # distributing: the slaves whose actor state has collecting+distributing.
@@ -223,30 +226,36 @@ test_a_port_whose_partner_goes_down_leaves_and_traffic_moves() {
 }
 
 # expiry_after_partner_stops <rate>: seconds from teamd's freeze until one
-# of our ports has the EXPIRED bit in its actor state.
+# of our ports has the EXPIRED bit in its actor state (polled every 50 ms
+# in one process: a Python start costs over a second in the guest).
 expiry_after_partner_stops() {
 	lacp_partner team0 0 2
 	lacp_bond ours 2 lacp_rate "$1"
 	wait_aggregated 2 02:00:00:00:00:02
-	local start now
-	pkill -STOP -x teamd
-	start=$(date +%s.%N)
-	while :; do
-		if python3 - <<'PY'; then break; fi
-import re, sys
-t = open("/proc/net/bonding/bond1").read()
-s = [int(x) for x in re.findall(r"details actor lacp pdu:.*?port state: (\d+)", t, re.S)]
-sys.exit(0 if any(x & 0x80 for x in s) else 1)
+	local t
+	t=$(python3 - "$(pgrep -x teamd)" <<'PY'
+import os, re, signal, sys, time
+pid = int(sys.argv[1])
+os.kill(pid, signal.SIGSTOP)
+start = time.monotonic()
+while time.monotonic() - start < 200:
+    t = open("/proc/net/bonding/bond1").read()
+    s = [int(x) for x in re.findall(r"details actor lacp pdu:.*?port state: (\d+)", t, re.S)]
+    if any(x & 0x80 for x in s):
+        print("%.2f" % (time.monotonic() - start))
+        break
+    time.sleep(0.05)
+else:
+    print("never")
 PY
-		now=$(date +%s.%N)
-		[ "$(echo "$now - $start > 200" | bc)" = 0 ] || fail "no port expired after 200 s"
-		sleep 0.2
-	done
-	now=$(date +%s.%N)
+)
+	[ "$t" != never ] || fail "no port expired after 200 s"
 	# Transmission through the expired ports stops with it.
+	local i
+	for i in $(seq 10); do [ -z "$(distributing)" ] && break; sleep 0.1; done
 	[ -z "$(distributing)" ] || fail "still distributing: $(distributing)"
 	pkill -CONT -x teamd
-	echo "$now - $start" | bc
+	echo "$t"
 }
 
 test_a_silent_partner_expires_in_about_3_s_with_lacp_rate_fast() {
@@ -255,7 +264,7 @@ test_a_silent_partner_expires_in_about_3_s_with_lacp_rate_fast() {
 	echo "expired after ${t}s"
 	# The last LACPDU came up to 1 s before the freeze: 2 to 3 s, plus the
 	# 100 ms tick; a loaded machine only makes it later.
-	[ "$(echo "$t >= 1.8 && $t <= 6" | bc)" = 1 ] || fail "expired after ${t}s, want about 3"
+	[ "$(echo "$t >= 1.8 && $t <= 4.5" | bc)" = 1 ] || fail "expired after ${t}s, want about 3"
 }
 
 test_a_silent_partner_expires_in_about_90_s_with_lacp_rate_slow() {
@@ -263,7 +272,7 @@ test_a_silent_partner_expires_in_about_90_s_with_lacp_rate_slow() {
 	t=$(expiry_after_partner_stops slow | tail -n1)
 	echo "expired after ${t}s"
 	# LACPDUs every 30 s, a 90 s timeout: 60 to 90 s after the freeze.
-	[ "$(echo "$t >= 59 && $t <= 100" | bc)" = 1 ] || fail "expired after ${t}s, want 60 to 90"
+	[ "$(echo "$t >= 59 && $t <= 92" | bc)" = 1 ] || fail "expired after ${t}s, want 60 to 90"
 }
 
 test_lacp_active_off_on_our_side_forms_driven_by_the_partner() {
@@ -277,13 +286,37 @@ test_lacp_active_off_on_our_side_forms_driven_by_the_partner() {
 	[ $((st & 1)) -eq 0 ] || fail "actor state $st claims LACP activity"
 }
 
-test_lacp_active_off_on_both_sides_forms_nothing() {
-	lacp_partner team0 0 2 02:00:00:00:00:02 ', "active": false'
-	lacp_bond ours 2 lacp_rate fast lacp_active off
-	sleep 12
-	cat /proc/net/bonding/bond1
-	ip netns exec peer teamdctl team0 state dump >/tmp/teamd-state.json
-	[ "$(proc_field 'Partner Mac Address')" != 02:00:00:00:00:02 ] || fail "aggregated with the passive partner"
+# passive_samples <driver>: against a passive teamd, with lacp_active off,
+# how many of 30 samples (every 0.5 s, from 5 s after the bond came up)
+# find a port distributing with teamd as partner.
+passive_samples() {
+	lacp_partner team0 0 2 02:00:00:00:00:02 false
+	lacp_bond "$1" 2 lacp_rate fast lacp_active off
+	sleep 5
+	python3 - <<'PY'
+import re, time
+n = 0
+for _ in range(30):
+    t = open("/proc/net/bonding/bond1").read()
+    states = [int(x) for x in re.findall(r"details actor lacp pdu:.*?port state: (\d+)", t, re.S)]
+    if "Partner Mac Address: 02:00:00:00:00:02" in t and any(x & 0x30 == 0x30 for x in states):
+        n += 1
+    time.sleep(0.5)
+print(n)
+PY
+	lacp_teardown
+}
+
+test_lacp_active_off_on_both_sides_behaves_as_the_c_driver() {
+	local c ours
+	c=$(passive_samples c | tail -n1)
+	ours=$(passive_samples ours | tail -n1)
+	echo "distributing in C: $c/30, ours: $ours/30"
+	# Passive ports still answer state changes (the C driver's transmit
+	# machine sends on NTT whatever the activity), and teamd answers
+	# them: the C driver aggregates, and holds, and so must we.
+	assert_eq "$ours" "$c" "samples distributing"
+	assert_eq "$ours" 30 "samples distributing"
 }
 
 # lacp_teardown: partner, namespace, bond and module gone.
@@ -356,20 +389,35 @@ test_min_links_turns_the_carrier_off_and_on_again() {
 	assert_eq "$(cat /sys/class/net/bond1/carrier)" 1 "carrier with 3 of 3 again"
 }
 
-# two_partner_choice <driver> <ad_select>: team0 (one port) and team1 (two
-# ports, another system); prints the active aggregator's partner and ports,
-# and how many aggregators our ports are spread over.
+# two_partner_choice <driver> <ad_select>: team0 (one port) aggregates
+# first; then team1 (two ports, another system) comes up. Prints the active
+# aggregator's partner and ports, and how many aggregators our ports are
+# spread over. (Partners that come up together race: which aggregator
+# forms first is timing, in the C driver as here.)
 two_partner_choice() {
 	lacp_partner team0 0 1 02:00:00:00:00:02
 	lacp_partner team1 1 2 02:00:00:00:00:03
+	ip -n peer link set pveth1 down
+	ip -n peer link set pveth2 down
 	lacp_bond "$1" 3 lacp_rate fast ad_select "$2"
-	local i
-	# Settled: every port of the active aggregator distributes, for 3 s.
-	for i in $(seq 200); do
-		[ -n "$(proc_field 'Partner Mac Address')" ] &&
-			[ "$(distributing | wc -w)" = "$(proc_field 'Number of ports')" ] && break
-		sleep 0.1
-	done
+	wait_aggregated 1 02:00:00:00:00:02
+	ip -n peer link set pveth1 up
+	ip -n peer link set pveth2 up
+	# Both partners heard, and every port of the active aggregator
+	# distributes (whichever it is), then 3 s to settle.
+	python3 - <<'PY'
+import re, time
+end = time.monotonic() + 30
+while time.monotonic() < end:
+    t = open("/proc/net/bonding/bond1").read()
+    partners = set(re.findall(r"details partner lacp pdu:\n.*?system mac address: (\S+)", t, re.S))
+    m = re.search(r"Number of ports: (\d+)", t)
+    states = [int(x) for x in re.findall(r"details actor lacp pdu:.*?port state: (\d+)", t, re.S)]
+    if {"02:00:00:00:00:02", "02:00:00:00:00:03"} <= partners and m and \
+            sum(1 for x in states if x & 0x30 == 0x30) == int(m.group(1)):
+        break
+    time.sleep(0.1)
+PY
 	sleep 3
 	echo "$(proc_field 'Partner Mac Address') $(proc_field 'Number of ports')" \
 		"$(grep '^Aggregator ID' /proc/net/bonding/bond1 | sort -u | wc -l)"
@@ -383,8 +431,10 @@ test_ad_select_picks_the_aggregator_the_c_driver_picks() {
 		ours=$(two_partner_choice ours $sel | tail -n1)
 		echo "$sel: C '$c', ours '$ours'"
 		assert_same_as_c "ad_select $sel" "$c" "$ours"
+		[ $sel != stable ] || assert_match "$ours" "^02:00:00:00:00:02 1 " "stable keeps the first aggregator"
 		assert_match "$ours" " 2$" "two aggregators for two partners ($sel)"
 	done
-	# With more ports behind team1, count and bandwidth choose it.
+	# stable keeps the aggregator that formed first; with more ports behind
+	# team1, count (the last one run) moves to it.
 	assert_match "$ours" "^02:00:00:00:00:03 2 " "count picks the bigger aggregator"
 }
