@@ -367,3 +367,8 @@ void rbond_consume_skb(struct sk_buff *skb) { consume_skb(skb); }
 int rbond_dev_mc_add(struct net_device *dev, const u8 *addr) { return dev_mc_add(dev, addr); }
 int rbond_dev_mc_del(struct net_device *dev, const u8 *addr) { return dev_mc_del(dev, addr); }
 bool rbond_capable_net_admin(void) { return capable(CAP_NET_ADMIN); }
+int rbond_nla_put_u64_64bit(struct sk_buff *skb, int attrtype, u64 value, int padattr)
+{
+	return nla_put_u64_64bit(skb, attrtype, value, padattr);
+}
+struct net_device *rbond_master_upper(struct net_device *dev) { return netdev_master_upper_dev_get(dev); }

@@ -143,5 +143,7 @@ void rbond_consume_skb(struct sk_buff *skb);
 int rbond_dev_mc_add(struct net_device *dev, const u8 *addr);
 int rbond_dev_mc_del(struct net_device *dev, const u8 *addr);
 bool rbond_capable_net_admin(void);
+int rbond_nla_put_u64_64bit(struct sk_buff *skb, int attrtype, u64 value, int padattr);
+struct net_device *rbond_master_upper(struct net_device *dev);
 
 #endif

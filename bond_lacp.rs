@@ -56,7 +56,6 @@ pub(crate) struct AdPortView {
     pub(crate) churn_partner_count: u32,
     pub(crate) actor: PortInfo,
     pub(crate) partner: PortInfo,
-    pub(crate) stats: AdStats,
 }
 
 /// The 802.3ad work (`ad_work`).
@@ -260,7 +259,7 @@ impl Bonding {
     }
 
     /// The active aggregator (`bond_3ad_get_active_agg_info()`).
-    pub(super) fn ad_info(&self) -> Option<AdInfo> {
+    pub(crate) fn ad_info(&self) -> Option<AdInfo> {
         Lacp::active_info(&self.ad.lock().ports)
     }
 
@@ -273,13 +272,24 @@ impl Bonding {
         (g.lacp.params.sys_prio, g.lacp.params.system)
     }
 
-    /// The bond's LACPDU and marker counters.
-    pub(super) fn ad_bond_stats(&self) -> AdStats {
-        self.ad.lock().lacp.stats
+    /// The LACPDU and marker counters of the bond, or of `slave`: `None`
+    /// outside 802.3ad or for a device that is not this bond's slave.
+    pub(crate) fn ad_stats(&self, bond_dev: &Device, rtnl: &Rtnl, slave: Option<&Device>) -> Option<AdStats> {
+        if self.p(rtnl).mode != Mode::Ieee8023ad {
+            return None;
+        }
+        match slave {
+            None => Some(self.ad.lock().lacp.stats),
+            Some(d) => {
+                let s = self.slave_of(bond_dev, d, rtnl)?;
+                let g = self.ad.lock();
+                g.index_of(&s).map(|i| g.ports[i].port.stats)
+            }
+        }
     }
 
     /// A slave's port, for /proc and netlink.
-    pub(super) fn ad_port_view(&self, s: &Slave) -> Option<AdPortView> {
+    pub(crate) fn ad_port_view(&self, s: &Slave) -> Option<AdPortView> {
         let g = self.ad.lock();
         let i = g.index_of(s)?;
         let p = &g.ports[i].port;
@@ -291,7 +301,6 @@ impl Bonding {
             churn_partner_count: p.churn_partner_count,
             actor: p.actor,
             partner: p.partner,
-            stats: p.stats,
         })
     }
 

@@ -9,13 +9,13 @@
 
 use crate::{
     bond_options::{OptId, OptInput, MAX_ARP_TARGETS},
-    bond_uapi::ifla,
+    bond_uapi::{ifla, BOND_3AD_STAT_PAD, BOND_XSTATS_3AD, LINK_XSTATS_TYPE_BOND},
     bond_options::Mode,
     bonding::{BondDriver, Bonding, OptReport, DEFAULTS},
     net::{
         device::{capable_net_admin, eaddrnotavail, Device, ExtAck},
         rtnl::Rtnl,
-        rtnl_link::{is_valid_ether_addr, nla_total_size, Attr, Attrs, LinkDriver, LinkOps, NlMsg, NlaPolicy},
+        rtnl_link::{is_valid_ether_addr, nla_total_size, nla_total_size_64bit, Attr, Attrs, LinkDriver, LinkOps, NlMsg, NlaPolicy},
     },
 };
 use kernel::{c_str, prelude::*, str::CStr};
@@ -389,6 +389,27 @@ impl LinkDriver for BondDriver {
             let mut r = OptReport { extack, attr: Some(a) };
             bond.set_option(dev, rtnl, OptId::ActorPortPrio, OptInput::Num(a.u16().into()), &mut r)?;
         }
+        Ok(())
+    }
+
+    /// `bond_get_linkxstats_size()`: nine counters in two nests.
+    fn xstats_size() -> usize {
+        nla_total_size(0) + nla_total_size(0) + 9 * nla_total_size_64bit(8)
+    }
+
+    /// `bond_fill_linkxstats()`: in 802.3ad, the LACPDU and marker
+    /// counters of the bond or of one slave.
+    fn fill_xstats(dev: &Device, bond: &Bonding, rtnl: &Rtnl, slave: Option<&Device>, msg: &mut NlMsg) -> Result {
+        let stats = bond.ad_stats(dev, rtnl, slave);
+        let nest = msg.nest_start(LINK_XSTATS_TYPE_BOND)?;
+        if let Some(stats) = stats {
+            let n3ad = msg.nest_start(BOND_XSTATS_3AD)?;
+            for (ty, v) in stats.fields().iter().enumerate() {
+                msg.put_u64_64bit(ty as u16, *v, BOND_3AD_STAT_PAD)?;
+            }
+            msg.nest_end(n3ad);
+        }
+        msg.nest_end(nest);
         Ok(())
     }
 

@@ -178,7 +178,7 @@ const PPS_TBL: &[OptValue] = &[d("default", 1), f("maxval", 65535, VAL_MAX)];
 /// Intervals and delays in ms, `min_links`.
 const INTMAX_TBL: &[OptValue] = &[d("off", 0), f("maxval", INT_MAX, VAL_MAX)];
 /// `lacp_active`.
-const LACP_ACTIVE_TBL: &[OptValue] = &[v("off", 0), d("on", 1)];
+pub(crate) const LACP_ACTIVE_TBL: &[OptValue] = &[v("off", 0), d("on", 1)];
 /// `num_grat_arp`, `num_unsol_na`.
 const NUM_PEER_NOTIF_TBL: &[OptValue] = &[v("off", 0), f("maxval", 255, VAL_MAX), d("default", 1)];
 /// `peer_notif_delay`.

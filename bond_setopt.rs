@@ -401,7 +401,13 @@ impl Slave {
 /// slave of a bond of this driver.
 pub(crate) fn slave_view_rcu(slave_dev: &Device) -> Option<SlaveView> {
     let rcu = RcuGuard::lock();
-    slave_dev.rx_handler_data_rcu::<BondRx>(&rcu).map(|s| s.view())
+    let s = slave_dev.rx_handler_data_rcu::<BondRx>(&rcu)?;
+    let mut v = s.view();
+    // A port number only in 802.3ad.
+    if s.ad_port.load(Relaxed) != 0 {
+        v.ad = s.bond.driver_data::<BondDriver>().and_then(|b| b.ad_port_view(s));
+    }
+    Some(v)
 }
 
 /// The published snapshot, for sysfs.

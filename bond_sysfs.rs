@@ -8,10 +8,10 @@
 
 use crate::{
     bond_options::{spec_by_name, value_name, OptInput, Shown, ARP_ALL_TARGETS_TBL, ARP_VALIDATE_TBL, AD_SELECT_TBL,
-        FAIL_OVER_MAC_TBL, LACP_RATE_TBL, MODE_TBL, PRIMARY_RESELECT_TBL, XMIT_HASH_TBL},
+        FAIL_OVER_MAC_TBL, LACP_ACTIVE_TBL, LACP_RATE_TBL, MODE_TBL, Mode, PRIMARY_RESELECT_TBL, XMIT_HASH_TBL},
     bonding::{self, BondDriver, Bonding, OptReport, Snap, DEFAULTS},
     net::{
-        device::{Device, ExtAck, NotifyEvent},
+        device::{capable_net_admin, Device, ExtAck, MacAddr, NotifyEvent},
         pernet::Net,
         rcu::RcuGuard,
         rtnl::Rtnl,
@@ -85,8 +85,7 @@ show_param!(show_arp_targets, |p, out| list_line(out, p.arp_targets.as_slice().i
 show_param!(show_downdelay, |p, out| writeln!(out, "{}", p.downdelay_ms()));
 show_param!(show_updelay, |p, out| writeln!(out, "{}", p.updelay_ms()));
 show_param!(show_peer_notif_delay, |p, out| writeln!(out, "{}", p.peer_notif_delay_ms()));
-// lacp_active keeps its default: 802.3ad is not implemented yet.
-show_param!(show_lacp_active, |_p, out| writeln!(out, "on 1"));
+show_param!(show_lacp_active, |p, out| enum_line(out, LACP_ACTIVE_TBL, p.lacp_active.into()));
 show_param!(show_lacp_rate, |p, out| enum_line(out, LACP_RATE_TBL, p.lacp_fast.into()));
 show_param!(show_ad_select, |p, out| enum_line(out, AD_SELECT_TBL, p.ad_select.into()));
 show_param!(show_xmit_hash, |p, out| enum_line(out, XMIT_HASH_TBL, p.xmit_policy.into()));
@@ -103,9 +102,44 @@ fn show_active_slave(dev: &Device, out: &mut SysfsBuf) -> fmt::Result {
 fn show_mii_status(dev: &Device, out: &mut SysfsBuf) -> fmt::Result {
     writeln!(out, "{}", if dev.carrier_ok() { "up" } else { "down" })
 }
-/// The 802.3ad files print nothing outside mode 4.
-fn show_nothing(_dev: &Device, _out: &mut SysfsBuf) -> fmt::Result {
-    Ok(())
+/// An 802.3ad file: nothing outside mode 4, nor (`admin`) for a reader
+/// without CAP_NET_ADMIN.
+fn ad_file(
+    dev: &Device,
+    out: &mut SysfsBuf,
+    admin: bool,
+    f: impl FnOnce(&Bonding, &crate::bond_options::BondParams, &mut SysfsBuf) -> fmt::Result,
+) -> fmt::Result {
+    let Some(b) = bond_of(dev) else { return Ok(()) };
+    let p = b.with_snapshot(|s| s.map(|s| *s.params()));
+    match p {
+        Some(p) if p.mode == Mode::Ieee8023ad && (!admin || capable_net_admin()) => f(b, &p, out),
+        _ => Ok(()),
+    }
+}
+fn show_ad_aggregator(dev: &Device, out: &mut SysfsBuf) -> fmt::Result {
+    ad_file(dev, out, false, |b, _, out| writeln!(out, "{}", b.ad_info().map_or(0, |i| i.aggregator_id)))
+}
+fn show_ad_num_ports(dev: &Device, out: &mut SysfsBuf) -> fmt::Result {
+    ad_file(dev, out, false, |b, _, out| writeln!(out, "{}", b.ad_info().map_or(0, |i| i.ports)))
+}
+fn show_ad_actor_key(dev: &Device, out: &mut SysfsBuf) -> fmt::Result {
+    ad_file(dev, out, true, |b, _, out| writeln!(out, "{}", b.ad_info().map_or(0, |i| i.actor_key)))
+}
+fn show_ad_partner_key(dev: &Device, out: &mut SysfsBuf) -> fmt::Result {
+    ad_file(dev, out, true, |b, _, out| writeln!(out, "{}", b.ad_info().map_or(0, |i| i.partner_key)))
+}
+fn show_ad_partner_mac(dev: &Device, out: &mut SysfsBuf) -> fmt::Result {
+    ad_file(dev, out, true, |b, _, out| b.ad_info().map_or(Ok(()), |i| writeln!(out, "{}", MacAddr(i.partner_system))))
+}
+fn show_ad_actor_sys_prio(dev: &Device, out: &mut SysfsBuf) -> fmt::Result {
+    ad_file(dev, out, true, |_, p, out| writeln!(out, "{}", p.ad_actor_sys_prio))
+}
+fn show_ad_actor_system(dev: &Device, out: &mut SysfsBuf) -> fmt::Result {
+    ad_file(dev, out, true, |_, p, out| writeln!(out, "{}", MacAddr(p.ad_actor_system)))
+}
+fn show_ad_user_port_key(dev: &Device, out: &mut SysfsBuf) -> fmt::Result {
+    ad_file(dev, out, true, |_, p, out| writeln!(out, "{}", p.ad_user_port_key))
 }
 fn show_queue_id(dev: &Device, out: &mut SysfsBuf) -> fmt::Result {
     snap(dev, out, |s, out| list_line(out, s.slaves().map(|(d, q)| QueueId(d.name(), q))))
@@ -153,11 +187,11 @@ static BOND_ATTRS: [DevAttr; 38] = [
     DevAttr::new(c_str!("use_carrier"), show_use_carrier, RW),
     DevAttr::new(c_str!("active_slave"), show_active_slave, RW),
     DevAttr::new(c_str!("mii_status"), show_mii_status, None),
-    DevAttr::new(c_str!("ad_aggregator"), show_nothing, None),
-    DevAttr::new(c_str!("ad_num_ports"), show_nothing, None),
-    DevAttr::new(c_str!("ad_actor_key"), show_nothing, None),
-    DevAttr::new(c_str!("ad_partner_key"), show_nothing, None),
-    DevAttr::new(c_str!("ad_partner_mac"), show_nothing, None),
+    DevAttr::new(c_str!("ad_aggregator"), show_ad_aggregator, None),
+    DevAttr::new(c_str!("ad_num_ports"), show_ad_num_ports, None),
+    DevAttr::new(c_str!("ad_actor_key"), show_ad_actor_key, None),
+    DevAttr::new(c_str!("ad_partner_key"), show_ad_partner_key, None),
+    DevAttr::new(c_str!("ad_partner_mac"), show_ad_partner_mac, None),
     DevAttr::new(c_str!("queue_id"), show_queue_id, RW),
     DevAttr::new(c_str!("all_slaves_active"), show_all_slaves_active, RW),
     DevAttr::new(c_str!("resend_igmp"), show_resend_igmp, RW),
@@ -165,9 +199,9 @@ static BOND_ATTRS: [DevAttr; 38] = [
     DevAttr::new(c_str!("lp_interval"), show_lp_interval, RW),
     DevAttr::new(c_str!("packets_per_slave"), show_packets_per_slave, RW),
     DevAttr::new(c_str!("tlb_dynamic_lb"), show_tlb_dynamic_lb, RW),
-    DevAttr::new(c_str!("ad_actor_sys_prio"), show_nothing, RW),
-    DevAttr::new(c_str!("ad_actor_system"), show_nothing, RW),
-    DevAttr::new(c_str!("ad_user_port_key"), show_nothing, RW),
+    DevAttr::new(c_str!("ad_actor_sys_prio"), show_ad_actor_sys_prio, RW),
+    DevAttr::new(c_str!("ad_actor_system"), show_ad_actor_system, RW),
+    DevAttr::new(c_str!("ad_user_port_key"), show_ad_user_port_key, RW),
     DevAttr::new(c_str!("arp_missed_max"), show_missed_max, RW),
 ];
 static BOND_ATTR_LIST: AttrList<39> = AttrList::new(&BOND_ATTRS);
@@ -206,9 +240,21 @@ fn show_perm_hwaddr(dev: &Device, out: &mut SysfsBuf) -> fmt::Result {
 fn show_slave_queue_id(dev: &Device, out: &mut SysfsBuf) -> fmt::Result {
     slave_file(dev, out, |v, out| writeln!(out, "{}", v.queue_id))
 }
-/// 802.3ad port files outside mode 4.
-fn show_na(dev: &Device, out: &mut SysfsBuf) -> fmt::Result {
-    slave_file(dev, out, |_, out| writeln!(out, "N/A"))
+/// An 802.3ad port file: "N/A" outside mode 4 or without an aggregator.
+fn ad_port_file(dev: &Device, out: &mut SysfsBuf, f: impl FnOnce(&bonding::AdPortView) -> u32) -> fmt::Result {
+    slave_file(dev, out, |v, out| match v.ad.as_ref().filter(|a| a.aggregator_id.is_some()) {
+        Some(a) => writeln!(out, "{}", f(a)),
+        None => writeln!(out, "N/A"),
+    })
+}
+fn show_ad_aggregator_id(dev: &Device, out: &mut SysfsBuf) -> fmt::Result {
+    ad_port_file(dev, out, |a| a.aggregator_id.unwrap_or(0).into())
+}
+fn show_ad_actor_oper_port_state(dev: &Device, out: &mut SysfsBuf) -> fmt::Result {
+    ad_port_file(dev, out, |a| a.actor.state.into())
+}
+fn show_ad_partner_oper_port_state(dev: &Device, out: &mut SysfsBuf) -> fmt::Result {
+    ad_port_file(dev, out, |a| a.partner.state.into())
 }
 
 static SLAVE_ATTRS: [DevAttr; 8] = [
@@ -217,9 +263,9 @@ static SLAVE_ATTRS: [DevAttr; 8] = [
     DevAttr::new(c_str!("link_failure_count"), show_link_failure_count, None),
     DevAttr::new(c_str!("perm_hwaddr"), show_perm_hwaddr, None),
     DevAttr::new(c_str!("queue_id"), show_slave_queue_id, None),
-    DevAttr::new(c_str!("ad_aggregator_id"), show_na, None),
-    DevAttr::new(c_str!("ad_actor_oper_port_state"), show_na, None),
-    DevAttr::new(c_str!("ad_partner_oper_port_state"), show_na, None),
+    DevAttr::new(c_str!("ad_aggregator_id"), show_ad_aggregator_id, None),
+    DevAttr::new(c_str!("ad_actor_oper_port_state"), show_ad_actor_oper_port_state, None),
+    DevAttr::new(c_str!("ad_partner_oper_port_state"), show_ad_partner_oper_port_state, None),
 ];
 static SLAVE_ATTR_LIST: AttrList<9> = AttrList::new(&SLAVE_ATTRS);
 /// `/sys/class/net/<slave>/bonding_slave/`.

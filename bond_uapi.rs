@@ -214,6 +214,13 @@ mod tests {
     }
 }
 
+/// `ip link xstats`: the bond's nest (`LINK_XSTATS_TYPE_BOND`), its 802.3ad
+/// part (`BOND_XSTATS_3AD`) and the counters' padding (`BOND_3AD_STAT_PAD`;
+/// the counters are types 0 to 8, in `AdStats::fields` order).
+pub(crate) const LINK_XSTATS_TYPE_BOND: u16 = 2;
+pub(crate) const BOND_XSTATS_3AD: u16 = 1;
+pub(crate) const BOND_3AD_STAT_PAD: u16 = 9;
+
 /// The bond's netlink attributes (`IFLA_BOND_*`, include/uapi/linux/if_link.h).
 pub(crate) mod ifla {
     pub(crate) const MODE: u16 = 1;

@@ -80,6 +80,7 @@ mod slave;
 #[path = "bond_xmit.rs"]
 mod xmit;
 
+pub(crate) use lacp::AdPortView;
 pub(crate) use setopt::{slave_view_rcu, OptReport, SlaveView, Snap};
 pub(crate) use slave::SlaveEvents;
 use xmit::BondRx;

@@ -303,6 +303,15 @@ impl Device {
         unsafe { b::rbond_net_admin_capable(self.as_raw()) }
     }
 
+    /// The master this device is linked under, if any
+    /// (`netdev_master_upper_dev_get`).
+    pub(crate) fn master_upper<'a>(&self, _rtnl: &'a Rtnl) -> Option<&'a Device> {
+        // SAFETY: valid device, RTNL held: the master and its link stay while the guard lives.
+        let m = unsafe { b::rbond_master_upper(self.as_raw()) };
+        // SAFETY: non-null: a registered device, kept by RTNL as above.
+        (!m.is_null()).then(|| unsafe { Device::from_raw(m) })
+    }
+
     /// Joins the multicast group `addr` (`dev_mc_add`).
     pub(crate) fn mc_add(&self, _rtnl: &Rtnl, addr: &[u8; 6]) -> Result {
         // SAFETY: valid device, RTNL held; `addr` is 6 readable bytes, copied.

@@ -38,6 +38,13 @@ pub(crate) const fn nla_total_size(payload: usize) -> usize {
     nla_align(NLA_HDRLEN + payload)
 }
 
+/// `nla_total_size_64bit()`: with room for the padding attribute that may
+/// align the payload (on architectures without efficient unaligned access
+/// the kernel pads; counting it everywhere is a safe upper bound).
+pub(crate) const fn nla_total_size_64bit(payload: usize) -> usize {
+    nla_align(NLA_HDRLEN + payload) + nla_align(NLA_HDRLEN)
+}
+
 /// One entry of an attribute policy (`struct nla_policy`): the type the
 /// core checks an attribute against before the driver sees it.
 #[repr(transparent)]
@@ -221,6 +228,17 @@ impl NlMsg {
         self.put(ty, &v.to_ne_bytes())
     }
 
+    /// A u64 at a 64-bit aligned place (`nla_put_u64_64bit`, padded with
+    /// an attribute of type `pad` where needed).
+    pub(crate) fn put_u64_64bit(&mut self, ty: u16, v: u64, pad: u16) -> Result {
+        // SAFETY: the skb is the message being built for this call.
+        let r = unsafe { b::rbond_nla_put_u64_64bit(self.0.as_ptr(), ty.into(), v, pad.into()) };
+        if r != 0 {
+            return Err(emsgsize());
+        }
+        Ok(())
+    }
+
     /// Opens a nest (`nla_nest_start_noflag`).
     pub(crate) fn nest_start(&mut self, ty: u16) -> Result<Nest> {
         // SAFETY: the skb is the message being built for this call.
@@ -280,7 +298,17 @@ pub(crate) trait LinkDriver: Driver {
     fn slave_info_size(dev: &Device, data: &Self::Data, slave: &Device) -> usize;
     /// A slave's attributes (`IFLA_INFO_SLAVE_DATA`).
     fn fill_slave_info(dev: &Device, data: &Self::Data, rtnl: &Rtnl, slave: &Device, msg: &mut NlMsg) -> Result;
+    /// An upper bound of what `fill_xstats` writes.
+    fn xstats_size() -> usize;
+    /// Extended statistics (`ip link xstats`) of a device, or (`slave`) of
+    /// one of its slaves.
+    fn fill_xstats(dev: &Device, data: &Self::Data, rtnl: &Rtnl, slave: Option<&Device>, msg: &mut NlMsg) -> Result;
 }
+
+/// `IFLA_STATS_LINK_XSTATS`: a device's own extended statistics.
+const IFLA_STATS_LINK_XSTATS: c_int = 2;
+/// `IFLA_STATS_LINK_XSTATS_SLAVE`: its master's view of a slave.
+const IFLA_STATS_LINK_XSTATS_SLAVE: c_int = 3;
 
 /// The `rtnl_link_ops` of `T`, in a static (the core links it into its
 /// list of kinds when registered).
@@ -320,6 +348,8 @@ impl<T: LinkDriver> LinkOps<T> {
         ops.slave_changelink = Some(Self::slave_changelink_callback);
         ops.get_slave_size = Some(Self::get_slave_size_callback);
         ops.fill_slave_info = Some(Self::fill_slave_info_callback);
+        ops.get_linkxstats_size = Some(Self::get_linkxstats_size_callback);
+        ops.fill_linkxstats = Some(Self::fill_linkxstats_callback);
         Self(Opaque::new(ops), PhantomData)
     }
 
@@ -464,6 +494,37 @@ impl<T: LinkDriver> LinkOps<T> {
         // SAFETY: the core calls this for a slave of a registered device of ours.
         let ((d, data), slave) = unsafe { (parts::<T>(dev), Device::from_raw(slave.cast_mut())) };
         T::slave_info_size(d, data, slave)
+    }
+
+    unsafe extern "C" fn get_linkxstats_size_callback(_dev: *const b::net_device, attr: c_int) -> usize {
+        match attr {
+            IFLA_STATS_LINK_XSTATS | IFLA_STATS_LINK_XSTATS_SLAVE => T::xstats_size(),
+            _ => 0,
+        }
+    }
+
+    unsafe extern "C" fn fill_linkxstats_callback(
+        skb: *mut b::sk_buff,
+        dev: *const b::net_device,
+        _prividx: *mut c_int,
+        attr: c_int,
+    ) -> c_int {
+        from_result(|| {
+            // SAFETY: rtnl_fill_statsinfo calls this under RTNL, for a device of ours (XSTATS) or a slave of one (XSTATS_SLAVE), with the message it builds.
+            let (dev, rtnl) = unsafe { (Device::from_raw(dev.cast_mut()), Rtnl::assume_held()) };
+            let (master, slave) = match attr {
+                IFLA_STATS_LINK_XSTATS => (dev, None),
+                IFLA_STATS_LINK_XSTATS_SLAVE => match dev.master_upper(rtnl) {
+                    Some(m) => (m, Some(dev)),
+                    None => return Ok(0),
+                },
+                _ => return Err(EINVAL),
+            };
+            let Some(data) = master.driver_data::<T>() else { return Ok(0) };
+            let mut msg = NlMsg(NonNull::new(skb).ok_or(emsgsize())?);
+            T::fill_xstats(master, data, rtnl, slave, &mut msg)?;
+            Ok(0)
+        })
     }
 
     unsafe extern "C" fn fill_slave_info_callback(

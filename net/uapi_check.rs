@@ -104,4 +104,7 @@ same! {
     crate::bond_uapi::MII_BMSR => b::MII_BMSR,
     crate::bond_uapi::BMSR_LSTATUS => b::BMSR_LSTATUS,
     crate::bond_uapi::IFNAMSIZ => b::IFNAMSIZ,
+    crate::bond_uapi::LINK_XSTATS_TYPE_BOND => b::LINK_XSTATS_TYPE_BOND,
+    crate::bond_uapi::BOND_XSTATS_3AD => b::BOND_XSTATS_3AD,
+    crate::bond_uapi::BOND_3AD_STAT_PAD => b::BOND_3AD_STAT_PAD,
 }

@@ -438,3 +438,87 @@ test_ad_select_picks_the_aggregator_the_c_driver_picks() {
 	# team1, count (the last one run) moves to it.
 	assert_match "$ours" "^02:00:00:00:00:03 2 " "count picks the bigger aggregator"
 }
+
+# lacp_views: what user space reads of bond1 and its slaves besides /proc:
+# the bonding/ and bonding_slave/ files, `ip -d link`, MACs and ifindexes
+# masked.
+lacp_views() {
+	local f d
+	for f in /sys/class/net/bond1/bonding/*; do
+		echo "${f##*/}: $(cat "$f" 2>&1)"
+	done
+	for d in veth0 veth1 veth2; do
+		for f in /sys/class/net/$d/bonding_slave/*; do
+			echo "$d ${f##*/}: $(cat "$f" 2>&1)"
+		done
+		ip -d link show $d | tail -n +2
+	done
+	ip -d link show bond1 | tail -n +2
+} 
+
+test_sysfs_and_netlink_show_what_the_c_driver_shows() {
+	local drv out_c out_ours x
+	for drv in c ours; do
+		lacp_partner team0 0 3
+		lacp_bond $drv 3 lacp_rate fast ad_actor_sys_prio 100 ad_user_port_key 5 ad_actor_system 02:00:00:00:00:aa
+		wait_aggregated 3 02:00:00:00:00:02
+		assert_views_agree team0
+		x=$(lacp_views | sed -E 's/([0-9a-f]{2}:){5}[0-9a-f]{2}/MAC/g; s/ (ifindex|link-netnsid) [0-9]+//g')
+		if [ $drv = c ]; then out_c=$x; else out_ours=$x; fi
+		lacp_teardown
+	done
+	echo "$out_ours"
+	assert_match "$out_ours" "ad_actor_key: 335" "key with user bits (5 << 6 | 15)"
+	assert_match "$out_ours" "ad_actor_sys_prio 100" "netlink's ad_actor_sys_prio"
+	assert_same_as_c "sysfs and ip -d link in 802.3ad" "$out_c" "$out_ours"
+}
+
+XSTATS=$RBOND_TOP/tests/vm/xstats.py
+
+# xstats_after_aggregating <driver>: the LACPDU counters of bond1 and its
+# two slaves (RTM_GETSTATS), with markers and a short frame sent from the
+# partner's side first.
+xstats_after_aggregating() {
+	lacp_partner team0 0 2
+	lacp_bond "$1" 2 lacp_rate fast
+	wait_aggregated 2 02:00:00:00:00:02
+	# From the peer: a marker information PDU, an unknown marker type, a
+	# slow-protocol frame of an unknown subtype and a short LACPDU, on
+	# pveth0 (so received on veth0).
+	ip netns exec peer python3 - <<'PY'
+import socket
+s = socket.socket(socket.AF_PACKET, socket.SOCK_RAW)
+s.bind(("pveth0", 0))
+hdr = bytes.fromhex("0180c2000002" "020000000002" "8809")
+marker = bytearray(110)
+marker[:16] = bytes.fromhex("02010110" "0003" "020000000002" "0000002a")
+s.send(hdr + bytes(marker))
+marker[2] = 9
+s.send(hdr + bytes(marker))
+s.send(hdr + bytes([7]) + bytes(109))
+s.send(hdr + bytes([1, 1]) + bytes(40))
+PY
+	sleep 1
+	python3 "$XSTATS" bond1 veth0:slave veth1:slave
+	lacp_teardown
+}
+
+test_lacpdu_and_marker_counters_in_xstats_as_the_c_driver_counts() {
+	local c ours
+	c=$(xstats_after_aggregating c | grep -E '^(bond1|veth[01]):')
+	ours=$(xstats_after_aggregating ours | grep -E '^(bond1|veth[01]):')
+	echo "C: $c"
+	echo "ours: $ours"
+	# LACPDU counts depend on timing; what the injected frames did must
+	# not: compare everything else exactly.
+	local mask='s/lacpdu_(rx|tx) [0-9]+/lacpdu_\1 N/g'
+	assert_same_as_c "xstats" "$(sed -E "$mask" <<<"$c")" "$(sed -E "$mask" <<<"$ours")"
+	assert_match "$ours" "^bond1: lacpdu_rx [1-9][0-9]* lacpdu_tx [1-9][0-9]* lacpdu_unknown_rx 1 lacpdu_illegal_rx 1 marker_rx 1 marker_tx 0 marker_resp_rx 0 marker_resp_tx 1 marker_unknown_rx 1" "bond counters"
+	python3 - "$ours" <<'PY'
+import re, sys
+c = {name: {k: int(v) for k, v in re.findall(r"(\w+) (\d+)", rest)}
+     for name, rest in re.findall(r"^(\w+): (.*)$", sys.argv[1], re.M)}
+for k in ("lacpdu_rx", "lacpdu_tx"):
+    assert abs(c["bond1"][k] - c["veth0"][k] - c["veth1"][k]) <= 1, (k, c)
+PY
+}
