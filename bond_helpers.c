@@ -25,6 +25,8 @@
 #include <linux/inetdevice.h>
 
 #include <linux/pkt_sched.h>
+#include <net/flow_dissector.h>
+#include <net/sch_generic.h>
 #include <linux/capability.h>
 #include "bond_helpers.h"
 
@@ -372,3 +374,64 @@ int rbond_nla_put_u64_64bit(struct sk_buff *skb, int attrtype, u64 value, int pa
 	return nla_put_u64_64bit(skb, attrtype, value, padattr);
 }
 struct net_device *rbond_master_upper(struct net_device *dev) { return netdev_master_upper_dev_get(dev); }
+
+/* The encap2+3 and encap3+4 policies hash what the kernel's flow dissector
+ * finds, through tunnels (bond_flow_dissect() with flow_keys_bonding): the
+ * same keys, in a dissector of this module's own. */
+static const struct flow_dissector_key rbond_flow_keys_keys[] = {
+	{ .key_id = FLOW_DISSECTOR_KEY_CONTROL, .offset = offsetof(struct flow_keys, control) },
+	{ .key_id = FLOW_DISSECTOR_KEY_BASIC, .offset = offsetof(struct flow_keys, basic) },
+	{ .key_id = FLOW_DISSECTOR_KEY_IPV4_ADDRS, .offset = offsetof(struct flow_keys, addrs.v4addrs) },
+	{ .key_id = FLOW_DISSECTOR_KEY_IPV6_ADDRS, .offset = offsetof(struct flow_keys, addrs.v6addrs) },
+	{ .key_id = FLOW_DISSECTOR_KEY_TIPC, .offset = offsetof(struct flow_keys, addrs.tipckey) },
+	{ .key_id = FLOW_DISSECTOR_KEY_PORTS, .offset = offsetof(struct flow_keys, ports) },
+	{ .key_id = FLOW_DISSECTOR_KEY_ICMP, .offset = offsetof(struct flow_keys, icmp) },
+	{ .key_id = FLOW_DISSECTOR_KEY_VLAN, .offset = offsetof(struct flow_keys, vlan) },
+	{ .key_id = FLOW_DISSECTOR_KEY_FLOW_LABEL, .offset = offsetof(struct flow_keys, tags) },
+	{ .key_id = FLOW_DISSECTOR_KEY_GRE_KEYID, .offset = offsetof(struct flow_keys, keyid) },
+};
+static struct flow_dissector rbond_flow_keys __read_mostly;
+
+void rbond_flow_init(void)
+{
+	skb_flow_dissector_init(&rbond_flow_keys, rbond_flow_keys_keys, ARRAY_SIZE(rbond_flow_keys_keys));
+}
+
+bool rbond_flow_dissect(const struct sk_buff *skb, struct rbond_flow *out)
+{
+	struct flow_keys fk;
+
+	memset(&fk, 0, sizeof(fk));
+	if (!__skb_flow_dissect(NULL, skb, &rbond_flow_keys, &fk, skb->data, skb->protocol,
+				skb_network_offset(skb), skb_headlen(skb), 0))
+		return false;
+	out->src = (__force u32)flow_get_u32_src(&fk);
+	out->dst = (__force u32)flow_get_u32_dst(&fk);
+	out->ports = (__force u32)fk.ports.ports;
+	memcpy(&out->icmp, &fk.icmp, sizeof(out->icmp));
+	out->icmp_id = fk.icmp.id;
+	return true;
+}
+
+bool rbond_skb_l4_hash(const struct sk_buff *skb, u32 *hash)
+{
+	if (!skb->l4_hash)
+		return false;
+	*hash = skb->hash;
+	return true;
+}
+
+u16 rbond_skb_vlan_tag(const struct sk_buff *skb)
+{
+	return skb_vlan_tag_present(skb) ? skb_vlan_tag_get(skb) : 0;
+}
+
+/* bond_select_queue()'s buffer part: the queue mapping as it came is kept
+ * for the slave (qdisc_skb_cb), and the queue is the one the frame was
+ * received on, if recorded, else 0; the caller reduces it modulo the
+ * device's queues. */
+u16 rbond_skb_select_queue(struct sk_buff *skb)
+{
+	qdisc_skb_cb(skb)->slave_dev_queue_mapping = skb_get_queue_mapping(skb);
+	return skb_rx_queue_recorded(skb) ? skb_get_rx_queue(skb) : 0;
+}

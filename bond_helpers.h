@@ -145,5 +145,11 @@ int rbond_dev_mc_del(struct net_device *dev, const u8 *addr);
 bool rbond_capable_net_admin(void);
 int rbond_nla_put_u64_64bit(struct sk_buff *skb, int attrtype, u64 value, int padattr);
 struct net_device *rbond_master_upper(struct net_device *dev);
+struct rbond_flow { u32 src, dst, ports, icmp; u16 icmp_id; };
+void rbond_flow_init(void);
+bool rbond_flow_dissect(const struct sk_buff *skb, struct rbond_flow *out);
+bool rbond_skb_l4_hash(const struct sk_buff *skb, u32 *hash);
+u16 rbond_skb_vlan_tag(const struct sk_buff *skb);
+u16 rbond_skb_select_queue(struct sk_buff *skb);
 
 #endif

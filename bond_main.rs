@@ -92,6 +92,7 @@ impl kernel::Module for BondingModule {
             return Err(EINVAL);
         }
         bonding::DEFAULTS.set(cfg.params);
+        net::skb::flow_init();
         // Made in this order, dropped in the reverse (the field order) if a
         // later step fails.
         let pernet = PernetRegistration::new()?;

@@ -217,21 +217,28 @@ pub(crate) mod hash_policy {
     /// MAC addresses, EtherType and IP addresses.
     #[allow(dead_code)]
     pub(crate) const LAYER23: u8 = 2;
+    /// As layer2+3, with the addresses the kernel's flow dissector finds
+    /// (inside tunnels).
+    pub(crate) const ENCAP23: u8 = 3;
+    /// As layer3+4, through tunnels; the stack's own L4 hash when it has one.
+    pub(crate) const ENCAP34: u8 = 4;
+    /// The source MAC and the VLAN tag.
+    pub(crate) const VLAN_SRCMAC: u8 = 5;
 }
 
 /// What the flow dissector finds in a frame for the bonding hash.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-struct Flow {
+pub(crate) struct Flow {
     /// `flow_get_u32_src/dst()`: IPv4 addresses as loaded from memory, or
     /// the XOR of an IPv6 address's four words (`ipv6_addr_hash()`).
-    src: u32,
-    dst: u32,
+    pub(crate) src: u32,
+    pub(crate) dst: u32,
     /// Source and destination ports as loaded from memory (`ports.ports`).
-    ports: u32,
+    pub(crate) ports: u32,
     /// ICMP type, code and echo id as loaded from memory; `icmp_id != 0`
     /// selects it over the ports.
-    icmp: u32,
-    icmp_id: u16,
+    pub(crate) icmp: u32,
+    pub(crate) icmp_id: u16,
 }
 
 fn ne32(b: &[u8], at: usize) -> Option<u32> {
@@ -282,17 +289,34 @@ fn dissect(frame: &[u8], l34: bool) -> Option<Flow> {
     Some(flow)
 }
 
-/// `bond_xmit_hash()` for the policies this driver implements (layer2,
-/// layer2+3, layer3+4): `frame` starts at the Ethernet header. Non-IP frames
-/// fall back to the layer2 hash, as in the C driver.
-pub(crate) fn xmit_hash(policy: u8, frame: &[u8]) -> u32 {
+/// The layer2 hash of a frame that starts at its Ethernet header; 0 for
+/// a runt.
+pub(crate) fn frame_layer2_hash(frame: &[u8]) -> u32 {
     let eth: Option<&[u8; 14]> = frame.get(..14).and_then(|h| h.try_into().ok());
-    let l2 = eth.map_or(0, hash_layer2);
+    eth.map_or(0, hash_layer2)
+}
+
+/// `bond_xmit_hash()` for the policies that read only the frame (layer2,
+/// layer2+3, layer3+4): `frame` starts at the Ethernet header. Non-IP frames
+/// fall back to the layer2 hash, as in the C driver. The others (encap2+3,
+/// encap3+4, vlan+srcmac) need the kernel's dissector or the buffer's VLAN
+/// tag: [`flow_hash`], [`vlan_srcmac_hash`].
+pub(crate) fn xmit_hash(policy: u8, frame: &[u8]) -> u32 {
+    let l2 = frame_layer2_hash(frame);
     if policy == hash_policy::LAYER2 {
         return l2;
     }
     let l34 = policy == hash_policy::LAYER34;
-    let Some(flow) = dissect(frame, l34) else { return l2 };
+    match dissect(frame, l34) {
+        Some(flow) => flow_hash(policy, l2, &flow),
+        None => l2,
+    }
+}
+
+/// The rest of `__bond_xmit_hash()` once a flow is found: the layer 2
+/// hash (`l2`) or the ports (ICMP id) word, then `bond_ip_hash()`.
+pub(crate) fn flow_hash(policy: u8, l2: u32, flow: &Flow) -> u32 {
+    let l34 = matches!(policy, hash_policy::LAYER34 | hash_policy::ENCAP34);
     let mut hash = if l34 {
         if flow.icmp_id != 0 {
             flow.icmp
@@ -302,7 +326,6 @@ pub(crate) fn xmit_hash(policy: u8, frame: &[u8]) -> u32 {
     } else {
         l2
     };
-    // bond_ip_hash()
     hash ^= flow.dst ^ flow.src;
     hash ^= hash >> 16;
     hash ^= hash >> 8;
@@ -312,6 +335,15 @@ pub(crate) fn xmit_hash(policy: u8, frame: &[u8]) -> u32 {
     } else {
         hash
     }
+}
+
+/// `bond_vlan_srcmac_hash()`: the source MAC's two halves and the VLAN
+/// tag; 0 for a runt.
+pub(crate) fn vlan_srcmac_hash(frame: &[u8], vlan: u16) -> u32 {
+    let Some(src) = frame.get(6..12) else { return 0 };
+    let vendor = u32::from_be_bytes([0, src[0], src[1], src[2]]);
+    let dev = u32::from_be_bytes([0, src[3], src[4], src[5]]);
+    u32::from(vlan) ^ vendor ^ dev
 }
 
 /// The slave index for the n-th round-robin packet
@@ -328,6 +360,23 @@ pub(crate) fn rr_slave_id(counter: u32, packets_per_slave: u16, random: u32) -> 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn vlan_srcmac_hashes_the_source_mac_halves_and_the_tag() {
+        let mut f = [0u8; 14];
+        f[6..12].copy_from_slice(&[0x02, 0x00, 0x01, 0x00, 0x00, 0x07]);
+        assert_eq!(vlan_srcmac_hash(&f, 0), 0x020001 ^ 0x000007);
+        assert_eq!(vlan_srcmac_hash(&f, 100), 0x020001 ^ 0x000007 ^ 100);
+        assert_eq!(vlan_srcmac_hash(&f[..11], 5), 0);
+    }
+
+    #[test]
+    fn encap_policies_combine_a_flow_as_their_plain_counterparts() {
+        let flow = Flow { src: 0x0100000a, dst: 0x0200000a, ports: 0x5000_1f90, icmp: 0, icmp_id: 0 };
+        assert_eq!(flow_hash(hash_policy::ENCAP23, 0x1234, &flow), flow_hash(hash_policy::LAYER23, 0x1234, &flow));
+        assert_eq!(flow_hash(hash_policy::ENCAP34, 0x1234, &flow), flow_hash(hash_policy::LAYER34, 0x1234, &flow));
+        assert_ne!(flow_hash(hash_policy::ENCAP34, 0, &flow), flow_hash(hash_policy::ENCAP23, 0, &flow));
+    }
 
     fn up() -> Candidate {
         Candidate { link: Link::Up, dev_up: true, ..Default::default() }

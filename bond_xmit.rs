@@ -42,7 +42,7 @@ impl Bonding {
                 // bond_3ad_xor_xmit(): the hash picks among the usable slaves
                 // (802.3ad: those distributing on the active aggregator).
                 let n = set.tx.len();
-                let hash = bond_policy::xmit_hash(set.params.xmit_policy, skb.linear());
+                let hash = transmit_hash(set.params.xmit_policy, &skb);
                 match set.tx.get(hash as usize % n.max(1)) {
                     Some(s) if s.can_tx() => s.dev_xmit(skb),
                     _ => return drop_packet(dev, skb),
@@ -98,6 +98,32 @@ impl Slave {
         } else {
             skb.xmit_on(&self.dev);
         }
+    }
+}
+
+/// `bond_xmit_hash()`: the policies that read only the frame are pure
+/// (`bond_policy::xmit_hash`); encap2+3 and encap3+4 ask the kernel's flow
+/// dissector, vlan+srcmac the buffer's VLAN tag.
+fn transmit_hash(policy: u8, skb: &SkBuff) -> u32 {
+    use bond_policy::hash_policy::{ENCAP23, ENCAP34, VLAN_SRCMAC};
+    match policy {
+        VLAN_SRCMAC => bond_policy::vlan_srcmac_hash(skb.linear(), skb.vlan_tag()),
+        ENCAP23 | ENCAP34 => {
+            if policy == ENCAP34 {
+                if let Some(h) = skb.l4_hash() {
+                    return h;
+                }
+            }
+            let l2 = bond_policy::frame_layer2_hash(skb.linear());
+            match skb.flow_dissect() {
+                Some(f) => {
+                    let flow = bond_policy::Flow { src: f.src, dst: f.dst, ports: f.ports, icmp: f.icmp, icmp_id: f.icmp_id };
+                    bond_policy::flow_hash(policy, l2, &flow)
+                }
+                None => l2,
+            }
+        }
+        _ => bond_policy::xmit_hash(policy, skb.linear()),
     }
 }
 

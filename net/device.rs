@@ -1367,6 +1367,23 @@ impl<T: Driver> Adapter<T> {
         }
     }
 
+    /// `bond_select_queue()`: a master picks the queue the frame was
+    /// received on (or 0), sparing the core a flow hash per packet
+    /// (`skb_tx_hash`) that would also set the frame's L4 hash, which the
+    /// encap3+4 policy would then take for its own.
+    unsafe extern "C" fn master_select_queue_callback(
+        dev: *mut b::net_device,
+        skb: *mut b::sk_buff,
+        _sb_dev: *mut b::net_device,
+    ) -> u16 {
+        // SAFETY: the core calls this on a registered device of ours with a frame it owns for the call.
+        let (queues, txq) = unsafe { ((*dev).real_num_tx_queues, b::rbond_skb_select_queue(skb)) };
+        match queues {
+            0 => 0,
+            n => (u32::from(txq) % n) as u16,
+        }
+    }
+
     unsafe extern "C" fn get_drvinfo_callback(dev: *mut b::net_device, info: *mut b::ethtool_drvinfo) {
         // SAFETY: the ethtool core calls this on a registered device of ours, with a valid drvinfo buffer it owns for the duration of the call.
         let (dev, data, info) = unsafe { (Device::from_raw(dev), Self::parts(dev).1, &mut *info) };
@@ -1594,6 +1611,7 @@ impl<T: Driver> Adapter<T> {
         ndo_start_xmit: Some(Self::start_xmit_callback),
         ndo_set_mac_address: if T::HAS_SET_MAC_ADDRESS { Some(Self::set_mac_address_callback) } else { Some(b::eth_mac_addr) },
         ndo_fix_features: if T::MASTER { Some(Self::master_fix_features_callback) } else { None },
+        ndo_select_queue: if T::MASTER { Some(Self::master_select_queue_callback) } else { None },
         ndo_change_mtu: if T::HAS_CHANGE_MTU { Some(Self::change_mtu_callback) } else { None },
         ndo_validate_addr: Some(b::eth_validate_addr),
         ndo_siocbond: if T::HAS_SIOCBOND { Some(Self::siocbond_callback) } else { None },

@@ -62,6 +62,37 @@ impl SkBuff {
             .map(SkBuff)
     }
 
+    /// The VLAN tag the stack put in the buffer's metadata (hardware
+    /// acceleration), or 0.
+    pub(crate) fn vlan_tag(&self) -> u16 {
+        // SAFETY: valid buffer.
+        unsafe { b::rbond_skb_vlan_tag(self.0.as_ptr()) }
+    }
+
+    /// The stack's layer 4 hash of the buffer's flow, if it has one
+    /// (`skb->l4_hash`).
+    pub(crate) fn l4_hash(&self) -> Option<u32> {
+        let mut h = 0u32;
+        // SAFETY: valid buffer; `h` is writable.
+        unsafe { b::rbond_skb_l4_hash(self.0.as_ptr(), &mut h) }.then_some(h)
+    }
+
+    /// What the kernel's flow dissector finds, through encapsulations
+    /// (`__skb_flow_dissect` with the bonding keys): addresses as
+    /// `flow_get_u32_src/dst` give them, the ports word, the ICMP word and
+    /// echo id. `None` when it finds no flow.
+    pub(crate) fn flow_dissect(&self) -> Option<FlowKeys> {
+        let mut f = b::rbond_flow::default();
+        // SAFETY: valid buffer, read only; `f` is writable. The dissector was initialised at module load (flow_init).
+        unsafe { b::rbond_flow_dissect(self.0.as_ptr(), &mut f) }.then_some(FlowKeys {
+            src: f.src,
+            dst: f.dst,
+            ports: f.ports,
+            icmp: f.icmp,
+            icmp_id: f.icmp_id,
+        })
+    }
+
     /// A clone sharing the data (`skb_clone`, atomic allocation).
     pub(crate) fn try_clone(&self) -> Option<SkBuff> {
         // SAFETY: valid buffer; the clone is a new reference we own.
@@ -74,6 +105,22 @@ impl Drop for SkBuff {
         // SAFETY: by the type invariant we own one reference; dev_kfree_skb_any may be called from any context, including hard IRQ and netpoll.
         unsafe { b::rbond_dev_kfree_skb_any(self.0.as_ptr()) };
     }
+}
+
+/// A flow as the kernel's dissector reports it ([`SkBuff::flow_dissect`]).
+pub(crate) struct FlowKeys {
+    pub(crate) src: u32,
+    pub(crate) dst: u32,
+    pub(crate) ports: u32,
+    pub(crate) icmp: u32,
+    pub(crate) icmp_id: u16,
+}
+
+/// Sets up the dissector [`SkBuff::flow_dissect`] uses; once, at module
+/// load, before any device can transmit.
+pub(crate) fn flow_init() {
+    // SAFETY: initialises a static of the helper object; called once, before any reader.
+    unsafe { b::rbond_flow_init() }
 }
 
 /// A random number (`get_random_u32`), for balance-rr with
