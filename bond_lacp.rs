@@ -226,6 +226,17 @@ impl Bonding {
         lacp.params.user_port_key = p.ad_user_port_key;
     }
 
+    /// `bond_option_actor_port_prio_set()` for `slave_dev` (netlink's
+    /// IFLA_BOND_SLAVE_ACTOR_PORT_PRIO): the port's priority in its LACPDUs.
+    pub(crate) fn set_actor_port_prio(&self, bond_dev: &Device, rtnl: &Rtnl, slave_dev: &Device, prio: u16) -> Result {
+        self.check_slave_option(bond_dev, rtnl, OptId::ActorPortPrio)?;
+        let slave = self.slave_of(bond_dev, slave_dev, rtnl).ok_or(ENODEV)?;
+        let mut g = self.ad.lock();
+        let i = g.index_of(&slave).ok_or(ENODEV)?;
+        g.ports[i].port.set_port_priority(prio);
+        Ok(())
+    }
+
     /// `bond_open()` in 802.3ad: the slaves join the LACPDU group, the
     /// aggregator is chosen at the first tick, the machines run.
     pub(super) fn ad_open(&self, bond_dev: &Device, rtnl: &Rtnl) {

@@ -386,8 +386,12 @@ impl LinkDriver for BondDriver {
             bond.set_slave_prio(dev, rtnl, slave, a.s32())?;
         }
         if let Some(a) = attrs.get(ifla::slave::ACTOR_PORT_PRIO) {
-            let mut r = OptReport { extack, attr: Some(a) };
-            bond.set_option(dev, rtnl, OptId::ActorPortPrio, OptInput::Num(a.u16().into()), &mut r)?;
+            if let Err(e) = bond.set_actor_port_prio(dev, rtnl, slave, a.u16()) {
+                if e == EACCES {
+                    extack.set_msg_attr(Some(c"option not supported in mode"), Some(a));
+                }
+                return Err(e);
+            }
         }
         Ok(())
     }

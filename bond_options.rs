@@ -1064,7 +1064,7 @@ pub(crate) static OPTIONS: &[OptSpec] = &[
     opt(OptId::Slaves, "slaves", OPT_RAWVAL, 0, &[]),
     not_yet(OptId::TlbDynamicLb, "tlb_dynamic_lb", OPT_IFDOWN, all_ex(bit(Mode::Tlb) | bit(Mode::Alb)), TLB_DYNAMIC_LB_TBL),
     opt(OptId::AdActorSysPrio, "ad_actor_sys_prio", 0, all_ex(bit(Mode::Ieee8023ad)), AD_ACTOR_SYS_PRIO_TBL),
-    not_yet(OptId::ActorPortPrio, "actor_port_prio", OPT_RAWVAL, all_ex(bit(Mode::Ieee8023ad)), &[]),
+    opt(OptId::ActorPortPrio, "actor_port_prio", OPT_RAWVAL, all_ex(bit(Mode::Ieee8023ad)), &[]),
     opt(OptId::AdActorSystem, "ad_actor_system", OPT_RAWVAL, all_ex(bit(Mode::Ieee8023ad)), &[]),
     opt(OptId::AdUserPortKey, "ad_user_port_key", OPT_IFDOWN, all_ex(bit(Mode::Ieee8023ad)), AD_USER_PORT_KEY_TBL),
     opt(OptId::NumPeerNotifAlias, "num_grat_arp", 0, 0, NUM_PEER_NOTIF_TBL),

@@ -310,15 +310,22 @@ impl Bonding {
         Ok(())
     }
 
-    /// `bond_option_prio_set()` for `slave_dev`.
-    pub(crate) fn set_slave_prio(&self, bond_dev: &Device, rtnl: &Rtnl, slave_dev: &Device, prio: i32) -> Result {
-        let spec = spec(OptId::Prio);
+    /// `__bond_opt_set()`'s checks for a slave's option (`prio`,
+    /// `actor_port_prio`): refused with the C driver's log line and errno.
+    pub(super) fn check_slave_option(&self, bond_dev: &Device, rtnl: &Rtnl, id: OptId) -> Result {
+        let spec = spec(id);
         let mode = self.p(rtnl).mode;
         let st = BondState { has_slaves: true, is_up: bond_dev.flags() & IFF_UP != 0 };
         if let Err(e) = check_deps(spec, mode, st) {
             bond_options::explain(spec, e, None, mode, &mut DevLog(bond_dev));
             return Err(opt_errno(e));
         }
+        Ok(())
+    }
+
+    /// `bond_option_prio_set()` for `slave_dev`.
+    pub(crate) fn set_slave_prio(&self, bond_dev: &Device, rtnl: &Rtnl, slave_dev: &Device, prio: i32) -> Result {
+        self.check_slave_option(bond_dev, rtnl, OptId::Prio)?;
         let slave = self.slave_of(bond_dev, slave_dev, rtnl).ok_or(ENODEV)?;
         let room = self.snapshot_room(rtnl)?;
         slave.prio.store(prio, Relaxed);

@@ -522,3 +522,62 @@ for k in ("lacpdu_rx", "lacpdu_tx"):
     assert abs(c["bond1"][k] - c["veth0"][k] - c["veth1"][k]) <= 1, (k, c)
 PY
 }
+
+# set_actor_port_prio <dev> <prio>: IFLA_BOND_SLAVE_ACTOR_PORT_PRIO by hand
+# (iproute2 6.1 does not know it); prints "<errno> <extack message>".
+set_actor_port_prio() {
+	python3 - "$1" "$2" <<'PY'
+import socket, struct, sys
+def attr(t, payload):
+    a = struct.pack("HH", 4 + len(payload), t) + payload
+    return a + bytes(-len(a) % 4)
+dev, prio = sys.argv[1], int(sys.argv[2])
+data = attr(10, struct.pack("H", prio))                  # IFLA_BOND_SLAVE_ACTOR_PORT_PRIO
+info = attr(4, b"bond\0") + attr(5 | 0x8000, data)      # IFLA_INFO_SLAVE_KIND, _DATA
+body = struct.pack("BBHiII", 0, 0, 0, socket.if_nametoindex(dev), 0, 0) + attr(18 | 0x8000, info)
+s = socket.socket(socket.AF_NETLINK, socket.SOCK_RAW, socket.NETLINK_ROUTE)
+s.setsockopt(270, 11, 1)   # NETLINK_EXT_ACK
+s.setsockopt(270, 10, 1)   # NETLINK_CAP_ACK
+s.send(struct.pack("IHHII", 16 + len(body), 16, 1 | 4, 1, 0) + body)
+m = s.recv(65536)
+err = -struct.unpack_from("i", m, 16)[0]
+msg, off = "", 36
+while off + 4 <= len(m):
+    l, t = struct.unpack_from("HH", m, off)
+    if l < 4:
+        break
+    if t == 1:
+        msg = m[off + 4:off + l].rstrip(b"\0").decode()
+    off += (l + 3) & ~3
+print(err, msg)
+PY
+}
+
+test_module_parameters_ifenslave_and_actor_port_prio() {
+	lacp_partner team0 0 2
+	# The classic way: module parameters, bonding_masters, ifenslave.
+	load_bonding max_bonds=0 mode=802.3ad miimon=100 lacp_rate=fast ad_select=count min_links=2
+	echo +bond1 >/sys/class/net/bonding_masters
+	bond_up bond1
+	"$IFENSLAVE" bond1 veth0 veth1
+	assert_eq "$(proc_field 'LACP rate')" fast "lacp_rate from the module"
+	assert_eq "$(proc_field 'Aggregator selection policy (ad_select)')" count "ad_select from the module"
+	assert_eq "$(proc_field 'Min links')" 2 "min_links from the module"
+	wait_aggregated 2 02:00:00:00:00:02
+	assert_eq "$(set_actor_port_prio veth1 100)" "0 " "setting actor_port_prio"
+	# teamd hears it in the next LACPDU.
+	local i prio
+	for i in $(seq 30); do
+		ip netns exec peer teamdctl team0 state dump >/tmp/teamd-state.json
+		prio=$(python3 -c 'import json; print(json.load(open("/tmp/teamd-state.json"))["ports"]["pveth1"]["runner"]["partner_lacpdu_info"]["port_priority"])')
+		[ "$prio" = 100 ] && break
+		sleep 0.3
+	done
+	assert_eq "$prio" 100 "the partner's view of the port priority"
+	# Outside 802.3ad the option is refused, as the C driver does.
+	ip link add bond2 type bond mode balance-rr
+	ip link add veth9 type veth peer name pveth9
+	ip link set veth9 master bond2
+	assert_eq "$(set_actor_port_prio veth9 5)" "13 option not supported in mode" "the refusal"
+	assert_klog "option actor_port_prio: mode dependency failed, not supported in mode balance-rr\(0\)"
+}
