@@ -46,7 +46,28 @@ peer_veths() {
 	done
 }
 
+# lacp_peer: teamd's LACP runner on the peer ends (802.3ad needs a
+# partner to aggregate); frames to it are dropped as to anyone else.
+lacp_peer() {
+	mkdir -p /run/teamd
+	ip netns exec bp teamd -d -t team0 -c '{"device": "team0", "runner": {"name": "lacp", "active": true,
+		"fast_rate": true}, "link_watch": {"name": "ethtool"}, "ports": {"pbv0": {}, "pbv1": {}}}' >/dev/null 2>&1
+	ip -n bp link set team0 up
+}
+
+# aggregated: both slaves distribute on the active aggregator (30 s at most).
+aggregated() {
+	local i
+	for i in $(seq 300); do
+		[ "$(grep -c 'port state: 63' /proc/net/bonding/bond0)" -ge 2 ] &&
+			grep -q 'Number of ports: 2' /proc/net/bonding/bond0 && return 0
+		sleep 0.1
+	done
+	return 1
+}
+
 cleanup() {
+	pkill -x teamd && sleep 0.5
 	[ -d /sys/module/bonding ] && rmmod bonding
 	ip netns del bp 2>/dev/null
 	ip link del bv0 2>/dev/null
@@ -64,16 +85,24 @@ for size in 64 1500; do
 done
 
 for impl in rust c; do
-	for mode in 0 1 2; do
+	for mode in 0 1 2 4; do
 		for size in 64 1500; do
 			ko=$KO_RUST
 			[ $impl = c ] && ko=$KO_C
-			insmod "$ko" mode=$mode xmit_hash_policy=layer3+4 >/dev/null 2>&1 ||
+			extra=()
+			[ $mode = 4 ] && extra=(lacp_rate=fast miimon=100)
+			insmod "$ko" mode=$mode xmit_hash_policy=layer3+4 "${extra[@]}" >/dev/null 2>&1 ||
 				insmod "$ko" mode=$mode
 			peer_veths 2
+			[ $mode = 4 ] && lacp_peer
 			ip link set bond0 up
 			ip link set bv0 master bond0
 			ip link set bv1 master bond0
+			if [ $mode = 4 ] && ! aggregated; then
+				echo "$impl $size $mode 0"
+				cleanup
+				continue
+			fi
 			echo "$impl $size $mode $(pps bond0 $size)"
 			cleanup
 		done
