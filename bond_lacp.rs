@@ -187,20 +187,26 @@ impl Bonding {
 
     /// `bond_3ad_handle_link_change()`: the monitor changed the slave's link.
     pub(super) fn ad_link_change(&self, bond_dev: &Device, slave: &Slave) {
-        let mut g = self.ad.lock();
-        let Some(i) = g.index_of(slave) else { return };
-        let AdState { lacp, ports, owners, .. } = &mut *g;
-        if let Some(n) = lacp.link_change(ports, i, facts(slave)) {
-            log_note(bond_dev, owners.get(i), slave.ad_port.load(Relaxed), n);
-        }
+        self.ad_port_event(bond_dev, slave, Lacp::link_change);
     }
 
     /// `bond_3ad_adapter_speed_duplex_changed()`.
     pub(super) fn ad_speed_changed(&self, bond_dev: &Device, slave: &Slave) {
+        self.ad_port_event(bond_dev, slave, Lacp::speed_changed);
+    }
+
+    /// Feeds `slave`'s link facts to the machines through `event`, and logs
+    /// what it reports.
+    fn ad_port_event(
+        &self,
+        bond_dev: &Device,
+        slave: &Slave,
+        event: fn(&mut Lacp, &mut [AdSlave], usize, LinkFacts) -> Option<AdNote>,
+    ) {
         let mut g = self.ad.lock();
         let Some(i) = g.index_of(slave) else { return };
         let AdState { lacp, ports, owners, .. } = &mut *g;
-        if let Some(n) = lacp.speed_changed(ports, i, facts(slave)) {
+        if let Some(n) = event(lacp, ports, i, facts(slave)) {
             log_note(bond_dev, owners.get(i), slave.ad_port.load(Relaxed), n);
         }
     }
@@ -233,7 +239,7 @@ impl Bonding {
         let slave = self.slave_of(bond_dev, slave_dev, rtnl).ok_or(ENODEV)?;
         let mut g = self.ad.lock();
         let i = g.index_of(&slave).ok_or(ENODEV)?;
-        g.ports[i].port.set_port_priority(prio);
+        g.ports.get_mut(i).ok_or(ENODEV)?.port.set_port_priority(prio);
         Ok(())
     }
 
@@ -258,7 +264,7 @@ impl Bonding {
     pub(super) fn ad_slave_state(&self, s: &Slave) -> (bool, bool) {
         let g = self.ad.lock();
         match g.index_of(s) {
-            Some(i) => (g.ports[i].port.active, Lacp::tx_enabled(&g.ports, i)),
+            Some(i) => (g.ports.get(i).is_some_and(|p| p.port.active), Lacp::tx_enabled(&g.ports, i)),
             None => (false, false),
         }
     }
@@ -294,7 +300,7 @@ impl Bonding {
             Some(d) => {
                 let s = self.slave_of(bond_dev, d, rtnl)?;
                 let g = self.ad.lock();
-                g.index_of(&s).map(|i| g.ports[i].port.stats)
+                g.index_of(&s).and_then(|i| g.ports.get(i)).map(|p| p.port.stats)
             }
         }
     }
@@ -303,7 +309,7 @@ impl Bonding {
     pub(crate) fn ad_port_view(&self, s: &Slave) -> Option<AdPortView> {
         let g = self.ad.lock();
         let i = g.index_of(s)?;
-        let p = &g.ports[i].port;
+        let p = &g.ports.get(i)?.port;
         Some(AdPortView {
             aggregator_id: (p.agg_id != 0).then_some(p.agg_id),
             churn_actor: p.churn_actor,
