@@ -1893,6 +1893,28 @@ mod tests {
     }
 
     #[test]
+    fn ad_actor_system_takes_a_unicast_mac_as_text_or_bytes() {
+        let mut log = Vec::new();
+        assert_eq!(mac_pton(b"02:00:00:00:00:aa\n"), Some([2, 0, 0, 0, 0, 0xaa]));
+        assert_eq!(mac_pton(b"02:00:00:00:00:AA"), Some([2, 0, 0, 0, 0, 0xaa]));
+        assert_eq!(mac_pton(b"02:00:00:00:00"), None);
+        assert_eq!(mac_pton(b"02-00-00-00-00-aa"), None);
+        assert_eq!(mac_pton(b"0g:00:00:00:00:aa"), None);
+        let text = |t: &'static [u8]| ActorSystemInput::Text(t);
+        assert_eq!(parse_actor_system(text(b"02:00:00:00:00:aa"), &mut log), Ok([2, 0, 0, 0, 0, 0xaa]));
+        assert_eq!(parse_actor_system(text(b"01:00:5e:00:00:01"), &mut log), Err(OptErr::Inval));
+        assert_eq!(log.last().map(|(_, m)| m.as_str()), Some("Invalid ad_actor_system MAC address."));
+        assert_eq!(parse_actor_system(ActorSystemInput::Bytes(&[2, 1, 2, 3, 4, 5, 0, 0]), &mut log), Ok([2, 1, 2, 3, 4, 5]));
+        assert_eq!(parse_actor_system(ActorSystemInput::Bytes(&[2, 1]), &mut log), Err(OptErr::Inval));
+        let mut p = BondParams::default();
+        assert_eq!(set_value(&mut p, OptId::LacpRate, 1, &mut log), Ok(Effect::Lacp));
+        assert!(p.lacp_fast);
+        assert_eq!(set_value(&mut p, OptId::AdActorSysPrio, 7, &mut log), Ok(Effect::Lacp));
+        assert_eq!(p.ad_actor_sys_prio, 7);
+        assert_eq!(check_deps(spec(OptId::LacpActive), Mode::Ieee8023ad, BondState { has_slaves: true, is_up: true }), Err(OptErr::Busy));
+    }
+
+    #[test]
     fn setters_follow_the_c_driver() {
         let mut log = Vec::new();
         let mut p = BondParams::default();

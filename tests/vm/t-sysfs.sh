@@ -115,6 +115,54 @@ r $B/primary"
 	same_as_c "$setup" "$script"
 }
 
+test_802_3ad_writes_accept_and_refuse_as_the_c_driver() {
+	local script="w $B/lacp_rate fast
+r $B/lacp_rate
+w $B/lacp_rate 2
+w $B/lacp_active off
+r $B/lacp_active
+w $B/lacp_active maybe
+w $B/ad_select bandwidth
+r $B/ad_select
+w $B/min_links 2
+r $B/min_links
+w $B/ad_actor_sys_prio 0
+w $B/ad_actor_sys_prio 100
+r $B/ad_actor_sys_prio
+w $B/ad_actor_system 01:00:00:00:00:01
+w $B/ad_actor_system nonsense
+w $B/ad_actor_system 02:00:00:00:00:aa
+r $B/ad_actor_system
+w $B/ad_user_port_key 1024
+w $B/ad_user_port_key 7
+r $B/ad_user_port_key
+w $B/arp_interval 100
+w $B/primary veth0
+w $B/active_slave veth0
+w $B/packets_per_slave 2
+w $B/xmit_hash_policy encap3+4
+r $B/xmit_hash_policy
+w $B/slaves +veth0
+w $B/slaves +veth1
+r $B/ad_aggregator
+r $B/ad_num_ports
+r $B/ad_actor_key
+r $B/ad_partner_key
+r $B/ad_partner_mac
+w $B/mode balance-rr"
+	same_as_c 'ip link add bond1 type bond mode 802.3ad' "$script"
+	# While up, the options that need the bond down are refused (EBUSY).
+	script="w $B/lacp_rate fast
+w $B/lacp_active off
+w $B/ad_select count
+w $B/ad_user_port_key 3
+w $B/min_links 1
+w $B/ad_actor_sys_prio 5
+w $B/ad_actor_system 02:00:00:00:00:bb
+r $B/ad_actor_system"
+	same_as_c 'ip link add bond1 type bond mode 802.3ad; ip link set bond1 up' "$script"
+}
+
 test_active_slave_can_be_chosen_through_sysfs() {
 	local setup='
 		ip link add bond1 type bond mode active-backup miimon 100
