@@ -67,7 +67,9 @@ aggregated() {
 }
 
 cleanup() {
-	pkill -x teamd && sleep 0.5
+	if pkill -KILL -x teamd; then
+		for _ in $(seq 50); do pgrep -x teamd >/dev/null || break; sleep 0.1; done
+	fi
 	[ -d /sys/module/bonding ] && rmmod bonding
 	ip netns del bp 2>/dev/null
 	ip link del bv0 2>/dev/null

@@ -51,8 +51,11 @@ for file in "$@"; do
 		secs=$(echo "$(date +%s.%N) - $start" | bc)
 		# Leave the next test a clean machine.
 		(
-			# An LACP partner (t-lacp.sh) goes before its namespace.
-			pkill -x teamd && sleep 0.5
+			# An LACP partner (t-lacp.sh) goes before its namespace; killed
+			# (teamd takes its time over SIGTERM on the debug kernel).
+			if pkill -KILL -x teamd; then
+				for _ in $(seq 50); do pgrep -x teamd >/dev/null || break; sleep 0.1; done
+			fi
 			for ns in $(ip netns list 2>/dev/null | awk '{print $1}'); do ip netns del "$ns"; done
 			[ -d /sys/module/bonding ] && rmmod bonding
 			for d in /sys/class/net/veth* /sys/class/net/rb*; do [ -e "$d" ] && ip link del "${d##*/}"; done

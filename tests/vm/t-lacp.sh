@@ -17,7 +17,7 @@ lacp_partner() {
 		ports+="${ports:+, }\"pveth$i\": {}"
 	done
 	mkdir -p /run/teamd
-	ip netns exec peer teamd -d -t "$team" -c "{\"device\": \"$team\", \"hwaddr\": \"$mac\",
+	ip netns exec peer teamd -d -t "$team" -p "/run/teamd/$team.pid" -c "{\"device\": \"$team\", \"hwaddr\": \"$mac\",
 		\"runner\": {\"name\": \"lacp\", \"active\": $active, \"fast_rate\": true,
 			\"tx_hash\": [\"eth\", \"ipv4\", \"l4\"]},
 		\"link_watch\": {\"name\": \"ethtool\"}, \"ports\": {$ports}}" ||
@@ -233,7 +233,7 @@ expiry_after_partner_stops() {
 	lacp_bond ours 2 lacp_rate "$1"
 	wait_aggregated 2 02:00:00:00:00:02
 	local t
-	t=$(python3 - "$(pgrep -x teamd)" <<'PY'
+	t=$(python3 - "$(cat /run/teamd/team0.pid)" <<'PY'
 import os, re, signal, sys, time
 pid = int(sys.argv[1])
 os.kill(pid, signal.SIGSTOP)
@@ -254,7 +254,7 @@ PY
 	local i
 	for i in $(seq 10); do [ -z "$(distributing)" ] && break; sleep 0.1; done
 	[ -z "$(distributing)" ] || fail "still distributing: $(distributing)"
-	pkill -CONT -x teamd
+	kill -CONT "$(cat /run/teamd/team0.pid)"
 	echo "$t"
 }
 
@@ -321,7 +321,10 @@ test_lacp_active_off_on_both_sides_behaves_as_the_c_driver() {
 
 # lacp_teardown: partner, namespace, bond and module gone.
 lacp_teardown() {
-	pkill -x teamd && sleep 0.5
+	local i
+	if pkill -KILL -x teamd; then
+		for i in $(seq 50); do pgrep -x teamd >/dev/null || break; sleep 0.1; done
+	fi
 	ip netns del peer 2>/dev/null || true
 	ip link del bond1 2>/dev/null || true
 	unload_any_bonding
