@@ -56,6 +56,7 @@ for file in "$@"; do
 			if pkill -KILL -x teamd; then
 				for _ in $(seq 50); do pgrep -x teamd >/dev/null || break; sleep 0.1; done
 			fi
+			rm -rf /run/teamd
 			for ns in $(ip netns list 2>/dev/null | awk '{print $1}'); do ip netns del "$ns"; done
 			[ -d /sys/module/bonding ] && rmmod bonding
 			for d in /sys/class/net/veth* /sys/class/net/rb*; do [ -e "$d" ] && ip link del "${d##*/}"; done

@@ -325,6 +325,7 @@ lacp_teardown() {
 	if pkill -KILL -x teamd; then
 		for i in $(seq 50); do pgrep -x teamd >/dev/null || break; sleep 0.1; done
 	fi
+	rm -rf /run/teamd
 	ip netns del peer 2>/dev/null || true
 	ip link del bond1 2>/dev/null || true
 	unload_any_bonding
