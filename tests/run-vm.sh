@@ -57,7 +57,7 @@ agent=$!
 trap 'kill $agent 2>/dev/null' EXIT
 
 echo "vm: booting $KDIR for ${#expected[@]} tests"
-timeout -k 30 "${RBOND_VM_TIMEOUT:-3600}" vng --run "$KDIR" "${RBOND_VNG_USER[@]}" --disable-kvm --force-9p --disable-microvm \
+timeout -k 30 "${RBOND_VM_TIMEOUT:-4500}" vng --run "$KDIR" "${RBOND_VNG_USER[@]}" --disable-kvm --force-9p --disable-microvm \
 	--memory 2G --cpus 2 --rwdir "$OUT" --qemu-opts="$nics" \
 	--exec "$OUT/guest.sh" >"$OUT/console.log" 2>&1 </dev/null
 [ -f "$OUT/finished" ] || echo "vm: the guest did not finish (see $OUT/console.log)"

@@ -14,10 +14,11 @@ test_rmmod_removes_bonds_that_are_up() {
 	[ ! -d /sys/module/bonding ] || fail "module still loaded"
 }
 
-test_load_unload_50_times_leaks_nothing() {
+test_load_unload_25_times_leaks_nothing() {
 	local i
-	for i in $(seq 50); do
-		insmod "$RBOND_KO" max_bonds=2 mode=$((i % 4)) miimon=100
+	# Every implemented mode in turn, 802.3ad (and its work) included.
+	for i in $(seq 25); do
+		insmod "$RBOND_KO" max_bonds=2 mode=$((i % 5)) miimon=100
 		ip link set bond0 up
 		cat /proc/net/bonding/bond1 >/dev/null
 		rmmod bonding
