@@ -67,9 +67,8 @@ aggregated() {
 }
 
 cleanup() {
-	if pkill -KILL -x teamd; then
-		for _ in $(seq 50); do pgrep -x teamd >/dev/null || break; sleep 0.1; done
-	fi
+	pkill -KILL -x teamd && sleep 0.2
+	rm -rf /run/teamd
 	[ -d /sys/module/bonding ] && rmmod bonding
 	ip netns del bp 2>/dev/null
 	ip link del bv0 2>/dev/null
