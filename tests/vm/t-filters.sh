@@ -133,6 +133,9 @@ test_vlan_on_the_bond_reaches_slaves_that_filter_vlans() {
 	ping -c 2 -W 2 10.10.0.2 >/dev/null || fail "no traffic on VLAN 100 through the virtio-net slave"
 	"$IFENSLAVE" -d bond0 "$E1000"
 	"$IFENSLAVE" bond0 "$E1000"
+	# The e1000 negotiates its link again after reopening; until then it
+	# cannot be made active (EINVAL, as in the C driver).
+	wait_both_nics_up
 	"$IFENSLAVE" -c bond0 "$E1000"
 	ping -c 2 -W 2 10.10.0.2 >/dev/null || fail "no traffic on VLAN 100 through the e1000 enslaved later"
 	"$IFENSLAVE" -c bond0 "$VIRTIO"
