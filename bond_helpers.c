@@ -187,7 +187,14 @@ unsigned char rbond_addr_assign_type(const struct net_device *dev) { return dev-
 struct net_device *rbond_skb_dev(const struct sk_buff *skb) { return skb->dev; }
 void rbond_skb_set_dev(struct sk_buff *skb, struct net_device *dev) { skb->dev = dev; }
 void *rbond_rx_handler_data_rcu(const struct net_device *dev) { return rcu_dereference(dev->rx_handler_data); }
-int rbond_dev_queue_xmit(struct sk_buff *skb, struct net_device *dev) { skb->dev = dev; return dev_queue_xmit(skb); }
+/* bond_dev_queue_xmit(): the slave sees the queue mapping the frame had
+ * before the bond's ndo_select_queue (kept in qdisc_skb_cb). */
+int rbond_dev_queue_xmit(struct sk_buff *skb, struct net_device *dev)
+{
+	skb->dev = dev;
+	skb_set_queue_mapping(skb, qdisc_skb_cb(skb)->slave_dev_queue_mapping);
+	return dev_queue_xmit(skb);
+}
 struct sk_buff *rbond_skb_clone(struct sk_buff *skb) { return skb_clone(skb, GFP_ATOMIC); }
 const unsigned char *rbond_skb_eth_hdr(const struct sk_buff *skb) { return skb_headlen(skb) >= ETH_HLEN ? skb->data : NULL; }
 const unsigned char *rbond_skb_linear(const struct sk_buff *skb, unsigned int *len) { *len = skb_headlen(skb); return skb->data; }
@@ -281,6 +288,10 @@ int rbond_get_speed_duplex(struct net_device *dev, u32 *speed, u8 *duplex)
 }
 void rbond_init_delayed_work(struct delayed_work *dw, void (*fn)(struct work_struct *)) { INIT_DELAYED_WORK(dw, fn); }
 bool rbond_queue_delayed_work(struct delayed_work *dw, unsigned long delay) { return queue_delayed_work(system_wq, dw, delay); }
+bool rbond_mod_delayed_work(struct delayed_work *dw, unsigned long delay) { return mod_delayed_work(system_wq, dw, delay); }
+/* Per-CPU u32 (the __percpu annotation is sparse's only). */
+u32 *rbond_alloc_percpu_u32(void) { return (u32 *)alloc_percpu(u32); }
+u32 rbond_this_cpu_inc_return_u32(u32 *p) { return this_cpu_inc_return(*(u32 __percpu *)p); }
 unsigned long rbond_msecs_to_jiffies(unsigned int ms) { return msecs_to_jiffies(ms); }
 /* The inverse of netdev_priv(): the private area follows the aligned struct. */
 struct net_device *rbond_netdev_from_priv(void *priv) { return container_of(priv, struct net_device, priv); }

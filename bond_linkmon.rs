@@ -70,24 +70,7 @@ impl Bonding {
             s.delay.store(r.delay, Relaxed);
             s.new_link.store(r.propose.map_or(NO_PROPOSAL, |l| l as u8), Relaxed);
             commit |= r.propose.is_some();
-            // As the C driver: these lines may come every miimon.
-            if r.event.is_some() && !net_ratelimit() {
-                continue;
-            }
-            match r.event {
-                Some(Event::DownDisablingIn(ms)) => {
-                    let which = match (p.mode, s.backup.load(Relaxed)) {
-                        (Mode::ActiveBackup, false) => "active ",
-                        (Mode::ActiveBackup, true) => "backup ",
-                        _ => "",
-                    };
-                    s.info(&KERN_INFO, format_args!("link status down for {}interface, disabling it in {} ms\n", which, ms));
-                }
-                Some(Event::UpAgainAfter(ms)) => s.info(&KERN_INFO, format_args!("link status up again after {} ms\n", ms)),
-                Some(Event::UpEnablingIn(ms)) => s.info(&KERN_INFO, format_args!("link status up, enabling it in {} ms\n", ms)),
-                Some(Event::DownAgainAfter(ms)) => s.info(&KERN_INFO, format_args!("link status down again after {} ms\n", ms)),
-                None => {}
-            }
+            Self::log_mii_event(&p, s, r.event);
         }
         if !commit && self.send_peer_notif.load(Relaxed) == 0 {
             return Rearm::Ms(p.miimon);
@@ -107,6 +90,66 @@ impl Bonding {
             }
         }
         Rearm::Ms(p.miimon)
+    }
+
+    /// The C driver's lines for what a slave's link did; as there, they may
+    /// come every miimon, so they are rate-limited.
+    fn log_mii_event(p: &BondParams, s: &Slave, event: Option<Event>) {
+        let Some(event) = event else { return };
+        if !net_ratelimit() {
+            return;
+        }
+        match event {
+            Event::DownDisablingIn(ms) => {
+                let which = match (p.mode, s.backup.load(Relaxed)) {
+                    (Mode::ActiveBackup, false) => "active ",
+                    (Mode::ActiveBackup, true) => "backup ",
+                    _ => "",
+                };
+                s.info(&KERN_INFO, format_args!("link status down for {}interface, disabling it in {} ms\n", which, ms));
+            }
+            Event::UpAgainAfter(ms) => s.info(&KERN_INFO, format_args!("link status up again after {} ms\n", ms)),
+            Event::UpEnablingIn(ms) => s.info(&KERN_INFO, format_args!("link status up, enabling it in {} ms\n", ms)),
+            Event::DownAgainAfter(ms) => s.info(&KERN_INFO, format_args!("link status down again after {} ms\n", ms)),
+        }
+    }
+
+    /// A slave's carrier changed (NETDEV_UP, CHANGE or DOWN, under RTNL).
+    /// With the MII monitor reading carrier, the change is acted on now,
+    /// not at the next poll up to `miimon` ms later as in the C driver: a
+    /// lost active slave fails over at once. A `downdelay` or `updelay`
+    /// starts at the event: the next poll is moved to `miimon` ms from
+    /// now, so that the delay's ticks count from it. With `use_carrier=0`
+    /// the link is read by polling alone (a driver that reports no carrier
+    /// events is why one sets it).
+    pub(super) fn mii_event(&self, bond_dev: &Device, rtnl: &Rtnl, s: &Arc<Slave>) {
+        let p = self.p(rtnl);
+        if p.miimon == 0 || !p.use_carrier || !bond_dev.is_running() {
+            return;
+        }
+        let mut ignore_updelay = {
+            let rcu = RcuGuard::lock();
+            let Some(set) = self.slaves.read(&rcu) else { return };
+            // A slave still being enslaved is the poll's to pick up.
+            if !set.all.iter().any(|x| Arc::ptr_eq(x, s)) {
+                return;
+            }
+            if p.mode == Mode::ActiveBackup { set.active.is_none() } else { set.tx.is_empty() }
+        };
+        let ticks = MiiTicks { miimon: p.miimon, downdelay: p.downdelay, updelay: p.updelay };
+        let up = Self::sample_link(&s.dev, true, None);
+        let r = bond_monitor::inspect(s.link(), s.delay.load(Relaxed), up, &ticks, &mut ignore_updelay);
+        let Some(new) = r.propose else { return };
+        s.delay.store(r.delay, Relaxed);
+        s.new_link.store(new as u8, Relaxed);
+        Self::log_mii_event(&p, s, r.event);
+        if self.mii_commit(bond_dev, rtnl).is_err() {
+            // Out of memory for the snapshot: the poll proposes it again.
+            return;
+        }
+        if matches!(new, Link::Fail | Link::Back) {
+            bond_dev.restart_work::<BondDriver>(MII_WORK, p.miimon);
+        }
     }
 
     /// One run of the ARP monitor (`bond_arp_monitor()`). Unlike the C
@@ -298,6 +341,11 @@ impl Bonding {
                     continue;
                 }
                 let new = Link::from_u8(new);
+                // Proposed twice (by a carrier event and by a poll that
+                // sampled before it): once is enough.
+                if new == s.link() {
+                    continue;
+                }
                 s.link.store(new as u8, Relaxed);
                 if matches!(new, Link::Up) {
                     s.update_speed_duplex(rtnl);

@@ -565,6 +565,7 @@ impl NetdevNotifier for SlaveEvents {
                         bond.ad_speed_changed(bond_dev, &slave);
                     }
                 }
+                bond.mii_event(bond_dev, rtnl, &slave);
                 // The hash modes' usable-slave array follows the slaves'
                 // state even with no link monitor (bond_slave_netdev_event()).
                 if bond.p(rtnl).mode.uses_xmit_hash() {

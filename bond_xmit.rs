@@ -13,6 +13,22 @@ impl Bonding {
         let Some(set) = self.slaves.read(rcu) else {
             return drop_packet(dev, skb);
         };
+        // Slave queue_id (bonding.rst, "Overriding Configuration for Special
+        // Cases"; bond_slave_override()): in round-robin and active-backup,
+        // a frame whose queue mapping (tc's skbedit) is a slave's queue_id
+        // leaves through that slave, backup or not, if it is up; else the
+        // mode decides.
+        if matches!(set.params.mode, Mode::RoundRobin | Mode::ActiveBackup) {
+            let q = skb.queue_mapping();
+            if q != 0 {
+                if let Some(s) = set.all.iter().find(|s| s.queue_id.load(Relaxed) == q) {
+                    if s.dev.is_running() && s.dev.carrier_ok() && s.link() == Link::Up {
+                        s.dev_xmit(skb);
+                        return TxOutcome::Consumed;
+                    }
+                }
+            }
+        }
         match set.params.mode {
             Mode::ActiveBackup => match &set.active {
                 Some(s) if s.can_tx() => {
@@ -62,7 +78,7 @@ impl Bonding {
                     }
                     return TxOutcome::Consumed;
                 }
-                let counter = self.rr_counter.fetch_add(1, Relaxed).wrapping_add(1);
+                let counter = self.rr_counter.inc_return();
                 let random = if set.params.packets_per_slave == 0 { skb::random_u32() } else { 0 };
                 let id = bond_policy::rr_slave_id(counter, set.params.packets_per_slave, random);
                 let start = id as usize % n;

@@ -39,6 +39,7 @@ use crate::{
         modparam,
         netpoll::NetpollSlot,
         notifier::{NetdevEvent, NetdevNotifier},
+        percpu::PerCpuU32,
         pernet::{Net, Pernet, PernetData},
         proc::{ProcDir, SeqFile},
         rcu::{DropInSoftirq, RcuBox, RcuGuard, RcuSlot},
@@ -257,7 +258,8 @@ pub(crate) struct Bonding {
     /// bond takes that bond's lock too (`bond_get_stats()`).
     #[pin]
     stats: NestingSpinLock<LinkStats64>,
-    rr_counter: AtomicU32,
+    /// balance-rr's position, per CPU (`rr_tx_counter`).
+    rr_counter: PerCpuU32,
     /// Peer notifications still to send after a failover (`send_peer_notif`).
     send_peer_notif: AtomicU32,
     /// Recomputing features on a slave's NETDEV_FEAT_CHANGE (under RTNL;
@@ -315,6 +317,7 @@ impl Bonding {
         let params = *params;
         let slaves = RcuBox::new(RcuSlot::new(GFP_KERNEL)?, SlaveSet::empty(params));
         let teardown_set = RcuSlot::new(GFP_KERNEL)?;
+        let rr_counter = PerCpuU32::new()?;
         Ok(try_pin_init!(Self {
             params: RtnlCopy::new(params),
             config: RtnlCell::new(Config {
@@ -330,7 +333,7 @@ impl Bonding {
             }),
             slaves,
             stats <- NestingSpinLock::new(LinkStats64::default()),
-            rr_counter: AtomicU32::new(0),
+            rr_counter,
             send_peer_notif: AtomicU32::new(0),
             computing_features: AtomicBool::new(false),
             ad <- BhSpinLock::new(lacp::AdState::new()),
@@ -961,7 +964,7 @@ impl Driver for BondDriver {
 }
 
 /// The MII monitor's work (`mii_work`).
-const MII_WORK: WorkId = WorkId(0);
+pub(crate) const MII_WORK: WorkId = WorkId(0);
 /// The ARP monitor's work (`arp_work`).
 const ARP_WORK: WorkId = WorkId(1);
 

@@ -1,13 +1,13 @@
 #!/bin/bash
-# Inside the VM: active-backup failover outage (ms between the last ping
-# reply before and the first after cutting the active slave's link), N
-# failovers, for this module and the C driver, same parameters.
+# Inside the VM: active-backup failover outage (the longest gap between two
+# replies of a ping every millisecond, around cutting the active slave's
+# link), N failovers, for this module and the C driver, same parameters.
 OUT=$1
-N=${RBOND_FAILOVERS:-20}
+N=${RBOND_FAILOVERS:-50}
 exec >"$OUT/failover.txt" 2>"$OUT/failover.err"
 . "$RBOND_TOP/scripts/errtrap.sh"
 mount -t tmpfs rbond-modules /usr/lib/modules
-KO_RUST=$RBOND_TOP/bonding.ko
+KO_RUST=${RBOND_BENCH_KO:-$RBOND_TOP/bonding.ko}
 KO_C=$RBOND_KDIR/drivers/net/bonding/bonding.ko
 
 active() { sed -n 's/^Currently Active Slave: //p' /proc/net/bonding/bond0; }
@@ -32,17 +32,21 @@ for impl in rust c; do
 	sleep 1
 	for n in $(seq "$N"); do
 		a=$(active)
-		ping -D -i 0.01 -W 1 192.0.2.2 >/tmp/p.out 2>&1 &
+		ping -D -i 0.001 -W 1 192.0.2.2 >/tmp/p.out 2>&1 &
 		pid=$!
 		sleep 0.5
 		ip -n peer link set p$a down
 		sleep 1
 		kill -INT $pid
 		wait $pid
-		gap=$(awk -F'[][]' '/bytes from/ { t = $2 * 1000; if (prev) { g = t - prev; if (g > max) max = g }; prev = t } END { printf "%d", max }' /tmp/p.out)
+		gap=$(awk -F'[][]' '/bytes from/ { t = $2 * 1000; if (prev) { g = t - prev; if (g > max) max = g }; prev = t } END { printf "%.1f", max }' /tmp/p.out)
 		echo "$impl $n $gap"
 		ip -n peer link set p$a up
-		sleep 0.5
+		# Both slaves up again before the next cut.
+		for _ in $(seq 100); do
+			[ "$(grep -c 'MII Status: up' /proc/net/bonding/bond0)" -ge 3 ] && break
+			sleep 0.05
+		done
 	done
 	rmmod bonding
 	ip netns del peer

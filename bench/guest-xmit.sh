@@ -1,73 +1,141 @@
 #!/bin/bash
-# Inside the VM: transmit packets per second through bond0 (pktgen) for
-# this module and the C driver, modes 0/1/2, 64- and 1500-byte packets, with
-# two veth slaves, and through a bare veth as the ceiling.
+# Inside the VM: the transmit and receive benchmarks, this module and the C
+# driver alternating in every round (the first of the two alternates too),
+# ROUNDS rounds. Each line of $OUT/bench.txt is one run:
+#   pps <impl> <mode> <size> <threads> <pps>     pktgen through bond0
+#   tcp <impl> <mode> <streams> <Mbit/s>         iperf3 to the peer
+#   rx  <impl> <mode> <pps>                      peer floods, bond delivers
+# impl is rust, c or bare (pktgen or iperf3 on a veth directly: the
+# ceiling); mode is 0 1 2 4, or - for bare.
 OUT=$1
-COUNT=${RBOND_BENCH_COUNT:-300000}
-REPEAT=${RBOND_BENCH_REPEAT:-3}
+COUNT=${RBOND_BENCH_COUNT:-200000}
+ROUNDS=${RBOND_BENCH_ROUNDS:-9}
+TCP_SECS=${RBOND_BENCH_TCP_SECS:-4}
 exec >"$OUT/bench.txt" 2>"$OUT/bench.err"
 . "$RBOND_TOP/scripts/errtrap.sh"
 mount -t tmpfs rbond-modules /usr/lib/modules
-KO_RUST=$RBOND_TOP/bonding.ko
+KO_RUST=${RBOND_BENCH_KO:-$RBOND_TOP/bonding.ko}
 KO_C=$RBOND_KDIR/drivers/net/bonding/bonding.ko
+NCPU=$(nproc)
 
-pg() { echo "$2" >"/proc/net/pktgen/$1"; }
+pg() { echo "$2" >"$1"; }
 
-# pps <dev> <size>: the best of REPEAT pktgen runs on one CPU.
-pps() {
-	local dev=$1 size=$2 best=0 r
-	for _ in $(seq "$REPEAT"); do
-		pg kpktgend_0 rem_device_all
-		pg kpktgend_0 "add_device $dev"
-		pg "$dev" "count $COUNT"
-		pg "$dev" "pkt_size $size"
-		pg "$dev" "clone_skb 0"
-		pg "$dev" "delay 0"
-		pg "$dev" "dst 192.0.2.2"
-		pg "$dev" "dst_mac 02:00:00:00:00:99"
-		pg "$dev" "src_min 192.0.2.1"
-		pg "$dev" "src_max 192.0.2.1"
-		pg "$dev" "udp_src_min 1000"
-		pg "$dev" "udp_src_max 1063"
-		pg "$dev" "flag UDPSRC_RND"
-		pg pgctrl start
-		r=$(grep -oE '[0-9]+pps' "/proc/net/pktgen/$dev" | head -1 | tr -d pps)
-		[ "${r:-0}" -gt "$best" ] && best=$r
-	done
-	echo "$best"
+# pktgen_dev <proc dir> <thread> <dev> <size> <dst ip> <dst mac>: one device
+# on one pktgen thread, 64 UDP flows.
+pktgen_dev() {
+	local d=$1 t=$2 dev=$3 size=$4
+	pg "$d/kpktgend_$t" "add_device $dev"
+	pg "$d/$dev" "count $COUNT"
+	pg "$d/$dev" "pkt_size $size"
+	pg "$d/$dev" "clone_skb 0"
+	pg "$d/$dev" "delay 0"
+	pg "$d/$dev" "dst $5"
+	pg "$d/$dev" "dst_mac $6"
+	pg "$d/$dev" "src_min 192.0.2.$((10 + t))"
+	pg "$d/$dev" "src_max 192.0.2.$((10 + t))"
+	pg "$d/$dev" "udp_src_min 1000"
+	pg "$d/$dev" "udp_src_max 1063"
+	pg "$d/$dev" "flag UDPSRC_RND"
 }
 
+# pps <dev> <size> <threads>: packets per second through dev, summed over
+# the threads (one pktgen thread per CPU, each its own queue of dev).
+pps() {
+	local dev=$1 size=$2 n=$3 t sum=0 r d=/proc/net/pktgen
+	for t in $(seq 0 $((NCPU - 1))); do pg $d/kpktgend_$t rem_device_all; done
+	for t in $(seq 0 $((n - 1))); do
+		pktgen_dev $d "$t" "$dev@$t" "$size" 192.0.2.2 02:00:00:00:00:99
+		[ "$n" -gt 1 ] && pg "$d/$dev@$t" "flag QUEUE_MAP_CPU"
+	done
+	pg $d/pgctrl start
+	for t in $(seq 0 $((n - 1))); do
+		r=$(grep -oE '[0-9]+pps' "$d/$dev@$t" | head -1 | tr -d pps)
+		sum=$((sum + ${r:-0}))
+	done
+	echo "$sum"
+}
+
+# Peers: veths bv<i> here, pbv<i> in namespace bp, up, dropping what they get.
 peer_veths() {
 	ip netns add bp
+	ip netns exec bp sysctl -qw net.ipv6.conf.all.disable_ipv6=1 net.ipv6.conf.default.disable_ipv6=1
 	local i
 	for i in $(seq 0 $(($1 - 1))); do
-		ip link add bv$i type veth peer name pbv$i netns bp
+		ip link add bv$i numtxqueues "$NCPU" type veth peer name pbv$i numtxqueues "$NCPU" netns bp
+		sysctl -qw net.ipv6.conf.bv$i.disable_ipv6=1
 		ip -n bp link set pbv$i up
 	done
 }
 
-# lacp_peer: teamd's LACP runner on the peer ends (802.3ad needs a
-# partner to aggregate); frames to it are dropped as to anyone else.
+# lacp_peer: teamd's LACP runner on the peer ends (802.3ad needs a partner).
 lacp_peer() {
 	mkdir -p /run/teamd
-	ip netns exec bp teamd -d -t team0 -c '{"device": "team0", "runner": {"name": "lacp", "active": true,
-		"fast_rate": true}, "link_watch": {"name": "ethtool"}, "ports": {"pbv0": {}, "pbv1": {}}}' >/dev/null 2>&1
+	ip netns exec bp teamd -d -t team0 -p /run/teamd/team0.pid -c '{"device": "team0", "runner": {"name": "lacp",
+		"active": true, "fast_rate": true, "tx_hash": ["eth", "ipv4", "l4"]}, "link_watch": {"name": "ethtool"},
+		"ports": {"pbv0": {}, "pbv1": {}}}' >&2
 	ip -n bp link set team0 up
 }
 
-# aggregated: both slaves distribute on the active aggregator (30 s at most).
+# aggregated: both slaves distribute on the active aggregator (60 s at most).
 aggregated() {
 	local i
-	for i in $(seq 300); do
+	for i in $(seq 600); do
 		[ "$(grep -c 'port state: 63' /proc/net/bonding/bond0)" -ge 2 ] &&
 			grep -q 'Number of ports: 2' /proc/net/bonding/bond0 && return 0
 		sleep 0.1
 	done
+	cat /proc/net/bonding/bond0 >&2
 	return 1
+}
+
+# peer_ip <mode>: the peer gets 192.0.2.2 on a bridge of its ends (team0 in
+# 802.3ad), for TCP and the receive flood.
+peer_ip() {
+	local dev=br0
+	if [ "$1" = 4 ]; then
+		dev=team0
+	else
+		ip -n bp link add br0 type bridge
+		ip -n bp link set pbv0 master br0
+		ip -n bp link set pbv1 master br0
+		ip -n bp link set br0 up
+	fi
+	ip -n bp addr add 192.0.2.2/24 dev $dev
+	PEER_DEV=$dev
+}
+
+# tcp <streams>: Mbit/s received by iperf3 in the peer namespace.
+tcp() {
+	ip netns exec bp iperf3 -s -1 -D -I /tmp/iperf3.pid >/dev/null 2>&1
+	sleep 0.3
+	iperf3 -c 192.0.2.2 -t "$TCP_SECS" -P "$1" -J 2>/dev/null |
+		python3 -c 'import json, sys; print(int(json.load(sys.stdin)["end"]["sum_received"]["bits_per_second"] / 1e6))' ||
+		echo 0
+	pkill -x iperf3 2>/dev/null || true
+}
+
+# rx <peer dev> <mac>: the peer floods 192.0.2.1 from <peer dev> (64 UDP
+# flows to a closed port); packets per second the bond delivered to IP
+# (Ip: InReceives) over pktgen's own sending time.
+rx() {
+	local d=/proc/net/pktgen n0 n1 us
+	ip netns exec bp bash -c "
+		for t in \$(seq 0 $((NCPU - 1))); do echo rem_device_all >$d/kpktgend_\$t; done
+		echo 'add_device $1' >$d/kpktgend_0
+		for k in 'count $COUNT' 'pkt_size 64' 'clone_skb 0' 'delay 0' 'dst 192.0.2.1' 'dst_mac $2' \\
+			'src_min 192.0.2.2' 'src_max 192.0.2.2' 'udp_src_min 1000' 'udp_src_max 1063' 'flag UDPSRC_RND'; do
+			echo \"\$k\" >$d/$1
+		done"
+	n0=$(awk '/^Ip: [0-9]/ { print $4 }' /proc/net/snmp)
+	ip netns exec bp bash -c "echo start >$d/pgctrl"
+	n1=$(awk '/^Ip: [0-9]/ { print $4 }' /proc/net/snmp)
+	us=$(ip netns exec bp cat $d/$1 | sed -nE 's/.*Result: OK: ([0-9]+)\(.*/\1/p')
+	echo $(( (n1 - n0) * 1000000 / ${us:-1} ))
 }
 
 cleanup() {
 	pkill -KILL -x teamd && sleep 0.2
+	pkill -KILL -x iperf3 || true
 	rm -rf /run/teamd
 	[ -d /sys/module/bonding ] && rmmod bonding
 	ip netns del bp 2>/dev/null
@@ -77,36 +145,61 @@ cleanup() {
 
 modprobe pktgen 2>/dev/null
 [ -d /proc/net/pktgen ] || { echo "no pktgen"; exit 1; }
+echo "# $(uname -r), $NCPU CPUs, COUNT=$COUNT ROUNDS=$ROUNDS"
 
-for size in 64 1500; do
+bare() {
 	peer_veths 1
 	ip link set bv0 up
-	echo "bare $size 0 $(pps bv0 $size)"
+	local size threads
+	for threads in 1 2; do
+		for size in 64 1500; do echo "pps bare - $size $threads $(pps bv0 $size $threads)"; done
+	done
+	ip addr add 192.0.2.1/24 dev bv0
+	ip -n bp addr add 192.0.2.2/24 dev pbv0
+	echo "tcp bare - 1 $(tcp 1)"
+	echo "tcp bare - 4 $(tcp 4)"
+	echo "rx bare - $(rx pbv0 "$(cat /sys/class/net/bv0/address)")"
 	cleanup
-done
+}
 
-for impl in rust c; do
+bond() {
+	local impl=$1 mode=$2 ko=$KO_RUST size threads
+	[ "$impl" = c ] && ko=$KO_C
+	local extra=()
+	[ "$mode" = 4 ] && extra=(lacp_rate=fast)
+	insmod "$ko" mode="$mode" miimon=100 xmit_hash_policy=layer3+4 tx_queues="$NCPU" "${extra[@]}"
+	peer_veths 2
+	[ "$mode" = 4 ] && lacp_peer
+	sysctl -qw net.ipv6.conf.bond0.disable_ipv6=1
+	ip link set bond0 up
+	ip link set bv0 master bond0
+	ip link set bv1 master bond0
+	if [ "$mode" = 4 ] && ! aggregated; then
+		echo "# $impl mode 4: no aggregation" >&2
+		cleanup
+		return
+	fi
+	for threads in 1 2; do
+		for size in 64 1500; do echo "pps $impl $mode $size $threads $(pps bond0 $size $threads)"; done
+	done
+	ip addr add 192.0.2.1/24 dev bond0
+	peer_ip "$mode"
+	ping -c 1 -W 2 192.0.2.2 >/dev/null || echo "# $impl mode $mode: no ping" >&2
+	echo "tcp $impl $mode 1 $(tcp 1)"
+	echo "tcp $impl $mode 4 $(tcp 4)"
+	# In active-backup only the active slave's frames are delivered.
+	local from=pbv0
+	[ "$mode" = 1 ] && from=p$(sed -n 's/^Currently Active Slave: //p' /proc/net/bonding/bond0)
+	echo "rx $impl $mode $(rx "$from" "$(cat /sys/class/net/bond0/address)")"
+	cleanup
+}
+
+for round in $(seq "$ROUNDS"); do
+	order="rust c"
+	[ $((round % 2)) = 0 ] && order="c rust"
+	bare
 	for mode in 0 1 2 4; do
-		for size in 64 1500; do
-			ko=$KO_RUST
-			[ $impl = c ] && ko=$KO_C
-			extra=()
-			[ $mode = 4 ] && extra=(lacp_rate=fast miimon=100)
-			insmod "$ko" mode=$mode xmit_hash_policy=layer3+4 "${extra[@]}" >/dev/null 2>&1 ||
-				insmod "$ko" mode=$mode
-			peer_veths 2
-			[ $mode = 4 ] && lacp_peer
-			ip link set bond0 up
-			ip link set bv0 master bond0
-			ip link set bv1 master bond0
-			if [ $mode = 4 ] && ! aggregated; then
-				echo "$impl $size $mode 0"
-				cleanup
-				continue
-			fi
-			echo "$impl $size $mode $(pps bond0 $size)"
-			cleanup
-		done
+		for impl in $order; do bond "$impl" "$mode"; done
 	done
 done
 echo done

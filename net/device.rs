@@ -614,6 +614,16 @@ impl Device {
         }
     }
 
+    /// Runs `T::work(id)` after `delay_ms`, queued or not: a pending run
+    /// is moved to then (`mod_delayed_work`). Does nothing if the device
+    /// is not a `T` device.
+    pub(crate) fn restart_work<T: Driver>(&self, id: WorkId, delay_ms: u32) {
+        if let Some(dw) = self.work_of::<T>(id) {
+            // SAFETY: as in start_work.
+            unsafe { b::rbond_mod_delayed_work(dw, b::rbond_msecs_to_jiffies(delay_ms)) };
+        }
+    }
+
     /// Cancels `T::work(id)` and waits for a running one to finish
     /// (`cancel_delayed_work_sync`: the work must not wait for RTNL, but
     /// try it, since ndo_stop calls this under RTNL).

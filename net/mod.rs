@@ -14,6 +14,7 @@ pub(crate) mod device;
 pub(crate) mod modparam;
 pub(crate) mod netpoll;
 pub(crate) mod notifier;
+pub(crate) mod percpu;
 pub(crate) mod pernet;
 pub(crate) mod proc;
 pub(crate) mod rcu;

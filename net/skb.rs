@@ -47,6 +47,14 @@ impl SkBuff {
         unsafe { b::rbond_dev_queue_xmit(skb.0.as_ptr(), dev.as_ptr()) }
     }
 
+    /// The transmit queue the stack mapped the buffer to
+    /// (`skb_get_queue_mapping()`; tc's skbedit can set it).
+    #[inline]
+    pub(crate) fn queue_mapping(&self) -> u16 {
+        // SAFETY: a valid buffer we own; a plain field read.
+        unsafe { (*self.0.as_ptr()).queue_mapping }
+    }
+
     /// Gives up ownership: the caller passes the reference on to C.
     #[cfg_attr(not(CONFIG_NETPOLL), allow(dead_code))]
     pub(super) fn into_raw(self) -> *mut b::sk_buff {

@@ -1,11 +1,17 @@
 #!/usr/bin/env bash
-# Builds the debug test kernel (tinyconfig + tests/kernel.config) into
-# $RBOND_CACHE/kernel-<version>-<config hash>. Does nothing when that build
-# is complete already.
+# Builds a kernel into $RBOND_CACHE/kernel[-<flavour>]-<version>-<config
+# hash>: the debug test kernel (tinyconfig + tests/kernel.config), or with
+# "bench" the same without its debug options (+ tests/kernel-bench.config).
+# Does nothing when that build is complete already.
+#
+#   scripts/build-kernel.sh [debug|bench]     default: $RBOND_KERNEL or debug
 set -euo pipefail
 . "$(dirname "$0")/env.sh"
 
-O=$(rbond_kernel_dir)
+flavour=${1:-$RBOND_KERNEL}
+read -r -a frags <<<"$(rbond_kernel_fragments "$flavour")"
+[ ${#frags[@]} -gt 0 ] || { echo "kernel: unknown flavour $flavour" >&2; exit 1; }
+O=$(rbond_kernel_dir "$flavour")
 if [ -f "$O/.rbond-complete" ]; then
 	echo "kernel: cached at $O"
 	exit 0
@@ -45,7 +51,7 @@ mk=(make -C "$src" O="$O" "${RBOND_KMAKE_ARGS[@]}")
 mkdir -p "$O"
 "${mk[@]}" -s rustavailable
 "${mk[@]}" -s tinyconfig
-"$src/scripts/kconfig/merge_config.sh" -m -O "$O" "$O/.config" "$RBOND_TOP/tests/kernel.config" >/dev/null
+"$src/scripts/kconfig/merge_config.sh" -m -O "$O" "$O/.config" "${frags[@]}" >/dev/null
 "${mk[@]}" -s olddefconfig
 
 # merge_config warns but carries on when Kconfig drops a value; refuse
@@ -56,7 +62,7 @@ while IFS= read -r line; do
 	CONFIG_*=n) opt=${line%%=*}; grep -q "^$opt=" "$O/.config" && { echo "kernel: $opt should be off" >&2; bad=1; } ;;
 	CONFIG_*) grep -qx "$line" "$O/.config" || { echo "kernel: wanted $line, got: $(grep "^${line%%=*}=" "$O/.config" || echo unset)" >&2; bad=1; } ;;
 	esac
-done < <(grep -E '^CONFIG_' "$RBOND_TOP/tests/kernel.config")
+done < <(cat "${frags[@]}" | grep -E '^CONFIG_' | awk -F= '!($1 in v) { order[n++] = $1 } { v[$1] = $0 } END { for (i = 0; i < n; i++) print v[order[i]] }')
 [ $bad -eq 0 ] || exit 1
 
 jobs=$(( $(nproc) + 1 ))

@@ -33,15 +33,37 @@ RBOND_KMAKE_ARGS=(RUSTC=/usr/bin/rustc RUSTDOC=/usr/bin/rustdoc "RUST_LIB_SRC=$R
 
 export PATH="$HOME/.cargo/bin:$RBOND_VENV/bin:$PATH"
 
-# The kernel build directory for the current fragment and kernel version.
+# Which kernel: "debug" (the tests' kernel: lockdep, KFENCE, kmemleak,
+# debug objects, fault injection) or "bench" (the same without the debug
+# options, for benchmarks: a figure taken on the debug kernel measures the
+# debug options).
+RBOND_KERNEL=${RBOND_KERNEL:-debug}
+case $RBOND_KERNEL in
+debug | bench) ;;
+*) echo "RBOND_KERNEL=$RBOND_KERNEL: expected debug or bench" >&2; exit 1 ;;
+esac
+
+# rbond_kernel_fragments [flavour]: the config fragments, merged in order
+# over tinyconfig.
+rbond_kernel_fragments() {
+	case ${1:-$RBOND_KERNEL} in
+	debug) echo "$RBOND_TOP/tests/kernel.config" ;;
+	bench) echo "$RBOND_TOP/tests/kernel.config $RBOND_TOP/tests/kernel-bench.config" ;;
+	esac
+}
+
+# rbond_kernel_dir [flavour]: the kernel build directory for the flavour's
+# fragments and the kernel version.
 rbond_kernel_dir() {
-	local ver hash
+	local fl=${1:-$RBOND_KERNEL} ver hash prefix=kernel
+	[ "$fl" = debug ] || prefix=kernel-$fl
 	# Before set-up has installed the source, the pinned version it will
 	# install (so that a dry run names the directory the build will fill).
 	ver=$(dpkg-query -W -f='${Version}' "$RBOND_KSRC_PKG" 2>/dev/null) || ver=
 	[ -n "$ver" ] || ver=$RBOND_KSRC_VERSION
-	hash=$(sha256sum <"$RBOND_TOP/tests/kernel.config" | cut -c1-12)
-	echo "$RBOND_CACHE/kernel-${ver//[~+]/_}-$hash"
+	# shellcheck disable=SC2046
+	hash=$(cat $(rbond_kernel_fragments "$fl") | sha256sum | cut -c1-12)
+	echo "$RBOND_CACHE/$prefix-${ver//[~+]/_}-$hash"
 }
 
 # rbond_need_setup: stop with a clear message unless set-up has run (the
