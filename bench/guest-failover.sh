@@ -35,12 +35,24 @@ for impl in rust c; do
 		ping -D -i 0.001 -W 1 192.0.2.2 >/tmp/p.out 2>&1 &
 		pid=$!
 		sleep 0.5
+		dmesg -C
 		ip -n peer link set p$a down
 		sleep 1
 		kill -INT $pid
 		wait $pid
-		gap=$(awk -F'[][]' '/bytes from/ { t = $2 * 1000; if (prev) { g = t - prev; if (g > max) max = g }; prev = t } END { printf "%.1f", max }' /tmp/p.out)
-		echo "$impl $n $gap"
+		# The outage: the longest gap between two replies. Also the median
+		# gap (the ping's own pace) and, from the kernel log, the time from
+		# the peer's port going down to the new active slave.
+		gap=$(awk -F'[][]' '/bytes from/ { t = $2 * 1000; if (prev) { g = t - prev; if (g > max) max = g; n++ }; prev = t }
+			END { printf "%.1f", max }' /tmp/p.out)
+		lost=$(sed -nE 's/.*icmp_seq=([0-9]+) .*/\1/p' /tmp/p.out | awk 'NR > 1 && $1 - p - 1 > m { m = $1 - p - 1 } { p = $1 } END { print m + 0 }')
+		pace=$(awk -F'[][]' '/bytes from/ { t = $2 * 1000; if (prev) print t - prev; prev = t }' /tmp/p.out | sort -g |
+			awk '{ v[NR] = $1 } END { printf "%.2f", v[int((NR + 1) / 2)] }')
+		klog=$(dmesg)
+		t0=$(grep -m1 "entered disabled state" <<<"$klog" | sed -E 's/^\[ *([0-9.]+)\].*/\1/')
+		t1=$(grep -m1 "making interface .* the new active one\|the new active one" <<<"$klog" | sed -E 's/^\[ *([0-9.]+)\].*/\1/')
+		kms=$(awk -v a="$t0" -v b="$t1" 'BEGIN { if (a != "" && b != "") printf "%.1f", (b - a) * 1000; else print "-" }')
+		echo "$impl $n $gap $pace $kms $lost"
 		ip -n peer link set p$a up
 		# Both slaves up again before the next cut.
 		for _ in $(seq 100); do

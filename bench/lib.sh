@@ -17,9 +17,11 @@ bench_prepare() {
 	BENCH_KDIR=$(rbond_kernel_dir "$flavour")
 	b=$RBOND_CACHE/build-$flavour
 	mkdir -p "$b"
-	# mtimes kept: make rebuilds what changed since the last benchmark.
-	tar -C "$RBOND_TOP" --exclude=./.git --exclude=./target --exclude=./tests/out \
-		--exclude='*.o' --exclude='*.ko' --exclude='.*.cmd' --exclude=./.rbond-kdir -cf - . | tar -C "$b" -xf -
+	# The sources only (never the test kernel's objects or generated
+	# bindings), all stamped now: the module is rebuilt from what the tree
+	# holds (a checkout of older files must not look up to date).
+	(cd "$RBOND_TOP" && git ls-files -z --cached --others --exclude-standard |
+		tar --null --ignore-failed-read -T - -cf - 2>/dev/null) | tar -C "$b" -m -xf -
 	make -C "$b" -s KDIR="$BENCH_KDIR" modules
 	BENCH_KO=$b/bonding.ko
 	echo "bench: $BENCH_KO for $(basename "$BENCH_KDIR")"
