@@ -83,13 +83,21 @@ impl Bonding {
         if commit && self.mii_commit(bond_dev, &rtnl).is_err() {
             return Rearm::Jiffies(1);
         }
+        self.peer_notif_tick(bond_dev, &rtnl, notify);
+        Rearm::Ms(p.miimon)
+    }
+
+    /// A monitor run's share of the peer notifications still due after a
+    /// failover: one fewer due, and one sent if `notify` (decided before
+    /// the run's commit, as in the C driver, so the run that fails over
+    /// counts one down without sending a second).
+    fn peer_notif_tick(&self, bond_dev: &Device, rtnl: &Rtnl, notify: bool) {
         if self.send_peer_notif.load(Relaxed) > 0 {
             self.send_peer_notif.fetch_sub(1, Relaxed);
             if notify {
-                bond_dev.notify(&rtnl, NotifyEvent::NotifyPeers);
+                bond_dev.notify(rtnl, NotifyEvent::NotifyPeers);
             }
         }
-        Rearm::Ms(p.miimon)
     }
 
     /// The C driver's lines for what a slave's link did; as there, they may
@@ -143,10 +151,14 @@ impl Bonding {
         s.delay.store(r.delay, Relaxed);
         s.new_link.store(new as u8, Relaxed);
         Self::log_mii_event(&p, s, r.event);
+        let notify = self.should_notify_peers(bond_dev, rtnl);
         if self.mii_commit(bond_dev, rtnl).is_err() {
             // Out of memory for the snapshot: the poll proposes it again.
             return;
         }
+        // Counted as the monitor run it stands for: the peer
+        // notifications after a failover are as many as the C driver's.
+        self.peer_notif_tick(bond_dev, rtnl, notify);
         if matches!(new, Link::Fail | Link::Back) {
             bond_dev.restart_work::<BondDriver>(MII_WORK, p.miimon);
         }

@@ -70,6 +70,9 @@ peer_veths() {
 # lacp_peer: teamd's LACP runner on the peer ends (802.3ad needs a partner).
 lacp_peer() {
 	mkdir -p /run/teamd
+	# team refuses a port that is up (EBUSY).
+	ip -n bp link set pbv0 down
+	ip -n bp link set pbv1 down
 	ip netns exec bp teamd -d -t team0 -p /run/teamd/team0.pid -c '{"device": "team0", "runner": {"name": "lacp",
 		"active": true, "fast_rate": true, "tx_hash": ["eth", "ipv4", "l4"]}, "link_watch": {"name": "ethtool"},
 		"ports": {"pbv0": {}, "pbv1": {}}}' >&2

@@ -334,8 +334,13 @@ lacp_teardown() {
 
 # proc_masked: /proc/net/bonding/bond1 without the version line, with MACs
 # masked (they are random per run).
+# Aggregator IDs are named by order of appearance: which ID the ports end
+# on depends, in both drivers, on whether a port selected before the
+# partner's first LACPDU arrived (it then takes an aggregator of its own
+# first, and the group forms on the next free one).
 proc_masked() {
-	grep -v '^Ethernet Channel Bonding Driver' /proc/net/bonding/bond1 | sed -E 's/([0-9a-f]{2}:){5}[0-9a-f]{2}/MAC/g'
+	grep -v '^Ethernet Channel Bonding Driver' /proc/net/bonding/bond1 | sed -E 's/([0-9a-f]{2}:){5}[0-9a-f]{2}/MAC/g' |
+		awk '/Aggregator ID: [0-9]+$/ { id = $NF; if (!(id in name)) name[id] = "A" (++n); sub(/[0-9]+$/, name[id]) } { print }'
 }
 
 test_the_c_driver_against_the_same_partner_ends_the_same() {

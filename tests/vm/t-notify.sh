@@ -17,13 +17,20 @@ failover_announcements() {
 	ip link set veth0 master bond0
 	ip link set veth1 master bond0
 	ping -c 1 -W 2 192.0.2.2 >/dev/null || fail "no ping"
-	ip netns exec peer tcpdump -l -n -i pveth1 'arp or icmp6' >/tmp/notify.out 2>/dev/null &
-	local dump=$!
-	sleep 1
+	rm -f /tmp/notify.out /tmp/notify.err
+	ip netns exec peer tcpdump -l -n -i pveth1 'arp or icmp6' >/tmp/notify.out 2>/tmp/notify.err &
+	local dump=$! i
+	# tcpdump says "listening on" once it captures: not before (a loaded
+	# machine can take seconds to start it).
+	for i in $(seq 400); do grep -q "listening on" /tmp/notify.err 2>/dev/null && break; sleep 0.05; done
+	grep -q "listening on" /tmp/notify.err || fail "tcpdump did not start"
 	ip -n peer link set pveth0 down
-	sleep 2
+	# num_grat_arp=3 at miimon=100: the last is due 200 ms after the
+	# failover; generous for a loaded machine.
+	sleep 3
 	kill $dump; wait $dump 2>/dev/null || true
-	echo "$(grep -c "Request who-has 192.0.2.1 tell 192.0.2.1" /tmp/notify.out) $(grep -c "neighbor advertisement, tgt is 2001:db8::1" /tmp/notify.out)"
+	# grep -c prints 0 and fails when nothing matches: the count is the answer.
+	echo "$(grep -c "Request who-has 192.0.2.1 tell 192.0.2.1" /tmp/notify.out || true) $(grep -c "neighbor advertisement, tgt is 2001:db8::1" /tmp/notify.out || true)"
 	rmmod bonding
 	ip netns del peer
 }
