@@ -286,3 +286,36 @@ assert_same_as_c() {
 	diff <(echo "$2") <(echo "$3") >&2 || true
 	fail "$1 differs from the C driver's"
 }
+
+# Link monitoring helpers (t-monitor.sh, t-carrier.sh): veth<i>'s peer
+# end pveth<i> in namespace "peer" carries veth<i>'s carrier.
+peer_link() { ip -n peer link set pveth$1 "$2"; }
+
+ms_now() { date +%s%3N; }
+
+# wait_for <timeout ms> <command...>: polls every 10 ms; prints the ms
+# waited, fails (status 1) after the timeout.
+wait_for() {
+	local limit=$1 start
+	shift
+	start=$(ms_now)
+	until "$@"; do
+		[ $(( $(ms_now) - start )) -lt "$limit" ] || return 1
+		sleep 0.01
+	done
+	echo $(( $(ms_now) - start ))
+}
+
+# slave_mii <slave>: its "MII Status" in /proc/net/bonding/bond0.
+slave_mii() {
+	awk -v s="$1" '/^Slave Interface:/ { cur = $3 } cur == s && /^MII Status:/ { print $3; exit }' /proc/net/bonding/bond0
+}
+slave_is() { [ "$(slave_mii "$1")" = "$2" ]; }
+active_is() { grep -q "^Currently Active Slave: $1$" /proc/net/bonding/bond0; }
+
+# klog_ms <regex>: the kernel timestamp, in ms, of the last line matching.
+klog_ms() {
+	local log
+	log=$(dmesg)
+	grep -E -- "$1" <<<"$log" | tail -1 | sed -E 's/^\[ *([0-9]+)\.([0-9]{3}).*/\1\2/'
+}

@@ -5,32 +5,6 @@
 # notices the change up to miimon ms later.
 # shellcheck shell=bash
 
-peer_link() { ip -n peer link set pveth$1 "$2"; }
-ms_now() { date +%s%3N; }
-slave_mii() {
-	awk -v s="$1" '/^Slave Interface:/ { cur = $3 } cur == s && /^MII Status:/ { print $3; exit }' /proc/net/bonding/bond0
-}
-active_is() { grep -q "^Currently Active Slave: $1$" /proc/net/bonding/bond0; }
-
-# wait_until <timeout ms> <command...>: prints the ms waited, fails after.
-wait_until() {
-	local limit=$1 start
-	shift
-	start=$(ms_now)
-	until "$@"; do
-		[ $(( $(ms_now) - start )) -lt "$limit" ] || return 1
-		sleep 0.02
-	done
-	echo $(( $(ms_now) - start ))
-}
-
-# klog_ms <regex>: the kernel timestamp, in ms, of the last line matching.
-klog_ms() {
-	local log
-	log=$(dmesg)
-	grep -E -- "$1" <<<"$log" | tail -1 | sed -E 's/^\[ *([0-9]+)\.([0-9]{3}).*/\1\2/'
-}
-
 carrier_topology() {
 	make_peer 2
 	bond_up
@@ -46,13 +20,13 @@ test_carrier_loss_fails_over_at_once_not_at_the_next_poll() {
 	carrier_topology
 	local waited
 	peer_link 0 down
-	waited=$(wait_until 10000 active_is veth1) || fail "no failover within 10 s (the poll is 60 s apart)"
+	waited=$(wait_for 10000 active_is veth1) || fail "no failover within 10 s (the poll is 60 s apart)"
 	echo "failover seen after $waited ms"
 	assert_eq "$(slave_mii veth0)" down "the slave without carrier"
 	assert_klog "bond0: \(slave veth0\): link status definitely down, disabling slave"
 	ping -c 1 -W 2 192.0.2.2 >/dev/null || fail "no ping after the failover"
 	peer_link 0 up
-	waited=$(wait_until 10000 bash -c '[ "$(awk -v s=veth0 '\''/^Slave Interface:/ { cur = $3 } cur == s && /^MII Status:/ { print $3; exit }'\'' /proc/net/bonding/bond0)" = up ]') ||
+	waited=$(wait_for 10000 slave_is veth0 up) ||
 		fail "veth0 not back within 10 s"
 	echo "link back seen after $waited ms"
 	assert_klog "bond0: \(slave veth0\): link status definitely up"
@@ -66,7 +40,7 @@ test_downdelay_counts_from_the_carrier_event() {
 	carrier_topology
 	dmesg -C
 	peer_link 0 down
-	wait_until 30000 active_is veth1 >/dev/null || fail "no failover within 20 s"
+	wait_for 30000 active_is veth1 >/dev/null || fail "no failover within 20 s"
 	local cut going down
 	cut=$(klog_ms "br0: port 1\(pveth0\) entered disabled state")
 	going=$(klog_ms "\(slave veth0\): link status down for active interface, disabling it in 10000 ms")
@@ -82,11 +56,11 @@ test_updelay_counts_from_the_carrier_event() {
 	load_bonding mode=1 miimon=5000 updelay=10000
 	carrier_topology
 	peer_link 1 down
-	wait_until 10000 bash -c '! grep -q "MII Status: up" <(grep -A1 "^Slave Interface: veth1" /proc/net/bonding/bond0)' >/dev/null ||
+	wait_for 10000 bash -c '! grep -q "MII Status: up" <(grep -A1 "^Slave Interface: veth1" /proc/net/bonding/bond0)' >/dev/null ||
 		fail "veth1 never went down"
 	dmesg -C
 	peer_link 1 up
-	wait_until 30000 bash -c 'grep -A1 "^Slave Interface: veth1" /proc/net/bonding/bond0 | grep -q "MII Status: up"' >/dev/null ||
+	wait_for 30000 bash -c 'grep -A1 "^Slave Interface: veth1" /proc/net/bonding/bond0 | grep -q "MII Status: up"' >/dev/null ||
 		fail "veth1 never came back"
 	local back going up
 	back=$(klog_ms "br0: port 2\(pveth1\) entered blocking state")

@@ -16,29 +16,6 @@ ping_stop() {
 		END { printf "%d\n", max }' /tmp/ping.out
 }
 
-# The peer's side of slave veth<i>: taking it down takes veth<i>'s carrier.
-peer_link() { ip -n peer link set pveth$1 "$2"; }
-
-ms_now() { date +%s%3N; }
-
-# wait_for <timeout ms> <command...>: polls every 10 ms; prints the ms waited.
-wait_for() {
-	local limit=$1 start
-	shift
-	start=$(ms_now)
-	until "$@"; do
-		[ $(( $(ms_now) - start )) -lt "$limit" ] || return 1
-		sleep 0.01
-	done
-	echo $(( $(ms_now) - start ))
-}
-
-slave_mii() {
-	awk -v s="$1" '/^Slave Interface:/ { cur = $3 } cur == s && /^MII Status:/ { print $3; exit }' /proc/net/bonding/bond0
-}
-slave_is() { [ "$(slave_mii "$1")" = "$2" ]; }
-active_is() { grep -q "^Currently Active Slave: $1$" /proc/net/bonding/bond0; }
-
 monitor_topology() {
 	make_peer 2
 	bond_up
@@ -98,11 +75,6 @@ test_a_link_back_within_downdelay_keeps_the_slave() {
 	active_is veth0 || fail "the active slave changed"
 	assert_klog "bond0: \(slave veth0\): link status up again after [0-9]+ ms"
 	assert_match "$(cat /proc/net/bonding/bond0)" "Link Failure Count: 0" "no failure counted"
-}
-
-# klog_ms <regex>: the kernel timestamp, in ms, of the last line matching.
-klog_ms() {
-	dmesg | grep -E -- "$1" | tail -1 | sed -E 's/^\[ *([0-9]+)\.([0-9]{3}).*/\1\2/'
 }
 
 # The kernel-side time from pveth<i> coming up (the peer bridge logs it) to
