@@ -22,7 +22,7 @@ impl Bonding {
             let q = skb.queue_mapping();
             if q != 0 {
                 if let Some(s) = set.all.iter().find(|s| s.queue_id.load(Relaxed) == q) {
-                    if s.dev.is_running() && s.dev.carrier_ok() && s.link() == Link::Up {
+                    if s.is_up() {
                         s.dev_xmit(skb);
                         return TxOutcome::Consumed;
                     }
@@ -38,8 +38,7 @@ impl Bonding {
             },
             Mode::Broadcast => {
                 // bond_xmit_broadcast(): up, with carrier, link up.
-                let usable =
-                    || set.tx.iter().filter(|s| s.dev.is_running() && s.dev.carrier_ok() && s.link() == Link::Up);
+                let usable = || set.tx.iter().filter(|s| s.is_up());
                 let Some(last) = usable().last() else {
                     return drop_packet(dev, skb);
                 };

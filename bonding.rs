@@ -137,7 +137,13 @@ impl Slave {
 
     /// `bond_slave_can_tx()`: running, carrier, link up, active.
     fn can_tx(&self) -> bool {
-        self.dev.is_running() && self.dev.carrier_ok() && self.link() == Link::Up && !self.backup.load(Relaxed)
+        self.is_up() && !self.backup.load(Relaxed)
+    }
+
+    /// Up, with carrier, and the monitor's link up (`bond_slave_is_up()`
+    /// and BOND_LINK_UP), backup or not.
+    fn is_up(&self) -> bool {
+        self.dev.is_running() && self.dev.carrier_ok() && self.link() == Link::Up
     }
 
     fn update_speed_duplex(&self, rtnl: &Rtnl) {
