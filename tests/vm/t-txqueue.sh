@@ -6,9 +6,10 @@
 # The slaves' tx_packets, "veth0 veth1".
 txq_counts() { echo "$(stat_of veth0 tx_packets) $(stat_of veth1 tx_packets)"; }
 
-# txq_send <dst> <count>: datagrams from one process.
+# txq_send <dst> <count>: datagrams from one process, on one CPU (the
+# round-robin counter is per CPU in both drivers).
 txq_send() {
-	python3 - "$1" "$2" <<'PY'
+	taskset -c 0 python3 - "$1" "$2" <<'PY'
 import socket, sys
 s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
 for _ in range(int(sys.argv[2])):

@@ -19,7 +19,9 @@ xmit_topology() {
 
 # send_udp <count> [sport] [dst]: count datagrams from one flow.
 send_udp() {
-	python3 - "$1" "${2:-40000}" "${3:-192.0.2.2}" <<'PY'
+	# Pinned to one CPU: the round-robin counter is per CPU (as in the C
+	# driver), so a sender that migrates may split by one packet more.
+	taskset -c 0 python3 - "$1" "${2:-40000}" "${3:-192.0.2.2}" <<'PY'
 import socket, sys
 n, sport, dst = int(sys.argv[1]), int(sys.argv[2]), sys.argv[3]
 s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
