@@ -13,7 +13,10 @@
 TOP := $(abspath $(dir $(lastword $(MAKEFILE_LIST))))
 KDIR ?= $(shell bash -c '. $(TOP)/scripts/env.sh && rbond_kernel_dir')
 RUST_LIB_SRC ?= $(lastword $(sort $(wildcard /usr/src/rustc-*/library)))
-KMAKE = $(MAKE) -C $(KDIR) M=$(TOP) RUSTC=/usr/bin/rustc RUSTDOC=/usr/bin/rustdoc \
+# A kernel built by clang (the KASAN test kernel) takes modules built by
+# clang: LLVM=1, read off its .config.
+KLLVM := $(shell grep -qs '^CONFIG_CC_IS_CLANG=y' $(KDIR)/.config && echo LLVM=1)
+KMAKE = $(MAKE) -C $(KDIR) M=$(TOP) $(KLLVM) RUSTC=/usr/bin/rustc RUSTDOC=/usr/bin/rustdoc \
 	RUST_LIB_SRC=$(RUST_LIB_SRC) BINDGEN=$(shell command -v bindgen || echo $(HOME)/.cargo/bin/bindgen)
 KRELEASE = $(shell cat $(KDIR)/include/config/kernel.release 2>/dev/null)
 INSTALL_MOD_PATH ?=

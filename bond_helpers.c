@@ -143,16 +143,6 @@ void rbond_vlan_vids_del_by_dev(struct net_device *dev, const struct net_device 
 void rbond_spin_lock_init(spinlock_t *l) { spin_lock_init(l); }
 void rbond_spin_lock_nested(spinlock_t *l, unsigned int subclass) { spin_lock_nested(l, subclass); }
 void rbond_spin_unlock(spinlock_t *l) { spin_unlock(l); }
-/* The stacking depth lockdep knows the device by (only lockdep kernels keep
- * it; elsewhere the subclass is unused). */
-unsigned int rbond_dev_nested_level(const struct net_device *dev)
-{
-#ifdef CONFIG_LOCKDEP
-	return dev->nested_level;
-#else
-	return 0;
-#endif
-}
 void rbond_netif_addr_lock_bh(struct net_device *dev) { netif_addr_lock_bh(dev); }
 void rbond_netif_addr_unlock_bh(struct net_device *dev) { netif_addr_unlock_bh(dev); }
 void rbond_netdev_change_flags_raw(struct net_device *dev, unsigned int add, unsigned int remove) { dev->flags = (dev->flags | add) & ~remove; }

@@ -62,7 +62,6 @@ void rbond_vlan_vids_del_by_dev(struct net_device *dev, const struct net_device 
 void rbond_spin_lock_init(spinlock_t *l);
 void rbond_spin_lock_nested(spinlock_t *l, unsigned int subclass);
 void rbond_spin_unlock(spinlock_t *l);
-unsigned int rbond_dev_nested_level(const struct net_device *dev);
 void rbond_netif_addr_lock_bh(struct net_device *dev);
 void rbond_netif_addr_unlock_bh(struct net_device *dev);
 void rbond_netdev_change_flags_raw(struct net_device *dev, unsigned int add, unsigned int remove);

@@ -206,9 +206,10 @@ impl Bonding {
     }
 
     /// `bond_option_arp_ip_targets_clear()`, then the adds of a netlink
-    /// IFLA_BOND_ARP_IP_TARGET (`None`: a target shorter than four bytes).
-    /// An error stops the adds where they are; the targets added before it
-    /// stay, as in the C driver.
+    /// IFLA_BOND_ARP_IP_TARGET (`None`: a target shorter than four bytes),
+    /// all or nothing: a bad entry refuses the whole list with the C
+    /// driver's errno and leaves the targets as they were (the C driver
+    /// keeps the ones it added before it).
     pub(crate) fn replace_arp_targets(
         &self,
         bond_dev: &Device,
@@ -233,13 +234,17 @@ impl Bonding {
             }
             added += 1;
         }
+        // The C driver clears the list first and keeps what it added
+        // before a bad entry; a refused request leaves this bond's targets
+        // as they were.
+        res?;
         if added == 0 && np.arp_interval != 0 {
             bond_dev.log(&KERN_WARNING, format_args!("Removing last arp target with arp_interval on\n"));
         }
         match self.apply_params(bond_dev, rtnl, np, Effect::None) {
             Err(SetErr::Kernel(e)) => Err(e),
             Err(SetErr::Opt(e)) => Err(opt_errno(e)),
-            Ok(()) => res,
+            Ok(()) => Ok(()),
         }
     }
 

@@ -304,7 +304,7 @@ impl Bonding {
         let bond_flags = bond_dev.flags();
         slave.inactive.store(true, Relaxed);
         // Keep the bond's counters: fold this slave's growth in one last time.
-        self.fold_stats(bond_dev);
+        self.fold_stats();
 
         slave_dev.remove_sysfs_group(&bond_sysfs::SLAVE_GROUP, rtnl);
         drop(slave_dev.rx_handler_unregister::<BondRx>(rtnl));

@@ -679,11 +679,31 @@ impl Bonding {
         dev.rx_handler_data::<BondRx>(rtnl).filter(|s| s.bond.is(bond_dev))
     }
 
+    /// How many bonds of this driver are stacked below this one, through
+    /// the slave lists the stats fold walks (`bond_get_lowest_level_rcu()`
+    /// in the C driver): the lockdep subclass of the stats lock, so that a
+    /// bond folding an enslaved bond's counters locks at a higher subclass
+    /// than it. Read from the published slave lists, the ones the fold
+    /// walks: the core's own device depth lags behind an enslave in
+    /// progress, and two bonds at the same depth were reported as
+    /// recursive locking (found by the fuzzer). The core refuses stacks
+    /// deeper than MAX_NEST_DEV, which bounds the recursion.
+    fn nesting_depth(&self, rcu: &RcuGuard) -> u32 {
+        self.slaves.read(rcu).map_or(0, |set| {
+            set.all
+                .iter()
+                .filter_map(|s| s.dev.driver_data::<BondDriver>())
+                .map(|inner| 1 + inner.nesting_depth(rcu))
+                .max()
+                .unwrap_or(0)
+        })
+    }
+
     /// `bond_get_stats()`: the bond's counters plus what each slave's grew
     /// by since last seen.
-    fn fold_stats(&self, bond_dev: &Device) -> LinkStats64 {
+    fn fold_stats(&self) -> LinkStats64 {
         let rcu = RcuGuard::lock();
-        let mut total = self.stats.lock_for(bond_dev);
+        let mut total = self.stats.lock_nested(self.nesting_depth(&rcu));
         if let Some(set) = self.slaves.read(&rcu) {
             for s in set.all.iter() {
                 let now = s.dev.stats();
@@ -853,16 +873,16 @@ impl Driver for BondDriver {
 
     /// `bond_init()` and the NETDEV_REGISTER part of `bond_netdev_event()`:
     /// the bond's /proc/net/bonding file, and no carrier until a slave is
-    /// usable.
+    /// usable. The C driver carries on without the file when it cannot be
+    /// made; here the bond is not made either (the registration fails
+    /// whole), so that a bond never exists without its parts.
     fn init(dev: &Device, _bond: &Bonding, rtnl: &Rtnl) -> Result {
         dev.carrier_off();
-        match &BOND_NET.get(dev.net()).proc_dir {
-            Some(dir) => {
-                if dev.proc_create::<BondDriver>(dir, rtnl).is_err() {
-                    dev.log(&KERN_ERR, format_args!("Cannot create /proc/net/bonding/{}\n", dev.name()));
-                }
+        if let Some(dir) = &BOND_NET.get(dev.net()).proc_dir {
+            if let Err(e) = dev.proc_create::<BondDriver>(dir, rtnl) {
+                dev.log(&KERN_ERR, format_args!("Cannot create /proc/net/bonding/{}\n", dev.name()));
+                return Err(e);
             }
-            None => {}
         }
         Ok(())
     }
@@ -960,8 +980,8 @@ impl Driver for BondDriver {
         Ok(true)
     }
 
-    fn get_stats64(dev: &Device, bond: &Bonding, stats: &mut LinkStats64) {
-        *stats = bond.fold_stats(dev);
+    fn get_stats64(_dev: &Device, bond: &Bonding, stats: &mut LinkStats64) {
+        *stats = bond.fold_stats();
     }
 
     fn proc_show(dev: &Device, bond: &Bonding, out: &mut SeqFile) -> fmt::Result {

@@ -5,7 +5,7 @@
 # RBOND_BENCH_ROUNDS rounds (default 9), two veth slaves, every implemented
 # mode: pktgen 64 and 1500 B on 1 and 2 threads, iperf3 TCP with 1 and 4
 # streams, and a receive flood from the peer; the same on a bare veth as
-# the ceiling. Prints min/median/max tables (tests/out/bench/summary.md)
+# the ceiling (RBOND_BENCH_MODES="0 4" runs only those modes). Prints min/median/max tables (tests/out/bench/summary.md)
 # and draws Documentation/bench-{pktgen,tcp,rx}.svg. Not a test: numbers
 # under TCG compare drivers side by side, they are not absolute.
 set -euo pipefail
@@ -19,7 +19,7 @@ OUT=$RBOND_TOP/tests/out/bench
 rm -rf "$OUT" && mkdir -p "$OUT"
 cat >"$OUT/run.sh" <<RUN
 #!/bin/bash
-export RBOND_TOP=$RBOND_TOP RBOND_KDIR=$KDIR RBOND_BENCH_KO=$BENCH_KO RBOND_BENCH_COUNT=${RBOND_BENCH_COUNT:-200000} RBOND_BENCH_ROUNDS=${RBOND_BENCH_ROUNDS:-9} RBOND_BENCH_TCP_SECS=${RBOND_BENCH_TCP_SECS:-4}
+export RBOND_TOP=$RBOND_TOP RBOND_KDIR=$KDIR RBOND_BENCH_KO=$BENCH_KO RBOND_BENCH_COUNT=${RBOND_BENCH_COUNT:-200000} RBOND_BENCH_ROUNDS=${RBOND_BENCH_ROUNDS:-9} RBOND_BENCH_TCP_SECS=${RBOND_BENCH_TCP_SECS:-4} RBOND_BENCH_MODES="${RBOND_BENCH_MODES:-0 1 2 4}"
 exec $RBOND_TOP/bench/guest-xmit.sh $OUT
 RUN
 chmod +x "$OUT/run.sh"

@@ -250,13 +250,6 @@ impl Device {
         DeviceRef(NonNull::from(&self.0).cast())
     }
 
-    /// How deep the device sits in a stack of devices (`nested_level`:
-    /// 0 without lower devices), for lock nesting.
-    pub(crate) fn nesting_level(&self) -> u32 {
-        // SAFETY: valid device; a byte the core updates under RTNL, read as a hint for lockdep.
-        unsafe { b::rbond_dev_nested_level(self.as_raw()) }
-    }
-
     /// Whether this is the same device as `other`.
     pub(crate) fn is(&self, other: &Device) -> bool {
         core::ptr::eq(self, other)

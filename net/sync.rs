@@ -6,12 +6,12 @@
 //! something (a bond folding its slaves' counters) takes, through a lower
 //! device of the same driver (a bond enslaved to a bond), a second lock of
 //! the same lockdep class. That nesting is legal, and `spin_lock_nested`
-//! tells lockdep so: each device locks at its depth in the stack
-//! ([`Device::nesting_level`]), so the upper device's subclass always
-//! differs from its lower devices'. `kernel::sync::SpinLock` has no nested
-//! form in 6.12.
+//! tells lockdep so: each owner locks at its depth in the stack (the
+//! caller's to compute, from the same view of the stack it then walks), so
+//! the upper device's subclass always differs from its lower devices'.
+//! `kernel::sync::SpinLock` has no nested form in 6.12.
 
-use super::{bindings as b, device::Device};
+use super::bindings as b;
 use core::{cell::UnsafeCell, marker::PhantomData};
 use kernel::{prelude::*, types::Opaque};
 
@@ -49,9 +49,10 @@ impl<T> NestingSpinLock<T> {
         })
     }
 
-    /// Takes the lock as the owner of `dev` does: at `dev`'s nesting level.
-    pub(crate) fn lock_for(&self, dev: &Device) -> NestingGuard<'_, T> {
-        let subclass = dev.nesting_level().min(MAX_SUBCLASS);
+    /// Takes the lock at nesting `depth` (how many owners of locks of this
+    /// class the holder will lock inside it, at most).
+    pub(crate) fn lock_nested(&self, depth: u32) -> NestingGuard<'_, T> {
+        let subclass = depth.min(MAX_SUBCLASS);
         // SAFETY: initialised by `new` (type invariant); released by the guard's Drop, in this context.
         unsafe { b::rbond_spin_lock_nested(self.lock.get(), subclass) };
         NestingGuard { lock: self, _not_send: PhantomData }
@@ -82,7 +83,7 @@ impl<T> core::ops::DerefMut for NestingGuard<'_, T> {
 
 impl<T> Drop for NestingGuard<'_, T> {
     fn drop(&mut self) {
-        // SAFETY: taken in lock_for, in this context.
+        // SAFETY: taken in lock_nested, in this context.
         unsafe { b::rbond_spin_unlock(self.lock.lock.get()) };
     }
 }

@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # Builds a kernel into $RBOND_CACHE/kernel[-<flavour>]-<version>-<config
 # hash>: the debug test kernel (tinyconfig + tests/kernel.config), or with
-# "bench" the same without its debug options (+ tests/kernel-bench.config).
+# "bench" the same without its debug options (+ tests/kernel-bench.config),
+# or with "kasan" a clang build with KASAN (+ tests/kernel-kasan.config).
 # Does nothing when that build is complete already.
 #
-#   scripts/build-kernel.sh [debug|bench]     default: $RBOND_KERNEL or debug
+#   scripts/build-kernel.sh [debug|bench|kasan]     default: $RBOND_KERNEL or debug
 set -euo pipefail
 . "$(dirname "$0")/env.sh"
 
@@ -47,7 +48,7 @@ if [ ! -f "$src/.rbond-unpacked" ]; then
 fi
 
 command -v bindgen >/dev/null || { echo "kernel: bindgen not on PATH (run scripts/setup.sh)" >&2; exit 1; }
-mk=(make -C "$src" O="$O" "${RBOND_KMAKE_ARGS[@]}")
+mk=(make -C "$src" O="$O" "${RBOND_KMAKE_ARGS[@]}" $(rbond_kernel_llvm "$flavour"))
 mkdir -p "$O"
 "${mk[@]}" -s rustavailable
 "${mk[@]}" -s tinyconfig

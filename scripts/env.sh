@@ -34,13 +34,14 @@ RBOND_KMAKE_ARGS=(RUSTC=/usr/bin/rustc RUSTDOC=/usr/bin/rustdoc "RUST_LIB_SRC=$R
 export PATH="$HOME/.cargo/bin:$RBOND_VENV/bin:$PATH"
 
 # Which kernel: "debug" (the tests' kernel: lockdep, KFENCE, kmemleak,
-# debug objects, fault injection) or "bench" (the same without the debug
-# options, for benchmarks: a figure taken on the debug kernel measures the
-# debug options).
+# debug objects, fault injection), "kasan" (built by clang: KASAN instead
+# of lockdep and KFENCE; Rust with KASAN needs a clang kernel) or "bench"
+# (the debug kernel without the debug options, for benchmarks: a figure
+# taken on the debug kernel measures the debug options).
 RBOND_KERNEL=${RBOND_KERNEL:-debug}
 case $RBOND_KERNEL in
-debug | bench) ;;
-*) echo "RBOND_KERNEL=$RBOND_KERNEL: expected debug or bench" >&2; exit 1 ;;
+debug | bench | kasan) ;;
+*) echo "RBOND_KERNEL=$RBOND_KERNEL: expected debug, kasan or bench" >&2; exit 1 ;;
 esac
 
 # rbond_kernel_fragments [flavour]: the config fragments, merged in order
@@ -49,7 +50,16 @@ rbond_kernel_fragments() {
 	case ${1:-$RBOND_KERNEL} in
 	debug) echo "$RBOND_TOP/tests/kernel.config" ;;
 	bench) echo "$RBOND_TOP/tests/kernel.config $RBOND_TOP/tests/kernel-bench.config" ;;
+	kasan) echo "$RBOND_TOP/tests/kernel.config $RBOND_TOP/tests/kernel-kasan.config" ;;
 	esac
+}
+
+# rbond_kernel_llvm [flavour]: "LLVM=1" for a flavour built by clang (its
+# modules must be built by clang too: the Makefile reads the kernel's
+# .config for that).
+rbond_kernel_llvm() {
+	[ "${1:-$RBOND_KERNEL}" = kasan ] && echo LLVM=1
+	return 0
 }
 
 # rbond_kernel_dir [flavour]: the kernel build directory for the flavour's

@@ -9,9 +9,21 @@ the bond must be whole: the request either happened or changed nothing.
   faultloop.py release BOND SLAVE MAX     enslave (no fault), release with it
   faultloop.py rmmod KO SLAVES MAX        load KO (two bonds, SLAVES in bond0,
                                           comma-separated), rmmod with it
+  faultloop.py newlink BOND - MAX [STRIDE] rtnetlink newlink of BOND (type bond,
+                                          with options)
+  faultloop.py changelink BOND - MAX      changelink of BOND (which exists,
+                                          down), one option per request: mode,
+                                          arp_ip_target, miimon
+  faultloop.py masters BOND - MAX [STRIDE] "+BOND" to bonding_masters (the
+                                          sysfs-create path)
+  (newlink, masters, load: every allocation up to the 40th, then every
+  STRIDEth, as rmmod)
+  faultloop.py load KO - MAX              insmod KO (max_bonds=2), rmmod after
 Prints "attempts N" and exits 0, or prints what differs and exits 1.
 """
 import ctypes, os, socket, struct, sys, threading
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 libc = ctypes.CDLL(None, use_errno=True)
 SIOCBONDENSLAVE, SIOCBONDRELEASE = 0x8990, 0x8991
@@ -198,11 +210,173 @@ def rmmod_loop(ko, slaves, most, stride):
     sys.exit(1)
 
 
+def with_fault(nth, call):
+    """call() with the task's nth allocation failing (0: none); returns
+    (its result, whether the fault fired)."""
+    if not nth:
+        return call(), False
+    fd = os.open(FAIL_NTH, os.O_RDWR)
+    os.write(fd, str(nth).encode())
+    try:
+        r = call()
+    finally:
+        fired = int(os.pread(fd, 32, 0) or b"0") == 0
+        os.pwrite(fd, b"0", 0)
+        os.close(fd)
+    return r, fired
+
+
+def bonds():
+    return read("/sys/class/net/bonding_masters").split()
+
+
+def whole_bond(n, bond):
+    """A bond that exists has all its parts: device, sysfs, /proc."""
+    for path in ("/sys/class/net/%s/bonding/mode" % bond, "/proc/net/bonding/" + bond):
+        if not os.path.exists(path):
+            print("fault %d: %s exists without %s" % (n, bond, path))
+            sys.exit(1)
+
+
+def gone_bond(n, bond, e):
+    for path in ("/sys/class/net/" + bond, "/proc/net/bonding/" + bond):
+        if os.path.exists(path):
+            print("fault %d (errno %d): a failed creation left %s" % (n, e, path))
+            sys.exit(1)
+
+
+def newlink_loop(bond, most, stride):
+    import rbnl
+    nl = rbnl.Rtnl()
+    data = (rbnl.attr(1, b"\x01") + rbnl.attr(3, struct.pack("I", 100)) + rbnl.attr(14, b"\x01") +
+            rbnl.nest(8, rbnl.attr(0, socket.inet_aton("192.0.2.9"))))
+    before = bonds()
+    for n in rmmod_steps(most, stride):
+        e, fired = with_fault(n, lambda: nl.newlink(bond, "bond", data))
+        exists = os.path.exists("/sys/class/net/" + bond)
+        # A lost ack (ENOBUFS on the socket) leaves either outcome possible;
+        # otherwise the answer must match what happened.
+        if not nl.lost_ack and exists != (e == 0):
+            print("fault %d: newlink answered %d, and the bond %s" % (n, e, "exists" if exists else "does not exist"))
+            sys.exit(1)
+        if exists:
+            whole_bond(n, bond)
+            if read("/sys/class/net/%s/bonding/mode" % bond).split()[:1] != ["active-backup"]:
+                print("fault %d: created without its mode" % n)
+                sys.exit(1)
+            nl.dellink(socket.if_nametoindex(bond))
+        gone_bond(n, bond, e)
+        same("bonding_masters", before, bonds(), n, e)
+        if not fired:
+            return n
+    print("more than %d allocations" % most)
+    sys.exit(1)
+
+
+def changelink_loop(bond, most):
+    import rbnl
+    nl = rbnl.Rtnl()
+    idx = socket.if_nametoindex(bond)
+    # (option, request, value once applied, how to put it back)
+    changes = [("mode", rbnl.attr(1, b"\x00"), "balance-rr 0", "1"),
+               ("arp_ip_target", rbnl.nest(8, rbnl.attr(0, socket.inet_aton("192.0.2.9"))), "192.0.2.9", "-192.0.2.9"),
+               ("miimon", rbnl.attr(3, struct.pack("I", 50)), "50", "100")]
+    total = 0
+    for name, data, applied, back in changes:
+        path = "/sys/class/net/%s/bonding/%s" % (bond, name)
+        for n in range(1, most + 1):
+            bb = bond_state(bond)
+            e, fired = with_fault(n, lambda: nl.changelink(idx, "bond", data))
+            now = read(path).strip()
+            if now == applied:
+                if e and not nl.lost_ack:
+                    print("fault %d: changelink of %s failed (%d) but applied it" % (n, name, e))
+                    sys.exit(1)
+                with open(path, "w") as f:
+                    f.write(back)
+            elif e == 0:
+                print("fault %d: changelink of %s succeeded but reads %r" % (n, name, now))
+                sys.exit(1)
+            same(bond, bb, bond_state(bond), n, e)
+            total += 1
+            if not fired:
+                break
+        else:
+            print("%s: more than %d allocations" % (name, most))
+            sys.exit(1)
+    return total
+
+
+def masters_loop(bond, most, stride):
+    before = bonds()
+    for n in rmmod_steps(most, stride):
+        # The fault covers the write alone (the store), not the open.
+        fd = os.open("/sys/class/net/bonding_masters", os.O_WRONLY)
+
+        def create():
+            try:
+                os.write(fd, ("+" + bond).encode())
+                return 0
+            except OSError as e:
+                return e.errno
+        e, fired = with_fault(n, create)
+        os.close(fd)
+        exists = os.path.exists("/sys/class/net/" + bond)
+        if exists != (e == 0):
+            print("fault %d: the write answered %d, and the bond %s" % (n, e, "exists" if exists else "does not exist"))
+            sys.exit(1)
+        if exists:
+            whole_bond(n, bond)
+            with open("/sys/class/net/bonding_masters", "w") as f:
+                f.write("-" + bond)
+        gone_bond(n, bond, e)
+        same("bonding_masters", before, bonds(), n, e)
+        if not fired:
+            return n
+    print("more than %d allocations" % most)
+    sys.exit(1)
+
+
+def load_loop(ko, most, stride):
+    for n in rmmod_steps(most, stride):
+        fd = os.open(ko, os.O_RDONLY)
+
+        def load():
+            r = libc.syscall(313, fd, b"mode=1 miimon=100 max_bonds=2", 0)
+            return ctypes.get_errno() if r else 0
+        e, fired = with_fault(n, load)
+        os.close(fd)
+        if e == 0:
+            for b in ("bond0", "bond1"):
+                whole_bond(n, b)
+            e2, _ = delete_module()
+            if e2:
+                print("fault %d: rmmod after the load failed: %d" % (n, e2))
+                sys.exit(1)
+        elif os.path.isdir("/sys/module/bonding"):
+            print("fault %d: a failed load (errno %d) left the module" % (n, e))
+            sys.exit(1)
+        for path in ("/proc/net/bonding", "/sys/class/net/bond0", "/sys/class/net/bonding_masters"):
+            if os.path.exists(path):
+                print("fault %d (errno %d): %s left after the module went" % (n, e, path))
+                sys.exit(1)
+        if not fired:
+            return n
+    print("more than %d allocations" % most)
+    sys.exit(1)
+
+
 if __name__ == "__main__":
     op, a, b, most = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4])
     if op == "rmmod":
         stride = int(sys.argv[5]) if len(sys.argv) > 5 else 25
         n = rmmod_loop(a, b, most, stride)
+    elif op == "load":
+        n = load_loop(a, most, int(sys.argv[5]) if len(sys.argv) > 5 else 1)
+    elif op in ("newlink", "masters"):
+        n = {"newlink": newlink_loop, "masters": masters_loop}[op](a, most, int(sys.argv[5]) if len(sys.argv) > 5 else 1)
+    elif op == "changelink":
+        n = changelink_loop(a, most)
     else:
         n = {"enslave": enslave_loop, "release": release_loop}[op](a, b, most)
     print("attempts", n)

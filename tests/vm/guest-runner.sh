@@ -6,7 +6,7 @@ set -u
 OUT=$1
 shift
 . "$OUT/env.sh"
-export RBOND_TOP RBOND_KDIR OUT RBOND_CYCLES RBOND_DEBS RBOND_LONG
+export RBOND_TOP RBOND_KDIR OUT RBOND_CYCLES RBOND_DEBS RBOND_LONG RBOND_SOAK RBOND_FUZZ_SEED RBOND_FUZZ_OPS RBOND_STRESS_SECS
 RBOND_CLAIMS=${RBOND_CLAIMS:-}
 RESULTS=$OUT/results
 : >"$RESULTS"
@@ -23,6 +23,9 @@ fi
 # explicit path (lib.sh: load_c_bonding) and modprobe finds nothing unless a
 # test installs it.
 mount -t tmpfs rbond-modules /usr/lib/modules
+# The module loader's helper: restored after every test (the fuzzer turns
+# autoloading off while it runs).
+MODPROBE_PATH=$(cat /proc/sys/kernel/modprobe)
 
 # Python's site initialisation (the host's .pth hooks, shims) costs about
 # 4 s a start under TCG, and the tests start Python hundreds of times; they
@@ -33,7 +36,9 @@ printf '#!/bin/sh\nexec %s -S "$@"\n' "$(python3 -S -c 'import sys; print(sys.ex
 chmod +x /tmp/rbond-bin/python3
 export PATH=/tmp/rbond-bin:$PATH
 
-SPLAT='WARNING:|BUG:|Oops|general protection|possible circular locking|possible recursive locking|inconsistent lock state|sleeping function called from invalid context|suspicious RCU usage|unreferenced object|ODEBUG|KFENCE|list_add corruption|list_del corruption|Kernel panic|INFO: task .* blocked|refcount_t:|UBSAN'
+# Exported for the tests' own tools (fuzz.py checks between its batches).
+export RBOND_SPLAT='WARNING:|BUG:|Oops|general protection|possible circular locking|possible recursive locking|inconsistent lock state|sleeping function called from invalid context|suspicious RCU usage|unreferenced object|ODEBUG|KFENCE|list_add corruption|list_del corruption|Kernel panic|INFO: task .* blocked|refcount_t:|UBSAN|KASAN'
+SPLAT=$RBOND_SPLAT
 
 for file in "$@"; do
 	for t in $(grep -oE '^test_[a-z0-9_]+' "$file"); do
@@ -66,6 +71,7 @@ for file in "$@"; do
 			[ -d /sys/module/bonding ] && rmmod bonding
 			for d in /sys/class/net/veth* /sys/class/net/rb*; do [ -e "$d" ] && ip link del "${d##*/}"; done
 			rm -rf /usr/lib/modules/* /etc/modprobe.d/*rbond*.conf
+			echo "$MODPROBE_PATH" >/proc/sys/kernel/modprobe
 		) >>"$log" 2>&1
 		dmesg >"$OUT/$t.dmesg"
 		splat=$(grep -E "$SPLAT" "$OUT/$t.dmesg" | head -3)

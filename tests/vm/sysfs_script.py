@@ -4,6 +4,7 @@ with its outcome, so that two drivers' transcripts compare as text:
 
     r PATH          prints PATH's contents (or the errno of the read)
     w PATH VALUE    writes VALUE (with a newline) and prints ok or the errno
+    n PATH VALUE    the same without the newline
     ls DIR          lists DIR's files with their modes
 """
 import errno
@@ -21,18 +22,18 @@ for line in sys.stdin:
                 print(f"r {rest}: {f.read().decode(errors='replace')!r}")
         except OSError as e:
             print(f"r {rest}: {errno.errorcode[e.errno]}")
-    elif op == "w":
+    elif op in ("w", "n"):
         path, _, value = rest.partition(" ")
         try:
             fd = os.open(path, os.O_WRONLY)
             try:
-                os.write(fd, (value + "\n").encode())
+                os.write(fd, (value + ("\n" if op == "w" else "")).encode())
                 res = "ok"
             finally:
                 os.close(fd)
         except OSError as e:
             res = errno.errorcode[e.errno]
-        print(f"w {path} {value!r}: {res}")
+        print(f"{op} {path} {value!r}: {res}")
     elif op == "ls":
         for name in sorted(os.listdir(rest)):
             st = os.stat(os.path.join(rest, name))

@@ -10,6 +10,15 @@ failslab_setup() {
 	# GFP_KERNEL allocations too (ignored by default), and quietly.
 	echo N >$f/ignore-gfp-wait
 	echo 0 >$f/verbose
+	# Page allocations as well, where the kernel has fail_page_alloc (the
+	# KASAN kernel): fail-nth then counts both kinds.
+	f=/sys/kernel/debug/fail_page_alloc
+	if [ -d $f ]; then
+		echo N >$f/ignore-gfp-wait
+		echo N >$f/ignore-gfp-highmem
+		echo 0 >$f/min-order
+		echo 0 >$f/verbose
+	fi
 }
 
 FAULTLOOP=$RBOND_TOP/tests/vm/faultloop.py
@@ -55,6 +64,64 @@ test_rmmod_under_every_allocation_failure_gives_every_slave_back() {
 	out=$(timeout 600 python3 "$FAULTLOOP" rmmod "$RBOND_KO" veth0,veth1 3000 $stride) || fail "$out"
 	echo "$out"
 	assert_match "$out" "^attempts [0-9]+$" "loop result"
+	[ ! -d /sys/module/bonding ] || fail "the module is still loaded"
+	kmemleak_check
+}
+
+# The creation paths (issue 12): rtnetlink newlink with options, each
+# option of a changelink, "+bond" to bonding_masters (device, sysfs and
+# /proc entries), and the module's load. Each allocation fails in turn
+# (a bond's creation makes over a thousand, most of them its sysfs files
+# and queues: every one of the first 40, then every 7th in CI, every one
+# with RBOND_LONG=1; the load every 10th past 40 in CI); a
+# request that fails leaves nothing behind (no device, no sysfs or /proc
+# entry, no module) and a bond exactly as before; one that succeeds made
+# everything it should.
+test_newlink_under_every_allocation_failure_creates_all_or_nothing() {
+	failslab_setup
+	load_bonding max_bonds=0
+	local out
+	local stride=7
+	[ "${RBOND_LONG:-0}" = 1 ] && stride=1
+	out=$(python3 "$FAULTLOOP" newlink bond7 - 5000 $stride) || fail "$out"
+	assert_match "$out" "^attempts [0-9]+$" "loop result"
+	echo "$out"
+	kmemleak_check
+}
+
+test_changelink_under_every_allocation_failure_changes_all_or_nothing() {
+	failslab_setup
+	load_bonding max_bonds=0
+	ip link add bond7 type bond mode active-backup miimon 100
+	local out
+	out=$(python3 "$FAULTLOOP" changelink bond7 - 2000) || fail "$out"
+	assert_match "$out" "^attempts [0-9]+$" "loop result"
+	echo "$out"
+	kmemleak_check
+}
+
+test_bonding_masters_under_every_allocation_failure_creates_all_or_nothing() {
+	failslab_setup
+	load_bonding max_bonds=0
+	local out
+	local stride=7
+	[ "${RBOND_LONG:-0}" = 1 ] && stride=1
+	out=$(python3 "$FAULTLOOP" masters bond7 - 5000 $stride) || fail "$out"
+	assert_match "$out" "^attempts [0-9]+$" "loop result"
+	echo "$out"
+	kmemleak_check
+}
+
+# Module load (about 1,400 allocations with two bonds): every one of the
+# first 40, then every 10th (every one with RBOND_LONG=1).
+test_module_load_under_every_allocation_failure_loads_whole_or_not_at_all() {
+	failslab_setup
+	unload_any_bonding
+	local out stride=10
+	[ "${RBOND_LONG:-0}" = 1 ] && stride=1
+	out=$(timeout 500 python3 "$FAULTLOOP" load "$RBOND_KO" - 5000 $stride) || fail "$out"
+	assert_match "$out" "^attempts [0-9]+$" "loop result"
+	echo "$out"
 	[ ! -d /sys/module/bonding ] || fail "the module is still loaded"
 	kmemleak_check
 }

@@ -1,0 +1,301 @@
+# The C driver's bugs as regression tests (issue 12): each scenario that
+# crashed, leaked or misbehaved in drivers/net/bonding, replayed against
+# this driver, with the upstream fix or CVE it comes from. Under the debug
+# kernel (lockdep, KFENCE, kmemleak, debug objects) and the KASAN kernel
+# (RBOND_KERNEL=kasan), the runner fails a test on any report in the log.
+# shellcheck shell=bash
+
+CB_SYSFS=$RBOND_TOP/tests/vm/sysfs_script.py
+
+# CVE-2024-39487, "bonding: Fix out-of-bounds read in
+# bond_option_arp_ip_targets_set()": an empty string written to
+# arp_ip_target made the C driver read newval->string[1] past the end.
+# Here: empty, bare "+" and "-", with and without a newline, are refused
+# with the C driver's errno and message, the targets stay as they were,
+# and the transcript is the C driver's, line for line.
+cb_arp_target_writes() {
+	if [ "$1" = c ]; then load_c_bonding max_bonds=0; else load_bonding max_bonds=0; fi
+	echo +bond1 >/sys/class/net/bonding_masters
+	dmesg -C
+	python3 "$CB_SYSFS" <<'EOF'
+w /sys/class/net/bond1/bonding/arp_ip_target +192.0.2.5
+w /sys/class/net/bond1/bonding/arp_ip_target 
+n /sys/class/net/bond1/bonding/arp_ip_target 
+n /sys/class/net/bond1/bonding/arp_ip_target +
+n /sys/class/net/bond1/bonding/arp_ip_target -
+w /sys/class/net/bond1/bonding/arp_ip_target +
+w /sys/class/net/bond1/bonding/arp_ip_target -
+w /sys/class/net/bond1/bonding/arp_ip_target 1
+r /sys/class/net/bond1/bonding/arp_ip_target
+EOF
+	dmesg --notime | grep -E "^bond1" || true
+	unload_any_bonding
+}
+
+test_cve_2024_39487_empty_arp_ip_target_is_refused_as_by_the_c_driver() {
+	local c ours
+	c=$(cb_arp_target_writes c)
+	ours=$(cb_arp_target_writes ours)
+	echo "$ours"
+	assert_same_as_c "arp_ip_target writes" "$c" "$ours"
+	assert_match "$ours" "r /sys/class/net/bond1/bonding/arp_ip_target: '192.0.2.5\\\\n'" "the target survived"
+	assert_match "$ours" "w /sys/class/net/bond1/bonding/arp_ip_target '\\+': EPERM" "bare + refused (the C driver's EPERM)"
+}
+
+# The length check bond_changelink() makes on each IFLA_BOND_ARP_IP_TARGET
+# and IFLA_BOND_NS_IP6_TARGET entry (bond_netlink.c:321 and :349 in 6.12):
+# a target shorter than an address was read past its end. Every short
+# ARP target gets EINVAL here, and the bond keeps its targets; IPv6
+# targets are refused whole (EOPNOTSUPP: ns_ip6_target is not
+# implemented), whatever their length.
+test_short_netlink_arp_targets_are_refused_and_change_nothing() {
+	load_bonding max_bonds=0
+	ip link add bond1 type bond arp_interval 100 arp_ip_target 192.0.2.5
+	local out
+	out=$(PYTHONPATH=$RBOND_TOP/tests/vm python3 - <<'EOF'
+import errno
+import rbnl
+from rbnl import attr, nest
+nl = rbnl.Rtnl()
+idx = rbnl.ifindex("bond1")
+for kind in (8, 31):
+    for n in (0, 1, 2, 3) if kind == 8 else (0, 4, 8, 15):
+        rc = nl.changelink(idx, "bond", nest(kind, attr(0, b"\xc0" * n)))
+        print(f"{kind} {n}: {errno.errorcode.get(rc, rc) if rc else 'ok'}")
+EOF
+)
+	echo "$out"
+	assert_eq "$(grep -c '^8 .*: EINVAL$' <<<"$out")" 4 "every short ARP target refused"
+	assert_eq "$(grep -c '^31 .*: ENOTSUP$' <<<"$out")" 4 "every IPv6 target refused"
+	assert_eq "$(cat /sys/class/net/bond1/bonding/arp_ip_target)" "192.0.2.5" "targets unchanged"
+}
+
+# "bonding: fix NULL deref in bond_rr_gen_slave_id" (the scenario of the
+# kernel's selftest bond-arp-interval-causes-panic.sh): a bond made in
+# active-backup, emptied, taken down, changed to balance-rr with the ARP
+# monitor through changelink, then used. The C driver allocated the
+# round-robin counter only when created in balance-rr.
+test_balance_rr_after_a_mode_change_through_changelink_transmits() {
+	load_bonding max_bonds=0
+	make_peer 1
+	ip link add dev bond0 down type bond mode 1 miimon 100 all_slaves_active 1
+	ip link set dev veth0 master bond0
+	bond_up
+	ping -c 2 -W 2 192.0.2.2 >/dev/null || fail "no ping in active-backup"
+	ip link set dev veth0 nomaster
+	ip link set dev bond0 down
+	ip link set dev bond0 type bond mode 0 arp_interval 1000 arp_ip_target +192.0.2.2
+	ip link set dev veth0 master bond0
+	ip link set dev bond0 up
+	local before
+	before=$(stat_of veth0 tx_packets)
+	ping -c 5 -i 0.2 -W 2 192.0.2.2 >/dev/null || fail "no ping in balance-rr after the mode change"
+	assert_match "$(cat /sys/class/net/bond0/bonding/mode)" "^balance-rr 0$" "mode"
+	[ "$(stat_of veth0 tx_packets)" -ge $((before + 5)) ] || fail "the pings did not leave through veth0"
+}
+
+# CVE-2023-52784, "bonding: stop the device in bond_setup_by_slave()": the
+# C driver turns a bond into its first slave's link type, and changing the
+# type of a bond that was up corrupted its header ops (syzbot). This
+# driver bonds Ethernet devices only (a deliberate difference,
+# Documentation/design.md): a SIT tunnel (ARPHRD_SIT) is refused with
+# EINVAL, on an empty bond up or down, and the bond is left an Ethernet
+# device, up, with its flags, working.
+test_cve_2023_52784_a_non_ethernet_first_slave_leaves_the_bond_as_it_was() {
+	load_bonding max_bonds=0
+	make_peer 1
+	ip link add sit1 type sit local 192.0.2.1 remote 192.0.2.9
+	local state mode out
+	for mode in balance-rr active-backup; do
+		for state in up down; do
+			ip link add bond1 type bond mode $mode
+			ip link set bond1 "$state"
+			local flags_before
+			flags_before=$(cat /sys/class/net/bond1/flags)
+			out=$(ip link set sit1 master bond1 2>&1) && fail "$mode, bond $state: SIT enslaved"
+			assert_match "$out" "Only Ethernet devices can be enslaved" "$mode: the reason"
+			assert_eq "$(cat /sys/class/net/bond1/type)" 1 "$mode, bond $state: still ARPHRD_ETHER"
+			assert_eq "$(cat /sys/class/net/bond1/flags)" "$flags_before" "$mode, bond $state: flags"
+			assert_no_match "$(cat /proc/net/bonding/bond1)" "Slave Interface" "$mode, bond $state: no slave"
+			ip link del bond1
+		done
+	done
+	# And a bond that was offered the tunnel still takes Ethernet slaves.
+	ip link add bond0 type bond mode active-backup miimon 100
+	ip link set sit1 master bond0 2>/dev/null && fail "SIT enslaved into bond0"
+	ip link set veth0 master bond0
+	bond_up
+	ping -c 2 -W 2 192.0.2.2 >/dev/null || fail "no ping through the bond afterwards"
+}
+
+# A release racing the broadcast transmit path ("bonding: fix
+# use-after-free in bond_xmit_broadcast()", and the earlier fixes of its
+# last-slave handling): broadcast mode, three slaves, a pktgen flood
+# through the bond while two of them are enslaved and released 150 times.
+# Every frame the flood sent is accounted for, and nothing splats.
+test_release_racing_a_broadcast_flood() {
+	load_bonding mode=broadcast miimon=10
+	make_peer 3
+	bond_up
+	ip link set veth0 master bond0
+	modprobe pktgen 2>/dev/null || true
+	[ -d /proc/net/pktgen ] || fail "no pktgen"
+	local d=/proc/net/pktgen t
+	for t in /proc/net/pktgen/kpktgend_*; do echo rem_device_all >"$t"; done
+	echo "add_device bond0" >$d/kpktgend_0
+	for t in "count 0" "pkt_size 64" "delay 20000" "dst 192.0.2.2" "dst_mac 02:00:00:00:00:02"; do echo "$t" >$d/bond0; done
+	echo start >$d/pgctrl &
+	local pg=$!
+	local n
+	n=$(python3 - <<'EOF'
+import ctypes, socket
+libc = ctypes.CDLL(None, use_errno=True)
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+def req(cmd, slave):
+    buf = ctypes.create_string_buffer(b"bond0".ljust(16, b"\0") + slave.ljust(24, b"\0"), 40)
+    return libc.ioctl(s.fileno(), cmd, buf)
+n = 0
+for _ in range(150):
+    for sl in (b"veth1", b"veth2"):
+        if req(0x8990, sl) == 0:
+            n += 1
+    req(0x8991, b"veth1"); req(0x8991, b"veth2")
+print(n)
+EOF
+)
+	echo stop >$d/pgctrl
+	wait $pg || true
+	local sent
+	sent=$(sed -nE 's/.*Result: OK: [0-9]+\(.*\) ([0-9]+) pps.*//; s/^ *pkts-sofar: ([0-9]+).*/\1/p' $d/bond0)
+	echo rem_device_all >$d/kpktgend_0
+	echo "enslaved $n times; pktgen sent $sent"
+	[ "$n" -ge 280 ] || fail "only $n enslaves succeeded"
+	[ "${sent:-0}" -gt 0 ] || fail "the flood sent nothing"
+	# veth0 was a slave throughout: it carried every frame.
+	[ "$(stat_of veth0 tx_packets)" -ge "$sent" ] || fail "veth0 sent $(stat_of veth0 tx_packets) of $sent"
+	kmemleak_check
+}
+
+# "ODEBUG: free active ... timer_list" on release, and the use-after-free
+# fixes of the 802.3ad release path ("bonding: fix use-after-free after
+# 802.3ad slave unbind"): slaves released and bonds deleted while every
+# monitor runs at its fastest (miimon 1, arp_interval 1, LACP fast), 40
+# times. Debug objects would report a timer or work freed while armed.
+test_release_and_delete_while_every_monitor_runs() {
+	load_bonding max_bonds=0
+	make_peer 2
+	local i opts
+	for i in $(seq 40); do
+		case $((i % 3)) in
+		0) opts="mode active-backup miimon 1" ;;
+		1) opts="mode balance-xor arp_interval 1 arp_ip_target 192.0.2.2" ;;
+		2) opts="mode 802.3ad lacp_rate fast miimon 1" ;;
+		esac
+		# shellcheck disable=SC2086
+		ip link add bond1 type bond $opts
+		ip link set veth0 master bond1
+		ip link set veth1 master bond1
+		ip link set bond1 up
+		sleep 0.05
+		if [ $((i % 2)) = 0 ]; then
+			ip link set veth0 nomaster
+			ip link set veth1 nomaster
+		fi
+		ip link del bond1
+	done
+	assert_eq "$(cat /sys/class/net/bonding_masters)" "" "no bond left"
+	kmemleak_check
+}
+
+# The address-list fixes covered by the kernel's selftest dev_addr_lists.sh
+# ("bonding: ... remove the LACPDU multicast address when the bond goes
+# down", and the unicast/multicast cleanup on bond deletion): in 802.3ad
+# the slaves carry 01:80:c2:00:00:02 exactly while the bond is up (from an
+# enslave into a bond up or down), and deleting a bond takes a macvlan's
+# unicast address and the bond's multicast addresses off its slaves, in
+# active-backup and 802.3ad.
+has_addr() { bridge fdb show dev "$1" | grep -q "^$2 "; }
+
+test_lacpdu_multicast_follows_the_bond_up_and_down() {
+	load_bonding max_bonds=0
+	local init
+	for init in up down; do
+		ip link add dummy1 type dummy
+		ip link add bond1 "$init" type bond mode 802.3ad
+		ip link set dummy1 master bond1
+		[ $init = down ] && ip link set bond1 up
+		has_addr dummy1 01:80:c2:00:00:02 || fail "bond made $init: LACPDU address missing"
+		ip link set bond1 down
+		has_addr dummy1 01:80:c2:00:00:02 && fail "bond made $init: LACPDU address left after down"
+		ip link set bond1 up
+		has_addr dummy1 01:80:c2:00:00:02 || fail "bond made $init: LACPDU address missing after up"
+		ip link del bond1
+		has_addr dummy1 01:80:c2:00:00:02 && fail "bond made $init: LACPDU address left after delete"
+		ip link del dummy1
+	done
+	true
+}
+
+test_deleting_a_bond_takes_its_addresses_off_the_slaves() {
+	load_bonding max_bonds=0
+	local mode i
+	for mode in active-backup 802.3ad; do
+		ip link add dummy1 type dummy
+		ip link add dummy2 type dummy
+		ip link add bond1 up type bond mode $mode
+		ip link set dummy1 master bond1
+		ip link set dummy2 master bond1
+		ip link add mv0 link bond1 up address 02:00:00:12:34:56 type macvlan
+		ip address add fe80::78:9abc/64 dev bond1
+		has_addr dummy1 02:00:00:12:34:56 || has_addr dummy2 02:00:00:12:34:56 || fail "$mode: macvlan address on no slave"
+		for i in $(seq 100); do
+			has_addr dummy1 33:33:ff:78:9a:bc || has_addr dummy2 33:33:ff:78:9a:bc && break
+			sleep 0.1
+		done
+		[ "$i" -lt 100 ] || fail "$mode: solicited-node address on no slave"
+		ip link set bond1 down
+		ip link del bond1
+		bridge fdb show | grep -q "02:00:00:12:34:56" && fail "$mode: macvlan address left on a slave"
+		bridge fdb show | grep -q "33:33:ff:78:9a:bc" && fail "$mode: multicast address left on a slave"
+		ip link del dummy1
+		ip link del dummy2
+	done
+	true
+}
+
+# The kernel's selftest bond-break-lacpdu-tx.sh (Red Hat bug 2020773:
+# LACPDUs stopped once the bond's MAC address was set): an 802.3ad bond in
+# a bridge, its MAC and ad_actor_sys_prio set while up, two veths
+# enslaved; the first one's peer must receive LACPDUs (two within 15 s, as
+# the selftest asks), counted by a tc filter on ethertype 0x8809.
+test_lacpdus_are_sent_after_the_bonds_mac_is_set() {
+	load_bonding max_bonds=0
+	ip link add fab-br0 address 52:54:00:3B:7C:A6 mtu 1500 type bridge forward_delay 15
+	ip link add fbond type bond mode 4 miimon 200 xmit_hash_policy 1 ad_actor_sys_prio 65535 lacp_rate fast
+	ip link set fbond address 52:54:00:3B:7C:A6
+	ip link set fbond up
+	ip link set fbond type bond ad_actor_sys_prio 65535
+	ip link add name veth1-bond type veth peer name veth1-end
+	ip link add name veth2-bond type veth peer name veth2-end
+	ip link set fbond master fab-br0
+	ip link set veth1-bond master fbond
+	ip link set veth2-bond master fbond
+	ip link set veth1-end up
+	ip link set veth2-end up
+	ip link set fab-br0 up
+	ip link set fbond up
+	tc qdisc add dev veth1-end clsact
+	tc filter add dev veth1-end ingress protocol 0x8809 pref 1 handle 101 flower skip_hw action pass
+	local i n=0
+	for i in $(seq 150); do
+		n=$(tc -s filter show dev veth1-end ingress | sed -nE 's/.*Sent [0-9]+ bytes ([0-9]+) pkt.*/\1/p' | head -1)
+		[ "${n:-0}" -ge 2 ] && break
+		sleep 0.1
+	done
+	echo "LACPDUs at veth1-end: $n after $((i / 10)) s"
+	[ "${n:-0}" -ge 2 ] || fail "LACPDUs after the MAC was set: ${n:-0} in 15 s"
+	ip link del fbond
+	ip link del fab-br0
+	ip link del veth1-bond
+	ip link del veth2-bond
+}
