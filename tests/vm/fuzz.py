@@ -571,7 +571,11 @@ class Fuzzer:
         for b in BONDS:
             for f in SNAPSHOT_FILES:
                 out[f"{b}/{f}"] = self.read(f"/sys/class/net/{b}/bonding/{f}")
-            out[f"{b}/up"] = self.read(f"/sys/class/net/{b}/operstate")
+            # The administrative state (IFF_UP), not operstate: the carrier
+            # follows the slaves' links, which the monitors may still be
+            # acting on (seed 2 saw a bond's operstate go down meanwhile).
+            flags = self.read(f"/sys/class/net/{b}/flags").strip()
+            out[f"{b}/up"] = int(flags, 16) & rbnl.IFF_UP if flags.startswith("0x") else flags
         return out
 
     def check_unprivileged(self, n):
