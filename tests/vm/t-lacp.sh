@@ -273,8 +273,11 @@ test_a_silent_partner_expires_in_about_90_s_with_lacp_rate_slow() {
 	echo "expired after ${t}s"
 	# LACPDUs every 30 s, a timeout of 900 ticks: 60 to 90 s after the
 	# freeze, plus the ticks' drift (a 100 ms tick is rearmed after it ran,
-	# as the C driver's; under TCG 900 of them last up to ~94 s).
-	[ "$(echo "$t >= 59 && $t <= 100" | bc)" = 1 ] || fail "expired after ${t}s, want 60 to 90 (+ drift)"
+	# as the C driver's; under TCG 900 of them last up to ~94 s on an idle
+	# machine, and 103 s were seen with three guests on two cores). The
+	# lower bound is the point (never early); the upper one only has to
+	# tell the slow timeout from none, with room for a loaded machine.
+	[ "$(echo "$t >= 59 && $t <= 150" | bc)" = 1 ] || fail "expired after ${t}s, want 60 to 90 (+ drift)"
 }
 
 test_lacp_active_off_on_our_side_forms_driven_by_the_partner() {
