@@ -73,7 +73,7 @@ test_rmmod_under_every_allocation_failure_gives_every_slave_back() {
 # /proc entries), and the module's load. Each allocation fails in turn
 # (a bond's creation makes over a thousand, most of them its sysfs files
 # and queues: every one of the first 40, then every 7th in CI, every one
-# with RBOND_LONG=1; the load every 10th past 40 in CI); a
+# with RBOND_LONG=1; the load every 25th past 40 in CI); a
 # request that fails leaves nothing behind (no device, no sysfs or /proc
 # entry, no module) and a bond exactly as before; one that succeeds made
 # everything it should.
@@ -113,11 +113,11 @@ test_bonding_masters_under_every_allocation_failure_creates_all_or_nothing() {
 }
 
 # Module load (about 1,400 allocations with two bonds): every one of the
-# first 40, then every 10th (every one with RBOND_LONG=1).
+# first 40, then every 25th (every one with RBOND_LONG=1).
 test_module_load_under_every_allocation_failure_loads_whole_or_not_at_all() {
 	failslab_setup
 	unload_any_bonding
-	local out stride=10
+	local out stride=25
 	[ "${RBOND_LONG:-0}" = 1 ] && stride=1
 	out=$(timeout 500 python3 "$FAULTLOOP" load "$RBOND_KO" - 5000 $stride) || fail "$out"
 	assert_match "$out" "^attempts [0-9]+$" "loop result"
