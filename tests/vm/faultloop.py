@@ -245,6 +245,17 @@ def gone_bond(n, bond, e):
             sys.exit(1)
 
 
+def created_whole_or_not(n, bond, e, exists, before, remove):
+    """After a creation attempt: a bond that exists is whole (and is
+    removed again), one that does not left nothing behind, and the list of
+    bonds is as before."""
+    if exists:
+        whole_bond(n, bond)
+        remove()
+    gone_bond(n, bond, e)
+    same("bonding_masters", before, bonds(), n, e)
+
+
 def newlink_loop(bond, most, stride):
     import rbnl
     nl = rbnl.Rtnl()
@@ -259,14 +270,10 @@ def newlink_loop(bond, most, stride):
         if not nl.lost_ack and exists != (e == 0):
             print("fault %d: newlink answered %d, and the bond %s" % (n, e, "exists" if exists else "does not exist"))
             sys.exit(1)
-        if exists:
-            whole_bond(n, bond)
-            if read("/sys/class/net/%s/bonding/mode" % bond).split()[:1] != ["active-backup"]:
-                print("fault %d: created without its mode" % n)
-                sys.exit(1)
-            nl.dellink(socket.if_nametoindex(bond))
-        gone_bond(n, bond, e)
-        same("bonding_masters", before, bonds(), n, e)
+        if exists and read("/sys/class/net/%s/bonding/mode" % bond).split()[:1] != ["active-backup"]:
+            print("fault %d: created without its mode" % n)
+            sys.exit(1)
+        created_whole_or_not(n, bond, e, exists, before, lambda: nl.dellink(socket.if_nametoindex(bond)))
         if not fired:
             return n
     print("more than %d allocations" % most)
@@ -325,12 +332,10 @@ def masters_loop(bond, most, stride):
         if exists != (e == 0):
             print("fault %d: the write answered %d, and the bond %s" % (n, e, "exists" if exists else "does not exist"))
             sys.exit(1)
-        if exists:
-            whole_bond(n, bond)
+        def remove():
             with open("/sys/class/net/bonding_masters", "w") as f:
                 f.write("-" + bond)
-        gone_bond(n, bond, e)
-        same("bonding_masters", before, bonds(), n, e)
+        created_whole_or_not(n, bond, e, exists, before, remove)
         if not fired:
             return n
     print("more than %d allocations" % most)

@@ -77,39 +77,33 @@ test_rmmod_under_every_allocation_failure_gives_every_slave_back() {
 # request that fails leaves nothing behind (no device, no sysfs or /proc
 # entry, no module) and a bond exactly as before; one that succeeds made
 # everything it should.
-test_newlink_under_every_allocation_failure_creates_all_or_nothing() {
+# creation_walk <faultloop op> [stride]: faultloop.py's walk over bond7,
+# with the module loaded without bonds (and bond7 made first for
+# changelink).
+creation_walk() {
 	failslab_setup
 	load_bonding max_bonds=0
+	[ "$1" = changelink ] && ip link add bond7 type bond mode active-backup miimon 100
 	local out
-	local stride=7
-	[ "${RBOND_LONG:-0}" = 1 ] && stride=1
-	out=$(python3 "$FAULTLOOP" newlink bond7 - 5000 $stride) || fail "$out"
+	out=$(python3 "$FAULTLOOP" "$1" bond7 - 5000 ${2:+"$2"}) || fail "$out"
 	assert_match "$out" "^attempts [0-9]+$" "loop result"
 	echo "$out"
 	kmemleak_check
+}
+
+# Every 7th past the 40th in CI, every one with RBOND_LONG=1.
+creation_stride() { if [ "${RBOND_LONG:-0}" = 1 ]; then echo 1; else echo 7; fi; }
+
+test_newlink_under_every_allocation_failure_creates_all_or_nothing() {
+	creation_walk newlink "$(creation_stride)"
 }
 
 test_changelink_under_every_allocation_failure_changes_all_or_nothing() {
-	failslab_setup
-	load_bonding max_bonds=0
-	ip link add bond7 type bond mode active-backup miimon 100
-	local out
-	out=$(python3 "$FAULTLOOP" changelink bond7 - 2000) || fail "$out"
-	assert_match "$out" "^attempts [0-9]+$" "loop result"
-	echo "$out"
-	kmemleak_check
+	creation_walk changelink
 }
 
 test_bonding_masters_under_every_allocation_failure_creates_all_or_nothing() {
-	failslab_setup
-	load_bonding max_bonds=0
-	local out
-	local stride=7
-	[ "${RBOND_LONG:-0}" = 1 ] && stride=1
-	out=$(python3 "$FAULTLOOP" masters bond7 - 5000 $stride) || fail "$out"
-	assert_match "$out" "^attempts [0-9]+$" "loop result"
-	echo "$out"
-	kmemleak_check
+	creation_walk masters "$(creation_stride)"
 }
 
 # Module load (about 1,400 allocations with two bonds): every one of the
