@@ -77,7 +77,7 @@ GUEST
 	# The root file system is the host's, read-only: cache=loose lets the
 	# guest keep what it read (binaries, Python's library) instead of
 	# asking the host again at every exec.
-	timeout -k 30 "${RBOND_VM_TIMEOUT:-3600}" vng --run "$KDIR" "${RBOND_VNG_USER[@]}" --disable-kvm --force-9p --disable-microvm \
+	timeout -k 30 "${RBOND_VM_TIMEOUT:-4800}" vng --run "$KDIR" "${RBOND_VNG_USER[@]}" --disable-kvm --force-9p --disable-microvm \
 		--memory 2G --cpus 2 --rwdir "$OUT" \
 		--qemu-opts="$nics -qmp unix:$dir/qmp.sock,server=on,wait=off" \
 		--append "rootflags=version=9p2000.L,trans=virtio,access=any,msize=524288,cache=loose" \

@@ -131,7 +131,7 @@ test_cve_2023_52784_a_non_ethernet_first_slave_leaves_the_bond_as_it_was() {
 # A release racing the broadcast transmit path ("bonding: fix
 # use-after-free in bond_xmit_broadcast()", and the earlier fixes of its
 # last-slave handling): broadcast mode, three slaves, a pktgen flood
-# through the bond while two of them are enslaved and released 150 times.
+# through the bond while two of them are enslaved and released 60 times.
 # Every frame the flood sent is accounted for, and nothing splats.
 test_release_racing_a_broadcast_flood() {
 	load_bonding mode=broadcast miimon=10
@@ -155,7 +155,7 @@ def req(cmd, slave):
     buf = ctypes.create_string_buffer(b"bond0".ljust(16, b"\0") + slave.ljust(24, b"\0"), 40)
     return libc.ioctl(s.fileno(), cmd, buf)
 n = 0
-for _ in range(150):
+for _ in range(60):
     for sl in (b"veth1", b"veth2"):
         if req(0x8990, sl) == 0:
             n += 1
@@ -169,7 +169,7 @@ EOF
 	sent=$(sed -nE 's/.*Result: OK: [0-9]+\(.*\) ([0-9]+) pps.*//; s/^ *pkts-sofar: ([0-9]+).*/\1/p' $d/bond0)
 	echo rem_device_all >$d/kpktgend_0
 	echo "enslaved $n times; pktgen sent $sent"
-	[ "$n" -ge 280 ] || fail "only $n enslaves succeeded"
+	[ "$n" -ge 110 ] || fail "only $n enslaves succeeded"
 	[ "${sent:-0}" -gt 0 ] || fail "the flood sent nothing"
 	# veth0 was a slave throughout: it carried every frame.
 	[ "$(stat_of veth0 tx_packets)" -ge "$sent" ] || fail "veth0 sent $(stat_of veth0 tx_packets) of $sent"

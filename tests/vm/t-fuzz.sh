@@ -2,7 +2,7 @@
 # seeded and reproducible, with its invariants checked after every batch
 # (no splat, /proc, sysfs and rtnetlink agree, released slaves whole, an
 # unprivileged caller changes nothing). CI runs a few thousand operations
-# of fixed seeds (3,000 each); RBOND_SOAK=1 runs RBOND_FUZZ_OPS (default 200000) per
+# of fixed seeds (2,000 each); RBOND_SOAK=1 runs RBOND_FUZZ_OPS (default 200000) per
 # seed; RBOND_FUZZ_SEED=<n> replays one seed.
 
 FUZZ=$RBOND_TOP/tests/vm/fuzz.py
@@ -22,7 +22,7 @@ test_fuzzer_over_every_input_finds_nothing() {
 	# core's dev_load() and rtnetlink's request_module()), most of a second
 	# each under TCG. The runner puts the helper back after the test.
 	echo >/proc/sys/kernel/modprobe
-	local seeds="1 2" ops=${RBOND_FUZZ_OPS:-3000}
+	local seeds="1 2" ops=${RBOND_FUZZ_OPS:-2000}
 	[ "${RBOND_SOAK:-0}" = 1 ] && { seeds="$(seq 100 109)"; ops=${RBOND_FUZZ_OPS:-200000}; }
 	[ -n "${RBOND_FUZZ_SEED:-}" ] && seeds=$RBOND_FUZZ_SEED
 	local s
