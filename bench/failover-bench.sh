@@ -12,9 +12,11 @@ bench_prepare
 KDIR=$BENCH_KDIR
 OUT=$RBOND_TOP/tests/out/bench-failover
 rm -rf "$OUT" && mkdir -p "$OUT"
+gcc -O2 -Wall -o "$OUT/prober" bench/prober.c
+gcc -O2 -Wall -o "$OUT/linkcut" bench/linkcut.c
 cat >"$OUT/run.sh" <<RUN
 #!/bin/bash
-export RBOND_TOP=$RBOND_TOP RBOND_KDIR=$KDIR RBOND_BENCH_KO=$BENCH_KO RBOND_FAILOVERS=${RBOND_FAILOVERS:-50}
+export RBOND_PROBER=$OUT/prober RBOND_LINKCUT=$OUT/linkcut RBOND_TOP=$RBOND_TOP RBOND_KDIR=$KDIR RBOND_BENCH_KO=$BENCH_KO RBOND_FAILOVERS=${RBOND_FAILOVERS:-50}
 exec $RBOND_TOP/bench/guest-failover.sh $OUT
 RUN
 chmod +x "$OUT/run.sh"
@@ -22,13 +24,32 @@ echo "bench: booting $KDIR"
 timeout 1800 vng --run "$KDIR" "${RBOND_VNG_USER[@]}" --disable-kvm --force-9p --disable-microvm --memory 2G --cpus 2 \
 	--rwdir "$OUT" --exec "$OUT/run.sh" >"$OUT/console.log" 2>&1 </dev/null || true
 grep -q '^done$' "$OUT/failover.txt" || { echo "bench: incomplete"; cat "$OUT/failover.txt" "$OUT/failover.err"; exit 1; }
+# table <kind> <column> <title>: min, median, 90th percentile and max of
+# one column of failover.txt, per driver (see guest-failover.sh).
+table() {
+	echo "**$3**"
+	echo
+	echo "| driver | cuts | min | median | 90th percentile | max |"
+	echo "|---|---|---|---|---|---|"
+	for impl in rust c; do
+		awk -v i=$impl -v k="$1" -v c="$2" '$1 == i && $2 == k { print $c }' "$OUT/failover.txt" | sort -g | awk -v i=$impl '
+			{ v[NR] = $1 } END { m = (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2;
+			p = int(NR * 0.9 + 0.999); if (p < 1) p = 1
+			printf "| %s | %d | %.1f ms | %.1f ms | %.1f ms | %.1f ms |\n", (i == "rust" ? "Rust bonding.ko" : "C bonding.ko"), NR, v[1], m, v[p], v[NR] }'
+	done
+	echo
+}
 {
-echo "| driver | failovers | min | median | 90th percentile | max |"
-echo "|---|---|---|---|---|---|"
-for impl in rust c; do
-	awk -v i=$impl '$1 == i { print $3 }' "$OUT/failover.txt" | sort -g | awk -v i=$impl '
-		{ v[NR] = $1 } END { m = (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2;
-		p = int(NR * 0.9 + 0.999); if (p < 1) p = 1
-		printf "| %s | %d | %.1f ms | %.1f ms | %.1f ms | %.1f ms |\n", (i == "rust" ? "Rust bonding.ko" : "C bonding.ko"), NR, v[1], m, v[p], v[NR] }'
+table failover 15 "Outage: loss window of the probes from the bond to the peer (bench/prober.c, every 1 ms)"
+table failover 16 "Outage: loss window of the probes from the peer to the bond"
+table failover 6 "Kernel log: the peer's port down to the new active slave"
+table failover 7 "Longest gap between replies, bond to peer"
+table failover 4 "Longest gap seen by ping -i 0.001 from the bond (the outage plus iputils' 10 ms wait after a lost probe)"
+table control 7 "Control (the backup slave's link cut, no failover): longest gap between replies, bond to peer"
+table control 15 "Control: loss window, bond to peer"
+for k in failover control; do
+	echo "$k: probes lost per cut (bond to peer, peer to bond) $(awk -v k=$k '$2 == k { f += $9; r += $10; n++ } END { printf "%.1f, %.1f", f / n, r / n }' "$OUT/failover.txt");" \
+		"median pace $(awk -v k=$k '$2 == k { f += $13; r += $14; n++ } END { printf "%.2f ms, %.2f ms", f / n, r / n }' "$OUT/failover.txt")"
+	echo
 done
 } | tee "$OUT/table.md"

@@ -5,6 +5,10 @@ for the queries, the returned fields. Usage:
   bondctl.py info BOND [--old] [--badptr]
   bondctl.py slaveinfo BOND ID [--old]
   bondctl.py miireg BOND REG
+  bondctl.py cycles BOND N SLAVE...
+cycles enslaves every SLAVE then releases them in reverse order, N times,
+and prints the number of cycles (one enslave and one release each); it
+stops with the errno at the first failure.
 With --fail-nth N (enslave, release): the N-th kernel allocation of the
 request fails (failslab); prints "<errno> <injected: 1|0>".
 """
@@ -79,6 +83,15 @@ def main(argv):
         buf = ifreq(bond, struct.pack("HHHH", phy, int(argv[2]), 0, 0xffff))
         e = ioctl(0x8948, buf)
         print(e, *(struct.unpack_from("HHHH", buf.raw, 16) if e == 0 else ()))
+    elif op == "cycles":
+        slaves = argv[3:]
+        for _ in range(int(argv[2])):
+            for req, order in ((CMDS["enslave"][0], slaves), (CMDS["release"][0], slaves[::-1])):
+                for sl in order:
+                    e = ioctl(req, ifreq(bond, sl.encode()))
+                    if e:
+                        sys.exit(f"ioctl {req:#x} {sl}: {errno.errorcode.get(e, e)}")
+        print(int(argv[2]) * len(slaves))
     else:
         sys.exit(__doc__)
 

@@ -179,13 +179,13 @@ EOF
 # "ODEBUG: free active ... timer_list" on release, and the use-after-free
 # fixes of the 802.3ad release path ("bonding: fix use-after-free after
 # 802.3ad slave unbind"): slaves released and bonds deleted while every
-# monitor runs at its fastest (miimon 1, arp_interval 1, LACP fast), 12
+# monitor runs at its fastest (miimon 1, arp_interval 1, LACP fast), 6
 # times (RBOND_LONG=1: 60). Debug objects would report a timer or work
 # freed while armed.
 test_release_and_delete_while_every_monitor_runs() {
 	load_bonding max_bonds=0
 	make_peer 2
-	local i opts n=12
+	local i opts n=6
 	[ "${RBOND_LONG:-0}" = 1 ] && n=60
 	for i in $(seq $n); do
 		case $((i % 3)) in

@@ -304,18 +304,7 @@ test_enslave_release_cycles_leak_nothing() {
 	make_peer 2
 	bond_up
 	local n=${RBOND_CYCLES:-150}
-	python3 - "$n" <<'PY' || fail "cycle failed"
-import ctypes, socket, struct, sys
-libc = ctypes.CDLL(None, use_errno=True)
-s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-def req(cmd, slave):
-    buf = ctypes.create_string_buffer(b"bond0".ljust(16, b"\0") + slave.ljust(24, b"\0"), 40)
-    if libc.ioctl(s.fileno(), cmd, buf) < 0:
-        sys.exit(f"ioctl {cmd:#x} {slave}: errno {ctypes.get_errno()}")
-for _ in range(int(sys.argv[1])):
-    req(0x8990, b"veth0"); req(0x8990, b"veth1")
-    req(0x8991, b"veth1"); req(0x8991, b"veth0")
-PY
+	python3 "$BONDCTL" cycles bond0 "$n" veth0 veth1 >/dev/null || fail "cycle failed"
 	assert_no_match "$(cat /proc/net/bonding/bond0)" "Slave Interface" "slaves left"
 	"$IFENSLAVE" bond0 veth0
 	ping -c 1 -W 2 192.0.2.2 >/dev/null || fail "bond unusable after the cycles"

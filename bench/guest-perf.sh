@@ -1,0 +1,39 @@
+#!/bin/bash
+# Inside the VM: where the transmit path's cycles go. For this module and
+# the C driver, in each mode, pktgen sends 64 B frames through bond0 on
+# every CPU while `perf record` samples all CPUs (cpu-clock: TCG has no
+# PMU). Writes perf-<impl>-<mode>.txt (symbols over 1% of the samples)
+# and perf.txt (the share of samples in each driver's own functions).
+OUT=$1
+COUNT=${RBOND_BENCH_COUNT:-400000}
+exec >"$OUT/perf.txt" 2>"$OUT/perf.err"
+. "$RBOND_TOP/scripts/errtrap.sh"
+mount -t tmpfs rbond-modules /usr/lib/modules
+KO_RUST=${RBOND_BENCH_KO:-$RBOND_TOP/bonding.ko}
+KO_C=$RBOND_KDIR/drivers/net/bonding/bonding.ko
+NCPU=$(nproc)
+. "$RBOND_TOP/bench/guest-lib.sh"
+
+modprobe pktgen 2>/dev/null
+echo 0 >/proc/sys/kernel/kptr_restrict
+echo -1 >/proc/sys/kernel/perf_event_paranoid
+echo "# $(uname -r), $NCPU CPUs, COUNT=$COUNT, pktgen 64 B on $NCPU threads"
+for mode in ${RBOND_BENCH_MODES:-0 1 2 4}; do
+	for impl in rust c; do
+		bond_setup "$impl" "$mode" || { cleanup; continue; }
+		data=/tmp/perf-$impl-$mode.data
+		perf record -q -a -e cpu-clock -F 2000 -o "$data" -- sleep 600 >/dev/null 2>&1 &
+		pid=$!
+		sleep 2
+		r=$(pps bond0 64 "$NCPU")
+		kill -INT $pid
+		wait $pid || true
+		perf report -q -i "$data" --sort sym --stdio --percent-limit 1 2>/dev/null |
+			sed 's/^ *//' >"$OUT/perf-$impl-$mode.txt"
+		# The driver's own share: its module's symbols ([bonding] in perf).
+		own=$(perf report -q -i "$data" --sort dso --stdio 2>/dev/null | awk '$2 == "[bonding]" { print $1 }')
+		echo "perf $impl $mode ${r% *} ${own:-0%}"
+		cleanup
+	done
+done
+echo done
