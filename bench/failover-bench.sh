@@ -53,3 +53,20 @@ for k in failover control; do
 	echo
 done
 } | tee "$OUT/table.md"
+# The chart: each measure's median per driver, whiskers from min to max.
+awk 'BEGIN { split("loss window, bond to peer|loss window, peer to bond|kernel: port down to new active|ping -i 0.001 gap|control (no failover): reply gap", order, "|") }
+{
+	d = ($1 == "rust") ? "Rust" : "C"
+	if ($2 == "failover") {
+		v[order[1] "\t" d] = v[order[1] "\t" d] "," $15
+		v[order[2] "\t" d] = v[order[2] "\t" d] "," $16
+		if ($6 != "-") v[order[3] "\t" d] = v[order[3] "\t" d] "," $6
+		v[order[4] "\t" d] = v[order[4] "\t" d] "," $4
+	} else if ($2 == "control") {
+		v[order[5] "\t" d] = v[order[5] "\t" d] "," $7
+	}
+}
+END { for (i = 1; i <= 5; i++) for (j = 1; j <= 2; j++) { k = order[i] "\t" (j == 1 ? "Rust" : "C"); if (k in v) print k "\t" substr(v[k], 2) } }' \
+	"$OUT/failover.txt" >"$OUT/failover.tsv"
+python3 "$RBOND_TOP/bench/chart.py" "Active-backup failover, ms ($(date -u +%Y-%m-%d))" ms \
+	"$OUT/failover.tsv" "$RBOND_TOP/Documentation/bench-failover.svg"
