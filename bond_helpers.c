@@ -196,7 +196,6 @@ int rbond_dev_queue_xmit(struct sk_buff *skb, struct net_device *dev)
 }
 struct sk_buff *rbond_skb_clone(struct sk_buff *skb) { return skb_clone(skb, GFP_ATOMIC); }
 const unsigned char *rbond_skb_eth_hdr(const struct sk_buff *skb) { return skb_headlen(skb) >= ETH_HLEN ? skb->data : NULL; }
-const unsigned char *rbond_skb_linear(const struct sk_buff *skb, unsigned int *len) { *len = skb_headlen(skb); return skb->data; }
 
 void rbond_set_mtu_field(struct net_device *dev, unsigned int mtu) { WRITE_ONCE(dev->mtu, mtu); }
 void rbond_dev_addr_set_notify_quiet(struct net_device *dev, const unsigned char *addr) { eth_hw_addr_set(dev, addr); dev->addr_assign_type = NET_ADDR_SET; }

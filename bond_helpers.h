@@ -91,7 +91,6 @@ void *rbond_rx_handler_data_rcu(const struct net_device *dev);
 int rbond_dev_queue_xmit(struct sk_buff *skb, struct net_device *dev);
 struct sk_buff *rbond_skb_clone(struct sk_buff *skb);
 const unsigned char *rbond_skb_eth_hdr(const struct sk_buff *skb);
-const unsigned char *rbond_skb_linear(const struct sk_buff *skb, unsigned int *len);
 void rbond_setup_features(struct net_device *dev);
 u64 rbond_netdev_base_features(u64 features);
 u64 rbond_netdev_add_tso_features(u64 features, u64 mask);

@@ -26,17 +26,19 @@ impl SkBuff {
 
     /// The linear part of the data (from the MAC header on transmit): where
     /// the headers that the transmit hash reads are.
+    #[inline]
     pub(crate) fn linear(&self) -> &[u8] {
-        let mut len = 0u32;
-        // SAFETY: valid buffer; `data` points at `headlen` readable bytes that live as long as the buffer, which `&self` borrows.
-        unsafe {
-            let p = b::rbond_skb_linear(self.0.as_ptr(), &mut len);
-            if p.is_null() {
-                &[]
-            } else {
-                core::slice::from_raw_parts(p, len as usize)
-            }
+        // Inline `skb_headlen()` and `skb->data` (the transmit hash and the
+        // round-robin IGMP check read them per packet; no helper call).
+        let p = self.0.as_ptr();
+        // SAFETY: a valid buffer we own; plain field reads through the raw pointer.
+        let (data, len, data_len) = unsafe { ((*p).data, (*p).len, (*p).data_len) };
+        let head = len.saturating_sub(data_len) as usize;
+        if data.is_null() {
+            return &[];
         }
+        // SAFETY: `data` points at `skb_headlen()` readable bytes that live as long as the buffer, which `&self` borrows.
+        unsafe { core::slice::from_raw_parts(data, head) }
     }
 
     /// Hands the buffer to `dev`'s transmit queue (`dev_queue_xmit`).
