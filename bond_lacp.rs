@@ -16,7 +16,7 @@
 #[allow(unused_imports)]
 use super::*;
 use crate::bond_3ad::{
-    AdInfo, AdNote, AdParams, AdSlave, AdStats, Churn, Lacp, Lacpdu, LinkFacts, Marker, PortInfo, PDU_LEN,
+    AdInfo, AdNote, AdParams, AdSlave, AdStats, Churn, Lacp, Lacpdu, LinkFacts, Marker, PortInfo, ETH_P_SLOW, PDU_LEN,
     SLOW_PROTOCOLS_MAC, SUBTYPE_LACP, SUBTYPE_MARKER, TICKS_PER_SEC,
 };
 use crate::net::rx::SlowPdu;
@@ -325,6 +325,11 @@ impl Bonding {
     /// and markers are the machines', consumed here; anything else goes on
     /// (`None`).
     pub(super) fn ad_rx(&self, bond_dev: &Device, slave: &Slave, skb: &mut RxSkb<'_>) -> Option<RxResult> {
+        // Every frame of an 802.3ad bond comes here: the EtherType first,
+        // inline, before a buffer is zeroed or a helper called.
+        if !skb.has_protocol(ETH_P_SLOW) {
+            return None;
+        }
         let mut buf = [0u8; PDU_LEN];
         let found = skb.slow_pdu(&SLOW_PROTOCOLS_MAC, &mut buf);
         if found == SlowPdu::Other {

@@ -50,6 +50,16 @@ impl RxSkb<'_> {
         mac
     }
 
+    /// Whether the stack found EtherType `ethertype` (`skb->protocol`, set by
+    /// `eth_type_trans`): an inline field read, for the per-frame test that
+    /// comes before any copy.
+    #[inline]
+    pub(crate) fn has_protocol(&self, ethertype: u16) -> bool {
+        // SAFETY: `*pskb` is the valid frame the core handed us; `protocol` is a plain field of the headers group, which both union members lay out alike.
+        let proto = unsafe { (*(*self.pskb)).__bindgen_anon_4.__bindgen_anon_1.as_ref().protocol };
+        proto == ethertype.to_be()
+    }
+
     /// If the frame is a slow-protocols frame (EtherType 0x8809) sent to
     /// `dst`: its first `buf.len()` bytes after the Ethernet header, copied
     /// into `buf`.
