@@ -183,8 +183,6 @@ const unsigned char *rbond_eth_hdr_dest(const struct sk_buff *skb) { return eth_
 struct net_device *rbond_notifier_info_to_dev(void *info) { return netdev_notifier_info_to_dev(info); }
 struct mii_ioctl_data *rbond_if_mii(struct ifreq *ifr) { return if_mii(ifr); }
 unsigned char rbond_addr_assign_type(const struct net_device *dev) { return dev->addr_assign_type; }
-struct net_device *rbond_skb_dev(const struct sk_buff *skb) { return skb->dev; }
-void rbond_skb_set_dev(struct sk_buff *skb, struct net_device *dev) { skb->dev = dev; }
 void *rbond_rx_handler_data_rcu(const struct net_device *dev) { return rcu_dereference(dev->rx_handler_data); }
 /* bond_dev_queue_xmit(): the slave sees the queue mapping the frame had
  * before the bond's ndo_select_queue (kept in qdisc_skb_cb). */

@@ -85,8 +85,6 @@ void rbond_dev_addr_random(struct net_device *dev);
 int rbond_get_speed_duplex(struct net_device *dev, u32 *speed, u8 *duplex);
 struct mii_ioctl_data *rbond_if_mii(struct ifreq *ifr);
 unsigned char rbond_addr_assign_type(const struct net_device *dev);
-struct net_device *rbond_skb_dev(const struct sk_buff *skb);
-void rbond_skb_set_dev(struct sk_buff *skb, struct net_device *dev);
 void *rbond_rx_handler_data_rcu(const struct net_device *dev);
 int rbond_dev_queue_xmit(struct sk_buff *skb, struct net_device *dev);
 struct sk_buff *rbond_skb_clone(struct sk_buff *skb);

@@ -95,11 +95,11 @@ impl RxSkb<'_> {
     pub(crate) fn set_dev_to_master(&mut self, _rcu: &RcuGuard) -> bool {
         // SAFETY: we own the unshared frame, whose device is valid in the rx path; under RCU (the proof) the master's link, and so the master, stays valid.
         unsafe {
-            let master = b::netdev_master_upper_dev_get_rcu(b::rbond_skb_dev(*self.pskb));
+            let master = b::netdev_master_upper_dev_get_rcu(skb_dev(*self.pskb));
             if master.is_null() {
                 return false;
             }
-            b::rbond_skb_set_dev(*self.pskb, master);
+            set_skb_dev(*self.pskb, master);
         }
         true
     }
@@ -125,6 +125,43 @@ pub(crate) trait RxHandler: 'static {
     fn handle(data: &Self::Data, skb: &mut RxSkb<'_>, rcu: &RcuGuard) -> RxResult;
 }
 
+// Per-frame field accesses, inline rather than through a helper call.
+
+/// `skb->dev`.
+///
+/// # Safety
+///
+/// `skb` must be a valid buffer.
+#[inline]
+unsafe fn skb_dev(skb: *mut b::sk_buff) -> *mut b::net_device {
+    // SAFETY: a valid buffer (the caller's promise); `dev` is the member of the anonymous unions a buffer in the receive path uses.
+    unsafe { (*skb).__bindgen_anon_1.__bindgen_anon_1.__bindgen_anon_1.dev }
+}
+
+/// `skb->dev = dev`.
+///
+/// # Safety
+///
+/// `skb` must be a valid buffer the caller owns, `dev` a device that
+/// outlives its use by the buffer.
+#[inline]
+unsafe fn set_skb_dev(skb: *mut b::sk_buff, dev: *mut b::net_device) {
+    // SAFETY: a valid buffer the caller owns (its promise); a plain store to the union member the receive path uses.
+    unsafe { (*skb).__bindgen_anon_1.__bindgen_anon_1.__bindgen_anon_1.dev = dev };
+}
+
+/// `rcu_dereference(dev->rx_handler_data)`.
+///
+/// # Safety
+///
+/// `dev` must be a valid device, and the caller in an RCU read-side
+/// section.
+#[inline]
+unsafe fn rx_handler_data(dev: *mut b::net_device) -> *mut core::ffi::c_void {
+    // SAFETY: a valid device (the caller's promise); a READ_ONCE of the RCU pointer, which the caller's RCU section keeps valid.
+    unsafe { core::ptr::read_volatile(core::ptr::addr_of!((*dev).rx_handler_data)) }
+}
+
 /// # Safety
 ///
 /// Called by the core's receive path for a device whose rx handler was
@@ -135,7 +172,7 @@ pub(crate) unsafe extern "C" fn trampoline<H: RxHandler>(pskb: *mut *mut b::sk_b
         return b::rx_handler_result_RX_HANDLER_PASS;
     };
     // SAFETY: the frame's device is the one our handler is registered on; rx_handler_data is the Arc<H::Data> reference of the registration, valid until netdev_rx_handler_unregister has waited for this call.
-    let data: &H::Data = unsafe { &*b::rbond_rx_handler_data_rcu(b::rbond_skb_dev(skb.as_ptr())).cast() };
+    let data: &H::Data = unsafe { &*rx_handler_data(skb_dev(skb.as_ptr())).cast() };
     // SAFETY: rx handlers run under rcu_read_lock.
     let rcu = unsafe { RcuGuard::assume_held() };
     // SAFETY: `pskb` is valid and ours for the call.
