@@ -132,6 +132,7 @@ void rbond_get_module_params(struct rbond_module_params *p)
 }
 
 void *rbond_netdev_priv(const struct net_device *dev) { return netdev_priv(dev); }
+size_t rbond_netdev_priv_offset(void) { return ALIGN(sizeof(struct net_device), NETDEV_ALIGN); }
 void rbond_netdev_change_priv_flags(struct net_device *dev, u64 add, u64 remove) { dev->priv_flags = (dev->priv_flags | add) & ~remove; }
 void rbond_netdev_set_lltx(struct net_device *dev) { dev->lltx = true; }
 bool rbond_irqs_disabled(void) { return irqs_disabled(); }

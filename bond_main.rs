@@ -84,6 +84,10 @@ struct BondingModule {
 impl kernel::Module for BondingModule {
     fn init(_module: &'static ThisModule) -> Result<Self> {
         pr_info!("Ethernet Channel Bonding Driver: v{}\n", net::modparam::uts_release());
+        if !net::device::priv_offset_agrees() {
+            pr_err!("Error: net_device layout differs from the kernel's (bindings out of date)\n");
+            return Err(EINVAL);
+        }
         let cfg = check_module_params(&net::modparam::get(), &mut KernelLog).map_err(|_| EINVAL)?;
         if cfg.params.arp_validate != 0 {
             // The ARP monitor counts any received frame (arp_validate=none);

@@ -9,6 +9,7 @@ use super::*;
 
 /// Transmit.
 impl Bonding {
+    #[inline]
     pub(super) fn transmit(&self, dev: &Device, skb: SkBuff, rcu: &RcuGuard) -> TxOutcome {
         let Some(set) = self.slaves.read(rcu) else {
             return drop_packet(dev, skb);
@@ -81,18 +82,25 @@ impl Bonding {
                 let random = if set.params.packets_per_slave == 0 { skb::random_u32() } else { 0 };
                 let id = bond_policy::rr_slave_id(counter, set.params.packets_per_slave, random);
                 let start = id as usize % n;
-                // bond_get_slave_by_id(): from that index, the first that can send.
-                // No `%` in the loop: its divide-by-zero panic path (dead, n > 0)
-                // ends the function in a call objtool does not know as noreturn.
-                let wrap = |i: usize| {
-                    let j = start.wrapping_add(i);
-                    if j >= n {
-                        j.wrapping_sub(n)
-                    } else {
-                        j
+                // bond_get_slave_by_id(): from that index, the first that can
+                // send. A plain loop (the iterator chain it replaces was not
+                // inlined: a call per packet), with no `%` in it: its
+                // divide-by-zero panic path (dead, n > 0) ends the function
+                // in a call objtool does not know as noreturn.
+                let mut pick = None;
+                let mut j = start;
+                for _ in 0..n {
+                    if let Some(s) = set.tx.get(j) {
+                        if s.can_tx() {
+                            pick = Some(s);
+                            break;
+                        }
                     }
-                };
-                let pick = (0..n).map(wrap).filter_map(|i| set.tx.get(i)).find(|s| s.can_tx());
+                    j = j.wrapping_add(1);
+                    if j == n {
+                        j = 0;
+                    }
+                }
                 match pick {
                     Some(s) => s.dev_xmit(skb),
                     None => return drop_packet(dev, skb),
@@ -107,6 +115,7 @@ impl Slave {
     /// `bond_dev_queue_xmit()`: with interrupts off for netpoll
     /// (netconsole), dev_queue_xmit must not run; the slave's own netpoll
     /// sends instead.
+    #[inline]
     pub(super) fn dev_xmit(&self, skb: SkBuff) {
         if self.bond.netpoll_tx_running() {
             self.netpoll.send(skb);

@@ -893,6 +893,7 @@ impl Driver for BondDriver {
         bond.release_all(dev, rtnl);
     }
 
+    #[inline]
     fn start_xmit(dev: &Device, bond: &Bonding, skb: SkBuff, rcu: &RcuGuard) -> TxOutcome {
         bond.transmit(dev, skb, rcu)
     }

@@ -15,7 +15,9 @@ bench_prepare() {
 	fi
 	"$RBOND_TOP/scripts/build-kernel.sh" "$flavour"
 	BENCH_KDIR=$(rbond_kernel_dir "$flavour")
-	b=$RBOND_CACHE/build-$flavour
+	# RBOND_BENCH_BUILD names another build directory: a second benchmark
+	# may build while a first one's guest still loads its module.
+	b=$RBOND_CACHE/build-${RBOND_BENCH_BUILD:-$flavour}
 	mkdir -p "$b"
 	# The sources only (never the test kernel's objects or generated
 	# bindings), all stamped now: the module is rebuilt from what the tree

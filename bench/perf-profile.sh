@@ -23,4 +23,4 @@ timeout 3600 vng --run "$KDIR" "${RBOND_VNG_USER[@]}" --disable-kvm --force-9p -
 	--rwdir "$OUT" --exec "$OUT/run.sh" >"$OUT/console.log" 2>&1 </dev/null || true
 grep -q '^done$' "$OUT/perf.txt" || { echo "bench: incomplete, see $OUT"; cat "$OUT/perf.txt" "$OUT/perf.err"; exit 1; }
 cat "$OUT/perf.txt"
-for f in "$OUT"/perf-*-*.txt; do echo "== $(basename "$f")"; head -n 15 "$f"; done
+for f in "$OUT"/perf-own-*.txt; do echo "== $(basename "$f")"; cat "$f"; done

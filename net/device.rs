@@ -1233,9 +1233,13 @@ impl<T: Driver> Adapter<T> {
     ///
     /// `dev` must be a net_device allocated with `setup_callback` and a
     /// private area of `PRIV_SIZE` bytes.
+    #[inline]
     unsafe fn priv_of(dev: *mut b::net_device) -> *mut DevPriv<T> {
-        // SAFETY: per the function's requirements, the private area holds a DevPriv<T>.
-        unsafe { b::rbond_netdev_priv(dev).cast() }
+        // `netdev_priv()` inline: every packet's callback comes through
+        // here. The offset is the kernel's (bindgen evaluates it);
+        // `check_priv_offset` compares it with the C helper at load.
+        // SAFETY: per the function's requirements, the private area holds a DevPriv<T>, `NETDEV_PRIV_OFFSET` bytes into the device's allocation.
+        unsafe { dev.cast::<u8>().add(NETDEV_PRIV_OFFSET).cast() }
     }
 
     /// Initialises a new device's private data (before it is registered).
@@ -1693,4 +1697,17 @@ impl Drop for AddrListGuard<'_> {
         // SAFETY: locked by Device::lock_addr_lists, in this context.
         unsafe { b::rbond_netif_addr_unlock_bh(self.0.dev.as_raw()) }
     }
+}
+
+/// `netdev_priv()`'s offset from the device (`ALIGN(sizeof(struct
+/// net_device), NETDEV_ALIGN)`).
+const NETDEV_PRIV_OFFSET: usize = b::rbond_layout_RBOND_NETDEV_PRIV_OFFSET as usize;
+
+/// Whether the inline `netdev_priv()` offset (the layout bindgen saw)
+/// agrees with the one the C compiler computes: the module refuses to load
+/// otherwise.
+pub(crate) fn priv_offset_agrees() -> bool {
+    // SAFETY: a pure computation.
+    let theirs = unsafe { b::rbond_netdev_priv_offset() };
+    theirs == NETDEV_PRIV_OFFSET
 }
