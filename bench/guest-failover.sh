@@ -14,11 +14,8 @@
 # times in ms; see bench/prober.c for gap and loss window).
 OUT=$1
 N=${RBOND_FAILOVERS:-50}
-exec >"$OUT/failover.txt" 2>"$OUT/failover.err"
-. "$RBOND_TOP/scripts/errtrap.sh"
-mount -t tmpfs rbond-modules /usr/lib/modules
-KO_RUST=${RBOND_BENCH_KO:-$RBOND_TOP/bonding.ko}
-KO_C=$RBOND_KDIR/drivers/net/bonding/bonding.ko
+. "$RBOND_TOP/bench/guest-lib.sh"
+bench_guest_init failover
 
 # max_gap <ping output>: the longest time between two replies, in ms.
 max_gap() {

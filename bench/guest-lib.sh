@@ -3,6 +3,18 @@
 # KO_RUST and KO_C.
 # shellcheck shell=bash
 
+# bench_guest_init <name>: output to $OUT/<name>.txt and .err, errors
+# trapped, the modules directory writable (insmod of either driver by
+# path), KO_RUST and KO_C the two drivers, NCPU the CPUs.
+bench_guest_init() {
+	exec >"$OUT/$1.txt" 2>"$OUT/$1.err"
+	. "$RBOND_TOP/scripts/errtrap.sh"
+	mount -t tmpfs rbond-modules /usr/lib/modules
+	KO_RUST=${RBOND_BENCH_KO:-$RBOND_TOP/bonding.ko}
+	KO_C=$RBOND_KDIR/drivers/net/bonding/bonding.ko
+	NCPU=$(nproc)
+}
+
 pg() { echo "$2" >"$1"; }
 
 # pktgen_dev <proc dir> <thread> <dev> <size> <dst ip> <dst mac>: one device

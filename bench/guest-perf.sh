@@ -8,13 +8,8 @@
 # and perf.txt (the share of samples in each driver's own functions).
 OUT=$1
 COUNT=${RBOND_BENCH_COUNT:-400000}
-exec >"$OUT/perf.txt" 2>"$OUT/perf.err"
-. "$RBOND_TOP/scripts/errtrap.sh"
-mount -t tmpfs rbond-modules /usr/lib/modules
-KO_RUST=${RBOND_BENCH_KO:-$RBOND_TOP/bonding.ko}
-KO_C=$RBOND_KDIR/drivers/net/bonding/bonding.ko
-NCPU=$(nproc)
 . "$RBOND_TOP/bench/guest-lib.sh"
+bench_guest_init perf
 
 modprobe pktgen 2>/dev/null
 echo 0 >/proc/sys/kernel/kptr_restrict

@@ -28,3 +28,36 @@ bench_prepare() {
 	BENCH_KO=$b/bonding.ko
 	echo "bench: $BENCH_KO for $(basename "$BENCH_KDIR")"
 }
+
+# bench_start <name>: the benchmark kernel and module (bench_prepare), and
+# a fresh result directory OUT=tests/out/<name>.
+bench_start() {
+	cd "$RBOND_TOP"
+	bench_prepare
+	OUT=$RBOND_TOP/tests/out/$1
+	rm -rf "$OUT" && mkdir -p "$OUT"
+}
+
+# bench_boot <timeout> <guest script> <result> [VAR=value...]: boots the
+# benchmark kernel on "bench/<guest script> $OUT", with RBOND_TOP,
+# RBOND_KDIR, RBOND_BENCH_KO and the given variables exported; fails
+# unless $OUT/<result> ends with the guest's "done".
+bench_boot() {
+	local timeout=$1 guest=$2 result=$3
+	shift 3
+	{
+		echo '#!/bin/bash'
+		printf 'export RBOND_TOP=%q RBOND_KDIR=%q RBOND_BENCH_KO=%q' "$RBOND_TOP" "$BENCH_KDIR" "$BENCH_KO"
+		printf ' %q' "$@"
+		printf '\nexec %q %q\n' "$RBOND_TOP/bench/$guest" "$OUT"
+	} >"$OUT/run.sh"
+	chmod +x "$OUT/run.sh"
+	echo "bench: booting $BENCH_KDIR (minutes under TCG)"
+	timeout "$timeout" vng --run "$BENCH_KDIR" "${RBOND_VNG_USER[@]}" --disable-kvm --force-9p --disable-microvm \
+		--memory 2G --cpus 2 --rwdir "$OUT" --exec "$OUT/run.sh" >"$OUT/console.log" 2>&1 </dev/null || true
+	grep -q '^done$' "$OUT/$result" || {
+		echo "bench: incomplete, see $OUT"
+		cat "$OUT/$result" "$OUT/${result%.txt}.err"
+		return 1
+	}
+}
