@@ -13,14 +13,8 @@ OUT=$1
 COUNT=${RBOND_BENCH_COUNT:-200000}
 ROUNDS=${RBOND_BENCH_ROUNDS:-9}
 TCP_SECS=${RBOND_BENCH_TCP_SECS:-4}
-exec >"$OUT/bench.txt" 2>"$OUT/bench.err"
-. "$RBOND_TOP/scripts/errtrap.sh"
-mount -t tmpfs rbond-modules /usr/lib/modules
-KO_RUST=${RBOND_BENCH_KO:-$RBOND_TOP/bonding.ko}
-KO_C=$RBOND_KDIR/drivers/net/bonding/bonding.ko
-NCPU=$(nproc)
-
 . "$RBOND_TOP/bench/guest-lib.sh"
+bench_guest_init bench
 
 modprobe pktgen 2>/dev/null
 [ -d /proc/net/pktgen ] || { echo "no pktgen"; exit 1; }

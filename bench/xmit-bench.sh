@@ -12,22 +12,10 @@ set -euo pipefail
 . "$(dirname "$0")/../scripts/env.sh"
 rbond_need_setup
 . "$RBOND_TOP/bench/lib.sh"
-cd "$RBOND_TOP"
-bench_prepare
+bench_start bench
+bench_boot 7200 guest-xmit.sh bench.txt RBOND_BENCH_COUNT="${RBOND_BENCH_COUNT:-200000}" RBOND_BENCH_ROUNDS="${RBOND_BENCH_ROUNDS:-9}" \
+	RBOND_BENCH_TCP_SECS="${RBOND_BENCH_TCP_SECS:-4}" RBOND_BENCH_MODES="${RBOND_BENCH_MODES:-0 1 2 4}"
 KDIR=$BENCH_KDIR
-OUT=$RBOND_TOP/tests/out/bench
-rm -rf "$OUT" && mkdir -p "$OUT"
-cat >"$OUT/run.sh" <<RUN
-#!/bin/bash
-export RBOND_TOP=$RBOND_TOP RBOND_KDIR=$KDIR RBOND_BENCH_KO=$BENCH_KO RBOND_BENCH_COUNT=${RBOND_BENCH_COUNT:-200000} RBOND_BENCH_ROUNDS=${RBOND_BENCH_ROUNDS:-9} RBOND_BENCH_TCP_SECS=${RBOND_BENCH_TCP_SECS:-4} RBOND_BENCH_MODES="${RBOND_BENCH_MODES:-0 1 2 4}"
-exec $RBOND_TOP/bench/guest-xmit.sh $OUT
-RUN
-chmod +x "$OUT/run.sh"
-echo "bench: booting $KDIR (a few minutes under TCG)"
-timeout 7200 vng --run "$KDIR" "${RBOND_VNG_USER[@]}" --disable-kvm --force-9p --disable-microvm --memory 2G --cpus 2 \
-	--rwdir "$OUT" --exec "$OUT/run.sh" >"$OUT/console.log" 2>&1 </dev/null || true
-grep -q '^done$' "$OUT/bench.txt" || { echo "bench: incomplete, see $OUT"; cat "$OUT/bench.txt" "$OUT/bench.err"; exit 1; }
-
 python3 "$RBOND_TOP/bench/summarize.py" "$OUT/bench.txt" "$OUT"
 stamp="$(date -u +%Y-%m-%d), $(basename "$KDIR")"
 python3 "$RBOND_TOP/bench/chart.py" "pktgen through the bond, kpps ($stamp)" kpps "$OUT/pktgen.tsv" "$RBOND_TOP/Documentation/bench-pktgen.svg"
