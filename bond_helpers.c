@@ -131,7 +131,6 @@ void rbond_get_module_params(struct rbond_module_params *p)
 		p->arp_ip_target[i] = arp_ip_target[i];
 }
 
-void *rbond_netdev_priv(const struct net_device *dev) { return netdev_priv(dev); }
 size_t rbond_netdev_priv_offset(void) { return ALIGN(sizeof(struct net_device), NETDEV_ALIGN); }
 void rbond_netdev_change_priv_flags(struct net_device *dev, u64 add, u64 remove) { dev->priv_flags = (dev->priv_flags | add) & ~remove; }
 void rbond_netdev_set_lltx(struct net_device *dev) { dev->lltx = true; }

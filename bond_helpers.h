@@ -50,11 +50,10 @@ struct rbond_module_params {
 
 void rbond_get_module_params(struct rbond_module_params *p);
 
-void *rbond_netdev_priv(const struct net_device *dev);
 size_t rbond_netdev_priv_offset(void);
 /* netdev_priv()'s offset, for the fast paths to compute inline (bindgen
  * evaluates the constant with the kernel's own layout); checked against
- * rbond_netdev_priv() when the module loads. */
+ * rbond_netdev_priv_offset(), the C compiler's, when the module loads. */
 enum rbond_layout { RBOND_NETDEV_PRIV_OFFSET = ALIGN(sizeof(struct net_device), NETDEV_ALIGN) };
 void rbond_netdev_change_priv_flags(struct net_device *dev, u64 add, u64 remove);
 void rbond_netdev_set_lltx(struct net_device *dev);
