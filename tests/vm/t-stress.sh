@@ -24,13 +24,13 @@ test_stress_every_path_at_once_then_rmmod_under_load() {
 # mode, a bond with one permanent slave is flooded by pktgen on both CPUs
 # while two more devices are enslaved and released through the ioctls as
 # fast as the module takes them. A cycle is one enslave and one release.
-# CI: 10 cycles per mode; RBOND_SOAK=1: 2,000 per mode (10,000 in all;
+# CI: 6 cycles per mode; RBOND_SOAK=1: 2,000 per mode (10,000 in all;
 # RBOND_FLOOD_CYCLES sets the per-mode count). Afterwards: every frame pktgen
 # counted as sent left through a slave or is in a drop counter, the
 # released devices are whole (own MAC, no master, up to their own flags),
 # the bond still carries a ping, and kmemleak finds nothing.
 test_enslave_release_cycles_under_flood_in_every_mode() {
-	local n=${RBOND_FLOOD_CYCLES:-10} mode total=0
+	local n=${RBOND_FLOOD_CYCLES:-6} mode total=0
 	[ "${RBOND_SOAK:-0}" = 1 ] && n=${RBOND_FLOOD_CYCLES:-2000}
 	modprobe pktgen 2>/dev/null || true
 	[ -d /proc/net/pktgen ] || fail "no pktgen"
