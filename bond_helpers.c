@@ -167,6 +167,7 @@ struct kobject *rbond_netdev_kobj(struct net_device *dev) { return &dev->dev.kob
  * the C driver's sysfs_attr_init() of its per-namespace file gives. */
 void rbond_sysfs_attr_init(struct attribute *attr) { sysfs_attr_init(attr); }
 int rbond_restart_syscall(void) { return restart_syscall(); }
+bool rbond_fatal_signal_pending(void) { return fatal_signal_pending(current); }
 /* for_each_netdev_rcu, one step: the first device with @prev NULL. */
 struct net_device *rbond_next_netdev(struct net *net, struct net_device *prev)
 {

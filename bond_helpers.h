@@ -134,6 +134,7 @@ struct net_device *rbond_to_net_dev(struct device *d);
 struct kobject *rbond_netdev_kobj(struct net_device *dev);
 void rbond_sysfs_attr_init(struct attribute *attr);
 int rbond_restart_syscall(void);
+bool rbond_fatal_signal_pending(void);
 struct net_device *rbond_next_netdev(struct net *net, struct net_device *prev);
 void rbond_dev_net_set(struct net_device *dev, struct net *net);
 struct net *rbond_init_net(void);

@@ -103,13 +103,19 @@ impl kernel::Module for BondingModule {
         let slave_events = NotifierRegistration::new()?;
         let rcu_barrier = RcuBarrier;
         let link = LinkRegistration::new(&bond_netlink::BOND_LINK_OPS)?;
-        {
-            let rtnl = Rtnl::lock();
-            for _ in 0..cfg.max_bonds {
-                // On failure the load fails with the error (as bond_create()'s),
-                // and dropping `link` deletes the bonds made so far.
-                bonding::create_bond(Net::init_net(), c_str!("bond%d"), &cfg.params, &rtnl)?;
+        for made in 0..cfg.max_bonds {
+            // On failure the load fails with the error (as bond_create()'s),
+            // and dropping `link` deletes the bonds made so far. RTNL is
+            // taken per bond, as bond_create() does: a large max_bonds
+            // does not hold every other configuration of the machine off
+            // until the last bond. A killed insmod stops there (the C
+            // driver would go on to the last bond).
+            if net::fatal_signal_pending() {
+                pr_err!("Error: killed after creating {} of {} bonds\n", made, cfg.max_bonds);
+                return Err(EINTR);
             }
+            let rtnl = Rtnl::lock();
+            bonding::create_bond(Net::init_net(), c_str!("bond%d"), &cfg.params, &rtnl)?;
         }
         Ok(Self { _link: link, _rcu_barrier: rcu_barrier, _slave_events: slave_events, _pernet: pernet })
     }

@@ -27,3 +27,12 @@ pub(crate) mod sync;
 pub(crate) mod sysfs;
 mod uapi_check;
 pub(crate) mod vec;
+
+/// Whether the current task has been killed (a fatal signal is pending):
+/// a long loop in process context, such as creating `max_bonds` bonds at
+/// load, stops early on it.
+pub(crate) fn fatal_signal_pending() -> bool {
+    // SAFETY: reads the current task's pending signals; any context that
+    // has a current task, which every caller (process context) has.
+    unsafe { bindings::rbond_fatal_signal_pending() }
+}

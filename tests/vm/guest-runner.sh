@@ -6,7 +6,7 @@ set -u
 OUT=$1
 shift
 . "$OUT/env.sh"
-export RBOND_TOP RBOND_KDIR OUT RBOND_CYCLES RBOND_DEBS RBOND_LONG RBOND_SOAK RBOND_FUZZ_SEED RBOND_FUZZ_OPS RBOND_STRESS_SECS RBOND_FLOOD_CYCLES
+export RBOND_TOP RBOND_KDIR OUT RBOND_CYCLES RBOND_DEBS RBOND_LONG RBOND_SOAK RBOND_FUZZ_SEED RBOND_FUZZ_OPS RBOND_FUZZ_TRACE RBOND_STRESS_SECS RBOND_FLOOD_CYCLES
 RBOND_CLAIMS=${RBOND_CLAIMS:-}
 RESULTS=$OUT/results
 : >"$RESULTS"
@@ -51,7 +51,22 @@ for file in "$@"; do
 		dmesg -C
 		log=$OUT/$t.log
 		start=$(date +%s.%N)
-		timeout -k 10 "${RBOND_TEST_TIMEOUT:-600}" bash -c '
+		# A test that is about to time out is most likely stuck: a minute
+		# before the limit, write every task's state and kernel stack to
+		# $t.hang (tests/vm/hangdump.py), so that a hang leaves a
+		# diagnosis and not only "timed out".
+		limit=${RBOND_TEST_TIMEOUT:-600}
+		(
+			# read -t on a pipe nobody writes: a sleep without a child
+			# process, so that killing this subshell ends the watchdog.
+			read -r -t $((limit > 120 ? limit - 60 : limit / 2)) _ <> <(:)
+			# The fuzzer (fuzz.py) logs its current operation on SIGUSR1.
+			pkill -USR1 -f 'tests/vm/fuzz\.py' 2>/dev/null
+			python3 "$RBOND_TOP/tests/vm/hangdump.py" >"$OUT/$t.hang" 2>&1
+			dmesg >"$OUT/$t.hang-dmesg"
+		) &
+		watchdog=$!
+		timeout -k 10 "$limit" bash -c '
 			set -eE -o pipefail
 			. "$RBOND_TOP/tests/vm/lib.sh"
 			. "$1"
@@ -59,6 +74,8 @@ for file in "$@"; do
 			"$2"
 		' _ "$file" "$t" >"$log" 2>&1
 		rc=$?
+		kill "$watchdog" 2>/dev/null
+		wait "$watchdog" 2>/dev/null
 		secs=$(echo "$(date +%s.%N) - $start" | bc)
 		# Leave the next test a clean machine.
 		(

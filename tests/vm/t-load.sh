@@ -124,6 +124,40 @@ test_max_bonds_creates_that_many_bonds() {
 	done
 }
 
+# max_bonds=100000 (the fuzzer's seed 100 drew it) takes hours to create.
+# Meanwhile RTNL is taken per bond, so other configuration goes on, and a
+# killed insmod stops: the load fails, and the bonds made so far are gone.
+test_a_killed_load_of_many_bonds_stops_and_leaves_nothing() {
+	local pid i n
+	insmod "$RBOND_KO" max_bonds=100000 &
+	pid=$!
+	for i in $(seq 200); do
+		[ -e /proc/net/bonding/bond20 ] && break
+		sleep 0.1
+	done
+	[ -e /proc/net/bonding/bond20 ] || fail "no bond20 after 20 s"
+	# Other configuration while the load runs (the C driver takes RTNL
+	# per bond too).
+	timeout 10 ip link add rbdummy0 type dummy || fail "ip link add blocked while the load creates bonds"
+	ip link del rbdummy0
+	kill -KILL $pid
+	for i in $(seq 300); do
+		kill -0 $pid 2>/dev/null || break
+		sleep 0.1
+	done
+	! kill -0 $pid 2>/dev/null || fail "insmod still running 30 s after SIGKILL"
+	wait $pid 2>/dev/null && fail "the killed load succeeded"
+	n=$(bond_names | wc -l)
+	echo "bonds left: $n"
+	assert_eq "$n" 0 "bonds left after the killed load"
+	[ ! -d /sys/module/bonding ] || fail "module loaded after the killed load"
+	assert_klog "Error: killed after creating [0-9]+ of 100000 bonds"
+	# And the module loads normally again.
+	load_bonding max_bonds=1
+	assert_eq "$(bond_names)" "bond0" "bonds after a normal load"
+	kmemleak_check
+}
+
 test_bond_goes_up_and_down() {
 	load_bonding mode=1 miimon=100
 	ip link set bond0 up
