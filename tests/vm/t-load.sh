@@ -138,7 +138,15 @@ test_a_killed_load_of_many_bonds_stops_and_leaves_nothing() {
 	[ -e /proc/net/bonding/bond20 ] || fail "no bond20 after 20 s"
 	# Other configuration while the load runs (the C driver takes RTNL
 	# per bond too).
-	timeout 10 ip link add rbdummy0 type dummy || fail "ip link add blocked while the load creates bonds"
+	# (In the background: a task waiting for RTNL cannot be killed.)
+	ip link add rbdummy0 type dummy &
+	local ipid=$!
+	for i in $(seq 100); do
+		kill -0 $ipid 2>/dev/null || break
+		sleep 0.1
+	done
+	! kill -0 $ipid 2>/dev/null || fail "ip link add blocked for 10 s while the load creates bonds"
+	wait $ipid || fail "ip link add failed while the load creates bonds"
 	ip link del rbdummy0
 	kill -KILL $pid
 	for i in $(seq 300); do
