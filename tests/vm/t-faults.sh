@@ -52,14 +52,14 @@ test_release_under_every_allocation_failure_finishes_or_changes_nothing() {
 }
 
 # rmmod with its allocations failing in turn (every one of the first 40,
-# then every 100th; every 25th with RBOND_LONG=1: faultloop.py) must still
+# then every 200th; every 25th with RBOND_LONG=1: faultloop.py) must still
 # remove every bond and give every slave back, each time, within the time
 # limit.
 test_rmmod_under_every_allocation_failure_gives_every_slave_back() {
 	failslab_setup
 	make_peer 2
 	local out
-	local stride=100
+	local stride=200
 	[ "${RBOND_LONG:-0}" = 1 ] && stride=25
 	out=$(timeout 600 python3 "$FAULTLOOP" rmmod "$RBOND_KO" veth0,veth1 3000 $stride) || fail "$out"
 	echo "$out"
@@ -72,8 +72,8 @@ test_rmmod_under_every_allocation_failure_gives_every_slave_back() {
 # option of a changelink, "+bond" to bonding_masters (device, sysfs and
 # /proc entries), and the module's load. Each allocation fails in turn
 # (a bond's creation makes over a thousand, most of them its sysfs files
-# and queues: every one of the first 40, then every 7th in CI, every one
-# with RBOND_LONG=1; the load every 25th past 40 in CI); a
+# and queues: every one of the first 40, then every 13th in CI, every one
+# with RBOND_LONG=1; the load every 50th past 40 in CI); a
 # request that fails leaves nothing behind (no device, no sysfs or /proc
 # entry, no module) and a bond exactly as before; one that succeeds made
 # everything it should.
@@ -91,8 +91,8 @@ creation_walk() {
 	kmemleak_check
 }
 
-# Every 7th past the 40th in CI, every one with RBOND_LONG=1.
-creation_stride() { if [ "${RBOND_LONG:-0}" = 1 ]; then echo 1; else echo 7; fi; }
+# Every 13th past the 40th in CI, every one with RBOND_LONG=1.
+creation_stride() { if [ "${RBOND_LONG:-0}" = 1 ]; then echo 1; else echo 13; fi; }
 
 test_newlink_under_every_allocation_failure_creates_all_or_nothing() {
 	creation_walk newlink "$(creation_stride)"
@@ -107,11 +107,11 @@ test_bonding_masters_under_every_allocation_failure_creates_all_or_nothing() {
 }
 
 # Module load (about 1,400 allocations with two bonds): every one of the
-# first 40, then every 25th (every one with RBOND_LONG=1).
+# first 40, then every 50th (every one with RBOND_LONG=1).
 test_module_load_under_every_allocation_failure_loads_whole_or_not_at_all() {
 	failslab_setup
 	unload_any_bonding
-	local out stride=25
+	local out stride=50
 	[ "${RBOND_LONG:-0}" = 1 ] && stride=1
 	out=$(timeout 500 python3 "$FAULTLOOP" load "$RBOND_KO" - 5000 $stride) || fail "$out"
 	assert_match "$out" "^attempts [0-9]+$" "loop result"

@@ -2,7 +2,7 @@
 # seeded and reproducible, with its invariants checked after every batch
 # (no splat, /proc, sysfs and rtnetlink agree, released slaves whole, an
 # unprivileged caller changes nothing). CI runs a few thousand operations
-# of fixed seeds (1 and 2, 2,000 each); RBOND_SOAK=1 runs RBOND_FUZZ_OPS
+# of fixed seeds (1 and 2, 1,500 each); RBOND_SOAK=1 runs RBOND_FUZZ_OPS
 # (default 200000) of seeds 100 to 109; RBOND_FUZZ_SEED=<n> replays one seed.
 
 FUZZ=$RBOND_TOP/tests/vm/fuzz.py
@@ -24,7 +24,7 @@ fuzz_seed() {
 # are split over two tests so that the runner's two guests share them.
 fuzz_seeds() {
 	echo >/proc/sys/kernel/modprobe
-	local seeds=$1 ops=${RBOND_FUZZ_OPS:-2000}
+	local seeds=$1 ops=${RBOND_FUZZ_OPS:-1500}
 	[ "${RBOND_SOAK:-0}" = 1 ] && { seeds=$2; ops=${RBOND_FUZZ_OPS:-200000}; }
 	[ -n "${RBOND_FUZZ_SEED:-}" ] && seeds=$RBOND_FUZZ_SEED
 	local s
