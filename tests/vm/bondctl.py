@@ -8,11 +8,12 @@ for the queries, the returned fields. Usage:
   bondctl.py cycles BOND N SLAVE...
 cycles enslaves every SLAVE then releases them in reverse order, N times,
 and prints the number of cycles (one enslave and one release each); it
-stops with the errno at the first failure.
+stops with the errno at the first failure. BONDCTL_PROGRESS=<file>: the
+cycles done so far are written there every 50.
 With --fail-nth N (enslave, release): the N-th kernel allocation of the
 request fails (failslab); prints "<errno> <injected: 1|0>".
 """
-import ctypes, errno, fcntl, os, socket, struct, sys
+import ctypes, errno, fcntl, os, socket, struct, sys, time
 
 CMDS = {"enslave": (0x8990, 0x89F0), "release": (0x8991, 0x89F1), "sethwaddr": (0x8992, 0x89F2),
         "changeactive": (0x8995, 0x89FD), "slaveinfo": (0x8993, 0x89FB), "info": (0x8994, 0x89FC)}
@@ -85,7 +86,13 @@ def main(argv):
         print(e, *(struct.unpack_from("HHHH", buf.raw, 16) if e == 0 else ()))
     elif op == "cycles":
         slaves = argv[3:]
-        for _ in range(int(argv[2])):
+        # BONDCTL_PROGRESS=<file>: the cycles done so far, every 50 (for
+        # a soak watched from the host).
+        progress = os.environ.get("BONDCTL_PROGRESS")
+        for i in range(int(argv[2])):
+            if progress and i % 25 == 0:
+                with open(progress, "w") as f:
+                    f.write(f"{i * len(slaves)} {time.monotonic():.1f}\n")
             for req, order in ((CMDS["enslave"][0], slaves), (CMDS["release"][0], slaves[::-1])):
                 for sl in order:
                     e = ioctl(req, ifreq(bond, sl.encode()))

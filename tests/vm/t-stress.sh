@@ -62,7 +62,7 @@ test_enslave_release_cycles_under_flood_in_every_mode() {
 		echo start >$d/pgctrl &
 		local pg=$!
 		local got
-		got=$(python3 "$BONDCTL" cycles bond0 $((n / 2)) veth1 veth2 2>&1) || { echo stop >$d/pgctrl; wait $pg; fail "$mode: $got"; }
+		got=$(BONDCTL_PROGRESS=$OUT/flood-progress-$mode python3 "$BONDCTL" cycles bond0 $((n / 2)) veth1 veth2 2>&1) || { echo stop >$d/pgctrl; wait $pg; fail "$mode: $got"; }
 		echo stop >$d/pgctrl
 		wait $pg || true
 		local sent=0 out
