@@ -32,7 +32,7 @@ pub(crate) mod vec;
 /// a long loop in process context, such as creating `max_bonds` bonds at
 /// load, stops early on it.
 pub(crate) fn fatal_signal_pending() -> bool {
-    // SAFETY: reads the current task's pending signals; any context that
-    // has a current task, which every caller (process context) has.
+    // Every caller runs in process context, which has a current task.
+    // SAFETY: only reads the current task's pending signals.
     unsafe { bindings::rbond_fatal_signal_pending() }
 }
