@@ -112,6 +112,13 @@ PROC_MODES = {"load balancing (round-robin)": 0, "fault-tolerance (active-backup
               "fault-tolerance (broadcast)": 3, "IEEE 802.3ad Dynamic link aggregation": 4}
 
 
+def cpu_jiffies():
+    """(busy, idle) jiffies of all the guest's CPUs, from /proc/stat."""
+    with open("/proc/stat") as f:
+        v = [int(x) for x in f.readline().split()[1:]]
+    return sum(v) - v[3] - v[4], v[3] + v[4]
+
+
 def log(msg):
     print(msg, flush=True)
 
@@ -649,6 +656,7 @@ class Fuzzer:
         table = self.ops_table()
         fns = [f for f, w in table for _ in range(w)]
         start = time.time()
+        cpu0 = cpu_jiffies()
         while self.ops < total:
             n = min(batch, total - self.ops)
             for _ in range(n):
@@ -691,6 +699,10 @@ class Fuzzer:
         self.check_kmsg()
         self.check_released()
         elapsed = time.time() - start
+        t = os.times()
+        busy, idle = (b - a for a, b in zip(cpu0, cpu_jiffies()))
+        log(f"cpu: fuzzer {t.user:.0f} s user, {t.system:.0f} s system; frame sender {t.children_user:.0f} s user, "
+            f"{t.children_system:.0f} s system; guest {100 * busy / max(1, busy + idle):.0f}% busy")
         log(f"fuzz: seed {self.seed}: {self.ops} operations, {self.reloads} module loads, {self.frames} frames "
             f"in {elapsed:.0f} s, no failure")
         per = collections.defaultdict(list)
