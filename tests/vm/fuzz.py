@@ -58,6 +58,9 @@ NSLAVES = 6
 SLAVES = [f"rbfs{i}" for i in range(NSLAVES)]
 PEERS = [f"rbfp{i}" for i in range(NSLAVES)]
 NETNS = "/run/netns/fzns"
+# A kmemleak scan every this many batches (5,000 operations): a long run
+# stopped before its end has had its leaks looked for as it went.
+KMEMLEAK_EVERY = int(os.environ.get("RBOND_FUZZ_KMEMLEAK_EVERY") or 20)
 # RBOND_FUZZ_TRACE=<n>: log every operation from the nth on (to find what
 # a replay hangs in).
 TRACE_FROM = int(os.environ.get("RBOND_FUZZ_TRACE") or 1 << 62)
@@ -513,6 +516,20 @@ class Fuzzer:
         if bad:
             self.fail("kernel log: " + " | ".join(bad[:3]))
 
+    def check_kmemleak(self):
+        """A kmemleak scan (twice, as lib.sh's kmemleak_check does): an
+        object leaked in the last 5 s is reported by the next one."""
+        path = "/sys/kernel/debug/kmemleak"
+        if not os.access(path, os.W_OK):
+            return
+        for _ in range(2):
+            self.write(path, "scan")
+        report = self.read(path)
+        if report:
+            log(report)
+            self.write(path, "clear")
+            self.fail("kmemleak: " + report.splitlines()[0])
+
     def read(self, path):
         try:
             with open(path) as f:
@@ -657,6 +674,7 @@ class Fuzzer:
         fns = [f for f, w in table for _ in range(w)]
         start = time.time()
         cpu0 = cpu_jiffies()
+        batches = 0
         while self.ops < total:
             n = min(batch, total - self.ops)
             for _ in range(n):
@@ -692,6 +710,11 @@ class Fuzzer:
             self.outcomes[("modparam", errno.errorcode.get(rc, str(rc)) if rc else "ok")] += 1
             self.check_kmsg()
             self.check_released()
+            batches += 1
+            if batches % KMEMLEAK_EVERY == 0:
+                t0 = time.time()
+                self.check_kmemleak()
+                self.time_in["(kmemleak)"] += time.time() - t0
             log(f"batch: {self.ops} ops, {nbonds} bonds, {self.frames} frames, {time.time() - start:.0f} s; "
                 f"slowest: " + ", ".join(f"{k} {v:.0f} s" for k, v in self.time_in.most_common(3)))
         self.stop_traffic()
