@@ -45,8 +45,7 @@ impl Bonding {
                 // Cannot fail: reserved above.
                 let _ = v.push(s.clone(), GFP_ATOMIC);
             }
-            let ignore = if p.mode == Mode::ActiveBackup { set.active.is_none() } else { set.tx.is_empty() };
-            (p, v, ignore)
+            (p, v, set.none_usable())
         };
         if slaves.is_empty() {
             return Rearm::Ms(p.miimon);
@@ -142,7 +141,7 @@ impl Bonding {
             if !set.all.iter().any(|x| Arc::ptr_eq(x, s)) {
                 return;
             }
-            if p.mode == Mode::ActiveBackup { set.active.is_none() } else { set.tx.is_empty() }
+            set.none_usable()
         };
         let ticks = MiiTicks { miimon: p.miimon, downdelay: p.downdelay, updelay: p.updelay };
         let up = Self::sample_link(&s.dev, true, None);

@@ -165,7 +165,7 @@ impl Slave {
         Candidate {
             link: self.link(),
             dev_up: self.dev.is_running() && self.dev.carrier_ok(),
-            delay: 0,
+            delay: self.delay.load(Relaxed).max(0) as u32,
             prio: self.prio.load(Relaxed),
             speed: match self.speed.load(Relaxed) {
                 u32::MAX => 0,
@@ -204,6 +204,17 @@ unsafe impl DropInSoftirq for SlaveSet {}
 impl SlaveSet {
     fn empty(params: BondParams) -> Self {
         Self { all: KVec::new(), tx: KVec::new(), active: None, primary: None, params }
+    }
+
+    /// No slave carries traffic: no active slave in active-backup, no
+    /// transmitting slave otherwise. A slave coming back then skips
+    /// `updelay` (`bond_miimon_inspect()`'s `ignore_updelay`).
+    fn none_usable(&self) -> bool {
+        if self.params.mode == Mode::ActiveBackup {
+            self.active.is_none()
+        } else {
+            self.tx.is_empty()
+        }
     }
 }
 
@@ -651,11 +662,21 @@ impl Bonding {
         let changed = !same_slave(&new, &cfg.active);
         if changed {
             if let Some(n) = &new {
-                if n.link() == Link::Back {
-                    n.link.store(Link::Up as u8, Relaxed);
+                let p = self.p(rtnl);
+                let back = n.link() == Link::Back;
+                if p.mode.uses_primary() {
+                    if back {
+                        // The C driver's figure: the time already spent in
+                        // updelay, not the time saved.
+                        let ms = p.updelay.saturating_sub(n.delay.load(Relaxed).max(0) as u32).saturating_mul(p.miimon);
+                        n.info(&KERN_INFO, format_args!("making interface the new active one {ms} ms earlier\n"));
+                    } else {
+                        n.info(&KERN_INFO, format_args!("making interface the new active one\n"));
+                    }
                 }
-                if self.p(rtnl).mode.uses_primary() {
-                    n.info(&KERN_INFO, format_args!("making interface the new active one\n"));
+                if back {
+                    n.delay.store(0, Relaxed);
+                    n.link.store(Link::Up as u8, Relaxed);
                 }
             }
             cfg.active = new;

@@ -49,6 +49,8 @@ from rbnl import attr, nest, strz  # noqa: E402
 
 libc = ctypes.CDLL(None, use_errno=True)
 libc.syscall.restype = ctypes.c_long
+PAGE = mmap.PAGESIZE
+SCRATCH = 64 * 1024
 SYS_finit_module, SYS_delete_module = 313, 176
 O_NONBLOCK = os.O_NONBLOCK
 
@@ -216,8 +218,16 @@ class Fuzzer:
         # interpreter lock at every send); it counts into shared memory.
         self.shared = mmap.mmap(-1, 8)
         self.traffic_pid = 0
-        # Scratch memory for ioctls that carry a user pointer.
-        self.scratch = ctypes.create_string_buffer(4096)
+        # Memory for the ioctls that carry a user pointer: the kernel
+        # writes there what the command returns (an ethtool string set can
+        # be tens of kilobytes), so it is a mapping of its own, never the
+        # interpreter's heap (seeds 104 and 107 crashed Python when it
+        # was), and a page that cannot be written follows it, so that a
+        # pointer near the end tests the boundary (EFAULT).
+        self.scratch_map = mmap.mmap(-1, SCRATCH + PAGE)
+        self.scratch = ctypes.addressof(ctypes.c_char.from_buffer(self.scratch_map))
+        if libc.mprotect(ctypes.c_void_p(self.scratch + SCRATCH), PAGE, 0) != 0:
+            raise OSError(ctypes.get_errno(), "mprotect of the scratch guard page")
 
     # --- set-up -------------------------------------------------------
     def setup(self):
@@ -342,9 +352,8 @@ class Fuzzer:
             # ethtool command or MII data), or a bad pointer.
             ctypes.memmove(self.scratch, rand_bytes(r, 64), 64)
             if r.random() < 0.5:
-                struct.pack_into("i", self.scratch, 0, r.choice([0, 1, 2, 5, -1, 0x7FFFFFFF, -0x80000000]))
-            ptr = r.choice([ctypes.addressof(self.scratch)] * 3 + [0, 1, 0x1000, 0xFFFF888000000000,
-                                                                     ctypes.addressof(self.scratch) + 4090])
+                struct.pack_into("i", self.scratch_map, 0, r.choice([0, 1, 2, 5, -1, 0x7FFFFFFF, -0x80000000]))
+            ptr = r.choice([self.scratch] * 3 + [0, 1, 0x1000, 0xFFFF888000000000, self.scratch + SCRATCH - 6])
             union = struct.pack("Q", ptr)
         else:
             union = rand_bytes(r, r.choice([0, 8, 24]))

@@ -349,7 +349,8 @@ test_a_bond_in_a_bond_keeps_master_and_slave_after_a_non_ethernet_enslave() {
 # selftest cuts eth0, waits 2 s, brings it back and cuts eth1 at once,
 # and wants a ping within 2 s. A slave coming back while no slave is
 # usable must be used at once, not after updelay; in balance-xor the C
-# driver had waited for updelay, with the bond dead meanwhile. Here: a
+# driver had waited for updelay, with the bond dead meanwhile. Then the
+# same with both links down before one comes back. Here: a
 # 10 s updelay and 6 s to recover, for the monitor's poll and a loaded
 # machine.
 cb_recovery_with_updelay() {
@@ -371,6 +372,16 @@ cb_recovery_with_updelay() {
 	echo "$mode: veth0 back after $waited ms"
 	wait_for 6000 ping -c 1 -W 1 192.0.2.2 >/dev/null || fail "$mode: no ping through veth0"
 	slave_is veth1 down || fail "$mode: veth1 not down"
+	# Above, the failover to veth0 may have taken it from its updelay
+	# ("making interface the new active one N ms earlier"). With every
+	# slave down, nothing fails over: the first link back must skip
+	# updelay by itself.
+	peer_link 0 down
+	wait_for 5000 slave_is veth0 down >/dev/null || fail "$mode: veth0 never went down"
+	peer_link 0 up
+	waited=$(wait_for 6000 slave_is veth0 up) || fail "$mode: veth0 not back within 6 s with every slave down"
+	echo "$mode: veth0 back after $waited ms with every slave down"
+	wait_for 6000 ping -c 1 -W 1 192.0.2.2 >/dev/null || fail "$mode: no ping through veth0 at the end"
 }
 
 test_mode_1_recovery_with_updelay_as_the_selftest() {
@@ -379,4 +390,37 @@ test_mode_1_recovery_with_updelay_as_the_selftest() {
 
 test_mode_2_recovery_with_updelay_as_the_selftest() {
 	cb_recovery_with_updelay balance-xor
+}
+
+# Found while replaying the recovery selftests above: bond_find_best_slave()
+# takes a slave still counting its updelay only when it has less of it
+# left than the whole updelay, and this driver's selection saw every such
+# slave with none left. A slave enslaved with updelay was made the active
+# one at the enslave ("making interface the new active one 0 ms
+# earlier"); the C driver leaves the bond without an active slave until
+# the monitor's next pass, which skips updelay while none is active. The
+# kernel log of the enslave of two slaves, and of the second one's
+# updelay, is the C driver's, line for line.
+cb_enslave_with_updelay() {
+	if [ "$1" = c ]; then load_c_bonding max_bonds=0; else load_bonding max_bonds=0; fi
+	make_peer 2
+	ip link add bond0 type bond mode active-backup miimon 100 updelay 1000
+	bond_up
+	dmesg -C
+	ip link set veth0 master bond0
+	wait_for 10000 active_is veth0 >/dev/null || fail "$1: veth0 never active"
+	ip link set veth1 master bond0
+	wait_for 15000 slave_is veth1 up >/dev/null || fail "$1: veth1 never up"
+	dmesg --notime | grep -E "^bond0: " | grep -v "VLAN 0"
+	unload_any_bonding
+	ip netns del peer
+}
+
+test_a_slave_enslaved_with_updelay_is_made_active_as_by_the_c_driver() {
+	local c ours
+	c=$(cb_enslave_with_updelay c)
+	ours=$(cb_enslave_with_updelay ours)
+	printf 'C driver:\n%s\nours:\n%s\n' "$c" "$ours"
+	assert_match "$c" "veth0\): link status definitely up" "the C driver's monitor raised veth0 (scenario broken)"
+	assert_eq "$ours" "$c" "the enslave's kernel log"
 }
