@@ -424,3 +424,47 @@ test_a_slave_enslaved_with_updelay_is_made_active_as_by_the_c_driver() {
 	assert_match "$c" "veth0\): link status definitely up" "the C driver's monitor raised veth0 (scenario broken)"
 	assert_eq "$ours" "$c" "the enslave's kernel log"
 }
+
+# "bonding: fix send_peer_notif overflow" (Linux 6.3): the countdown of
+# peer notifications after a failover, num_grat_arp times peer_notif_delay
+# in monitor ticks, was a u8 in the C driver: 30 notifications 10 ticks
+# apart (300) wrapped to 44, and 5 gratuitous ARPs went out instead of
+# 30. Counted at the new active slave's switch port by a tc filter on the
+# bond's own gratuitous ARPs (sender and target 192.0.2.1), against the
+# C driver of the test kernel, which has the fix.
+cb_peer_notifications() {
+	if [ "$1" = c ]; then load_c_bonding max_bonds=0; else load_bonding max_bonds=0; fi
+	make_peer 2
+	ip link add bond0 type bond mode active-backup miimon 10 num_grat_arp 30 peer_notify_delay 100
+	bond_up
+	ip link set veth0 master bond0
+	ip link set veth1 master bond0
+	wait_for 10000 active_is veth0 >/dev/null || fail "$1: veth0 never active"
+	ping -c 1 -W 2 192.0.2.2 >/dev/null || fail "$1: no ping"
+	ip netns exec peer tc qdisc add dev pveth1 clsact
+	ip netns exec peer tc filter add dev pveth1 ingress protocol arp pref 1 handle 1 flower skip_hw \
+		arp_sip 192.0.2.1 arp_tip 192.0.2.1 action pass
+	peer_link 0 down
+	local n=0 last=-1 t0
+	t0=$(ms_now)
+	# 30 notifications 100 ms apart: 3 s. Done when the count has not
+	# moved for 2 s, or after 30 s on a very loaded machine.
+	while [ $(($(ms_now) - t0)) -lt 30000 ]; do
+		sleep 2
+		n=$(ip netns exec peer tc -s filter show dev pveth1 ingress | sed -nE 's/.*Sent [0-9]+ bytes ([0-9]+) pkt.*/\1/p' | head -1)
+		[ "${n:-0}" -gt 0 ] && [ "$n" = "$last" ] && break
+		last=${n:-0}
+	done
+	echo "${n:-0}"
+	unload_any_bonding
+	ip netns del peer
+}
+
+test_thirty_peer_notifications_ten_ticks_apart_are_all_sent() {
+	local c ours
+	c=$(cb_peer_notifications c)
+	ours=$(cb_peer_notifications ours)
+	echo "gratuitous ARPs after the failover: C driver $c, ours $ours"
+	[ "$c" -ge 30 ] || fail "the C driver sent $c (scenario broken)"
+	assert_eq "$ours" "$c" "gratuitous ARPs for num_grat_arp 30, peer_notify_delay 100, miimon 10"
+}
