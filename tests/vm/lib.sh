@@ -51,6 +51,14 @@ load_c_bonding() {
 	insmod "$C_BONDING_KO" "$@" || fail "insmod C bonding.ko $* failed"
 }
 
+# load_driver <c|ours> [params]: the C driver of the test kernel or this
+# one, for the tests that run a scenario against both.
+load_driver() {
+	local drv=$1
+	shift
+	if [ "$drv" = c ]; then load_c_bonding "$@"; else load_bonding "$@"; fi
+}
+
 unload_any_bonding() {
 	if [ -d /sys/module/bonding ]; then
 		rmmod bonding || fail "rmmod bonding failed"

@@ -14,7 +14,7 @@ CB_SYSFS=$RBOND_TOP/tests/vm/sysfs_script.py
 # with the C driver's errno and message, the targets stay as they were,
 # and the transcript is the C driver's, line for line.
 cb_arp_target_writes() {
-	if [ "$1" = c ]; then load_c_bonding max_bonds=0; else load_bonding max_bonds=0; fi
+	load_driver "$1" max_bonds=0
 	echo +bond1 >/sys/class/net/bonding_masters
 	dmesg -C
 	python3 "$CB_SYSFS" <<'EOF'
@@ -402,7 +402,7 @@ test_mode_2_recovery_with_updelay_as_the_selftest() {
 # kernel log of the enslave of two slaves, and of the second one's
 # updelay, is the C driver's, line for line.
 cb_enslave_with_updelay() {
-	if [ "$1" = c ]; then load_c_bonding max_bonds=0; else load_bonding max_bonds=0; fi
+	load_driver "$1" max_bonds=0
 	make_peer 2
 	ip link add bond0 type bond mode active-backup miimon 100 updelay 1000
 	bond_up
@@ -433,7 +433,7 @@ test_a_slave_enslaved_with_updelay_is_made_active_as_by_the_c_driver() {
 # bond's own gratuitous ARPs (sender and target 192.0.2.1), against the
 # C driver of the test kernel, which has the fix.
 cb_peer_notifications() {
-	if [ "$1" = c ]; then load_c_bonding max_bonds=0; else load_bonding max_bonds=0; fi
+	load_driver "$1" max_bonds=0
 	make_peer 2
 	ip link add bond0 type bond mode active-backup miimon 10 num_grat_arp 30 peer_notify_delay 100
 	bond_up

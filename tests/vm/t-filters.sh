@@ -28,7 +28,7 @@ filters_state() {
 # release, with the bond down.
 filters_scenario() {
 	local drv=$1 mode=$2
-	if [ "$drv" = c ]; then load_c_bonding mode=$mode miimon=100; else load_bonding mode=$mode miimon=100; fi
+	load_driver "$drv" mode=$mode miimon=100
 	enslave_qemu_nics
 	wait_both_nics_up
 	[ "$mode" != 1 ] || "$IFENSLAVE" -c bond0 "$E1000"

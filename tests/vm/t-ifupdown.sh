@@ -25,7 +25,7 @@ ifupdown_install() {
 # prints what is left.
 ifupdown_run() {
 	local drv=$1 i
-	if [ "$drv" = c ]; then load_c_bonding max_bonds=0; else load_bonding max_bonds=0; fi
+	load_driver "$drv" max_bonds=0
 	make_peer 2
 	ip link set veth0 address 02:00:00:00:10:00
 	ip link set veth1 address 02:00:00:00:10:01

@@ -31,7 +31,7 @@ lacp_partner() {
 lacp_bond() {
 	local drv=$1 n=$2 i
 	shift 2
-	if [ "$drv" = c ]; then load_c_bonding max_bonds=0; else load_bonding max_bonds=0; fi
+	load_driver "$drv" max_bonds=0
 	ip link add bond1 type bond mode 802.3ad miimon 100 "$@"
 	for i in $(seq 0 $((n - 1))); do ip link set veth$i master bond1; done
 	bond_up bond1

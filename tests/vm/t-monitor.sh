@@ -125,7 +125,7 @@ monitor_lines_in_first_5s() {
 test_monitor_log_lines_are_rate_limited_as_by_the_c_driver() {
 	local drv
 	for drv in c ours; do
-		if [ $drv = c ]; then load_c_bonding mode=1 miimon=10 updelay=100000; else load_bonding mode=1 miimon=10 updelay=100000; fi
+		load_driver "$drv" mode=1 miimon=10 updelay=100000
 		monitor_topology
 		peer_link 1 down
 		wait_for 2000 slave_is veth1 down >/dev/null || fail "$drv: veth1 never went down"

@@ -131,7 +131,7 @@ test_netconsole_keeps_working_through_a_slave_enslaved_later() {
 # netconsole_on_veth_bond <driver>: the errno of enabling netconsole on a
 # bond of veths, which cannot poll.
 netconsole_on_veth_bond() {
-	if [ "$1" = c ]; then load_c_bonding mode=1 miimon=100; else load_bonding mode=1 miimon=100; fi
+	load_driver "$1" mode=1 miimon=100
 	make_peer 2
 	bond_up
 	"$IFENSLAVE" bond0 veth0 veth1

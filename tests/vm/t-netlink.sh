@@ -19,7 +19,7 @@ nl_topology() {
 # the bond and its slaves (one line each, after a line naming the set).
 nl_snapshots() {
 	local drv=$1 opts i
-	if [ "$drv" = c ]; then load_c_bonding max_bonds=0; else load_bonding max_bonds=0; fi
+	load_driver "$drv" max_bonds=0
 	nl_topology
 	for opts in "${NL_SETS[@]}"; do
 		echo "set: $opts"
@@ -75,7 +75,7 @@ nl_try() {
 # the driver's kernel log lines.
 nl_refusals() {
 	local drv=$1
-	if [ "$drv" = c ]; then load_c_bonding max_bonds=0; else load_bonding max_bonds=0; fi
+	load_driver "$drv" max_bonds=0
 	nl_topology
 	dmesg -C
 	ip link add bond1 type bond mode balance-rr
@@ -233,7 +233,7 @@ test_rmmod_deletes_every_bond_in_every_namespace() {
 # failover; prints the bond's event lines.
 nl_failover_events() {
 	local drv=$1 i
-	if [ "$drv" = c ]; then load_c_bonding max_bonds=0; else load_bonding max_bonds=0; fi
+	load_driver "$drv" max_bonds=0
 	nl_topology
 	ip link add bond1 type bond mode active-backup miimon 50
 	ip link set veth0 master bond1

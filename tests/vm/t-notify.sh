@@ -8,7 +8,7 @@
 failover_announcements() {
 	local drv=$1
 	shift
-	if [ "$drv" = c ]; then load_c_bonding "$@"; else load_bonding "$@"; fi
+	load_driver "$drv" "$@"
 	make_peer 2
 	ip netns exec peer sysctl -qw net.ipv6.conf.all.disable_ipv6=0 net.ipv6.conf.pveth1.disable_ipv6=0
 	ip link set bond0 up

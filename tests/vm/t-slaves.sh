@@ -380,7 +380,7 @@ wait_slave_up() {
 # primary_rename_scenario <driver>: the primary slave is renamed away, then
 # another slave takes its name; /proc after each step.
 primary_rename_scenario() {
-	if [ "$1" = c ]; then load_c_bonding mode=1 miimon=100 primary=veth1; else load_bonding mode=1 miimon=100 primary=veth1; fi
+	load_driver "$1" mode=1 miimon=100 primary=veth1
 	make_peer 2
 	bond_up
 	"$IFENSLAVE" bond0 veth0 veth1

@@ -17,7 +17,7 @@ sysfs_topology() {
 # transcript and the driver's kernel log lines for bond1.
 sysfs_transcript() {
 	local drv=$1 setup=$2 script=$3
-	if [ "$drv" = c ]; then load_c_bonding max_bonds=0; else load_bonding max_bonds=0; fi
+	load_driver "$drv" max_bonds=0
 	sysfs_topology
 	eval "$setup"
 	dmesg -C

@@ -22,7 +22,7 @@ PY
 # deltas for each, then the same with veth1 down.
 txq_case() {
 	local drv=$1 mode=$2 b
-	if [ "$drv" = c ]; then load_c_bonding mode="$mode" miimon=100; else load_bonding mode="$mode" miimon=100; fi
+	load_driver "$drv" mode="$mode" miimon=100
 	make_peer 2
 	bond_up
 	"$IFENSLAVE" bond0 veth0 veth1

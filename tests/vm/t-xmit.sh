@@ -195,7 +195,7 @@ test_bond_offloads_follow_the_slaves_as_in_the_c_driver() {
 	make_peer 2
 	ethtool -K veth0 tx off sg off >/dev/null 2>&1
 	for drv in c ours; do
-		if [ $drv = c ]; then load_c_bonding mode=0; else load_bonding mode=0; fi
+		load_driver "$drv" mode=0
 		ip link set bond0 up
 		eval "${drv}_bare=\$(bond_offloads)"
 		ip link set veth0 master bond0
@@ -214,7 +214,7 @@ test_bond_offloads_follow_a_slave_that_changes_them_later() {
 	local drv c_before c_after ours_before ours_after
 	make_peer 2
 	for drv in c ours; do
-		if [ $drv = c ]; then load_c_bonding mode=0; else load_bonding mode=0; fi
+		load_driver "$drv" mode=0
 		ip link set bond0 up
 		ip link set veth0 master bond0
 		ip link set veth1 master bond0
@@ -247,7 +247,7 @@ test_bond_mtu_reaches_its_slaves() {
 # slave the peer's flow hashes to loses carrier (its peer end goes down).
 # Prints the tx deltas of the flow before and after.
 xor_carrier_scenario() {
-	if [ "$1" = c ]; then load_c_bonding mode=balance-xor; else load_bonding mode=balance-xor; fi
+	load_driver "$1" mode=balance-xor
 	xmit_topology 2
 	local before d used
 	before=$(tx_counts 2)
@@ -310,7 +310,7 @@ test_broadcast_skips_a_slave_without_carrier() {
 # through bond0 (balance-xor, 3 slaves): IPIP with varied inner addresses
 # and ports, then frames of varied source MACs, untagged and through a VLAN.
 policy_spread() {
-	if [ "$1" = c ]; then load_c_bonding mode=balance-xor miimon=100 xmit_hash_policy="$2"; else load_bonding mode=balance-xor miimon=100 xmit_hash_policy="$2"; fi
+	load_driver "$1" mode=balance-xor miimon=100 xmit_hash_policy="$2"
 	xmit_topology 3
 	ip link add link bond0 name bond0.100 type vlan id 100
 	# No IPv6 chatter mixed with the frames counted.
