@@ -565,7 +565,9 @@ class Fuzzer:
             nl[name] = (slaves, mode, struct.unpack("I", d.get(rbnl.IFLA_BOND_MIIMON, b"\0" * 4))[0],
                         rbnl.name_of(links, struct.unpack("I", act)[0]) if act and ab else None)
             p = self.read(f"/proc/net/bonding/{name}")
-            m = re.search(r"Bonding Mode: (.*)", p)
+            # In active-backup the line ends " (fail_over_mac active)" when set
+            # (seed 109 set it, and the fuzzer read the mode as unknown).
+            m = re.search(r"Bonding Mode: (.*?)(?: \(fail_over_mac \w+\))?$", p, re.M)
             pmode = PROC_MODES.get(m.group(1).strip() if m else "", -1)
             pm = re.search(r"MII Polling Interval \(ms\): (\d+)", p)
             pa = re.search(r"Currently Active Slave: (\S+)", p)
