@@ -31,6 +31,13 @@ for f in "${files[@]}"; do
 	done < <(grep -oE '^test_[a-z0-9_]+' "$f")
 done
 
+# The KASAN kernel runs the same tests two to five times slower (every
+# memory access is checked, under emulation): longer default limits.
+if [ "$RBOND_KERNEL" = kasan ]; then
+	RBOND_TEST_TIMEOUT=${RBOND_TEST_TIMEOUT:-1500}
+	RBOND_VM_TIMEOUT=${RBOND_VM_TIMEOUT:-14400}
+fi
+
 jobs=${RBOND_VM_JOBS:-$(( $(nproc) >= 2 ? 2 : 1 ))}
 [ "$jobs" -ge 1 ] 2>/dev/null || jobs=1
 [ "$jobs" -le ${#expected[@]} ] || jobs=${#expected[@]}
