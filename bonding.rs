@@ -135,6 +135,11 @@ impl Slave {
         Link::from_u8(self.link.load(Relaxed))
     }
 
+    /// The updelay ticks still to count while `Back` (never negative).
+    fn delay_left(&self) -> u32 {
+        self.delay.load(Relaxed).max(0) as u32
+    }
+
     /// `bond_slave_can_tx()`: running, carrier, link up, active.
     fn can_tx(&self) -> bool {
         self.is_up() && !self.backup.load(Relaxed)
@@ -165,7 +170,7 @@ impl Slave {
         Candidate {
             link: self.link(),
             dev_up: self.dev.is_running() && self.dev.carrier_ok(),
-            delay: self.delay.load(Relaxed).max(0) as u32,
+            delay: self.delay_left(),
             prio: self.prio.load(Relaxed),
             speed: match self.speed.load(Relaxed) {
                 u32::MAX => 0,
@@ -668,7 +673,7 @@ impl Bonding {
                     if back {
                         // The C driver's figure: the time already spent in
                         // updelay, not the time saved.
-                        let ms = p.updelay.saturating_sub(n.delay.load(Relaxed).max(0) as u32).saturating_mul(p.miimon);
+                        let ms = p.updelay.saturating_sub(n.delay_left()).saturating_mul(p.miimon);
                         n.info(&KERN_INFO, format_args!("making interface the new active one {ms} ms earlier\n"));
                     } else {
                         n.info(&KERN_INFO, format_args!("making interface the new active one\n"));
