@@ -637,11 +637,18 @@ impl Bonding {
         }
     }
 
-    /// `bond_should_notify_peers()`.
+    /// `bond_should_notify_peers()`: a notification is due, the bond has
+    /// carrier, and the active slave's last carrier change has been through
+    /// link-watch (until then, the monitor's next rounds try again).
     fn should_notify_peers(&self, bond_dev: &Device, rtnl: &Rtnl) -> bool {
         let pending = self.send_peer_notif.load(Relaxed);
-        let has_active = self.config.borrow(rtnl).map(|c| c.active.is_some()).unwrap_or(false);
-        has_active && pending != 0 && pending % self.p(rtnl).peer_notif_delay.max(1) == 0 && bond_dev.carrier_ok()
+        let active_settled = self
+            .config
+            .borrow(rtnl)
+            .ok()
+            .and_then(|c| c.active.as_ref().map(|s| !s.dev.linkwatch_pending()))
+            .unwrap_or(false);
+        active_settled && pending != 0 && pending % self.p(rtnl).peer_notif_delay.max(1) == 0 && bond_dev.carrier_ok()
     }
 
     /// `bond_select_active_slave()`: makes the best slave the active one.

@@ -187,6 +187,12 @@ impl Device {
         self.state() & (1 << b::netdev_state_t___LINK_STATE_NOCARRIER) == 0
     }
 
+    /// Whether a link-watch event of the device is still waiting to be
+    /// run (`__LINK_STATE_LINKWATCH_PENDING`).
+    pub(crate) fn linkwatch_pending(&self) -> bool {
+        self.state() & (1 << b::netdev_state_t___LINK_STATE_LINKWATCH_PENDING) != 0
+    }
+
     /// Turns the carrier on.
     pub(crate) fn carrier_on(&self) {
         // SAFETY: valid, registered device; callable in any context.
