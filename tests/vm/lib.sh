@@ -194,11 +194,19 @@ qemu_set_link() {
 	fail "no answer from the QMP agent"
 }
 
+# qemu_nics: sets E1000 and VIRTIO, the VM's two NICs on the QEMU hub,
+# with IPv6 off on both, so that they send nothing of their own (router
+# solicitations, MLD reports) beside the bond's traffic.
+qemu_nics() {
+	E1000=$(dev_with_mac 52:54:00:00:01:01)
+	VIRTIO=$(dev_with_mac 52:54:00:00:02:01)
+	sysctl -qw "net.ipv6.conf.$E1000.disable_ipv6=1" "net.ipv6.conf.$VIRTIO.disable_ipv6=1"
+}
+
 # enslave_qemu_nics: bond0 up at 10.0.2.15/24 (the QEMU user network) with
 # the VM's e1000 and virtio-net NICs, named in $E1000 and $VIRTIO.
 enslave_qemu_nics() {
-	E1000=$(dev_with_mac 52:54:00:00:01:01)
-	VIRTIO=$(dev_with_mac 52:54:00:00:02:01)
+	qemu_nics
 	sysctl -qw net.ipv6.conf.bond0.disable_ipv6=1
 	ip link set bond0 up
 	ip addr add 10.0.2.15/24 dev bond0

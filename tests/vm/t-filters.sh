@@ -64,8 +64,7 @@ filters_scenario() {
 # filters_as_c <mode>: the scenario with the C driver, then this one; they
 # must agree. Prints this driver's.
 filters_as_c() {
-	E1000=$(dev_with_mac 52:54:00:00:01:01)
-	VIRTIO=$(dev_with_mac 52:54:00:00:02:01)
+	qemu_nics
 	local c ours
 	c=$(filters_scenario c "$1")
 	ours=$(filters_scenario rust "$1")
@@ -95,8 +94,6 @@ test_balance_rr_rx_filters_go_to_every_slave() {
 # A bridge port (every KVM host): a bridge with more than one port makes
 # its ports promiscuous (with one, it programs the port's unicast filter).
 test_bond_as_a_bridge_port_makes_the_active_slave_promiscuous() {
-	E1000=$(dev_with_mac 52:54:00:00:01:01)
-	VIRTIO=$(dev_with_mac 52:54:00:00:02:01)
 	load_bonding mode=1 miimon=100
 	enslave_qemu_nics
 	wait_both_nics_up

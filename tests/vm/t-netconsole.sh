@@ -40,6 +40,18 @@ except OSError as e:
 PY
 }
 
+# e1000_bql_off: no byte queue limit on the e1000's queue. The 6.12 e1000
+# frees the frames it has sent with a NAPI budget even when netpoll polls
+# it outside softirq (e1000_clean_tx_irq passes 64 to napi_consume_skb),
+# and lockdep then warns in napi_skb_cache_put. Netpoll polls the e1000
+# when its queue is stopped, and BQL stops it (a limit of 60 bytes in the
+# VM) when two netconsole messages go out before an interrupt has
+# reclaimed the first. The C bonding driver meets the same WARNING
+# (Documentation/reliability.md, "Kernel bugs met").
+e1000_bql_off() {
+	echo 100000000 >"/sys/class/net/$E1000/queues/tx-0/byte_queue_limits/limit_min"
+}
+
 # A UDP listener in the hub peer's namespace, writing what it receives.
 start_listener() {
 	rm -f /tmp/nc.out /tmp/nc.ready
@@ -69,6 +81,8 @@ wait_received() {
 test_netconsole_over_the_bond_reaches_the_peer_before_and_after_failover() {
 	netconsole_setup
 	load_bonding mode=1 miimon=100
+	qemu_nics
+	e1000_bql_off
 	enslave_qemu_nics
 	wait_both_nics_up
 	"$IFENSLAVE" -c bond0 "$E1000"
@@ -109,8 +123,8 @@ test_netconsole_over_the_bond_reaches_the_peer_before_and_after_failover() {
 test_netconsole_keeps_working_through_a_slave_enslaved_later() {
 	netconsole_setup
 	load_bonding mode=1 miimon=100
-	E1000=$(dev_with_mac 52:54:00:00:01:01)
-	VIRTIO=$(dev_with_mac 52:54:00:00:02:01)
+	qemu_nics
+	e1000_bql_off
 	sysctl -qw net.ipv6.conf.bond0.disable_ipv6=1
 	ip link set bond0 up
 	ip addr add 10.0.2.15/24 dev bond0
