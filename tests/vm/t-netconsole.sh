@@ -81,9 +81,8 @@ wait_received() {
 test_netconsole_over_the_bond_reaches_the_peer_before_and_after_failover() {
 	netconsole_setup
 	load_bonding mode=1 miimon=100
-	qemu_nics
-	e1000_bql_off
 	enslave_qemu_nics
+	e1000_bql_off
 	wait_both_nics_up
 	"$IFENSLAVE" -c bond0 "$E1000"
 	hub_peer
