@@ -63,7 +63,14 @@ impl PortInfo {
         let u = |i: usize| u16::from_be_bytes([b[i], b[i + 1]]);
         let mut system = [0u8; 6];
         system.copy_from_slice(&b[2..8]);
-        Self { system_priority: u(0), system, key: u(8), port_priority: u(10), port: u(12), state: b[14] }
+        Self {
+            system_priority: u(0),
+            system,
+            key: u(8),
+            port_priority: u(10),
+            port: u(12),
+            state: b[14],
+        }
     }
 
     fn write(&self, b: &mut [u8; 18]) {
@@ -502,8 +509,14 @@ pub(crate) struct Lacp {
     pub(crate) stats: AdStats,
 }
 
-const PARTNER_TEMPLATE: PortInfo =
-    PortInfo { system_priority: 0xffff, system: [0; 6], key: 1, port_priority: 0xff, port: 1, state: 0 };
+const PARTNER_TEMPLATE: PortInfo = PortInfo {
+    system_priority: 0xffff,
+    system: [0; 6],
+    key: 1,
+    port_priority: 0xff,
+    port: 1,
+    state: 0,
+};
 
 impl Port {
     fn new(number: u16, p: &AdParams) -> Self {
@@ -590,7 +603,12 @@ impl Port {
 
     /// The LACPDU this port sends now (`__update_lacpdu_from_port()`).
     pub(crate) fn lacpdu(&self) -> Lacpdu {
-        Lacpdu { version: 1, actor: self.actor, partner: self.partner, collector_max_delay: 0 }
+        Lacpdu {
+            version: 1,
+            actor: self.actor,
+            partner: self.partner,
+            collector_max_delay: 0,
+        }
     }
 
     /// Whether an LACPDU is due (the transmit machine's timer ran out with
@@ -707,7 +725,10 @@ impl Port {
     fn update_ntt(&mut self, pdu: &Lacpdu) {
         let p = &pdu.partner;
         let a = &self.actor;
-        const BITS: u8 = state::LACP_ACTIVITY | state::LACP_TIMEOUT | state::SYNCHRONIZATION | state::AGGREGATION;
+        const BITS: u8 = state::LACP_ACTIVITY
+            | state::LACP_TIMEOUT
+            | state::SYNCHRONIZATION
+            | state::AGGREGATION;
         if p.port != a.port
             || p.port_priority != a.port_priority
             || p.system != a.system
@@ -730,7 +751,12 @@ impl Port {
             self.vars |= var::CHURNED;
         } else if !self.enabled {
             self.rx = RxState::PortDisabled;
-        } else if pdu.is_some() && matches!(self.rx, RxState::Expired | RxState::Defaulted | RxState::Current) {
+        } else if pdu.is_some()
+            && matches!(
+                self.rx,
+                RxState::Expired | RxState::Defaulted | RxState::Current
+            )
+        {
             if self.rx != RxState::Current {
                 self.vars |= var::CHURNED;
             }
@@ -746,7 +772,11 @@ impl Port {
                 _ => {}
             }
         } else if self.rx == RxState::PortDisabled && self.enabled {
-            self.rx = if self.has(var::LACP_ENABLED) { RxState::Expired } else { RxState::LacpDisabled };
+            self.rx = if self.has(var::LACP_ENABLED) {
+                RxState::Expired
+            } else {
+                RxState::LacpDisabled
+            };
         }
 
         if self.rx == last && pdu.is_none() {
@@ -795,7 +825,11 @@ impl Port {
                 self.update_selected(pdu);
                 self.update_ntt(pdu);
                 self.record_pdu(pdu);
-                let t = if self.state(state::LACP_TIMEOUT) { SHORT_TIMEOUT_TIME } else { LONG_TIMEOUT_TIME };
+                let t = if self.state(state::LACP_TIMEOUT) {
+                    SHORT_TIMEOUT_TIME
+                } else {
+                    LONG_TIMEOUT_TIME
+                };
                 self.rx_timer = t * TICKS_PER_SEC;
                 self.set_state(state::EXPIRED, false);
             }
@@ -832,7 +866,11 @@ impl Port {
             match self.periodic {
                 PeriodicState::NoPeriodic => self.periodic = PeriodicState::Fast,
                 PeriodicState::Tx => {
-                    self.periodic = if partner_fast { PeriodicState::Fast } else { PeriodicState::Slow }
+                    self.periodic = if partner_fast {
+                        PeriodicState::Fast
+                    } else {
+                        PeriodicState::Slow
+                    }
                 }
                 _ => {}
             }
@@ -911,7 +949,10 @@ fn same_partner(a: &PortInfo, b: &PortInfo) -> bool {
 impl Aggregator {
     /// `ad_clear_agg()`: keeps only its identity.
     fn clear(&mut self) {
-        *self = Self { id: self.id, ..Self::default() };
+        *self = Self {
+            id: self.id,
+            ..Self::default()
+        };
     }
 
     fn has_partner(&self) -> bool {
@@ -958,7 +999,9 @@ fn agg_index(ports: &[AdSlave], id: u16) -> Option<usize> {
 
 /// `__agg_active_ports()`: attached ports whose link is up.
 fn active_ports(ports: &[AdSlave], id: u16) -> u16 {
-    members(ports, id).filter(|&i| ports[i].port.enabled).count() as u16
+    members(ports, id)
+        .filter(|&i| ports[i].port.enabled)
+        .count() as u16
 }
 
 /// `__get_agg_bandwidth()`: the speed of the head port times the active
@@ -1031,7 +1074,13 @@ impl Lacp {
         let _ = port.update_keys(false);
         port.disable();
         self.last_agg_id = self.last_agg_id.wrapping_add(1);
-        AdSlave { port, agg: Aggregator { id: self.last_agg_id, ..Aggregator::default() } }
+        AdSlave {
+            port,
+            agg: Aggregator {
+                id: self.last_agg_id,
+                ..Aggregator::default()
+            },
+        }
     }
 
     /// `bond_3ad_unbind_slave()`: takes slave `i` out of the machines. Its
@@ -1039,7 +1088,10 @@ impl Lacp {
     /// send; then the caller removes `ports[i]`.
     pub(crate) fn unbind(&mut self, ports: &mut [AdSlave], i: usize) -> Option<Lacpdu> {
         let port = &mut ports.get_mut(i)?.port;
-        port.actor.state &= !(state::SYNCHRONIZATION | state::COLLECTING | state::DISTRIBUTING | state::AGGREGATION);
+        port.actor.state &= !(state::SYNCHRONIZATION
+            | state::COLLECTING
+            | state::DISTRIBUTING
+            | state::AGGREGATION);
         let last = port.lacpdu();
         let own = ports[i].agg.id;
         let alone = |ports: &[AdSlave], id: u16| {
@@ -1060,7 +1112,10 @@ impl Lacp {
                     if ports[i].port.agg_id == new_id {
                         ports[i].port.agg_id = 0;
                     }
-                    ports[j].agg = Aggregator { id: new_id, ..ports[i].agg.clone() };
+                    ports[j].agg = Aggregator {
+                        id: new_id,
+                        ..ports[i].agg.clone()
+                    };
                     for s in ports.iter_mut() {
                         if s.port.agg_id == own {
                             s.port.agg_id = new_id;
@@ -1142,7 +1197,12 @@ impl Lacp {
     }
 
     /// `bond_3ad_rx_indication()` for an LACPDU on slave `i`.
-    pub(crate) fn rx_lacpdu(&mut self, ports: &mut [AdSlave], i: usize, pdu: &Lacpdu) -> Option<AdNote> {
+    pub(crate) fn rx_lacpdu(
+        &mut self,
+        ports: &mut [AdSlave],
+        i: usize,
+        pdu: &Lacpdu,
+    ) -> Option<AdNote> {
         self.stats.lacpdu_rx += 1;
         ports.get_mut(i)?.port.rx_machine(Some(pdu))
     }
@@ -1164,7 +1224,12 @@ impl Lacp {
     }
 
     /// A marker PDU on slave `i`: the response to send, if it asks for one.
-    pub(crate) fn rx_marker(&mut self, ports: &mut [AdSlave], i: usize, m: &Marker) -> Option<[u8; PDU_LEN]> {
+    pub(crate) fn rx_marker(
+        &mut self,
+        ports: &mut [AdSlave],
+        i: usize,
+        m: &Marker,
+    ) -> Option<[u8; PDU_LEN]> {
         let s = &mut ports.get_mut(i)?.port.stats;
         match m.kind {
             MarkerKind::Information => {
@@ -1201,7 +1266,12 @@ impl Lacp {
 
     /// `bond_3ad_handle_link_change()`: the bond's view of slave `i`'s
     /// link changed.
-    pub(crate) fn link_change(&mut self, ports: &mut [AdSlave], i: usize, link: LinkFacts) -> Option<AdNote> {
+    pub(crate) fn link_change(
+        &mut self,
+        ports: &mut [AdSlave],
+        i: usize,
+        link: LinkFacts,
+    ) -> Option<AdNote> {
         let p = &mut ports.get_mut(i)?.port;
         p.link = link;
         p.enabled = link.link_up;
@@ -1211,7 +1281,12 @@ impl Lacp {
     }
 
     /// `bond_3ad_adapter_speed_duplex_changed()`.
-    pub(crate) fn speed_changed(&mut self, ports: &mut [AdSlave], i: usize, link: LinkFacts) -> Option<AdNote> {
+    pub(crate) fn speed_changed(
+        &mut self,
+        ports: &mut [AdSlave],
+        i: usize,
+        link: LinkFacts,
+    ) -> Option<AdNote> {
         let p = &mut ports.get_mut(i)?.port;
         p.link = link;
         p.update_keys(false)
@@ -1235,7 +1310,12 @@ impl Lacp {
 
     /// The actor system or its priority changed
     /// (`bond_3ad_update_ad_actor_settings()`).
-    pub(crate) fn set_actor_system(&mut self, ports: &mut [AdSlave], sys_prio: u16, system: [u8; 6]) {
+    pub(crate) fn set_actor_system(
+        &mut self,
+        ports: &mut [AdSlave],
+        sys_prio: u16,
+        system: [u8; 6],
+    ) {
         self.params.sys_prio = sys_prio;
         self.params.system = system;
         for s in ports.iter_mut() {
@@ -1247,7 +1327,10 @@ impl Lacp {
 
     /// The active aggregator (`__bond_3ad_get_active_agg_info()`).
     pub(crate) fn active_info(ports: &[AdSlave]) -> Option<AdInfo> {
-        let a = ports.iter().filter_map(|s| agg_index(ports, s.port.agg_id)).find(|&a| ports[a].agg.is_active)?;
+        let a = ports
+            .iter()
+            .filter_map(|s| agg_index(ports, s.port.agg_id))
+            .find(|&a| ports[a].agg.is_active)?;
         let agg = &ports[a].agg;
         Some(AdInfo {
             aggregator_id: agg.id,
@@ -1499,7 +1582,10 @@ impl Lacp {
                 p.ntt = true;
             }
             MuxState::CollectingDistributing => {
-                p.set_state(state::COLLECTING | state::DISTRIBUTING | state::SYNCHRONIZATION, true);
+                p.set_state(
+                    state::COLLECTING | state::DISTRIBUTING | state::SYNCHRONIZATION,
+                    true,
+                );
                 if agg_active {
                     p.enable();
                 }
@@ -1539,7 +1625,10 @@ mod tests {
                 port: 1,
                 state: state::LACP_ACTIVITY | state::AGGREGATION | state::DEFAULTED,
             },
-            partner: PortInfo { system_priority: 0xffff, ..PortInfo::default() },
+            partner: PortInfo {
+                system_priority: 0xffff,
+                ..PortInfo::default()
+            },
             collector_max_delay: 0,
         }
     }
@@ -1586,14 +1675,27 @@ mod tests {
         assert_eq!(&r[4..16], &b[4..16]);
         assert!(r[16..].iter().all(|&x| x == 0));
         b[2] = 7;
-        assert_eq!(Marker::parse(&b).map(|m| m.kind), Some(MarkerKind::Unknown(7)));
+        assert_eq!(
+            Marker::parse(&b).map(|m| m.kind),
+            Some(MarkerKind::Unknown(7))
+        );
         assert_eq!(Marker::parse(&b[..20]), None);
     }
 
     // ---- The state machines, against each other ----
 
-    const UP: LinkFacts = LinkFacts { link_up: true, dev_up: true, mbps: 10000, full_duplex: true };
-    const DOWN: LinkFacts = LinkFacts { link_up: false, dev_up: false, mbps: 0, full_duplex: false };
+    const UP: LinkFacts = LinkFacts {
+        link_up: true,
+        dev_up: true,
+        mbps: 10000,
+        full_duplex: true,
+    };
+    const DOWN: LinkFacts = LinkFacts {
+        link_up: false,
+        dev_up: false,
+        mbps: 0,
+        full_duplex: false,
+    };
 
     /// One system: a bond with its ports.
     struct Side {
@@ -1606,8 +1708,16 @@ mod tests {
     impl Side {
         fn new(mac: u8, n: usize, params: AdParams) -> Self {
             let mut lacp = Lacp::default();
-            lacp.initialize(AdParams { system: [2, 0, 0, 0, 0, mac], ..params });
-            let mut s = Side { lacp, ports: Vec::new(), links: Vec::new(), notes: Vec::new() };
+            lacp.initialize(AdParams {
+                system: [2, 0, 0, 0, 0, mac],
+                ..params
+            });
+            let mut s = Side {
+                lacp,
+                ports: Vec::new(),
+                links: Vec::new(),
+                notes: Vec::new(),
+            };
             for _ in 0..n {
                 s.add(UP);
             }
@@ -1635,7 +1745,8 @@ mod tests {
         fn tick(&mut self) -> Vec<(usize, Lacpdu)> {
             let links = self.links.clone();
             let mut notes = Vec::new();
-            self.lacp.tick(&mut self.ports, |i| links[i], |_, n| notes.push(n));
+            self.lacp
+                .tick(&mut self.ports, |i| links[i], |_, n| notes.push(n));
             self.notes.extend(notes);
             let mut out = Vec::new();
             for (i, s) in self.ports.iter_mut().enumerate() {
@@ -1654,7 +1765,9 @@ mod tests {
         }
 
         fn tx_ports(&self) -> Vec<usize> {
-            (0..self.ports.len()).filter(|&i| Lacp::tx_enabled(&self.ports, i)).collect()
+            (0..self.ports.len())
+                .filter(|&i| Lacp::tx_enabled(&self.ports, i))
+                .collect()
         }
     }
 
@@ -1681,11 +1794,23 @@ mod tests {
     }
 
     fn straight(n: usize) -> Vec<Wire> {
-        (0..n).map(|i| Wire { a: i, b: i, cut: false }).collect()
+        (0..n)
+            .map(|i| Wire {
+                a: i,
+                b: i,
+                cut: false,
+            })
+            .collect()
     }
 
     /// Ticks until `done` holds; the tick count, or None after `max`.
-    fn run_until(a: &mut Side, b: &mut Side, wires: &[Wire], max: u32, done: impl Fn(&Side, &Side) -> bool) -> Option<u32> {
+    fn run_until(
+        a: &mut Side,
+        b: &mut Side,
+        wires: &[Wire],
+        max: u32,
+        done: impl Fn(&Side, &Side) -> bool,
+    ) -> Option<u32> {
         for t in 1..=max {
             step(a, b, wires);
             if done(a, b) {
@@ -1696,7 +1821,10 @@ mod tests {
     }
 
     fn fast() -> AdParams {
-        AdParams { lacp_fast: true, ..AdParams::default() }
+        AdParams {
+            lacp_fast: true,
+            ..AdParams::default()
+        }
     }
 
     const FORMED: u8 = state::LACP_ACTIVITY
@@ -1707,9 +1835,14 @@ mod tests {
 
     #[test]
     fn two_active_systems_aggregate_every_port() {
-        let (mut a, mut b) = (Side::new(1, 3, fast()), Side::new(2, 3, AdParams::default()));
+        let (mut a, mut b) = (
+            Side::new(1, 3, fast()),
+            Side::new(2, 3, AdParams::default()),
+        );
         let w = straight(3);
-        let t = run_until(&mut a, &mut b, &w, 100, |a, b| a.tx_ports().len() == 3 && b.tx_ports().len() == 3);
+        let t = run_until(&mut a, &mut b, &w, 100, |a, b| {
+            a.tx_ports().len() == 3 && b.tx_ports().len() == 3
+        });
         // Two seconds of wait_while (AGGREGATE_WAIT_TIME), plus the
         // exchanges: well within a few fast periods.
         assert!(t.is_some_and(|t| t <= 40), "formed after {t:?} ticks");
@@ -1719,15 +1852,25 @@ mod tests {
         }
         let info = Lacp::active_info(&a.ports).unwrap();
         assert_eq!(info.ports, 3);
-        assert_eq!(info.actor_key, 15, "10 Gb/s full duplex: speed code 7 << 1 | 1");
+        assert_eq!(
+            info.actor_key, 15,
+            "10 Gb/s full duplex: speed code 7 << 1 | 1"
+        );
         assert_eq!(info.partner_system, [2, 0, 0, 0, 0, 2]);
         for i in 0..3 {
             let (pa, pb) = (&a.ports[i].port, &b.ports[i].port);
             assert_eq!(pa.partner.system, pb.actor.system);
             assert_eq!(pa.partner.port, pb.actor.port);
-            assert_eq!(pa.actor.state, FORMED | state::LACP_TIMEOUT, "a asks for fast");
+            assert_eq!(
+                pa.actor.state,
+                FORMED | state::LACP_TIMEOUT,
+                "a asks for fast"
+            );
             assert_eq!(pb.actor.state, FORMED);
-            assert_eq!(pa.partner.state & !state::LACP_TIMEOUT, pb.actor.state & !state::LACP_TIMEOUT);
+            assert_eq!(
+                pa.partner.state & !state::LACP_TIMEOUT,
+                pb.actor.state & !state::LACP_TIMEOUT
+            );
             assert_eq!(pa.agg_id, info.aggregator_id, "one aggregator for all");
             assert_eq!(pa.mux, MuxState::CollectingDistributing);
         }
@@ -1737,31 +1880,46 @@ mod tests {
 
     #[test]
     fn periodic_lacpdus_follow_the_partners_rate() {
-        let (mut a, mut b) = (Side::new(1, 1, fast()), Side::new(2, 1, AdParams::default()));
+        let (mut a, mut b) = (
+            Side::new(1, 1, fast()),
+            Side::new(2, 1, AdParams::default()),
+        );
         let w = straight(1);
         run_until(&mut a, &mut b, &w, 100, |a, _| a.tx_ports().len() == 1).unwrap();
         for _ in 0..20 {
             step(&mut a, &mut b, &w);
         }
-        let (a0, b0) = (a.ports[0].port.stats.lacpdu_tx, b.ports[0].port.stats.lacpdu_tx);
+        let (a0, b0) = (
+            a.ports[0].port.stats.lacpdu_tx,
+            b.ports[0].port.stats.lacpdu_tx,
+        );
         for _ in 0..600 {
             step(&mut a, &mut b, &w);
         }
         // b sends every second (a asked for fast), a every 30 s.
-        let (da, db) = (a.ports[0].port.stats.lacpdu_tx - a0, b.ports[0].port.stats.lacpdu_tx - b0);
+        let (da, db) = (
+            a.ports[0].port.stats.lacpdu_tx - a0,
+            b.ports[0].port.stats.lacpdu_tx - b0,
+        );
         assert!((59..=64).contains(&db), "fast partner sent {db} in 60 s");
         assert!((2..=4).contains(&da), "slow partner sent {da} in 60 s");
     }
 
     /// Ticks from cutting the wire until the port stops distributing.
     fn expiry_ticks(params: AdParams) -> u32 {
-        let (mut a, mut b) = (Side::new(1, 2, params), Side::new(2, 2, AdParams::default()));
+        let (mut a, mut b) = (
+            Side::new(1, 2, params),
+            Side::new(2, 2, AdParams::default()),
+        );
         let mut w = straight(2);
         run_until(&mut a, &mut b, &w, 200, |a, _| a.tx_ports().len() == 2).unwrap();
         // Let the LACPDU timing settle to a random phase: the latest
         // LACPDU has just arrived.
         let before = a.ports[0].port.stats.lacpdu_rx;
-        run_until(&mut a, &mut b, &w, 400, |a, _| a.ports[0].port.stats.lacpdu_rx > before).unwrap();
+        run_until(&mut a, &mut b, &w, 400, |a, _| {
+            a.ports[0].port.stats.lacpdu_rx > before
+        })
+        .unwrap();
         w[0].cut = true;
         let t = run_until(&mut a, &mut b, &w, 2000, |a, _| a.tx_ports() == [1]).unwrap();
         assert_eq!(a.ports[0].port.rx, RxState::Expired);
@@ -1788,12 +1946,17 @@ mod tests {
         let mut w = straight(2);
         run_until(&mut a, &mut b, &w, 200, |a, _| a.tx_ports().len() == 2).unwrap();
         w[0].cut = true;
-        run_until(&mut a, &mut b, &w, 200, |a, _| a.ports[0].port.rx == RxState::Defaulted).unwrap();
+        run_until(&mut a, &mut b, &w, 200, |a, _| {
+            a.ports[0].port.rx == RxState::Defaulted
+        })
+        .unwrap();
         assert!(a.ports[0].port.actor.state & state::DEFAULTED != 0);
         w[0].cut = false;
         // Both ends defaulted their partner to slow: the first periodic
         // LACPDU (within 30 s) restarts the exchange.
-        let t = run_until(&mut a, &mut b, &w, 400, |a, b| a.tx_ports().len() == 2 && b.tx_ports().len() == 2);
+        let t = run_until(&mut a, &mut b, &w, 400, |a, b| {
+            a.tx_ports().len() == 2 && b.tx_ports().len() == 2
+        });
         assert!(t.is_some_and(|t| t <= 340), "{t:?}");
         assert_eq!(Lacp::active_info(&a.ports).unwrap().ports, 2);
     }
@@ -1805,7 +1968,11 @@ mod tests {
         // then times out (current_while, 3 s with lacp_rate fast), the
         // ports leave the aggregation, and the cycle starts again. This is
         // what the C driver does with two passive ends.
-        let passive = AdParams { lacp_active: false, lacp_fast: true, ..AdParams::default() };
+        let passive = AdParams {
+            lacp_active: false,
+            lacp_fast: true,
+            ..AdParams::default()
+        };
         let (mut a, mut b) = (Side::new(1, 2, passive), Side::new(2, 2, passive));
         let w = straight(2);
         let (mut drops, mut was) = (0, false);
@@ -1813,7 +1980,8 @@ mod tests {
         let mut run = 0;
         for _ in 0..600 {
             step(&mut a, &mut b, &w);
-            let on = Lacp::tx_enabled(&a.ports, 0) && a.ports[0].port.mux == MuxState::CollectingDistributing;
+            let on = Lacp::tx_enabled(&a.ports, 0)
+                && a.ports[0].port.mux == MuxState::CollectingDistributing;
             drops += u32::from(was && !on);
             run = if on { run + 1 } else { 0 };
             longest = longest.max(run);
@@ -1821,15 +1989,23 @@ mod tests {
         }
         assert!(drops >= 15, "{drops} drops in 60 s");
         assert!(longest <= 35, "held for {longest} ticks");
-        assert!(a.ports.iter().all(|s| s.port.periodic == PeriodicState::NoPeriodic));
+        assert!(a
+            .ports
+            .iter()
+            .all(|s| s.port.periodic == PeriodicState::NoPeriodic));
     }
 
     #[test]
     fn passive_on_one_side_forms_driven_by_the_active_partner() {
-        let passive = AdParams { lacp_active: false, ..AdParams::default() };
+        let passive = AdParams {
+            lacp_active: false,
+            ..AdParams::default()
+        };
         let (mut a, mut b) = (Side::new(1, 2, passive), Side::new(2, 2, fast()));
         let w = straight(2);
-        let t = run_until(&mut a, &mut b, &w, 100, |a, b| a.tx_ports().len() == 2 && b.tx_ports().len() == 2);
+        let t = run_until(&mut a, &mut b, &w, 100, |a, b| {
+            a.tx_ports().len() == 2 && b.tx_ports().len() == 2
+        });
         assert!(t.is_some(), "did not form");
         assert_eq!(a.ports[0].port.actor.state & state::LACP_ACTIVITY, 0);
         // It answers the fast partner every second.
@@ -1843,23 +2019,58 @@ mod tests {
     /// `a` with four ports: ports 0-1 to system `b`, 2-3 to `c` (another
     /// partner key); `n_b`/`n_c` of them are up.
     fn two_partners(select: u8, speeds: (u32, u32), n_b: usize, n_c: usize) -> (Side, Side, Side) {
-        let mut a = Side::new(1, 0, AdParams { ad_select: select, lacp_fast: true, ..AdParams::default() });
+        let mut a = Side::new(
+            1,
+            0,
+            AdParams {
+                ad_select: select,
+                lacp_fast: true,
+                ..AdParams::default()
+            },
+        );
         let mut b = Side::new(2, 0, fast());
-        let mut c = Side::new(3, 0, AdParams { user_port_key: 5, ..fast() });
+        let mut c = Side::new(
+            3,
+            0,
+            AdParams {
+                user_port_key: 5,
+                ..fast()
+            },
+        );
         for k in 0..4 {
             let mbps = if k < 2 { speeds.0 } else { speeds.1 };
             let up = if k < 2 { k < n_b } else { k - 2 < n_c };
             a.add(if up { LinkFacts { mbps, ..UP } } else { DOWN });
         }
         for k in 0..2 {
-            b.add(if k < n_b { LinkFacts { mbps: speeds.0, ..UP } } else { DOWN });
-            c.add(if k < n_c { LinkFacts { mbps: speeds.1, ..UP } } else { DOWN });
+            b.add(if k < n_b {
+                LinkFacts {
+                    mbps: speeds.0,
+                    ..UP
+                }
+            } else {
+                DOWN
+            });
+            c.add(if k < n_c {
+                LinkFacts {
+                    mbps: speeds.1,
+                    ..UP
+                }
+            } else {
+                DOWN
+            });
         }
         a.lacp.select_soon();
         b.lacp.select_soon();
         c.lacp.select_soon();
         let wb = straight(2);
-        let wc: Vec<Wire> = (0..2).map(|k| Wire { a: k + 2, b: k, cut: false }).collect();
+        let wc: Vec<Wire> = (0..2)
+            .map(|k| Wire {
+                a: k + 2,
+                b: k,
+                cut: false,
+            })
+            .collect();
         for _ in 0..200 {
             let ta = a.tick();
             let (tb, tc) = (b.tick(), c.tick());
@@ -1891,14 +2102,21 @@ mod tests {
         assert_eq!(ids[0], ids[1]);
         assert_eq!(ids[2], ids[3]);
         assert_ne!(ids[0], ids[2]);
-        assert_eq!(a.tx_ports(), vec![0, 1], "the first aggregator formed stays (stable)");
+        assert_eq!(
+            a.tx_ports(),
+            vec![0, 1],
+            "the first aggregator formed stays (stable)"
+        );
     }
 
     #[test]
     fn ad_select_count_picks_the_aggregator_with_more_ports() {
         let (a, _, _) = two_partners(AD_SELECT_COUNT, (10000, 10000), 1, 2);
         assert_eq!(a.tx_ports(), vec![2, 3]);
-        assert_eq!(Lacp::active_info(&a.ports).unwrap().partner_system, [2, 0, 0, 0, 0, 3]);
+        assert_eq!(
+            Lacp::active_info(&a.ports).unwrap().partner_system,
+            [2, 0, 0, 0, 0, 3]
+        );
     }
 
     #[test]
@@ -1912,17 +2130,33 @@ mod tests {
 
     #[test]
     fn min_links_drops_the_carrier_below_it_and_raises_it_again() {
-        let (mut a, mut b) = (Side::new(1, 3, AdParams { min_links: 2, ..fast() }), Side::new(2, 3, fast()));
+        let (mut a, mut b) = (
+            Side::new(
+                1,
+                3,
+                AdParams {
+                    min_links: 2,
+                    ..fast()
+                },
+            ),
+            Side::new(2, 3, fast()),
+        );
         let w = straight(3);
         run_until(&mut a, &mut b, &w, 100, |a, _| a.tx_ports().len() == 3).unwrap();
         assert_eq!(a.lacp.carrier(&a.ports), Some(true));
         a.set_link(0, DOWN);
         b.set_link(0, DOWN);
         assert_eq!(a.lacp.carrier(&a.ports), Some(true), "2 of 3 left");
-        assert!(!Lacp::tx_enabled(&a.ports, 0) || !a.ports[0].port.active || a.tx_ports().len() <= 3);
+        assert!(
+            !Lacp::tx_enabled(&a.ports, 0) || !a.ports[0].port.active || a.tx_ports().len() <= 3
+        );
         a.set_link(1, DOWN);
         b.set_link(1, DOWN);
-        assert_eq!(a.lacp.carrier(&a.ports), Some(false), "1 of 3: below min_links");
+        assert_eq!(
+            a.lacp.carrier(&a.ports),
+            Some(false),
+            "1 of 3: below min_links"
+        );
         a.set_link(1, UP);
         b.set_link(1, UP);
         assert_eq!(a.lacp.carrier(&a.ports), Some(true));
@@ -1932,7 +2166,10 @@ mod tests {
     fn a_port_whose_link_fails_stops_distributing_at_once() {
         let (mut a, mut b) = (Side::new(1, 2, fast()), Side::new(2, 2, fast()));
         let mut w = straight(2);
-        run_until(&mut a, &mut b, &w, 100, |a, b| a.tx_ports().len() == 2 && b.tx_ports().len() == 2).unwrap();
+        run_until(&mut a, &mut b, &w, 100, |a, b| {
+            a.tx_ports().len() == 2 && b.tx_ports().len() == 2
+        })
+        .unwrap();
         w[1].cut = true;
         a.set_link(1, DOWN);
         b.set_link(1, DOWN);
@@ -1944,7 +2181,9 @@ mod tests {
         w[1].cut = false;
         a.set_link(1, UP);
         b.set_link(1, UP);
-        let t = run_until(&mut a, &mut b, &w, 100, |a, b| a.tx_ports().len() == 2 && b.tx_ports().len() == 2);
+        let t = run_until(&mut a, &mut b, &w, 100, |a, b| {
+            a.tx_ports().len() == 2 && b.tx_ports().len() == 2
+        });
         assert!(t.is_some());
     }
 
@@ -1957,7 +2196,10 @@ mod tests {
         let agg = a.ports[0].port.agg_id;
         assert!(a.ports.iter().all(|s| s.port.agg_id == agg));
         let bye = a.lacp.unbind(&mut a.ports, 0).unwrap();
-        assert_eq!(bye.actor.state & (state::AGGREGATION | state::SYNCHRONIZATION | state::DISTRIBUTING), 0);
+        assert_eq!(
+            bye.actor.state & (state::AGGREGATION | state::SYNCHRONIZATION | state::DISTRIBUTING),
+            0
+        );
         a.ports.remove(0);
         a.links.remove(0);
         b.rx(0, &bye);
@@ -1965,12 +2207,26 @@ mod tests {
         assert_eq!(info.ports, 2);
         assert_ne!(info.aggregator_id, agg, "moved to a free aggregator");
         assert_eq!(a.tx_ports(), vec![0, 1]);
-        let w2: Vec<Wire> = vec![Wire { a: 0, b: 1, cut: false }, Wire { a: 1, b: 2, cut: false }];
+        let w2: Vec<Wire> = vec![
+            Wire {
+                a: 0,
+                b: 1,
+                cut: false,
+            },
+            Wire {
+                a: 1,
+                b: 2,
+                cut: false,
+            },
+        ];
         for _ in 0..100 {
             step(&mut a, &mut b, &w2);
         }
         assert_eq!(a.tx_ports(), vec![0, 1]);
-        assert!(!Lacp::tx_enabled(&b.ports, 0), "the partner took its port out");
+        assert!(
+            !Lacp::tx_enabled(&b.ports, 0),
+            "the partner took its port out"
+        );
         // Releasing everything leaves nothing active.
         a.lacp.unbind(&mut a.ports, 1).unwrap();
         a.ports.remove(1);
@@ -1991,7 +2247,10 @@ mod tests {
             }
         }
         assert!(a.notes.contains(&AdNote::Loopback));
-        assert!(a.ports.iter().all(|s| s.port.partner.system != a.ports[0].port.actor.system));
+        assert!(a
+            .ports
+            .iter()
+            .all(|s| s.port.partner.system != a.ports[0].port.actor.system));
     }
 
     #[test]
@@ -2013,28 +2272,53 @@ mod tests {
         let mut a = Side::new(1, 1, fast());
         let mut m = [0u8; 110];
         m[..4].copy_from_slice(&[2, 1, 1, 0x10]);
-        let r = a.lacp.rx_marker(&mut a.ports, 0, &Marker::parse(&m).unwrap()).unwrap();
+        let r = a
+            .lacp
+            .rx_marker(&mut a.ports, 0, &Marker::parse(&m).unwrap())
+            .unwrap();
         assert_eq!(r[2], 2);
         m[2] = 2;
-        assert!(a.lacp.rx_marker(&mut a.ports, 0, &Marker::parse(&m).unwrap()).is_none());
+        assert!(a
+            .lacp
+            .rx_marker(&mut a.ports, 0, &Marker::parse(&m).unwrap())
+            .is_none());
         m[2] = 9;
-        assert!(a.lacp.rx_marker(&mut a.ports, 0, &Marker::parse(&m).unwrap()).is_none());
+        assert!(a
+            .lacp
+            .rx_marker(&mut a.ports, 0, &Marker::parse(&m).unwrap())
+            .is_none());
         assert_eq!(a.ports[0].port.stats.marker_rx, 1);
         assert_eq!(a.ports[0].port.stats.marker_resp_rx, 1);
         assert_eq!(a.ports[0].port.stats.marker_unknown_rx, 1);
         assert_eq!(a.lacp.stats.marker_rx, 1);
         // Out-of-range slave indexes are ignored, not a panic.
-        assert!(a.lacp.rx_marker(&mut a.ports, 7, &Marker::parse(&m).unwrap()).is_none());
-        assert!(a.lacp.rx_lacpdu(&mut a.ports, 7, &Lacpdu::default()).is_none());
+        assert!(a
+            .lacp
+            .rx_marker(&mut a.ports, 7, &Marker::parse(&m).unwrap())
+            .is_none());
+        assert!(a
+            .lacp
+            .rx_lacpdu(&mut a.ports, 7, &Lacpdu::default())
+            .is_none());
         assert!(a.lacp.unbind(&mut a.ports, 7).is_none());
     }
 
     #[test]
     fn the_port_key_follows_speed_duplex_and_user_key() {
-        let mut a = Side::new(1, 0, AdParams { user_port_key: 3, ..AdParams::default() });
+        let mut a = Side::new(
+            1,
+            0,
+            AdParams {
+                user_port_key: 3,
+                ..AdParams::default()
+            },
+        );
         a.add(LinkFacts { mbps: 1000, ..UP });
         assert_eq!(a.ports[0].port.actor.key, 3 << 6 | 4 << 1 | 1);
-        a.add(LinkFacts { full_duplex: false, ..UP });
+        a.add(LinkFacts {
+            full_duplex: false,
+            ..UP
+        });
         assert_eq!(a.ports[1].port.actor.key, 3 << 6 | 7 << 1);
         a.set_link(0, DOWN);
         assert_eq!(a.ports[0].port.actor.key, 3 << 6);

@@ -8,26 +8,49 @@ use super::*;
 /// Ioctls.
 impl Bonding {
     /// SIOCBONDCHANGEACTIVE (`bond_option_active_slave_set()`).
-    pub(super) fn change_active(&self, bond_dev: &Device, rtnl: &Rtnl, slave_dev: &Device) -> Result {
+    pub(super) fn change_active(
+        &self,
+        bond_dev: &Device,
+        rtnl: &Rtnl,
+        slave_dev: &Device,
+    ) -> Result {
         if !self.p(rtnl).mode.uses_primary() {
             return Err(EACCES);
         }
         let Some(slave) = self.slave_of(bond_dev, slave_dev, rtnl) else {
-            bond_dev.log(&KERN_ERR, format_args!("(slave {}): Device is not bonding slave\n", slave_dev.name()));
+            bond_dev.log(
+                &KERN_ERR,
+                format_args!(
+                    "(slave {}): Device is not bonding slave\n",
+                    slave_dev.name()
+                ),
+            );
             return Err(EINVAL);
         };
         {
             let mut cfg = self.config.borrow_mut(rtnl)?;
             if cfg.active.as_ref().is_some_and(|a| Arc::ptr_eq(a, &slave)) {
-                slave.info(&KERN_INFO, format_args!("is already the current active slave\n"));
+                slave.info(
+                    &KERN_INFO,
+                    format_args!("is already the current active slave\n"),
+                );
                 return Ok(());
             }
             if cfg.active.is_none() || slave.link() != Link::Up || !slave.dev.is_running() {
-                slave.info(&KERN_ERR, format_args!("Setting {} as active slave failed\n", slave_dev.name()));
+                slave.info(
+                    &KERN_ERR,
+                    format_args!("Setting {} as active slave failed\n", slave_dev.name()),
+                );
                 return Err(EINVAL);
             }
-            slave.info(&KERN_INFO, format_args!("Setting {} as active slave\n", slave_dev.name()));
-            slave.info(&KERN_INFO, format_args!("making interface the new active one\n"));
+            slave.info(
+                &KERN_INFO,
+                format_args!("Setting {} as active slave\n", slave_dev.name()),
+            );
+            slave.info(
+                &KERN_INFO,
+                format_args!("making interface the new active one\n"),
+            );
             cfg.active = Some(slave);
         }
         self.commit(bond_dev, rtnl)?;
@@ -36,26 +59,41 @@ impl Bonding {
     }
 
     /// The bonding ioctls, whichever number they came by (`bond_do_ioctl()`).
-    pub(super) fn ioctl(&self, bond_dev: &Device, rtnl: &Rtnl, ifr: &IfReq<'_>, cmd: BondIoctl, user: UserPtr) -> Result {
+    pub(super) fn ioctl(
+        &self,
+        bond_dev: &Device,
+        rtnl: &Rtnl,
+        ifr: &IfReq<'_>,
+        cmd: BondIoctl,
+        user: UserPtr,
+    ) -> Result {
         match cmd {
             BondIoctl::InfoQuery => {
                 let mut buf = [0u8; IfBond::SIZE];
-                UserSlice::new(user, IfBond::SIZE).reader().read_slice(&mut buf)?;
+                UserSlice::new(user, IfBond::SIZE)
+                    .reader()
+                    .read_slice(&mut buf)?;
                 let cfg = self.config.borrow(rtnl)?;
                 let info = IfBond {
                     bond_mode: self.p(rtnl).mode.number().into(),
                     num_slaves: cfg.slaves.len() as i32,
                     miimon: self.p(rtnl).miimon as i32,
                 };
-                UserSlice::new(user, IfBond::SIZE).writer().write_slice(&info.to_bytes())
+                UserSlice::new(user, IfBond::SIZE)
+                    .writer()
+                    .write_slice(&info.to_bytes())
             }
             BondIoctl::SlaveInfoQuery => {
                 let mut buf = [0u8; IfSlave::SIZE];
-                UserSlice::new(user, IfSlave::SIZE).reader().read_slice(&mut buf)?;
+                UserSlice::new(user, IfSlave::SIZE)
+                    .reader()
+                    .read_slice(&mut buf)?;
                 let mut info = IfSlave::from_bytes(&buf);
                 let slave = {
                     let cfg = self.config.borrow(rtnl)?;
-                    usize::try_from(info.slave_id).ok().and_then(|i| cfg.slaves.get(i).cloned())
+                    usize::try_from(info.slave_id)
+                        .ok()
+                        .and_then(|i| cfg.slaves.get(i).cloned())
                 };
                 let slave = slave.ok_or(ENODEV)?;
                 info.slave_name = [0; bond_uapi::IFNAMSIZ];
@@ -65,7 +103,9 @@ impl Bonding {
                 info.link = slave.link() as i8;
                 info.state = i8::from(slave.backup.load(Relaxed));
                 info.link_failure_count = slave.link_failure_count.load(Relaxed);
-                UserSlice::new(user, IfSlave::SIZE).writer().write_slice(&info.to_bytes())
+                UserSlice::new(user, IfSlave::SIZE)
+                    .writer()
+                    .write_slice(&info.to_bytes())
             }
             _ => {
                 if !bond_dev.net_admin_capable() {
@@ -74,7 +114,9 @@ impl Bonding {
                 let name = ifr.slave_name().ok_or(ENODEV)?;
                 let slave_dev = bond_dev.lookup_in_same_ns(name, rtnl).ok_or(ENODEV)?;
                 match cmd {
-                    BondIoctl::Enslave => self.enslave(bond_dev, rtnl, slave_dev, &mut ExtAck::none()),
+                    BondIoctl::Enslave => {
+                        self.enslave(bond_dev, rtnl, slave_dev, &mut ExtAck::none())
+                    }
                     BondIoctl::Release => self.release(bond_dev, rtnl, slave_dev, Release::One),
                     BondIoctl::SetHwAddr => bond_dev.steal_hw_addr(rtnl, slave_dev.dev_addr()),
                     BondIoctl::ChangeActive => self.change_active(bond_dev, rtnl, slave_dev),

@@ -16,8 +16,8 @@
 #[allow(unused_imports)]
 use super::*;
 use crate::bond_3ad::{
-    AdInfo, AdNote, AdParams, AdSlave, AdStats, Churn, Lacp, Lacpdu, LinkFacts, Marker, PortInfo, ETH_P_SLOW, PDU_LEN,
-    SLOW_PROTOCOLS_MAC, SUBTYPE_LACP, SUBTYPE_MARKER, TICKS_PER_SEC,
+    AdInfo, AdNote, AdParams, AdSlave, AdStats, Churn, Lacp, Lacpdu, LinkFacts, Marker, PortInfo,
+    ETH_P_SLOW, PDU_LEN, SLOW_PROTOCOLS_MAC, SUBTYPE_LACP, SUBTYPE_MARKER, TICKS_PER_SEC,
 };
 use crate::net::rx::SlowPdu;
 
@@ -39,7 +39,13 @@ pub(super) struct AdState {
 
 impl AdState {
     pub(super) fn new() -> Self {
-        Self { lacp: Lacp::default(), ports: KVec::new(), owners: KVec::new(), configured_system: [0; 6], initialized: false }
+        Self {
+            lacp: Lacp::default(),
+            ports: KVec::new(),
+            owners: KVec::new(),
+            configured_system: [0; 6],
+            initialized: false,
+        }
     }
 
     fn index_of(&self, s: &Slave) -> Option<usize> {
@@ -101,7 +107,10 @@ fn log_note(bond_dev: &Device, slave: Option<&Arc<Slave>>, port: u16, note: AdNo
                 );
             }
         }
-        (AdNote::SpeedZero, Some(s)) => s.info(&KERN_ERR, format_args!("speed changed to 0 on port {}\n", port)),
+        (AdNote::SpeedZero, Some(s)) => s.info(
+            &KERN_ERR,
+            format_args!("speed changed to 0 on port {}\n", port),
+        ),
         (AdNote::NoPartner, _) => {
             if net_ratelimit() {
                 bond_dev.log(
@@ -131,7 +140,13 @@ impl Bonding {
     pub(super) fn ad_bind(&self, bond_dev: &Device, rtnl: &Rtnl, slave: &Arc<Slave>) -> Result {
         let p = self.p(rtnl);
         let mut g = self.ad.lock();
-        let AdState { lacp, ports, owners, configured_system, initialized } = &mut *g;
+        let AdState {
+            lacp,
+            ports,
+            owners,
+            configured_system,
+            initialized,
+        } = &mut *g;
         ports.reserve(1, GFP_ATOMIC)?;
         owners.reserve(1, GFP_ATOMIC)?;
         let mut params = AdParams {
@@ -174,7 +189,12 @@ impl Bonding {
     pub(super) fn ad_unbind(&self, slave: &Slave) {
         let mut g = self.ad.lock();
         let Some(i) = g.index_of(slave) else { return };
-        let AdState { lacp, ports, owners, .. } = &mut *g;
+        let AdState {
+            lacp,
+            ports,
+            owners,
+            ..
+        } = &mut *g;
         if let Some(bye) = lacp.unbind(ports, i) {
             if send_pdu(slave, &bye.to_bytes()) {
                 lacp.lacpdu_sent();
@@ -205,7 +225,12 @@ impl Bonding {
     ) {
         let mut g = self.ad.lock();
         let Some(i) = g.index_of(slave) else { return };
-        let AdState { lacp, ports, owners, .. } = &mut *g;
+        let AdState {
+            lacp,
+            ports,
+            owners,
+            ..
+        } = &mut *g;
         if let Some(n) = event(lacp, ports, i, facts(slave)) {
             log_note(bond_dev, owners.get(i), slave.ad_port.load(Relaxed), n);
         }
@@ -216,7 +241,12 @@ impl Bonding {
     /// `bond_3ad_update_ad_actor_settings()`).
     pub(super) fn ad_options_changed(&self, bond_dev: &Device, p: &BondParams) {
         let mut g = self.ad.lock();
-        let AdState { lacp, ports, configured_system, .. } = &mut *g;
+        let AdState {
+            lacp,
+            ports,
+            configured_system,
+            ..
+        } = &mut *g;
         if lacp.params.lacp_fast != p.lacp_fast {
             lacp.set_lacp_fast(ports, p.lacp_fast);
         }
@@ -234,12 +264,22 @@ impl Bonding {
 
     /// `bond_option_actor_port_prio_set()` for `slave_dev` (netlink's
     /// IFLA_BOND_SLAVE_ACTOR_PORT_PRIO): the port's priority in its LACPDUs.
-    pub(crate) fn set_actor_port_prio(&self, bond_dev: &Device, rtnl: &Rtnl, slave_dev: &Device, prio: u16) -> Result {
+    pub(crate) fn set_actor_port_prio(
+        &self,
+        bond_dev: &Device,
+        rtnl: &Rtnl,
+        slave_dev: &Device,
+        prio: u16,
+    ) -> Result {
         self.check_slave_option(bond_dev, rtnl, OptId::ActorPortPrio)?;
         let slave = self.slave_of(bond_dev, slave_dev, rtnl).ok_or(ENODEV)?;
         let mut g = self.ad.lock();
         let i = g.index_of(&slave).ok_or(ENODEV)?;
-        g.ports.get_mut(i).ok_or(ENODEV)?.port.set_port_priority(prio);
+        g.ports
+            .get_mut(i)
+            .ok_or(ENODEV)?
+            .port
+            .set_port_priority(prio);
         Ok(())
     }
 
@@ -264,7 +304,10 @@ impl Bonding {
     pub(super) fn ad_slave_state(&self, s: &Slave) -> (bool, bool) {
         let g = self.ad.lock();
         match g.index_of(s) {
-            Some(i) => (g.ports.get(i).is_some_and(|p| p.port.active), Lacp::tx_enabled(&g.ports, i)),
+            Some(i) => (
+                g.ports.get(i).is_some_and(|p| p.port.active),
+                Lacp::tx_enabled(&g.ports, i),
+            ),
             None => (false, false),
         }
     }
@@ -291,7 +334,12 @@ impl Bonding {
 
     /// The LACPDU and marker counters of the bond, or of `slave`: `None`
     /// outside 802.3ad or for a device that is not this bond's slave.
-    pub(crate) fn ad_stats(&self, bond_dev: &Device, rtnl: &Rtnl, slave: Option<&Device>) -> Option<AdStats> {
+    pub(crate) fn ad_stats(
+        &self,
+        bond_dev: &Device,
+        rtnl: &Rtnl,
+        slave: Option<&Device>,
+    ) -> Option<AdStats> {
         if self.p(rtnl).mode != Mode::Ieee8023ad {
             return None;
         }
@@ -300,7 +348,9 @@ impl Bonding {
             Some(d) => {
                 let s = self.slave_of(bond_dev, d, rtnl)?;
                 let g = self.ad.lock();
-                g.index_of(&s).and_then(|i| g.ports.get(i)).map(|p| p.port.stats)
+                g.index_of(&s)
+                    .and_then(|i| g.ports.get(i))
+                    .map(|p| p.port.stats)
             }
         }
     }
@@ -324,7 +374,12 @@ impl Bonding {
     /// The LACP part of the rx handler (`bond_3ad_lacpdu_recv()`): LACPDUs
     /// and markers are the machines', consumed here; anything else goes on
     /// (`None`).
-    pub(super) fn ad_rx(&self, bond_dev: &Device, slave: &Slave, skb: &mut RxSkb<'_>) -> Option<RxResult> {
+    pub(super) fn ad_rx(
+        &self,
+        bond_dev: &Device,
+        slave: &Slave,
+        skb: &mut RxSkb<'_>,
+    ) -> Option<RxResult> {
         // Every frame of an 802.3ad bond comes here: the EtherType first,
         // inline, before a buffer is zeroed or a helper called.
         if !skb.has_protocol(ETH_P_SLOW) {
@@ -337,7 +392,12 @@ impl Bonding {
         }
         let mut g = self.ad.lock();
         let i = g.index_of(slave)?;
-        let AdState { lacp, ports, owners, .. } = &mut *g;
+        let AdState {
+            lacp,
+            ports,
+            owners,
+            ..
+        } = &mut *g;
         if found == SlowPdu::Short {
             lacp.rx_illegal(ports, i);
             return None;
@@ -389,7 +449,8 @@ impl Bonding {
                     if self.p(&rtnl).mode != Mode::Ieee8023ad {
                         return Rearm::Stop;
                     }
-                    self.ad_commit_pending.store(self.commit(bond_dev, &rtnl).is_err(), Relaxed);
+                    self.ad_commit_pending
+                        .store(self.commit(bond_dev, &rtnl).is_err(), Relaxed);
                 }
                 None => {
                     self.ad_commit_pending.store(true, Relaxed);
@@ -398,19 +459,30 @@ impl Bonding {
             }
         }
         let since = skb::jiffies().wrapping_sub(self.ad_last_tick.load(Relaxed));
-        Rearm::Jiffies(u32::try_from(tick_j.saturating_sub(since)).unwrap_or(1).max(1))
+        Rearm::Jiffies(
+            u32::try_from(tick_j.saturating_sub(since))
+                .unwrap_or(1)
+                .max(1),
+        )
     }
 
     /// One tick (`bond_3ad_state_machine_handler()`); whether the snapshot
     /// or the carrier must follow.
     fn ad_tick(&self, bond_dev: &Device) -> bool {
         let rcu = RcuGuard::lock();
-        let Some(set) = self.slaves.read(&rcu) else { return false };
+        let Some(set) = self.slaves.read(&rcu) else {
+            return false;
+        };
         if set.params.mode != Mode::Ieee8023ad {
             return false;
         }
         let mut g = self.ad.lock();
-        let AdState { lacp, ports, owners, .. } = &mut *g;
+        let AdState {
+            lacp,
+            ports,
+            owners,
+            ..
+        } = &mut *g;
         let owners = &*owners;
         lacp.tick(
             ports,
@@ -422,7 +494,9 @@ impl Bonding {
         );
         let mut dirty = false;
         for (i, s) in owners.iter().enumerate() {
-            let Some(port) = ports.get_mut(i).map(|p| &mut p.port) else { break };
+            let Some(port) = ports.get_mut(i).map(|p| &mut p.port) else {
+                break;
+            };
             if port.tx_due() && send_pdu(s, &port.lacpdu().to_bytes()) {
                 port.sent();
                 lacp.lacpdu_sent();
@@ -431,7 +505,8 @@ impl Bonding {
             // the list the transmit path hashes over follows at the commit.
             let active = port.active;
             s.backup.store(!active, Relaxed);
-            s.inactive.store(!active && !set.params.all_slaves_active, Relaxed);
+            s.inactive
+                .store(!active && !set.params.all_slaves_active, Relaxed);
             let tx = Lacp::tx_enabled(ports, i) && s.can_tx();
             dirty |= tx != set.tx.iter().any(|x| Arc::ptr_eq(x, s));
         }
@@ -441,7 +516,12 @@ impl Bonding {
 }
 
 /// `Lacpdu` fields for /proc.
-pub(super) fn show_port_info(out: &mut impl Write, which: &str, info: &PortInfo, key_name: &str) -> fmt::Result {
+pub(super) fn show_port_info(
+    out: &mut impl Write,
+    which: &str,
+    info: &PortInfo,
+    key_name: &str,
+) -> fmt::Result {
     writeln!(out, "details {} lacp pdu:", which)?;
     writeln!(out, "    system priority: {}", info.system_priority)?;
     writeln!(out, "    system mac address: {}", MacAddr(info.system))?;

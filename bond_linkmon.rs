@@ -24,7 +24,8 @@ impl Bonding {
         if let Some(up) = dev.ethtool_link(rtnl) {
             return up;
         }
-        dev.mii_bmsr(rtnl).map_or(true, |bmsr| bmsr & BMSR_LSTATUS != 0)
+        dev.mii_bmsr(rtnl)
+            .map_or(true, |bmsr| bmsr & BMSR_LSTATUS != 0)
     }
 
     /// One run of the MII monitor (`bond_mii_monitor()`): sample every
@@ -33,7 +34,9 @@ impl Bonding {
         let (p, slaves, mut ignore_updelay) = {
             let mut v = KVec::new();
             let rcu = RcuGuard::lock();
-            let Some(set) = self.slaves.read(&rcu) else { return Rearm::Stop };
+            let Some(set) = self.slaves.read(&rcu) else {
+                return Rearm::Stop;
+            };
             let p = set.params;
             if p.miimon == 0 {
                 return Rearm::Stop;
@@ -61,13 +64,24 @@ impl Bonding {
                 None => return Rearm::Jiffies(1),
             }
         }
-        let ticks = MiiTicks { miimon: p.miimon, downdelay: p.downdelay, updelay: p.updelay };
+        let ticks = MiiTicks {
+            miimon: p.miimon,
+            downdelay: p.downdelay,
+            updelay: p.updelay,
+        };
         let mut commit = false;
         for s in slaves.iter() {
             let up = Self::sample_link(&s.dev, p.use_carrier, held.as_deref());
-            let r = bond_monitor::inspect(s.link(), s.delay.load(Relaxed), up, &ticks, &mut ignore_updelay);
+            let r = bond_monitor::inspect(
+                s.link(),
+                s.delay.load(Relaxed),
+                up,
+                &ticks,
+                &mut ignore_updelay,
+            );
             s.delay.store(r.delay, Relaxed);
-            s.new_link.store(r.propose.map_or(NO_PROPOSAL, |l| l as u8), Relaxed);
+            s.new_link
+                .store(r.propose.map_or(NO_PROPOSAL, |l| l as u8), Relaxed);
             commit |= r.propose.is_some();
             Self::log_mii_event(&p, s, r.event);
         }
@@ -76,7 +90,9 @@ impl Bonding {
         }
         // ndo_stop cancels this work synchronously under RTNL: never wait
         // for RTNL here, retry at the next jiffy instead.
-        let Some(rtnl) = held.or_else(Rtnl::try_lock) else { return Rearm::Jiffies(1) };
+        let Some(rtnl) = held.or_else(Rtnl::try_lock) else {
+            return Rearm::Jiffies(1);
+        };
         let notify = self.should_notify_peers(bond_dev, &rtnl);
         drop(slaves);
         if commit && self.mii_commit(bond_dev, &rtnl).is_err() {
@@ -113,11 +129,26 @@ impl Bonding {
                     (Mode::ActiveBackup, true) => "backup ",
                     _ => "",
                 };
-                s.info(&KERN_INFO, format_args!("link status down for {}interface, disabling it in {} ms\n", which, ms));
+                s.info(
+                    &KERN_INFO,
+                    format_args!(
+                        "link status down for {}interface, disabling it in {} ms\n",
+                        which, ms
+                    ),
+                );
             }
-            Event::UpAgainAfter(ms) => s.info(&KERN_INFO, format_args!("link status up again after {} ms\n", ms)),
-            Event::UpEnablingIn(ms) => s.info(&KERN_INFO, format_args!("link status up, enabling it in {} ms\n", ms)),
-            Event::DownAgainAfter(ms) => s.info(&KERN_INFO, format_args!("link status down again after {} ms\n", ms)),
+            Event::UpAgainAfter(ms) => s.info(
+                &KERN_INFO,
+                format_args!("link status up again after {} ms\n", ms),
+            ),
+            Event::UpEnablingIn(ms) => s.info(
+                &KERN_INFO,
+                format_args!("link status up, enabling it in {} ms\n", ms),
+            ),
+            Event::DownAgainAfter(ms) => s.info(
+                &KERN_INFO,
+                format_args!("link status down again after {} ms\n", ms),
+            ),
         }
     }
 
@@ -136,16 +167,28 @@ impl Bonding {
         }
         let mut ignore_updelay = {
             let rcu = RcuGuard::lock();
-            let Some(set) = self.slaves.read(&rcu) else { return };
+            let Some(set) = self.slaves.read(&rcu) else {
+                return;
+            };
             // A slave still being enslaved is the poll's to pick up.
             if !set.all.iter().any(|x| Arc::ptr_eq(x, s)) {
                 return;
             }
             set.none_usable()
         };
-        let ticks = MiiTicks { miimon: p.miimon, downdelay: p.downdelay, updelay: p.updelay };
+        let ticks = MiiTicks {
+            miimon: p.miimon,
+            downdelay: p.downdelay,
+            updelay: p.updelay,
+        };
         let up = Self::sample_link(&s.dev, true, None);
-        let r = bond_monitor::inspect(s.link(), s.delay.load(Relaxed), up, &ticks, &mut ignore_updelay);
+        let r = bond_monitor::inspect(
+            s.link(),
+            s.delay.load(Relaxed),
+            up,
+            &ticks,
+            &mut ignore_updelay,
+        );
         let Some(new) = r.propose else { return };
         s.delay.store(r.delay, Relaxed);
         s.new_link.store(new as u8, Relaxed);
@@ -167,17 +210,25 @@ impl Bonding {
     /// driver, it works under RTNL throughout (taken with trylock): simpler
     /// to reason about, at the cost of RTNL once per `arp_interval`.
     pub(super) fn arp_monitor(&self, bond_dev: &Device) -> Rearm {
-        let Some(rtnl) = Rtnl::try_lock() else { return Rearm::Jiffies(1) };
+        let Some(rtnl) = Rtnl::try_lock() else {
+            return Rearm::Jiffies(1);
+        };
         let p = self.p(&rtnl);
         if p.arp_interval == 0 {
             return Rearm::Stop;
         }
         let rearm = Rearm::Ms(p.arp_interval);
-        let Ok(slaves) = self.slaves_now(&rtnl) else { return rearm };
+        let Ok(slaves) = self.slaves_now(&rtnl) else {
+            return rearm;
+        };
         if slaves.is_empty() {
             return rearm;
         }
-        let clock = ArpClock { now: skb::jiffies(), delta: skb::ms_to_jiffies(p.arp_interval), missed_max: p.missed_max.into() };
+        let clock = ArpClock {
+            now: skb::jiffies(),
+            delta: skb::ms_to_jiffies(p.arp_interval),
+            missed_max: p.missed_max.into(),
+        };
         let _ = if p.mode == Mode::ActiveBackup {
             self.ab_arp_monitor(bond_dev, &rtnl, &slaves, &clock)
         } else {
@@ -205,7 +256,13 @@ impl Bonding {
     }
 
     /// `bond_loadbalance_arp_mon()`: modes where every slave transmits.
-    pub(super) fn loadbalance_arp_monitor(&self, bond_dev: &Device, rtnl: &Rtnl, slaves: &[Arc<Slave>], c: &ArpClock) -> Result {
+    pub(super) fn loadbalance_arp_monitor(
+        &self,
+        bond_dev: &Device,
+        rtnl: &Rtnl,
+        slaves: &[Arc<Slave>],
+        c: &ArpClock,
+    ) -> Result {
         let old_current = self.config.borrow(rtnl)?.active.clone();
         let (mut changed, mut failover) = (false, false);
         for s in slaves {
@@ -221,7 +278,9 @@ impl Bonding {
                         s.info(&KERN_INFO, format_args!("interface is now up\n"));
                     }
                 } else {
-                    let _ = s.link_failure_count.fetch_update(Relaxed, Relaxed, |n| n.checked_add(1));
+                    let _ = s
+                        .link_failure_count
+                        .fetch_update(Relaxed, Relaxed, |n| n.checked_add(1));
                     s.info(&KERN_INFO, format_args!("interface is now down\n"));
                     failover |= old_current.as_ref().is_some_and(|a| Arc::ptr_eq(a, s));
                 }
@@ -240,16 +299,29 @@ impl Bonding {
     }
 
     /// `bond_activebackup_arp_mon()`: inspect, commit, then probe.
-    pub(super) fn ab_arp_monitor(&self, bond_dev: &Device, rtnl: &Rtnl, slaves: &[Arc<Slave>], c: &ArpClock) -> Result {
+    pub(super) fn ab_arp_monitor(
+        &self,
+        bond_dev: &Device,
+        rtnl: &Rtnl,
+        slaves: &[Arc<Slave>],
+        c: &ArpClock,
+    ) -> Result {
         let notify_peers = self.should_notify_peers(bond_dev, rtnl);
         let (active, probing, primary) = {
             let cfg = self.config.borrow(rtnl)?;
-            (cfg.active.clone(), cfg.arp_slave.is_some(), cfg.primary.clone())
+            (
+                cfg.active.clone(),
+                cfg.arp_slave.is_some(),
+                cfg.primary.clone(),
+            )
         };
-        let is = |x: &Option<Arc<Slave>>, s: &Arc<Slave>| x.as_ref().is_some_and(|a| Arc::ptr_eq(a, s));
+        let is =
+            |x: &Option<Arc<Slave>>, s: &Arc<Slave>| x.as_ref().is_some_and(|a| Arc::ptr_eq(a, s));
         let (mut any, mut failover) = (false, false);
         for s in slaves {
-            let Some(new) = bond_monitor::ab_arp_inspect(&s.arp_sample(), c, is(&active, s), probing) else {
+            let Some(new) =
+                bond_monitor::ab_arp_inspect(&s.arp_sample(), c, is(&active, s), probing)
+            else {
                 continue;
             };
             any = true;
@@ -261,9 +333,14 @@ impl Bonding {
                     failover |= active.is_none() || is(&primary, s);
                 }
                 Link::Down => {
-                    let _ = s.link_failure_count.fetch_update(Relaxed, Relaxed, |n| n.checked_add(1));
+                    let _ = s
+                        .link_failure_count
+                        .fetch_update(Relaxed, Relaxed, |n| n.checked_add(1));
                     s.link.store(Link::Down as u8, Relaxed);
-                    s.info(&KERN_INFO, format_args!("link status definitely down, disabling slave\n"));
+                    s.info(
+                        &KERN_INFO,
+                        format_args!("link status definitely down, disabling slave\n"),
+                    );
                     if is(&active, s) {
                         self.config.borrow_mut(rtnl)?.arp_slave = None;
                         failover = true;
@@ -283,7 +360,11 @@ impl Bonding {
             let carrier_before = bond_dev.carrier_ok();
             self.commit(bond_dev, rtnl)?;
             if changed {
-                self.announce_active_change(bond_dev, rtnl, carrier_before != bond_dev.carrier_ok());
+                self.announce_active_change(
+                    bond_dev,
+                    rtnl,
+                    carrier_before != bond_dev.carrier_ok(),
+                );
             }
         }
         self.ab_arp_probe(bond_dev, rtnl, slaves, c)?;
@@ -296,7 +377,13 @@ impl Bonding {
 
     /// `bond_ab_arp_probe()`: probe on the active slave; without one, try
     /// the slaves in turn, one per interval, until one hears an answer.
-    pub(super) fn ab_arp_probe(&self, bond_dev: &Device, rtnl: &Rtnl, slaves: &[Arc<Slave>], c: &ArpClock) -> Result {
+    pub(super) fn ab_arp_probe(
+        &self,
+        bond_dev: &Device,
+        rtnl: &Rtnl,
+        slaves: &[Arc<Slave>],
+        c: &ArpClock,
+    ) -> Result {
         let (active, current) = {
             let cfg = self.config.borrow(rtnl)?;
             (cfg.active.clone(), cfg.arp_slave.clone())
@@ -305,7 +392,9 @@ impl Bonding {
             self.arp_send_all(bond_dev, rtnl, &a);
             return Ok(());
         }
-        let Some(current) = current.or_else(|| slaves.first().cloned()) else { return Ok(()) };
+        let Some(current) = current.or_else(|| slaves.first().cloned()) else {
+            return Ok(());
+        };
         let (mut before, mut next, mut found, mut changed) = (None, None, false, false);
         for s in slaves {
             let up = s.dev.is_running() && s.dev.carrier_ok();
@@ -317,7 +406,9 @@ impl Bonding {
             }
             if !up && s.link() == Link::Up {
                 s.link.store(Link::Down as u8, Relaxed);
-                let _ = s.link_failure_count.fetch_update(Relaxed, Relaxed, |n| n.checked_add(1));
+                let _ = s
+                    .link_failure_count
+                    .fetch_update(Relaxed, Relaxed, |n| n.checked_add(1));
                 s.info(&KERN_INFO, format_args!("backup interface is now down\n"));
                 changed = true;
             }
@@ -371,20 +462,39 @@ impl Bonding {
                             u32::MAX => 0,
                             v => v,
                         };
-                        let duplex = if s.duplex.load(Relaxed) == 1 { "full" } else { "half" };
-                        s.info(&KERN_INFO, format_args!("link status definitely up, {} Mbps {} duplex\n", speed, duplex));
+                        let duplex = if s.duplex.load(Relaxed) == 1 {
+                            "full"
+                        } else {
+                            "half"
+                        };
+                        s.info(
+                            &KERN_INFO,
+                            format_args!(
+                                "link status definitely up, {} Mbps {} duplex\n",
+                                speed, duplex
+                            ),
+                        );
                         failover |= no_active || is(&cfg.primary);
                     }
                     Link::Down => {
-                        let _ = s.link_failure_count.fetch_update(Relaxed, Relaxed, |c| c.checked_add(1));
-                        s.info(&KERN_INFO, format_args!("link status definitely down, disabling slave\n"));
+                        let _ = s
+                            .link_failure_count
+                            .fetch_update(Relaxed, Relaxed, |c| c.checked_add(1));
+                        s.info(
+                            &KERN_INFO,
+                            format_args!("link status definitely down, disabling slave\n"),
+                        );
                         failover |= is(&cfg.active);
                     }
                     Link::Fail | Link::Back => {}
                 }
             }
         }
-        let changed = if failover { self.select_active_slave(rtnl)? } else { false };
+        let changed = if failover {
+            self.select_active_slave(rtnl)?
+        } else {
+            false
+        };
         let carrier_before = bond_dev.carrier_ok();
         self.commit_in(room, bond_dev, rtnl)?;
         if changed {

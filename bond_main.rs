@@ -38,7 +38,9 @@ use core::fmt;
 use kernel::{c_str, prelude::*};
 use net::{
     notifier::NotifierRegistration,
-    pernet::{Net, PernetRegistration}, rcu::RcuBarrier, rtnl::Rtnl,
+    pernet::{Net, PernetRegistration},
+    rcu::RcuBarrier,
+    rtnl::Rtnl,
     rtnl_link::LinkRegistration,
 };
 
@@ -83,7 +85,10 @@ struct BondingModule {
 
 impl kernel::Module for BondingModule {
     fn init(_module: &'static ThisModule) -> Result<Self> {
-        pr_info!("Ethernet Channel Bonding Driver: v{}\n", net::modparam::uts_release());
+        pr_info!(
+            "Ethernet Channel Bonding Driver: v{}\n",
+            net::modparam::uts_release()
+        );
         if !net::device::priv_offset_agrees() {
             pr_err!("Error: net_device layout differs from the kernel's (bindings out of date)\n");
             return Err(EINVAL);
@@ -111,12 +116,21 @@ impl kernel::Module for BondingModule {
             // until the last bond. A killed insmod stops there (the C
             // driver would go on to the last bond).
             if net::fatal_signal_pending() {
-                pr_err!("Error: killed after creating {} of {} bonds\n", made, cfg.max_bonds);
+                pr_err!(
+                    "Error: killed after creating {} of {} bonds\n",
+                    made,
+                    cfg.max_bonds
+                );
                 return Err(EINTR);
             }
             let rtnl = Rtnl::lock();
             bonding::create_bond(Net::init_net(), c_str!("bond%d"), &cfg.params, &rtnl)?;
         }
-        Ok(Self { _link: link, _rcu_barrier: rcu_barrier, _slave_events: slave_events, _pernet: pernet })
+        Ok(Self {
+            _link: link,
+            _rcu_barrier: rcu_barrier,
+            _slave_events: slave_events,
+            _pernet: pernet,
+        })
     }
 }

@@ -60,8 +60,18 @@ pub(crate) struct Inspection {
 /// is `link` and remaining delay `delay`, whose link was sampled `link_up`.
 /// `ignore_updelay` is true while the bond has no usable slave; it is
 /// cleared (as in the C driver) once a slave is proposed up.
-pub(crate) fn inspect(link: Link, delay: i32, link_up: bool, t: &MiiTicks, ignore_updelay: &mut bool) -> Inspection {
-    let mut out = Inspection { propose: None, delay, event: None };
+pub(crate) fn inspect(
+    link: Link,
+    delay: i32,
+    link_up: bool,
+    t: &MiiTicks,
+    ignore_updelay: &mut bool,
+) -> Inspection {
+    let mut out = Inspection {
+        propose: None,
+        delay,
+        event: None,
+    };
     let ms = |ticks: i32| (ticks.max(0) as u32).saturating_mul(t.miimon);
     match link {
         Link::Up | Link::Fail => {
@@ -95,7 +105,11 @@ pub(crate) fn inspect(link: Link, delay: i32, link_up: bool, t: &MiiTicks, ignor
                 out.propose = Some(Link::Back);
                 out.delay = t.updelay as i32;
                 if out.delay > 0 {
-                    let wait = if *ignore_updelay { 0 } else { t.updelay.saturating_mul(t.miimon) };
+                    let wait = if *ignore_updelay {
+                        0
+                    } else {
+                        t.updelay.saturating_mul(t.miimon)
+                    };
                     out.event = Some(Event::UpEnablingIn(wait));
                 }
             }
@@ -122,7 +136,11 @@ pub(crate) fn inspect(link: Link, delay: i32, link_up: bool, t: &MiiTicks, ignor
 mod tests {
     use super::*;
 
-    const T: MiiTicks = MiiTicks { miimon: 100, downdelay: 0, updelay: 0 };
+    const T: MiiTicks = MiiTicks {
+        miimon: 100,
+        downdelay: 0,
+        updelay: 0,
+    };
 
     /// Runs ticks with the given samples, committing proposals at once as
     /// the monitor does; returns the committed state after each tick.
@@ -143,15 +161,24 @@ mod tests {
 
     #[test]
     fn without_delays_a_lost_link_goes_down_at_the_next_tick() {
-        assert_eq!(run(&T, Link::Up, &[true, false, false], false), [Link::Up, Link::Down, Link::Down]);
-        assert_eq!(run(&T, Link::Down, &[false, true], false), [Link::Down, Link::Up]);
+        assert_eq!(
+            run(&T, Link::Up, &[true, false, false], false),
+            [Link::Up, Link::Down, Link::Down]
+        );
+        assert_eq!(
+            run(&T, Link::Down, &[false, true], false),
+            [Link::Down, Link::Up]
+        );
     }
 
     #[test]
     fn downdelay_counts_ticks_before_down() {
         let t = MiiTicks { downdelay: 3, ..T };
         let states = run(&t, Link::Up, &[false, false, false, false, false], false);
-        assert_eq!(states, [Link::Fail, Link::Fail, Link::Fail, Link::Down, Link::Down]);
+        assert_eq!(
+            states,
+            [Link::Fail, Link::Fail, Link::Fail, Link::Down, Link::Down]
+        );
         let mut ignore = false;
         let first = inspect(Link::Up, 0, false, &t, &mut ignore);
         assert_eq!(first.event, Some(Event::DownDisablingIn(300)));
@@ -160,7 +187,10 @@ mod tests {
     #[test]
     fn a_link_back_within_downdelay_stays_up() {
         let t = MiiTicks { downdelay: 3, ..T };
-        assert_eq!(run(&t, Link::Up, &[false, false, true], false), [Link::Fail, Link::Fail, Link::Up]);
+        assert_eq!(
+            run(&t, Link::Up, &[false, false, true], false),
+            [Link::Fail, Link::Fail, Link::Up]
+        );
         let mut ignore = false;
         let r = inspect(Link::Fail, 1, true, &t, &mut ignore);
         assert_eq!(r.event, Some(Event::UpAgainAfter(200)));
@@ -169,8 +199,14 @@ mod tests {
     #[test]
     fn updelay_counts_ticks_before_up() {
         let t = MiiTicks { updelay: 2, ..T };
-        assert_eq!(run(&t, Link::Down, &[true, true, true, true], false), [Link::Back, Link::Back, Link::Up, Link::Up]);
-        assert_eq!(run(&t, Link::Down, &[true, false], false), [Link::Back, Link::Down]);
+        assert_eq!(
+            run(&t, Link::Down, &[true, true, true, true], false),
+            [Link::Back, Link::Back, Link::Up, Link::Up]
+        );
+        assert_eq!(
+            run(&t, Link::Down, &[true, false], false),
+            [Link::Back, Link::Down]
+        );
     }
 
     #[test]
@@ -195,7 +231,9 @@ mod tests {
 /// `mods` ARP intervals (plus half of one) before `now`.
 pub(crate) fn in_interval(now: u64, last: u64, delta: u64, mods: u64) -> bool {
     let lo = last.wrapping_sub(delta);
-    let hi = last.wrapping_add(mods.wrapping_mul(delta)).wrapping_add(delta / 2);
+    let hi = last
+        .wrapping_add(mods.wrapping_mul(delta))
+        .wrapping_add(delta / 2);
     (now.wrapping_sub(lo) as i64) >= 0 && (hi.wrapping_sub(now) as i64) >= 0
 }
 
@@ -238,7 +276,12 @@ pub(crate) fn loadbalance_arp_inspect(s: &ArpSample, c: &ArpClock) -> Option<Lin
 /// `bond_ab_arp_inspect()` for one slave (active-backup): `active` is
 /// whether it is the active slave, `probing` whether the bond is probing a
 /// slave (`current_arp_slave`).
-pub(crate) fn ab_arp_inspect(s: &ArpSample, c: &ArpClock, active: bool, probing: bool) -> Option<Link> {
+pub(crate) fn ab_arp_inspect(
+    s: &ArpSample,
+    c: &ArpClock,
+    active: bool,
+    probing: bool,
+) -> Option<Link> {
     let within = |t: u64, mods: u64| in_interval(c.now, t, c.delta, mods);
     if s.link != Link::Up {
         if within(s.last_rx, 1) {
@@ -264,10 +307,19 @@ pub(crate) fn ab_arp_inspect(s: &ArpSample, c: &ArpClock, active: bool, probing:
 mod arp_tests {
     use super::*;
 
-    const C: ArpClock = ArpClock { now: 10_000, delta: 100, missed_max: 2 };
+    const C: ArpClock = ArpClock {
+        now: 10_000,
+        delta: 100,
+        missed_max: 2,
+    };
 
     fn sample(link: Link, tx_ago: u64, rx_ago: u64) -> ArpSample {
-        ArpSample { link, last_tx: C.now - tx_ago, last_rx: C.now - rx_ago, last_link_up: 0 }
+        ArpSample {
+            link,
+            last_tx: C.now - tx_ago,
+            last_rx: C.now - rx_ago,
+            last_link_up: 0,
+        }
     }
 
     #[test]
@@ -283,29 +335,69 @@ mod arp_tests {
 
     #[test]
     fn loadbalance_needs_both_directions() {
-        assert_eq!(loadbalance_arp_inspect(&sample(Link::Down, 50, 50), &C), Some(Link::Up));
-        assert_eq!(loadbalance_arp_inspect(&sample(Link::Down, 50, 400), &C), None);
-        assert_eq!(loadbalance_arp_inspect(&sample(Link::Up, 50, 200), &C), None, "within missed_max");
-        assert_eq!(loadbalance_arp_inspect(&sample(Link::Up, 50, 300), &C), Some(Link::Down));
+        assert_eq!(
+            loadbalance_arp_inspect(&sample(Link::Down, 50, 50), &C),
+            Some(Link::Up)
+        );
+        assert_eq!(
+            loadbalance_arp_inspect(&sample(Link::Down, 50, 400), &C),
+            None
+        );
+        assert_eq!(
+            loadbalance_arp_inspect(&sample(Link::Up, 50, 200), &C),
+            None,
+            "within missed_max"
+        );
+        assert_eq!(
+            loadbalance_arp_inspect(&sample(Link::Up, 50, 300), &C),
+            Some(Link::Down)
+        );
     }
 
     #[test]
     fn active_backup_inspect() {
         // Down slaves come up on any recent frame; a BACK slave that hears
         // nothing fails.
-        assert_eq!(ab_arp_inspect(&sample(Link::Down, 0, 50), &C, false, false), Some(Link::Up));
-        assert_eq!(ab_arp_inspect(&sample(Link::Back, 0, 500), &C, false, true), Some(Link::Fail));
-        assert_eq!(ab_arp_inspect(&sample(Link::Down, 0, 500), &C, false, false), None);
+        assert_eq!(
+            ab_arp_inspect(&sample(Link::Down, 0, 50), &C, false, false),
+            Some(Link::Up)
+        );
+        assert_eq!(
+            ab_arp_inspect(&sample(Link::Back, 0, 500), &C, false, true),
+            Some(Link::Fail)
+        );
+        assert_eq!(
+            ab_arp_inspect(&sample(Link::Down, 0, 500), &C, false, false),
+            None
+        );
         // The active slave must both send and hear within missed_max.
-        assert_eq!(ab_arp_inspect(&sample(Link::Up, 50, 300), &C, true, false), Some(Link::Down));
-        assert_eq!(ab_arp_inspect(&sample(Link::Up, 50, 150), &C, true, false), None);
+        assert_eq!(
+            ab_arp_inspect(&sample(Link::Up, 50, 300), &C, true, false),
+            Some(Link::Down)
+        );
+        assert_eq!(
+            ab_arp_inspect(&sample(Link::Up, 50, 150), &C, true, false),
+            None
+        );
         // A backup is given missed_max + 1 intervals, and is left alone
         // while another slave is being probed.
-        assert_eq!(ab_arp_inspect(&sample(Link::Up, 0, 300), &C, false, false), None);
-        assert_eq!(ab_arp_inspect(&sample(Link::Up, 0, 400), &C, false, false), Some(Link::Down));
-        assert_eq!(ab_arp_inspect(&sample(Link::Up, 0, 400), &C, false, true), None);
+        assert_eq!(
+            ab_arp_inspect(&sample(Link::Up, 0, 300), &C, false, false),
+            None
+        );
+        assert_eq!(
+            ab_arp_inspect(&sample(Link::Up, 0, 400), &C, false, false),
+            Some(Link::Down)
+        );
+        assert_eq!(
+            ab_arp_inspect(&sample(Link::Up, 0, 400), &C, false, true),
+            None
+        );
         // Just up: grace of two intervals.
-        let fresh = ArpSample { last_link_up: C.now - 100, ..sample(Link::Up, 500, 500) };
+        let fresh = ArpSample {
+            last_link_up: C.now - 100,
+            ..sample(Link::Up, 500, 500)
+        };
         assert_eq!(ab_arp_inspect(&fresh, &C, true, false), None);
     }
 }

@@ -8,14 +8,17 @@
 //! its cross-checks; what is shown comes from the bond's state under RTNL.
 
 use crate::{
+    bond_options::Mode,
     bond_options::{OptId, OptInput, MAX_ARP_TARGETS},
     bond_uapi::{ifla, BOND_3AD_STAT_PAD, BOND_XSTATS_3AD, LINK_XSTATS_TYPE_BOND},
-    bond_options::Mode,
     bonding::{BondDriver, Bonding, OptReport, DEFAULTS},
     net::{
         device::{capable_net_admin, eaddrnotavail, Device, ExtAck},
         rtnl::Rtnl,
-        rtnl_link::{is_valid_ether_addr, nla_total_size, nla_total_size_64bit, Attr, Attrs, LinkDriver, LinkOps, NlMsg, NlaPolicy},
+        rtnl_link::{
+            is_valid_ether_addr, nla_total_size, nla_total_size_64bit, Attr, Attrs, LinkDriver,
+            LinkOps, NlMsg, NlaPolicy,
+        },
     },
 };
 use kernel::{c_str, prelude::*, str::CStr};
@@ -136,14 +139,23 @@ fn num(a: &Attr<'_>) -> u64 {
 }
 
 /// `bond_changelink()`.
-fn changelink(dev: &Device, bond: &Bonding, rtnl: &Rtnl, attrs: &Attrs<'_>, extack: &mut ExtAck) -> Result {
+fn changelink(
+    dev: &Device,
+    bond: &Bonding,
+    rtnl: &Rtnl,
+    attrs: &Attrs<'_>,
+    extack: &mut ExtAck,
+) -> Result {
     // The miimon of this request, for the cross-checks below.
     let miimon = attrs.get(ifla::MIIMON).map_or(0, |a| a.u32());
     for step in ORDER {
         match step {
             Step::Num(ty, id) => {
                 if let Some(a) = attrs.get(*ty) {
-                    let mut r = OptReport { extack, attr: Some(a) };
+                    let mut r = OptReport {
+                        extack,
+                        attr: Some(a),
+                    };
                     bond.set_option(dev, rtnl, *id, OptInput::Num(num(&a)), &mut r)?;
                 }
             }
@@ -151,20 +163,38 @@ fn changelink(dev: &Device, bond: &Bonding, rtnl: &Rtnl, attrs: &Attrs<'_>, exta
                 if let Some(a) = attrs.get(ifla::ACTIVE_SLAVE) {
                     let name = match a.u32() {
                         0 => None,
-                        i => Some(dev.lookup_index_in_same_ns(i as i32, rtnl).ok_or(ENODEV)?.name()),
+                        i => Some(
+                            dev.lookup_index_in_same_ns(i as i32, rtnl)
+                                .ok_or(ENODEV)?
+                                .name(),
+                        ),
                     };
                     let text = name.as_ref().map_or(&[][..], |n| n.as_bytes());
-                    let mut r = OptReport { extack, attr: Some(a) };
+                    let mut r = OptReport {
+                        extack,
+                        attr: Some(a),
+                    };
                     bond.set_option(dev, rtnl, OptId::ActiveSlave, OptInput::Text(text), &mut r)?;
                 }
             }
             Step::ActorSystem => {
                 if let Some(a) = attrs.get(ifla::AD_ACTOR_SYSTEM) {
-                    let Ok(mac) = <[u8; 6]>::try_from(a.payload()) else { return Err(EINVAL) };
+                    let Ok(mac) = <[u8; 6]>::try_from(a.payload()) else {
+                        return Err(EINVAL);
+                    };
                     let mut b = [0u8; 8];
                     b[..6].copy_from_slice(&mac);
-                    let mut r = OptReport { extack, attr: Some(a) };
-                    bond.set_option(dev, rtnl, OptId::AdActorSystem, OptInput::Num(u64::from_le_bytes(b)), &mut r)?;
+                    let mut r = OptReport {
+                        extack,
+                        attr: Some(a),
+                    };
+                    bond.set_option(
+                        dev,
+                        rtnl,
+                        OptId::AdActorSystem,
+                        OptInput::Num(u64::from_le_bytes(b)),
+                        &mut r,
+                    )?;
                 }
             }
             Step::PeerNotifDelay => {
@@ -174,53 +204,104 @@ fn changelink(dev: &Device, bond: &Bonding, rtnl: &Rtnl, attrs: &Attrs<'_>, exta
                         extack.set_msg_attr(Some(c"integer out of range"), Some(a));
                         return Err(ERANGE);
                     }
-                    let mut r = OptReport { extack, attr: Some(a) };
-                    bond.set_option(dev, rtnl, OptId::PeerNotifDelay, OptInput::Num(a.u32().into()), &mut r)?;
+                    let mut r = OptReport {
+                        extack,
+                        attr: Some(a),
+                    };
+                    bond.set_option(
+                        dev,
+                        rtnl,
+                        OptId::PeerNotifDelay,
+                        OptInput::Num(a.u32().into()),
+                        &mut r,
+                    )?;
                 }
             }
             Step::ArpInterval => {
                 if let Some(a) = attrs.get(ifla::ARP_INTERVAL) {
                     if a.u32() != 0 && miimon != 0 {
-                        extack.set_msg_attr(Some(c"ARP monitoring cannot be used with MII monitoring"), Some(a));
+                        extack.set_msg_attr(
+                            Some(c"ARP monitoring cannot be used with MII monitoring"),
+                            Some(a),
+                        );
                         return Err(EINVAL);
                     }
-                    let mut r = OptReport { extack, attr: Some(a) };
-                    bond.set_option(dev, rtnl, OptId::ArpInterval, OptInput::Num(a.u32().into()), &mut r)?;
+                    let mut r = OptReport {
+                        extack,
+                        attr: Some(a),
+                    };
+                    bond.set_option(
+                        dev,
+                        rtnl,
+                        OptId::ArpInterval,
+                        OptInput::Num(a.u32().into()),
+                        &mut r,
+                    )?;
                 }
             }
             Step::ArpTargets => {
                 if let Some(a) = attrs.get(ifla::ARP_IP_TARGET) {
                     let targets = a.nested().map(|t| {
                         let p = t.payload();
-                        p.get(..4).map(|b| u32::from_be_bytes([b[0], b[1], b[2], b[3]]))
+                        p.get(..4)
+                            .map(|b| u32::from_be_bytes([b[0], b[1], b[2], b[3]]))
                     });
-                    let mut r = OptReport { extack, attr: Some(a) };
+                    let mut r = OptReport {
+                        extack,
+                        attr: Some(a),
+                    };
                     bond.replace_arp_targets(dev, rtnl, targets, &mut r)?;
                 }
             }
             Step::NsTargets => {
                 if let Some(a) = attrs.get(ifla::NS_IP6_TARGET) {
-                    let mut r = OptReport { extack, attr: Some(a) };
-                    bond.set_option(dev, rtnl, OptId::NsTargets, OptInput::Text(a.payload()), &mut r)?;
+                    let mut r = OptReport {
+                        extack,
+                        attr: Some(a),
+                    };
+                    bond.set_option(
+                        dev,
+                        rtnl,
+                        OptId::NsTargets,
+                        OptInput::Text(a.payload()),
+                        &mut r,
+                    )?;
                 }
             }
             Step::ArpValidate => {
                 if let Some(a) = attrs.get(ifla::ARP_VALIDATE) {
                     if a.u32() != 0 && miimon != 0 {
                         // As the C driver, which points at ARP_INTERVAL.
-                        extack.set_msg_attr(Some(c"ARP validating cannot be used with MII monitoring"), attrs.get(ifla::ARP_INTERVAL));
+                        extack.set_msg_attr(
+                            Some(c"ARP validating cannot be used with MII monitoring"),
+                            attrs.get(ifla::ARP_INTERVAL),
+                        );
                         return Err(EINVAL);
                     }
-                    let mut r = OptReport { extack, attr: Some(a) };
-                    bond.set_option(dev, rtnl, OptId::ArpValidate, OptInput::Num(a.u32().into()), &mut r)?;
+                    let mut r = OptReport {
+                        extack,
+                        attr: Some(a),
+                    };
+                    bond.set_option(
+                        dev,
+                        rtnl,
+                        OptId::ArpValidate,
+                        OptInput::Num(a.u32().into()),
+                        &mut r,
+                    )?;
                 }
             }
             Step::Primary => {
                 if let Some(a) = attrs.get(ifla::PRIMARY) {
                     // An unknown ifindex clears the primary.
-                    let name = dev.lookup_index_in_same_ns(a.u32() as i32, rtnl).map(|d| d.name());
+                    let name = dev
+                        .lookup_index_in_same_ns(a.u32() as i32, rtnl)
+                        .map(|d| d.name());
                     let text = name.as_ref().map_or(&[][..], |n| n.as_bytes());
-                    let mut r = OptReport { extack, attr: Some(a) };
+                    let mut r = OptReport {
+                        extack,
+                        attr: Some(a),
+                    };
                     bond.set_option(dev, rtnl, OptId::Primary, OptInput::Text(text), &mut r)?;
                 }
             }
@@ -354,11 +435,23 @@ impl LinkDriver for BondDriver {
     }
 
     /// `bond_newlink()`: registered, then configured.
-    fn newlink(dev: &Device, bond: &Bonding, rtnl: &Rtnl, attrs: &Attrs<'_>, extack: &mut ExtAck) -> Result {
+    fn newlink(
+        dev: &Device,
+        bond: &Bonding,
+        rtnl: &Rtnl,
+        attrs: &Attrs<'_>,
+        extack: &mut ExtAck,
+    ) -> Result {
         changelink(dev, bond, rtnl, attrs, extack)
     }
 
-    fn changelink(dev: &Device, bond: &Bonding, rtnl: &Rtnl, attrs: &Attrs<'_>, extack: &mut ExtAck) -> Result {
+    fn changelink(
+        dev: &Device,
+        bond: &Bonding,
+        rtnl: &Rtnl,
+        attrs: &Attrs<'_>,
+        extack: &mut ExtAck,
+    ) -> Result {
         changelink(dev, bond, rtnl, attrs, extack)
     }
 
@@ -403,7 +496,13 @@ impl LinkDriver for BondDriver {
 
     /// `bond_fill_linkxstats()`: in 802.3ad, the LACPDU and marker
     /// counters of the bond or of one slave.
-    fn fill_xstats(dev: &Device, bond: &Bonding, rtnl: &Rtnl, slave: Option<&Device>, msg: &mut NlMsg) -> Result {
+    fn fill_xstats(
+        dev: &Device,
+        bond: &Bonding,
+        rtnl: &Rtnl,
+        slave: Option<&Device>,
+        msg: &mut NlMsg,
+    ) -> Result {
         let stats = bond.ad_stats(dev, rtnl, slave);
         let nest = msg.nest_start(LINK_XSTATS_TYPE_BOND)?;
         if let Some(stats) = stats {
@@ -422,8 +521,16 @@ impl LinkDriver for BondDriver {
     }
 
     /// `bond_fill_slave_info()`.
-    fn fill_slave_info(dev: &Device, bond: &Bonding, rtnl: &Rtnl, slave: &Device, msg: &mut NlMsg) -> Result {
-        let Some(s) = bond.slave_view(dev, rtnl, slave) else { return Ok(()) };
+    fn fill_slave_info(
+        dev: &Device,
+        bond: &Bonding,
+        rtnl: &Rtnl,
+        slave: &Device,
+        msg: &mut NlMsg,
+    ) -> Result {
+        let Some(s) = bond.slave_view(dev, rtnl, slave) else {
+            return Ok(());
+        };
         msg.put_u8(ifla::slave::STATE, s.backup.into())?;
         msg.put_u8(ifla::slave::MII_STATUS, s.link)?;
         msg.put_u32(ifla::slave::LINK_FAILURE_COUNT, s.link_failure_count)?;
@@ -434,7 +541,10 @@ impl LinkDriver for BondDriver {
             if let Some(id) = ad.aggregator_id {
                 msg.put_u16(ifla::slave::AD_AGGREGATOR_ID, id)?;
                 msg.put_u8(ifla::slave::AD_ACTOR_OPER_PORT_STATE, ad.actor.state)?;
-                msg.put_u16(ifla::slave::AD_PARTNER_OPER_PORT_STATE, ad.partner.state.into())?;
+                msg.put_u16(
+                    ifla::slave::AD_PARTNER_OPER_PORT_STATE,
+                    ad.partner.state.into(),
+                )?;
                 msg.put_u8(ifla::slave::AD_CHURN_ACTOR_STATE, ad.churn_actor as u8)?;
                 msg.put_u8(ifla::slave::AD_CHURN_PARTNER_STATE, ad.churn_partner as u8)?;
             }

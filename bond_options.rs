@@ -56,7 +56,11 @@ pub(crate) struct Shown<'a>(pub &'a [u8]);
 impl fmt::Display for Shown<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         for &b in self.0 {
-            let c = if b.is_ascii_graphic() || b == b' ' { b as char } else { '?' };
+            let c = if b.is_ascii_graphic() || b == b' ' {
+                b as char
+            } else {
+                '?'
+            };
             fmt::Write::write_char(f, c)?;
         }
         Ok(())
@@ -121,11 +125,19 @@ pub(crate) const VAL_MIN: u8 = 2;
 pub(crate) const VAL_MAX: u8 = 4;
 
 const fn v(name: &'static str, value: u64) -> OptValue {
-    OptValue { name, value, flags: 0 }
+    OptValue {
+        name,
+        value,
+        flags: 0,
+    }
 }
 
 const fn d(name: &'static str, value: u64) -> OptValue {
-    OptValue { name, value, flags: VAL_DEFAULT }
+    OptValue {
+        name,
+        value,
+        flags: VAL_DEFAULT,
+    }
 }
 
 const fn f(name: &'static str, value: u64, flags: u8) -> OptValue {
@@ -168,7 +180,8 @@ pub(crate) const ARP_ALL_TARGETS_TBL: &[OptValue] = &[d("any", 0), v("all", 1)];
 /// `fail_over_mac`.
 pub(crate) const FAIL_OVER_MAC_TBL: &[OptValue] = &[d("none", 0), v("active", 1), v("follow", 2)];
 /// `primary_reselect`.
-pub(crate) const PRIMARY_RESELECT_TBL: &[OptValue] = &[d("always", 0), v("better", 1), v("failure", 2)];
+pub(crate) const PRIMARY_RESELECT_TBL: &[OptValue] =
+    &[d("always", 0), v("better", 1), v("failure", 2)];
 /// `lacp_rate` (no default: "default" is not a lacp_rate).
 pub(crate) const LACP_RATE_TBL: &[OptValue] = &[v("slow", 0), v("fast", 1)];
 /// `ad_select`.
@@ -190,15 +203,28 @@ const ALL_SLAVES_ACTIVE_TBL: &[OptValue] = &[d("off", 0), v("on", 1)];
 /// `resend_igmp`.
 const RESEND_IGMP_TBL: &[OptValue] = &[v("off", 0), f("maxval", 255, VAL_MAX), d("default", 1)];
 /// `lp_interval`.
-const LP_INTERVAL_TBL: &[OptValue] = &[f("minval", 1, VAL_MIN | VAL_DEFAULT), f("maxval", INT_MAX, VAL_MAX)];
+const LP_INTERVAL_TBL: &[OptValue] = &[
+    f("minval", 1, VAL_MIN | VAL_DEFAULT),
+    f("maxval", INT_MAX, VAL_MAX),
+];
 /// `tlb_dynamic_lb`.
 const TLB_DYNAMIC_LB_TBL: &[OptValue] = &[v("off", 0), d("on", 1)];
 /// `ad_actor_sys_prio`.
-const AD_ACTOR_SYS_PRIO_TBL: &[OptValue] = &[f("minval", 1, VAL_MIN), f("maxval", 65535, VAL_MAX | VAL_DEFAULT)];
+const AD_ACTOR_SYS_PRIO_TBL: &[OptValue] = &[
+    f("minval", 1, VAL_MIN),
+    f("maxval", 65535, VAL_MAX | VAL_DEFAULT),
+];
 /// `ad_user_port_key`.
-const AD_USER_PORT_KEY_TBL: &[OptValue] = &[f("minval", 0, VAL_MIN | VAL_DEFAULT), f("maxval", 1023, VAL_MAX)];
+const AD_USER_PORT_KEY_TBL: &[OptValue] = &[
+    f("minval", 0, VAL_MIN | VAL_DEFAULT),
+    f("maxval", 1023, VAL_MAX),
+];
 /// `arp_missed_max`.
-const MISSED_MAX_TBL: &[OptValue] = &[f("minval", 1, VAL_MIN), f("maxval", 255, VAL_MAX), d("default", 2)];
+const MISSED_MAX_TBL: &[OptValue] = &[
+    f("minval", 1, VAL_MIN),
+    f("maxval", 255, VAL_MAX),
+    d("default", 2),
+];
 /// `coupled_control`.
 const COUPLED_CONTROL_TBL: &[OptValue] = &[d("on", 1), v("off", 0)];
 /// `broadcast_neighbor`.
@@ -206,7 +232,9 @@ const BROADCAST_NEIGH_TBL: &[OptValue] = &[d("off", 0), v("on", 1)];
 
 /// Name of `value` in `tbl`, "unknown" when absent.
 pub(crate) fn value_name(tbl: &[OptValue], value: u64) -> &'static str {
-    tbl.iter().find(|o| o.value == value).map_or("unknown", |o| o.name)
+    tbl.iter()
+        .find(|o| o.value == value)
+        .map_or("unknown", |o| o.name)
 }
 
 /// Parses an enumerated option as `bond_opt_parse()` does: the text is cut at
@@ -216,20 +244,27 @@ pub(crate) fn value_name(tbl: &[OptValue], value: u64) -> &'static str {
 pub(crate) fn parse_enum(tbl: &'static [OptValue], text: &[u8]) -> Option<&'static OptValue> {
     let text = text.split(|&b| b == b'\n').next().unwrap_or(&[]);
     let text = text.split(|&b| b == 0).next().unwrap_or(&[]);
-    let numeric = text.iter().all(|b| b.is_ascii_digit() || b.is_ascii_whitespace());
-    let mut words = text.split(|b| b.is_ascii_whitespace()).filter(|w| !w.is_empty());
+    let numeric = text
+        .iter()
+        .all(|b| b.is_ascii_digit() || b.is_ascii_whitespace());
+    let mut words = text
+        .split(|b| b.is_ascii_whitespace())
+        .filter(|w| !w.is_empty());
     let word = words.next()?;
     if numeric {
         let mut value: u64 = 0;
         for &digit in word {
-            value = value.checked_mul(10)?.checked_add(u64::from(digit - b'0'))?;
+            value = value
+                .checked_mul(10)?
+                .checked_add(u64::from(digit - b'0'))?;
         }
         return tbl.iter().find(|o| o.value == value);
     }
     let word = &word[..word.len().min(32)];
     // Like the C loop, a later exact name wins over "default"; the loop stops
     // at the first entry that matched either way.
-    tbl.iter().find(|o| o.name.as_bytes() == word || (word == b"default" && o.flags & VAL_DEFAULT != 0))
+    tbl.iter()
+        .find(|o| o.name.as_bytes() == word || (word == b"default" && o.flags & VAL_DEFAULT != 0))
 }
 
 /// Bonding mode (`BOND_MODE_*`).
@@ -308,7 +343,10 @@ impl Mode {
 
     /// Modes this driver implements so far.
     pub(crate) fn is_implemented(self) -> bool {
-        matches!(self, Self::RoundRobin | Self::ActiveBackup | Self::Xor | Self::Broadcast | Self::Ieee8023ad)
+        matches!(
+            self,
+            Self::RoundRobin | Self::ActiveBackup | Self::Xor | Self::Broadcast | Self::Ieee8023ad
+        )
     }
 }
 
@@ -647,23 +685,43 @@ pub(crate) fn check_module_params(
         let n = parse_or_refuse(log, MODE_TBL, text, "Invalid bonding mode")?;
         p.mode = Mode::from_u64(n).ok_or(Invalid)?;
         if !p.mode.is_implemented() {
-            log!(log, Err, "Error: bonding mode {} ({}) is not supported by this driver yet", p.mode.name(), n);
+            log!(
+                log,
+                Err,
+                "Error: bonding mode {} ({}) is not supported by this driver yet",
+                p.mode.name(),
+                n
+            );
             return Err(Invalid);
         }
     }
     let mode = p.mode;
 
     if let Some(text) = raw.xmit_hash_policy {
-        if matches!(mode, Mode::RoundRobin | Mode::ActiveBackup | Mode::Broadcast) {
-            log!(log, Info, "xmit_hash_policy param is irrelevant in mode {}", mode.description());
+        if matches!(
+            mode,
+            Mode::RoundRobin | Mode::ActiveBackup | Mode::Broadcast
+        ) {
+            log!(
+                log,
+                Info,
+                "xmit_hash_policy param is irrelevant in mode {}",
+                mode.description()
+            );
         } else {
-            p.xmit_policy = parse_or_refuse(log, XMIT_HASH_TBL, text, "Invalid xmit_hash_policy")? as u8;
+            p.xmit_policy =
+                parse_or_refuse(log, XMIT_HASH_TBL, text, "Invalid xmit_hash_policy")? as u8;
         }
     }
 
     if let Some(text) = raw.lacp_rate {
         if mode != Mode::Ieee8023ad {
-            log!(log, Info, "lacp_rate param is irrelevant in mode {}", mode.description());
+            log!(
+                log,
+                Info,
+                "lacp_rate param is irrelevant in mode {}",
+                mode.description()
+            );
         } else {
             p.lacp_fast = parse_or_refuse(log, LACP_RATE_TBL, text, "Invalid lacp rate")? == 1;
         }
@@ -686,17 +744,35 @@ pub(crate) fn check_module_params(
 
     let mut miimon = raw.miimon;
     if miimon < 0 {
-        log!(log, Warn, "Warning: miimon module parameter ({}), not in range 0-{}, so it was reset to 0", miimon, i32::MAX);
+        log!(
+            log,
+            Warn,
+            "Warning: miimon module parameter ({}), not in range 0-{}, so it was reset to 0",
+            miimon,
+            i32::MAX
+        );
         miimon = 0;
     }
     let mut updelay = raw.updelay;
     if updelay < 0 {
-        log!(log, Warn, "Warning: updelay module parameter ({}), not in range 0-{}, so it was reset to 0", updelay, i32::MAX);
+        log!(
+            log,
+            Warn,
+            "Warning: updelay module parameter ({}), not in range 0-{}, so it was reset to 0",
+            updelay,
+            i32::MAX
+        );
         updelay = 0;
     }
     let mut downdelay = raw.downdelay;
     if downdelay < 0 {
-        log!(log, Warn, "Warning: downdelay module parameter ({}), not in range 0-{}, so it was reset to 0", downdelay, i32::MAX);
+        log!(
+            log,
+            Warn,
+            "Warning: downdelay module parameter ({}), not in range 0-{}, so it was reset to 0",
+            downdelay,
+            i32::MAX
+        );
         downdelay = 0;
     }
 
@@ -712,7 +788,12 @@ pub(crate) fn check_module_params(
     p.num_peer_notif = match u8::try_from(raw.num_peer_notif) {
         Ok(n) => n,
         Err(_) => {
-            log!(log, Warn, "Warning: num_grat_arp/num_unsol_na ({}) not in range 0-255 so it was reset to 1", raw.num_peer_notif);
+            log!(
+                log,
+                Warn,
+                "Warning: num_grat_arp/num_unsol_na ({}) not in range 0-255 so it was reset to 1",
+                raw.num_peer_notif
+            );
             1
         }
     };
@@ -726,7 +807,13 @@ pub(crate) fn check_module_params(
     p.tx_queues = match raw.tx_queues {
         q @ 1..=255 => q as u16,
         q => {
-            log!(log, Warn, "Warning: tx_queues ({}) should be between 1 and 255, resetting to {}", q, DEFAULT_TX_QUEUES);
+            log!(
+                log,
+                Warn,
+                "Warning: tx_queues ({}) should be between 1 and 255, resetting to {}",
+                q,
+                DEFAULT_TX_QUEUES
+            );
             DEFAULT_TX_QUEUES as u16
         }
     };
@@ -743,7 +830,13 @@ pub(crate) fn check_module_params(
     p.resend_igmp = match u8::try_from(raw.resend_igmp) {
         Ok(n) => n,
         Err(_) => {
-            log!(log, Warn, "Warning: resend_igmp ({}) should be between 0 and 255, resetting to {}", raw.resend_igmp, DEFAULT_RESEND_IGMP);
+            log!(
+                log,
+                Warn,
+                "Warning: resend_igmp ({}) should be between 0 and 255, resetting to {}",
+                raw.resend_igmp,
+                DEFAULT_RESEND_IGMP
+            );
             DEFAULT_RESEND_IGMP as u8
         }
     };
@@ -751,7 +844,13 @@ pub(crate) fn check_module_params(
     p.packets_per_slave = match u16::try_from(raw.packets_per_slave) {
         Ok(n) => n,
         Err(_) => {
-            log!(log, Warn, "Warning: packets_per_slave ({}) should be between 0 and {} resetting to 1", raw.packets_per_slave, u16::MAX);
+            log!(
+                log,
+                Warn,
+                "Warning: packets_per_slave ({}) should be between 0 and {} resetting to 1",
+                raw.packets_per_slave,
+                u16::MAX
+            );
             1
         }
     };
@@ -777,8 +876,14 @@ pub(crate) fn check_module_params(
             arp_interval = 0;
         }
         if updelay % miimon != 0 {
-            log!(log, Warn, "Warning: updelay ({}) is not a multiple of miimon ({}), updelay rounded to {} ms",
-                updelay, miimon, (updelay / miimon) * miimon);
+            log!(
+                log,
+                Warn,
+                "Warning: updelay ({}) is not a multiple of miimon ({}), updelay rounded to {} ms",
+                updelay,
+                miimon,
+                (updelay / miimon) * miimon
+            );
         }
         updelay /= miimon;
         if downdelay % miimon != 0 {
@@ -789,7 +894,13 @@ pub(crate) fn check_module_params(
     }
 
     if arp_interval < 0 {
-        log!(log, Warn, "Warning: arp_interval module parameter ({}), not in range 0-{}, so it was reset to 0", arp_interval, i32::MAX);
+        log!(
+            log,
+            Warn,
+            "Warning: arp_interval module parameter ({}), not in range 0-{}, so it was reset to 0",
+            arp_interval,
+            i32::MAX
+        );
         arp_interval = 0;
     }
 
@@ -799,12 +910,22 @@ pub(crate) fn check_module_params(
             _ => {
                 // The C driver only disables the ARP monitor here; refusing
                 // the load is what the administrator needs to notice it.
-                log!(log, Err, "Error: bad arp_ip_target module parameter ({})", Shown(text));
+                log!(
+                    log,
+                    Err,
+                    "Error: bad arp_ip_target module parameter ({})",
+                    Shown(text)
+                );
                 return Err(Invalid);
             }
         };
         if p.arp_targets.contains(ip) {
-            log!(log, Warn, "Warning: duplicate address {} in arp_ip_target, skipping", ip);
+            log!(
+                log,
+                Warn,
+                "Warning: duplicate address {} in arp_ip_target, skipping",
+                ip
+            );
         } else {
             p.arp_targets.push(ip);
         }
@@ -822,25 +943,35 @@ pub(crate) fn check_module_params(
             log!(log, Err, "arp_validate requires arp_interval");
             return Err(Invalid);
         }
-        p.arp_validate = parse_or_refuse(log, ARP_VALIDATE_TBL, text, "invalid arp_validate")? as u8;
+        p.arp_validate =
+            parse_or_refuse(log, ARP_VALIDATE_TBL, text, "invalid arp_validate")? as u8;
     }
 
     if let Some(text) = raw.arp_all_targets {
         match parse_enum(ARP_ALL_TARGETS_TBL, text) {
             Some(o) => p.arp_all_targets = o.value as u8,
             // The C driver logs this one and carries on with "any".
-            None => log!(log, Err, "Error: invalid arp_all_targets_value \"{}\"", Shown(text)),
+            None => log!(
+                log,
+                Err,
+                "Error: invalid arp_all_targets_value \"{}\"",
+                Shown(text)
+            ),
         }
     }
 
     if miimon != 0 {
         log!(log, Info, "MII link monitoring set to {} ms", miimon);
     } else if arp_interval != 0 {
-        log!(log, Info, "ARP monitoring set to {} ms, validate {}, with {} target(s):{}",
+        log!(
+            log,
+            Info,
+            "ARP monitoring set to {} ms, validate {}, with {} target(s):{}",
             arp_interval,
             value_name(ARP_VALIDATE_TBL, u64::from(p.arp_validate)),
             p.arp_targets.as_slice().len(),
-            TargetList(p.arp_targets.as_slice()));
+            TargetList(p.arp_targets.as_slice())
+        );
     } else if max_bonds != 0 {
         log!(log, Debug, "Warning: either miimon or arp_interval and arp_ip_target module parameters must be specified, otherwise bonding will not detect link failures! see bonding.txt for details");
     }
@@ -848,24 +979,41 @@ pub(crate) fn check_module_params(
     let mut primary = raw.primary;
     if let Some(name) = primary {
         if !mode.uses_primary() {
-            log!(log, Warn, "Warning: {} primary device specified but has no effect in {} mode",
-                Shown(name), mode.description());
+            log!(
+                log,
+                Warn,
+                "Warning: {} primary device specified but has no effect in {} mode",
+                Shown(name),
+                mode.description()
+            );
             primary = None;
         }
     }
     if let (Some(_), Some(text)) = (primary, raw.primary_reselect) {
-        p.primary_reselect = parse_or_refuse(log, PRIMARY_RESELECT_TBL, text, "Invalid primary_reselect")? as u8;
+        p.primary_reselect =
+            parse_or_refuse(log, PRIMARY_RESELECT_TBL, text, "Invalid primary_reselect")? as u8;
     }
 
     if let Some(text) = raw.fail_over_mac {
-        p.fail_over_mac = parse_or_refuse(log, FAIL_OVER_MAC_TBL, text, "invalid fail_over_mac")? as u8;
+        p.fail_over_mac =
+            parse_or_refuse(log, FAIL_OVER_MAC_TBL, text, "invalid fail_over_mac")? as u8;
         if mode != Mode::ActiveBackup {
-            log!(log, Warn, "Warning: fail_over_mac only affects active-backup mode");
+            log!(
+                log,
+                Warn,
+                "Warning: fail_over_mac only affects active-backup mode"
+            );
         }
     }
 
     p.lp_interval = if raw.lp_interval == 0 {
-        log!(log, Warn, "Warning: ip_interval must be between 1 and {}, so it was reset to {}", i32::MAX, DEFAULT_LP_INTERVAL);
+        log!(
+            log,
+            Warn,
+            "Warning: ip_interval must be between 1 and {}, so it was reset to {}",
+            i32::MAX,
+            DEFAULT_LP_INTERVAL
+        );
         DEFAULT_LP_INTERVAL
     } else {
         raw.lp_interval
@@ -880,7 +1028,10 @@ pub(crate) fn check_module_params(
         p.primary = IfName::new(name);
     }
 
-    Ok(ModuleConfig { max_bonds: max_bonds as u32, params: p })
+    Ok(ModuleConfig {
+        max_bonds: max_bonds as u32,
+        params: p,
+    })
 }
 
 struct TargetList<'a>(&'a [Ipv4]);
@@ -1023,54 +1174,212 @@ const fn all_ex(keep: u8) -> u8 {
 const ARP_UNSUPP: u8 = bit(Mode::Ieee8023ad) | bit(Mode::Tlb) | bit(Mode::Alb);
 const PRIMARY_MODES: u8 = bit(Mode::ActiveBackup) | bit(Mode::Tlb) | bit(Mode::Alb);
 
-const fn opt(id: OptId, name: &'static str, flags: u8, unsupp_modes: u8, values: &'static [OptValue]) -> OptSpec {
-    OptSpec { id, name, flags, unsupp_modes, values, support: Support::Yes }
+const fn opt(
+    id: OptId,
+    name: &'static str,
+    flags: u8,
+    unsupp_modes: u8,
+    values: &'static [OptValue],
+) -> OptSpec {
+    OptSpec {
+        id,
+        name,
+        flags,
+        unsupp_modes,
+        values,
+        support: Support::Yes,
+    }
 }
 
-const fn not_yet(id: OptId, name: &'static str, flags: u8, unsupp_modes: u8, values: &'static [OptValue]) -> OptSpec {
-    OptSpec { id, name, flags, unsupp_modes, values, support: Support::NotYet }
+const fn not_yet(
+    id: OptId,
+    name: &'static str,
+    flags: u8,
+    unsupp_modes: u8,
+    values: &'static [OptValue],
+) -> OptSpec {
+    OptSpec {
+        id,
+        name,
+        flags,
+        unsupp_modes,
+        values,
+        support: Support::NotYet,
+    }
 }
 
 /// The table. 802.3ad and tlb/alb options are refused in the modes this
 /// driver implements by their mode dependency (EACCES), as in the C driver.
 pub(crate) static OPTIONS: &[OptSpec] = &[
     opt(OptId::Mode, "mode", OPT_NOSLAVES | OPT_IFDOWN, 0, MODE_TBL),
-    opt(OptId::PacketsPerSlave, "packets_per_slave", 0, all_ex(bit(Mode::RoundRobin)), PPS_TBL),
+    opt(
+        OptId::PacketsPerSlave,
+        "packets_per_slave",
+        0,
+        all_ex(bit(Mode::RoundRobin)),
+        PPS_TBL,
+    ),
     opt(OptId::XmitHash, "xmit_hash_policy", 0, 0, XMIT_HASH_TBL),
-    opt(OptId::ArpValidate, "arp_validate", 0, ARP_UNSUPP, ARP_VALIDATE_TBL),
-    opt(OptId::ArpAllTargets, "arp_all_targets", 0, 0, ARP_ALL_TARGETS_TBL),
-    opt(OptId::FailOverMac, "fail_over_mac", OPT_NOSLAVES, 0, FAIL_OVER_MAC_TBL),
-    opt(OptId::ArpInterval, "arp_interval", 0, ARP_UNSUPP, INTMAX_TBL),
-    opt(OptId::MissedMax, "arp_missed_max", 0, ARP_UNSUPP, MISSED_MAX_TBL),
+    opt(
+        OptId::ArpValidate,
+        "arp_validate",
+        0,
+        ARP_UNSUPP,
+        ARP_VALIDATE_TBL,
+    ),
+    opt(
+        OptId::ArpAllTargets,
+        "arp_all_targets",
+        0,
+        0,
+        ARP_ALL_TARGETS_TBL,
+    ),
+    opt(
+        OptId::FailOverMac,
+        "fail_over_mac",
+        OPT_NOSLAVES,
+        0,
+        FAIL_OVER_MAC_TBL,
+    ),
+    opt(
+        OptId::ArpInterval,
+        "arp_interval",
+        0,
+        ARP_UNSUPP,
+        INTMAX_TBL,
+    ),
+    opt(
+        OptId::MissedMax,
+        "arp_missed_max",
+        0,
+        ARP_UNSUPP,
+        MISSED_MAX_TBL,
+    ),
     opt(OptId::ArpTargets, "arp_ip_target", OPT_RAWVAL, 0, &[]),
     not_yet(OptId::NsTargets, "ns_ip6_target", OPT_RAWVAL, 0, &[]),
     opt(OptId::DownDelay, "downdelay", 0, 0, INTMAX_TBL),
     opt(OptId::UpDelay, "updelay", 0, 0, INTMAX_TBL),
-    opt(OptId::LacpActive, "lacp_active", OPT_IFDOWN, all_ex(bit(Mode::Ieee8023ad)), LACP_ACTIVE_TBL),
-    opt(OptId::LacpRate, "lacp_rate", OPT_IFDOWN, all_ex(bit(Mode::Ieee8023ad)), LACP_RATE_TBL),
+    opt(
+        OptId::LacpActive,
+        "lacp_active",
+        OPT_IFDOWN,
+        all_ex(bit(Mode::Ieee8023ad)),
+        LACP_ACTIVE_TBL,
+    ),
+    opt(
+        OptId::LacpRate,
+        "lacp_rate",
+        OPT_IFDOWN,
+        all_ex(bit(Mode::Ieee8023ad)),
+        LACP_RATE_TBL,
+    ),
     opt(OptId::MinLinks, "min_links", 0, 0, INTMAX_TBL),
     opt(OptId::AdSelect, "ad_select", OPT_IFDOWN, 0, AD_SELECT_TBL),
-    opt(OptId::NumPeerNotif, "num_unsol_na", 0, 0, NUM_PEER_NOTIF_TBL),
+    opt(
+        OptId::NumPeerNotif,
+        "num_unsol_na",
+        0,
+        0,
+        NUM_PEER_NOTIF_TBL,
+    ),
     opt(OptId::Miimon, "miimon", 0, 0, INTMAX_TBL),
     opt(OptId::Prio, "prio", OPT_RAWVAL, all_ex(PRIMARY_MODES), &[]),
-    opt(OptId::Primary, "primary", OPT_RAWVAL, all_ex(PRIMARY_MODES), &[]),
-    opt(OptId::PrimaryReselect, "primary_reselect", 0, 0, PRIMARY_RESELECT_TBL),
+    opt(
+        OptId::Primary,
+        "primary",
+        OPT_RAWVAL,
+        all_ex(PRIMARY_MODES),
+        &[],
+    ),
+    opt(
+        OptId::PrimaryReselect,
+        "primary_reselect",
+        0,
+        0,
+        PRIMARY_RESELECT_TBL,
+    ),
     opt(OptId::UseCarrier, "use_carrier", 0, 0, USE_CARRIER_TBL),
-    opt(OptId::ActiveSlave, "active_slave", OPT_RAWVAL, all_ex(PRIMARY_MODES), &[]),
+    opt(
+        OptId::ActiveSlave,
+        "active_slave",
+        OPT_RAWVAL,
+        all_ex(PRIMARY_MODES),
+        &[],
+    ),
     opt(OptId::QueueId, "queue_id", OPT_RAWVAL, 0, &[]),
-    opt(OptId::AllSlavesActive, "all_slaves_active", 0, 0, ALL_SLAVES_ACTIVE_TBL),
+    opt(
+        OptId::AllSlavesActive,
+        "all_slaves_active",
+        0,
+        0,
+        ALL_SLAVES_ACTIVE_TBL,
+    ),
     opt(OptId::ResendIgmp, "resend_igmp", 0, 0, RESEND_IGMP_TBL),
     opt(OptId::LpInterval, "lp_interval", 0, 0, LP_INTERVAL_TBL),
     opt(OptId::Slaves, "slaves", OPT_RAWVAL, 0, &[]),
-    not_yet(OptId::TlbDynamicLb, "tlb_dynamic_lb", OPT_IFDOWN, all_ex(bit(Mode::Tlb) | bit(Mode::Alb)), TLB_DYNAMIC_LB_TBL),
-    opt(OptId::AdActorSysPrio, "ad_actor_sys_prio", 0, all_ex(bit(Mode::Ieee8023ad)), AD_ACTOR_SYS_PRIO_TBL),
-    opt(OptId::ActorPortPrio, "actor_port_prio", OPT_RAWVAL, all_ex(bit(Mode::Ieee8023ad)), &[]),
-    opt(OptId::AdActorSystem, "ad_actor_system", OPT_RAWVAL, all_ex(bit(Mode::Ieee8023ad)), &[]),
-    opt(OptId::AdUserPortKey, "ad_user_port_key", OPT_IFDOWN, all_ex(bit(Mode::Ieee8023ad)), AD_USER_PORT_KEY_TBL),
-    opt(OptId::NumPeerNotifAlias, "num_grat_arp", 0, 0, NUM_PEER_NOTIF_TBL),
-    opt(OptId::PeerNotifDelay, "peer_notif_delay", 0, 0, PEER_NOTIF_DELAY_TBL),
-    not_yet(OptId::CoupledControl, "coupled_control", OPT_IFDOWN, all_ex(bit(Mode::Ieee8023ad)), COUPLED_CONTROL_TBL),
-    not_yet(OptId::BroadcastNeighbor, "broadcast_neighbor", 0, all_ex(bit(Mode::Ieee8023ad)), BROADCAST_NEIGH_TBL),
+    not_yet(
+        OptId::TlbDynamicLb,
+        "tlb_dynamic_lb",
+        OPT_IFDOWN,
+        all_ex(bit(Mode::Tlb) | bit(Mode::Alb)),
+        TLB_DYNAMIC_LB_TBL,
+    ),
+    opt(
+        OptId::AdActorSysPrio,
+        "ad_actor_sys_prio",
+        0,
+        all_ex(bit(Mode::Ieee8023ad)),
+        AD_ACTOR_SYS_PRIO_TBL,
+    ),
+    opt(
+        OptId::ActorPortPrio,
+        "actor_port_prio",
+        OPT_RAWVAL,
+        all_ex(bit(Mode::Ieee8023ad)),
+        &[],
+    ),
+    opt(
+        OptId::AdActorSystem,
+        "ad_actor_system",
+        OPT_RAWVAL,
+        all_ex(bit(Mode::Ieee8023ad)),
+        &[],
+    ),
+    opt(
+        OptId::AdUserPortKey,
+        "ad_user_port_key",
+        OPT_IFDOWN,
+        all_ex(bit(Mode::Ieee8023ad)),
+        AD_USER_PORT_KEY_TBL,
+    ),
+    opt(
+        OptId::NumPeerNotifAlias,
+        "num_grat_arp",
+        0,
+        0,
+        NUM_PEER_NOTIF_TBL,
+    ),
+    opt(
+        OptId::PeerNotifDelay,
+        "peer_notif_delay",
+        0,
+        0,
+        PEER_NOTIF_DELAY_TBL,
+    ),
+    not_yet(
+        OptId::CoupledControl,
+        "coupled_control",
+        OPT_IFDOWN,
+        all_ex(bit(Mode::Ieee8023ad)),
+        COUPLED_CONTROL_TBL,
+    ),
+    not_yet(
+        OptId::BroadcastNeighbor,
+        "broadcast_neighbor",
+        0,
+        all_ex(bit(Mode::Ieee8023ad)),
+        BROADCAST_NEIGH_TBL,
+    ),
 ];
 
 /// The table entry of `id`.
@@ -1108,7 +1417,10 @@ impl fmt::Display for OptInput<'_> {
 
 /// `text` up to its first newline (or NUL).
 pub(crate) fn first_line(text: &[u8]) -> &[u8] {
-    let end = text.iter().position(|&b| b == b'\n' || b == 0).unwrap_or(text.len());
+    let end = text
+        .iter()
+        .position(|&b| b == b'\n' || b == 0)
+        .unwrap_or(text.len());
     &text[..end]
 }
 
@@ -1122,8 +1434,13 @@ pub(crate) fn parse_value(spec: &OptSpec, input: OptInput<'_>) -> Option<u64> {
         OptInput::Num(n) => n,
         OptInput::Text(text) => {
             let text = first_line(text);
-            if text.iter().all(|b| b.is_ascii_digit() || b.is_ascii_whitespace()) {
-                let word = text.split(|b| b.is_ascii_whitespace()).find(|w| !w.is_empty())?;
+            if text
+                .iter()
+                .all(|b| b.is_ascii_digit() || b.is_ascii_whitespace())
+            {
+                let word = text
+                    .split(|b| b.is_ascii_whitespace())
+                    .find(|w| !w.is_empty())?;
                 let mut n: u64 = 0;
                 for &d in word {
                     n = n.checked_mul(10)?.checked_add(u64::from(d - b'0'))?;
@@ -1138,7 +1455,10 @@ pub(crate) fn parse_value(spec: &OptSpec, input: OptInput<'_>) -> Option<u64> {
         return Some(o.value);
     }
     let max = tbl.iter().find(|o| o.flags & VAL_MAX != 0)?;
-    let min = tbl.iter().find(|o| o.flags & VAL_MIN != 0).map_or(0, |o| o.value);
+    let min = tbl
+        .iter()
+        .find(|o| o.flags & VAL_MIN != 0)
+        .map_or(0, |o| o.value);
     (min..=max.value).contains(&n).then_some(n)
 }
 
@@ -1191,42 +1511,74 @@ pub(crate) fn check_deps(spec: &OptSpec, mode: Mode, st: BondState) -> Result<()
 /// `bond_opt_error_interpret()`: logs why `spec` was refused (the bond's
 /// name is the caller's prefix) and returns the extack message, if the C
 /// driver gives one.
-pub(crate) fn explain(spec: &OptSpec, err: OptErr, input: Option<OptInput<'_>>, mode: Mode, log: &mut impl Log) -> Option<&'static CStr> {
+pub(crate) fn explain(
+    spec: &OptSpec,
+    err: OptErr,
+    input: Option<OptInput<'_>>,
+    mode: Mode,
+    log: &mut impl Log,
+) -> Option<&'static CStr> {
     let name = spec.name;
     match err {
         OptErr::Inval => {
             if let Some(v) = input {
-                log.log(Level::Err, format_args!("option {name}: invalid value ({v})"));
+                log.log(
+                    Level::Err,
+                    format_args!("option {name}: invalid value ({v})"),
+                );
             }
             if let Some(max) = spec.values.iter().find(|o| o.flags & VAL_MAX != 0) {
-                let min = spec.values.iter().find(|o| o.flags & VAL_MIN != 0).map_or(0, |o| o.value);
-                log.log(Level::Err, format_args!("option {name}: allowed values {min} - {}", max.value));
+                let min = spec
+                    .values
+                    .iter()
+                    .find(|o| o.flags & VAL_MIN != 0)
+                    .map_or(0, |o| o.value);
+                log.log(
+                    Level::Err,
+                    format_args!("option {name}: allowed values {min} - {}", max.value),
+                );
             }
             Some(c"invalid option value")
         }
         OptErr::Acces => {
             log.log(
                 Level::Err,
-                format_args!("option {name}: mode dependency failed, not supported in mode {}({})", mode.name(), mode.number()),
+                format_args!(
+                    "option {name}: mode dependency failed, not supported in mode {}({})",
+                    mode.name(),
+                    mode.number()
+                ),
             );
             Some(c"option not supported in mode")
         }
         OptErr::NotEmpty => {
-            log.log(Level::Err, format_args!("option {name}: unable to set because the bond device has slaves"));
+            log.log(
+                Level::Err,
+                format_args!("option {name}: unable to set because the bond device has slaves"),
+            );
             Some(c"unable to set option because the bond device has slaves")
         }
         OptErr::Busy => {
-            log.log(Level::Err, format_args!("option {name}: unable to set because the bond device is up"));
+            log.log(
+                Level::Err,
+                format_args!("option {name}: unable to set because the bond device is up"),
+            );
             Some(c"unable to set option because the bond is up")
         }
         OptErr::NoDev => {
             if let Some(v @ OptInput::Text(_)) = input {
-                log.log(Level::Err, format_args!("option {name}: interface {v} does not exist!"));
+                log.log(
+                    Level::Err,
+                    format_args!("option {name}: interface {v} does not exist!"),
+                );
             }
             Some(c"interface does not exist")
         }
         OptErr::NotSupp => {
-            log.log(Level::Err, format_args!("option {name}: not supported by this driver yet"));
+            log.log(
+                Level::Err,
+                format_args!("option {name}: not supported by this driver yet"),
+            );
             Some(c"option not supported by this driver yet")
         }
         // A setter's own refusal carries no extack message.
@@ -1256,13 +1608,24 @@ pub(crate) enum Effect {
 /// Applies a parsed value of a numeric or enumerated option to `p`, as the
 /// C setters do (`bond_option_*_set()`), with their messages. Raw-value
 /// options (targets, interfaces) are the caller's.
-pub(crate) fn set_value(p: &mut BondParams, id: OptId, value: u64, log: &mut impl Log) -> Result<Effect, OptErr> {
+pub(crate) fn set_value(
+    p: &mut BondParams,
+    id: OptId,
+    value: u64,
+    log: &mut impl Log,
+) -> Result<Effect, OptErr> {
     let v32 = u32::try_from(value).unwrap_or(u32::MAX);
     Ok(match id {
         OptId::Mode => {
             let mode = Mode::from_u64(value).ok_or(OptErr::Inval)?;
             if !mode.is_implemented() {
-                log.log(Level::Err, format_args!("option mode: {} is not supported by this driver yet", mode.name()));
+                log.log(
+                    Level::Err,
+                    format_args!(
+                        "option mode: {} is not supported by this driver yet",
+                        mode.name()
+                    ),
+                );
                 return Err(OptErr::NotSupp);
             }
             if !mode.uses_arp() {
@@ -1288,7 +1651,10 @@ pub(crate) fn set_value(p: &mut BondParams, id: OptId, value: u64, log: &mut imp
             if value != 0 {
                 log.log(
                     Level::Err,
-                    format_args!("option arp_validate: {} is not supported by this driver yet", value_name(ARP_VALIDATE_TBL, value)),
+                    format_args!(
+                        "option arp_validate: {} is not supported by this driver yet",
+                        value_name(ARP_VALIDATE_TBL, value)
+                    ),
                 );
                 return Err(OptErr::NotSupp);
             }
@@ -1321,7 +1687,10 @@ pub(crate) fn set_value(p: &mut BondParams, id: OptId, value: u64, log: &mut imp
                 _ => "peer notification delay",
             };
             if p.miimon == 0 {
-                log.log(Level::Err, format_args!("Unable to set {what} as MII monitoring is disabled"));
+                log.log(
+                    Level::Err,
+                    format_args!("Unable to set {what} as MII monitoring is disabled"),
+                );
                 return Err(OptErr::Perm);
             }
             let ticks = v32 / p.miimon;
@@ -1406,7 +1775,10 @@ pub(crate) fn set_value(p: &mut BondParams, id: OptId, value: u64, log: &mut imp
 /// `bond_option_ad_actor_system_set()`: a MAC address as text
 /// (`mac_pton()`: six hex pairs separated by colons) or as the six bytes
 /// of a netlink attribute; a multicast address is refused.
-pub(crate) fn parse_actor_system(input: ActorSystemInput<'_>, log: &mut impl Log) -> Result<[u8; 6], OptErr> {
+pub(crate) fn parse_actor_system(
+    input: ActorSystemInput<'_>,
+    log: &mut impl Log,
+) -> Result<[u8; 6], OptErr> {
     let mac = match input {
         ActorSystemInput::Bytes(b) => b.get(..6).and_then(|b| <[u8; 6]>::try_from(b).ok()),
         ActorSystemInput::Text(t) => mac_pton(t),
@@ -1414,7 +1786,10 @@ pub(crate) fn parse_actor_system(input: ActorSystemInput<'_>, log: &mut impl Log
     match mac {
         Some(m) if m[0] & 1 == 0 => Ok(m),
         _ => {
-            log.log(Level::Err, format_args!("Invalid ad_actor_system MAC address."));
+            log.log(
+                Level::Err,
+                format_args!("Invalid ad_actor_system MAC address."),
+            );
             Err(OptErr::Inval)
         }
     }
@@ -1466,7 +1841,10 @@ pub(crate) fn parse_target_cmd(text: &[u8], log: &mut impl Log) -> Result<Target
         Some(b'+') => Ok(TargetCmd::Add(ip)),
         Some(b'-') => Ok(TargetCmd::Remove(ip)),
         _ => {
-            log.log(Level::Err, format_args!("no command found in arp_ip_targets file - use +<addr> or -<addr>"));
+            log.log(
+                Level::Err,
+                format_args!("no command found in arp_ip_targets file - use +<addr> or -<addr>"),
+            );
             Err(OptErr::Perm)
         }
     }
@@ -1476,11 +1854,17 @@ impl ArpTargets {
     /// `_bond_option_arp_ip_target_add()`.
     pub(crate) fn add(&mut self, ip: Ipv4, log: &mut impl Log) -> Result<(), OptErr> {
         if !ip.is_valid_target() {
-            log.log(Level::Err, format_args!("invalid ARP target {ip} specified for addition"));
+            log.log(
+                Level::Err,
+                format_args!("invalid ARP target {ip} specified for addition"),
+            );
             return Err(OptErr::Inval);
         }
         if self.contains(ip) {
-            log.log(Level::Err, format_args!("ARP target {ip} is already present"));
+            log.log(
+                Level::Err,
+                format_args!("ARP target {ip} is already present"),
+            );
             return Err(OptErr::Inval);
         }
         if !self.push(ip) {
@@ -1491,17 +1875,31 @@ impl ArpTargets {
     }
 
     /// `bond_option_arp_ip_target_rem()`; `arp_interval` for its warning.
-    pub(crate) fn remove(&mut self, ip: Ipv4, arp_interval: u32, log: &mut impl Log) -> Result<(), OptErr> {
+    pub(crate) fn remove(
+        &mut self,
+        ip: Ipv4,
+        arp_interval: u32,
+        log: &mut impl Log,
+    ) -> Result<(), OptErr> {
         if !ip.is_valid_target() {
-            log.log(Level::Err, format_args!("invalid ARP target {ip} specified for removal"));
+            log.log(
+                Level::Err,
+                format_args!("invalid ARP target {ip} specified for removal"),
+            );
             return Err(OptErr::Inval);
         }
         let Some(i) = self.as_slice().iter().position(|&t| t == ip) else {
-            log.log(Level::Err, format_args!("unable to remove nonexistent ARP target {ip}"));
+            log.log(
+                Level::Err,
+                format_args!("unable to remove nonexistent ARP target {ip}"),
+            );
             return Err(OptErr::Inval);
         };
         if self.len == 1 && arp_interval != 0 {
-            log.log(Level::Warn, format_args!("Removing last arp target with arp_interval on"));
+            log.log(
+                Level::Warn,
+                format_args!("Removing last arp target with arp_interval on"),
+            );
         }
         let n = usize::from(self.len);
         self.addrs.copy_within(i + 1..n, i);
@@ -1534,13 +1932,21 @@ pub(crate) fn valid_ifname(name: &[u8]) -> bool {
         && name.len() < IFNAMSIZ
         && name != b"."
         && name != b".."
-        && name.iter().all(|&b| b != b'/' && b != b':' && !b.is_ascii_whitespace() && b != 0)
+        && name
+            .iter()
+            .all(|&b| b != b'/' && b != b':' && !b.is_ascii_whitespace() && b != 0)
 }
 
 /// Parses a sysfs `slaves` command as `bond_option_slaves_set()`: the first
 /// word, at most IFNAMSIZ bytes.
-pub(crate) fn parse_slaves_cmd<'a>(text: &'a [u8], log: &mut impl Log) -> Result<SlaveCmd<'a>, OptErr> {
-    let word = text.split(|b| b.is_ascii_whitespace()).find(|w| !w.is_empty()).unwrap_or(&[]);
+pub(crate) fn parse_slaves_cmd<'a>(
+    text: &'a [u8],
+    log: &mut impl Log,
+) -> Result<SlaveCmd<'a>, OptErr> {
+    let word = text
+        .split(|b| b.is_ascii_whitespace())
+        .find(|w| !w.is_empty())
+        .unwrap_or(&[]);
     let word = &word[..word.len().min(IFNAMSIZ)];
     let cmd = match (word.first(), word.get(1..)) {
         (Some(b'+'), Some(name)) if valid_ifname(name) => Some(SlaveCmd::Add(name)),
@@ -1548,7 +1954,10 @@ pub(crate) fn parse_slaves_cmd<'a>(text: &'a [u8], log: &mut impl Log) -> Result
         _ => None,
     };
     cmd.ok_or_else(|| {
-        log.log(Level::Err, format_args!("no command found in slaves file - use +ifname or -ifname"));
+        log.log(
+            Level::Err,
+            format_args!("no command found in slaves file - use +ifname or -ifname"),
+        );
         OptErr::Perm
     })
 }
@@ -1561,7 +1970,10 @@ pub(crate) fn parse_queue_id(text: &[u8]) -> Result<(&[u8], u16), OptErr> {
     // sscanf("%hd\n"): optional blanks, an optional sign, digits; the rest
     // is ignored.
     let rest = first_line(rest);
-    let rest = rest.iter().position(|b| !b.is_ascii_whitespace()).map_or(&[][..], |i| &rest[i..]);
+    let rest = rest
+        .iter()
+        .position(|b| !b.is_ascii_whitespace())
+        .map_or(&[][..], |i| &rest[i..]);
     let (neg, digits) = match rest.first() {
         Some(b'-') => (true, &rest[1..]),
         Some(b'+') => (false, &rest[1..]),
@@ -1571,9 +1983,15 @@ pub(crate) fn parse_queue_id(text: &[u8]) -> Result<(&[u8], u16), OptErr> {
     if n == 0 || !valid_ifname(name) {
         return Err(OptErr::Perm);
     }
-    let v = digits[..n].iter().fold(0u64, |v, &d| v.saturating_mul(10).saturating_add(u64::from(d - b'0')));
+    let v = digits[..n].iter().fold(0u64, |v, &d| {
+        v.saturating_mul(10).saturating_add(u64::from(d - b'0'))
+    });
     // %hd stores into a u16 through a short: the low 16 bits.
-    let v = if neg { (v as u16).wrapping_neg() } else { v as u16 };
+    let v = if neg {
+        (v as u16).wrapping_neg()
+    } else {
+        v as u16
+    };
     Ok((name, v))
 }
 
@@ -1629,8 +2047,18 @@ mod tests {
             (b"balance-rr", b"active", FailOverMac::None),
             (b"balance-xor", b"follow", FailOverMac::None),
         ] {
-            let (cfg, _) = check(RawModuleParams { mode: Some(mode), fail_over_mac: Some(fom), ..Default::default() });
-            assert_eq!(cfg.unwrap().params.fail_over_mac(), want, "mode {:?} fail_over_mac {:?}", mode, fom);
+            let (cfg, _) = check(RawModuleParams {
+                mode: Some(mode),
+                fail_over_mac: Some(fom),
+                ..Default::default()
+            });
+            assert_eq!(
+                cfg.unwrap().params.fail_over_mac(),
+                want,
+                "mode {:?} fail_over_mac {:?}",
+                mode,
+                fom
+            );
         }
     }
 
@@ -1645,15 +2073,26 @@ mod tests {
             (b"3", Mode::Broadcast),
             (b"default", Mode::RoundRobin),
         ] {
-            let (cfg, _) = check(RawModuleParams { mode: Some(text), ..Default::default() });
-            assert_eq!(cfg.unwrap().params.mode, mode, "{:?}", core::str::from_utf8(text));
+            let (cfg, _) = check(RawModuleParams {
+                mode: Some(text),
+                ..Default::default()
+            });
+            assert_eq!(
+                cfg.unwrap().params.mode,
+                mode,
+                "{:?}",
+                core::str::from_utf8(text)
+            );
         }
     }
 
     #[test]
     fn invalid_mode_refuses_the_load_with_the_c_message() {
         for text in [&b"9"[..], b"balance", b"", b"-1", b"1x"] {
-            let (cfg, log) = check(RawModuleParams { mode: Some(text), ..Default::default() });
+            let (cfg, log) = check(RawModuleParams {
+                mode: Some(text),
+                ..Default::default()
+            });
             assert_eq!(cfg, Err(Invalid));
             let want = format!("Error: Invalid bonding mode \"{}\"", Shown(text));
             assert!(log.has(Level::Err, &want), "{:?}", log.0);
@@ -1663,7 +2102,10 @@ mod tests {
     #[test]
     fn unimplemented_modes_are_refused() {
         for text in [&b"balance-alb"[..], b"5", b"balance-tlb", b"6"] {
-            let (cfg, log) = check(RawModuleParams { mode: Some(text), ..Default::default() });
+            let (cfg, log) = check(RawModuleParams {
+                mode: Some(text),
+                ..Default::default()
+            });
             assert_eq!(cfg, Err(Invalid));
             assert!(log.has(Level::Err, "is not supported by this driver yet"));
         }
@@ -1671,20 +2113,34 @@ mod tests {
 
     #[test]
     fn delays_are_rounded_to_miimon_ticks_with_a_warning() {
-        let (cfg, log) = check(RawModuleParams { miimon: 100, updelay: 250, downdelay: 400, ..Default::default() });
+        let (cfg, log) = check(RawModuleParams {
+            miimon: 100,
+            updelay: 250,
+            downdelay: 400,
+            ..Default::default()
+        });
         let p = cfg.unwrap().params;
         assert_eq!((p.miimon, p.updelay, p.downdelay), (100, 2, 4));
         assert_eq!((p.updelay_ms(), p.downdelay_ms()), (200, 400));
-        assert!(log.has(Level::Warn, "Warning: updelay (250) is not a multiple of miimon (100), updelay rounded to 200 ms"));
+        assert!(log.has(
+            Level::Warn,
+            "Warning: updelay (250) is not a multiple of miimon (100), updelay rounded to 200 ms"
+        ));
         assert!(!log.has(Level::Warn, "downdelay (400) is not a multiple"));
         assert!(log.has(Level::Info, "MII link monitoring set to 100 ms"));
     }
 
     #[test]
     fn delays_without_miimon_warn_and_stay() {
-        let (cfg, log) = check(RawModuleParams { updelay: 200, ..Default::default() });
+        let (cfg, log) = check(RawModuleParams {
+            updelay: 200,
+            ..Default::default()
+        });
         assert_eq!(cfg.unwrap().params.miimon, 0);
-        assert!(log.has(Level::Warn, "updelay and downdelay have no effect unless miimon is set"));
+        assert!(log.has(
+            Level::Warn,
+            "updelay and downdelay have no effect unless miimon is set"
+        ));
     }
 
     #[test]
@@ -1699,9 +2155,19 @@ mod tests {
         });
         let cfg = cfg.unwrap();
         assert_eq!(cfg.max_bonds, 1);
-        assert_eq!((cfg.params.miimon, cfg.params.updelay, cfg.params.arp_interval), (0, 0, 0));
+        assert_eq!(
+            (
+                cfg.params.miimon,
+                cfg.params.updelay,
+                cfg.params.arp_interval
+            ),
+            (0, 0, 0)
+        );
         assert!(log.has(Level::Warn, "max_bonds (-3) not in range 0-2147483647, so it was reset to BOND_DEFAULT_MAX_BONDS (1)"));
-        assert!(log.has(Level::Warn, "miimon module parameter (-1), not in range 0-2147483647, so it was reset to 0"));
+        assert!(log.has(
+            Level::Warn,
+            "miimon module parameter (-1), not in range 0-2147483647, so it was reset to 0"
+        ));
         assert!(log.has(Level::Warn, "arp_interval module parameter (-7)"));
     }
 
@@ -1719,12 +2185,33 @@ mod tests {
         });
         let p = cfg.unwrap().params;
         assert!(p.use_carrier);
-        assert_eq!((p.num_peer_notif, p.tx_queues, p.resend_igmp, p.packets_per_slave, p.lp_interval), (1, 16, 1, 1, 1));
+        assert_eq!(
+            (
+                p.num_peer_notif,
+                p.tx_queues,
+                p.resend_igmp,
+                p.packets_per_slave,
+                p.lp_interval
+            ),
+            (1, 16, 1, 1, 1)
+        );
         assert!(!p.all_slaves_active);
-        assert!(log.has(Level::Warn, "use_carrier module parameter (7), not of valid value (0/1), so it was set to 1"));
-        assert!(log.has(Level::Warn, "num_grat_arp/num_unsol_na (300) not in range 0-255 so it was reset to 1"));
-        assert!(log.has(Level::Warn, "tx_queues (0) should be between 1 and 255, resetting to 16"));
-        assert!(log.has(Level::Warn, "packets_per_slave (70000) should be between 0 and 65535 resetting to 1"));
+        assert!(log.has(
+            Level::Warn,
+            "use_carrier module parameter (7), not of valid value (0/1), so it was set to 1"
+        ));
+        assert!(log.has(
+            Level::Warn,
+            "num_grat_arp/num_unsol_na (300) not in range 0-255 so it was reset to 1"
+        ));
+        assert!(log.has(
+            Level::Warn,
+            "tx_queues (0) should be between 1 and 255, resetting to 16"
+        ));
+        assert!(log.has(
+            Level::Warn,
+            "packets_per_slave (70000) should be between 0 and 65535 resetting to 1"
+        ));
     }
 
     #[test]
@@ -1761,34 +2248,58 @@ mod tests {
         });
         let p = cfg.unwrap().params;
         assert_eq!(p.arp_interval, 1000);
-        assert_eq!(p.arp_targets.as_slice(), &[Ipv4([192, 168, 1, 254]), Ipv4([10, 0, 0, 1])]);
-        assert!(log.has(Level::Warn, "duplicate address 192.168.1.254 in arp_ip_target, skipping"));
+        assert_eq!(
+            p.arp_targets.as_slice(),
+            &[Ipv4([192, 168, 1, 254]), Ipv4([10, 0, 0, 1])]
+        );
+        assert!(log.has(
+            Level::Warn,
+            "duplicate address 192.168.1.254 in arp_ip_target, skipping"
+        ));
         assert!(log.has(Level::Info, "ARP monitoring set to 1000 ms, validate none, with 2 target(s): 192.168.1.254 10.0.0.1"));
     }
 
     #[test]
     fn bad_arp_targets_refuse_the_load() {
-        for bad in ["0.0.0.0", "255.255.255.255", "1.2.3", "1.2.3.4.5", "256.1.1.1", "a.b.c.d", "", "1.2.3.4 "] {
+        for bad in [
+            "0.0.0.0",
+            "255.255.255.255",
+            "1.2.3",
+            "1.2.3.4.5",
+            "256.1.1.1",
+            "a.b.c.d",
+            "",
+            "1.2.3.4 ",
+        ] {
             let (cfg, log) = check(RawModuleParams {
                 arp_interval: 100,
                 arp_ip_target: targets(&["10.0.0.1", bad]),
                 ..Default::default()
             });
             assert_eq!(cfg, Err(Invalid), "{bad}");
-            assert!(log.has(Level::Err, &format!("bad arp_ip_target module parameter ({bad})")));
+            assert!(log.has(
+                Level::Err,
+                &format!("bad arp_ip_target module parameter ({bad})")
+            ));
         }
     }
 
     #[test]
     fn arp_interval_without_targets_is_reset() {
-        let (cfg, log) = check(RawModuleParams { arp_interval: 500, ..Default::default() });
+        let (cfg, log) = check(RawModuleParams {
+            arp_interval: 500,
+            ..Default::default()
+        });
         assert_eq!(cfg.unwrap().params.arp_interval, 0);
         assert!(log.has(Level::Warn, "arp_interval module parameter (500) specified without providing an arp_ip_target parameter, arp_interval was reset to 0"));
     }
 
     #[test]
     fn arp_validate_needs_arp_interval() {
-        let (cfg, log) = check(RawModuleParams { arp_validate: Some(b"all"), ..Default::default() });
+        let (cfg, log) = check(RawModuleParams {
+            arp_validate: Some(b"all"),
+            ..Default::default()
+        });
         assert_eq!(cfg, Err(Invalid));
         assert!(log.has(Level::Err, "arp_validate requires arp_interval"));
         let (cfg, _) = check(RawModuleParams {
@@ -1802,33 +2313,66 @@ mod tests {
 
     #[test]
     fn xmit_hash_policy_only_counts_in_hash_modes() {
-        let (cfg, log) = check(RawModuleParams { xmit_hash_policy: Some(b"layer3+4"), ..Default::default() });
+        let (cfg, log) = check(RawModuleParams {
+            xmit_hash_policy: Some(b"layer3+4"),
+            ..Default::default()
+        });
         assert_eq!(cfg.unwrap().params.xmit_policy, 0);
-        assert!(log.has(Level::Info, "xmit_hash_policy param is irrelevant in mode load balancing (round-robin)"));
-        let (cfg, _) = check(RawModuleParams { mode: Some(b"balance-xor"), xmit_hash_policy: Some(b"layer2+3"), ..Default::default() });
+        assert!(log.has(
+            Level::Info,
+            "xmit_hash_policy param is irrelevant in mode load balancing (round-robin)"
+        ));
+        let (cfg, _) = check(RawModuleParams {
+            mode: Some(b"balance-xor"),
+            xmit_hash_policy: Some(b"layer2+3"),
+            ..Default::default()
+        });
         assert_eq!(cfg.unwrap().params.xmit_policy, 2);
-        let (cfg, log) = check(RawModuleParams { mode: Some(b"2"), xmit_hash_policy: Some(b"layer5"), ..Default::default() });
+        let (cfg, log) = check(RawModuleParams {
+            mode: Some(b"2"),
+            xmit_hash_policy: Some(b"layer5"),
+            ..Default::default()
+        });
         assert_eq!(cfg, Err(Invalid));
         assert!(log.has(Level::Err, "Error: Invalid xmit_hash_policy \"layer5\""));
     }
 
     #[test]
     fn primary_only_counts_in_primary_modes() {
-        let (cfg, log) = check(RawModuleParams { primary: Some(b"eth0"), ..Default::default() });
+        let (cfg, log) = check(RawModuleParams {
+            primary: Some(b"eth0"),
+            ..Default::default()
+        });
         assert!(cfg.unwrap().params.primary.is_empty());
         assert!(log.has(Level::Warn, "Warning: eth0 primary device specified but has no effect in load balancing (round-robin) mode"));
-        let (cfg, _) = check(RawModuleParams { mode: Some(b"active-backup"), primary: Some(b"eth1"), ..Default::default() });
+        let (cfg, _) = check(RawModuleParams {
+            mode: Some(b"active-backup"),
+            primary: Some(b"eth1"),
+            ..Default::default()
+        });
         assert_eq!(cfg.unwrap().params.primary.as_bytes(), b"eth1");
     }
 
     #[test]
     fn parse_enum_follows_bond_opt_parse() {
-        assert_eq!(parse_enum(MODE_TBL, b"  active-backup  ").map(|o| o.value), Some(1));
-        assert_eq!(parse_enum(MODE_TBL, b"active-backup extra").map(|o| o.value), Some(1));
+        assert_eq!(
+            parse_enum(MODE_TBL, b"  active-backup  ").map(|o| o.value),
+            Some(1)
+        );
+        assert_eq!(
+            parse_enum(MODE_TBL, b"active-backup extra").map(|o| o.value),
+            Some(1)
+        );
         assert_eq!(parse_enum(MODE_TBL, b"7"), None);
         assert_eq!(parse_enum(MODE_TBL, b"99999999999999999999999"), None);
-        assert_eq!(parse_enum(FAIL_OVER_MAC_TBL, b"default").map(|o| o.value), Some(0));
-        assert_eq!(parse_enum(ARP_VALIDATE_TBL, b"6").map(|o| o.name), Some("filter_backup"));
+        assert_eq!(
+            parse_enum(FAIL_OVER_MAC_TBL, b"default").map(|o| o.value),
+            Some(0)
+        );
+        assert_eq!(
+            parse_enum(ARP_VALIDATE_TBL, b"6").map(|o| o.name),
+            Some("filter_backup")
+        );
     }
 
     #[test]
@@ -1838,12 +2382,20 @@ mod tests {
         assert!(Mode::ActiveBackup.uses_primary() && !Mode::Xor.uses_primary());
         assert!(Mode::Xor.uses_xmit_hash() && !Mode::RoundRobin.uses_xmit_hash());
         assert_eq!(format!("{:?}", IfName::new(b"eth0")), "\"eth0\"");
-        assert_eq!(IfName::new(b"a-very-long-interface-name").as_bytes().len(), 15);
+        assert_eq!(
+            IfName::new(b"a-very-long-interface-name").as_bytes().len(),
+            15
+        );
     }
     #[test]
     fn every_option_has_exactly_one_table_entry() {
         for (i, o) in OPTIONS.iter().enumerate() {
-            assert_eq!(OPTIONS.iter().filter(|x| x.id == o.id).count(), 1, "{}", o.name);
+            assert_eq!(
+                OPTIONS.iter().filter(|x| x.id == o.id).count(),
+                1,
+                "{}",
+                o.name
+            );
             assert_eq!(spec(o.id).name, o.name);
             assert_eq!(spec_by_name(o.name.as_bytes()).map(|x| x.id), Some(o.id));
             assert!(OPTIONS[..i].iter().all(|x| x.name != o.name));
@@ -1858,109 +2410,260 @@ mod tests {
         assert_eq!(parse_value(miimon, OptInput::Text(b"100\n")), Some(100));
         assert_eq!(parse_value(miimon, OptInput::Text(b"  250  ")), Some(250));
         assert_eq!(parse_value(miimon, OptInput::Text(b"off")), Some(0));
-        assert_eq!(parse_value(miimon, OptInput::Text(b"maxval")), Some(INT_MAX));
+        assert_eq!(
+            parse_value(miimon, OptInput::Text(b"maxval")),
+            Some(INT_MAX)
+        );
         assert_eq!(parse_value(miimon, OptInput::Text(b"default")), Some(0));
         assert_eq!(parse_value(miimon, OptInput::Text(b"-1")), None);
         assert_eq!(parse_value(miimon, OptInput::Text(b"2147483648")), None);
         assert_eq!(parse_value(miimon, OptInput::Num(INT_MAX)), Some(INT_MAX));
         let mode = spec(OptId::Mode);
-        assert_eq!(parse_value(mode, OptInput::Text(b"active-backup\n")), Some(1));
+        assert_eq!(
+            parse_value(mode, OptInput::Text(b"active-backup\n")),
+            Some(1)
+        );
         assert_eq!(parse_value(mode, OptInput::Text(b"4")), Some(4));
         assert_eq!(parse_value(mode, OptInput::Num(7)), None);
         assert_eq!(parse_value(mode, OptInput::Text(b"")), None);
         let lp = spec(OptId::LpInterval);
         assert_eq!(parse_value(lp, OptInput::Num(0)), None);
         assert_eq!(parse_value(lp, OptInput::Text(b"default")), Some(1));
-        assert_eq!(parse_value(spec(OptId::LacpRate), OptInput::Text(b"default")), None);
+        assert_eq!(
+            parse_value(spec(OptId::LacpRate), OptInput::Text(b"default")),
+            None
+        );
         assert_eq!(parse_value(spec(OptId::MissedMax), OptInput::Num(0)), None);
-        assert_eq!(parse_value(spec(OptId::PeerNotifDelay), OptInput::Num(300001)), None);
+        assert_eq!(
+            parse_value(spec(OptId::PeerNotifDelay), OptInput::Num(300001)),
+            None
+        );
     }
 
     #[test]
     fn dependencies_refuse_with_the_c_errno() {
-        let up = BondState { has_slaves: false, is_up: true };
-        let slaves = BondState { has_slaves: true, is_up: false };
-        let idle = BondState { has_slaves: false, is_up: false };
-        assert_eq!(check_deps(spec(OptId::Mode), Mode::RoundRobin, up), Err(OptErr::Busy));
-        assert_eq!(check_deps(spec(OptId::Mode), Mode::RoundRobin, slaves), Err(OptErr::NotEmpty));
-        assert_eq!(check_deps(spec(OptId::Mode), Mode::RoundRobin, idle), Ok(()));
-        assert_eq!(check_deps(spec(OptId::FailOverMac), Mode::ActiveBackup, slaves), Err(OptErr::NotEmpty));
-        assert_eq!(check_deps(spec(OptId::Primary), Mode::Xor, idle), Err(OptErr::Acces));
-        assert_eq!(check_deps(spec(OptId::PacketsPerSlave), Mode::ActiveBackup, idle), Err(OptErr::Acces));
-        assert_eq!(check_deps(spec(OptId::LacpRate), Mode::ActiveBackup, idle), Err(OptErr::Acces));
-        assert_eq!(check_deps(spec(OptId::NsTargets), Mode::ActiveBackup, idle), Err(OptErr::NotSupp));
+        let up = BondState {
+            has_slaves: false,
+            is_up: true,
+        };
+        let slaves = BondState {
+            has_slaves: true,
+            is_up: false,
+        };
+        let idle = BondState {
+            has_slaves: false,
+            is_up: false,
+        };
+        assert_eq!(
+            check_deps(spec(OptId::Mode), Mode::RoundRobin, up),
+            Err(OptErr::Busy)
+        );
+        assert_eq!(
+            check_deps(spec(OptId::Mode), Mode::RoundRobin, slaves),
+            Err(OptErr::NotEmpty)
+        );
+        assert_eq!(
+            check_deps(spec(OptId::Mode), Mode::RoundRobin, idle),
+            Ok(())
+        );
+        assert_eq!(
+            check_deps(spec(OptId::FailOverMac), Mode::ActiveBackup, slaves),
+            Err(OptErr::NotEmpty)
+        );
+        assert_eq!(
+            check_deps(spec(OptId::Primary), Mode::Xor, idle),
+            Err(OptErr::Acces)
+        );
+        assert_eq!(
+            check_deps(spec(OptId::PacketsPerSlave), Mode::ActiveBackup, idle),
+            Err(OptErr::Acces)
+        );
+        assert_eq!(
+            check_deps(spec(OptId::LacpRate), Mode::ActiveBackup, idle),
+            Err(OptErr::Acces)
+        );
+        assert_eq!(
+            check_deps(spec(OptId::NsTargets), Mode::ActiveBackup, idle),
+            Err(OptErr::NotSupp)
+        );
         assert_eq!(check_deps(spec(OptId::Miimon), Mode::Broadcast, up), Ok(()));
     }
 
     #[test]
     fn ad_actor_system_takes_a_unicast_mac_as_text_or_bytes() {
         let mut log = Vec::new();
-        assert_eq!(mac_pton(b"02:00:00:00:00:aa\n"), Some([2, 0, 0, 0, 0, 0xaa]));
+        assert_eq!(
+            mac_pton(b"02:00:00:00:00:aa\n"),
+            Some([2, 0, 0, 0, 0, 0xaa])
+        );
         assert_eq!(mac_pton(b"02:00:00:00:00:AA"), Some([2, 0, 0, 0, 0, 0xaa]));
         assert_eq!(mac_pton(b"02:00:00:00:00"), None);
         assert_eq!(mac_pton(b"02-00-00-00-00-aa"), None);
         assert_eq!(mac_pton(b"0g:00:00:00:00:aa"), None);
         let text = |t: &'static [u8]| ActorSystemInput::Text(t);
-        assert_eq!(parse_actor_system(text(b"02:00:00:00:00:aa"), &mut log), Ok([2, 0, 0, 0, 0, 0xaa]));
-        assert_eq!(parse_actor_system(text(b"01:00:5e:00:00:01"), &mut log), Err(OptErr::Inval));
-        assert_eq!(log.last().map(|(_, m)| m.as_str()), Some("Invalid ad_actor_system MAC address."));
-        assert_eq!(parse_actor_system(ActorSystemInput::Bytes(&[2, 1, 2, 3, 4, 5, 0, 0]), &mut log), Ok([2, 1, 2, 3, 4, 5]));
-        assert_eq!(parse_actor_system(ActorSystemInput::Bytes(&[2, 1]), &mut log), Err(OptErr::Inval));
+        assert_eq!(
+            parse_actor_system(text(b"02:00:00:00:00:aa"), &mut log),
+            Ok([2, 0, 0, 0, 0, 0xaa])
+        );
+        assert_eq!(
+            parse_actor_system(text(b"01:00:5e:00:00:01"), &mut log),
+            Err(OptErr::Inval)
+        );
+        assert_eq!(
+            log.last().map(|(_, m)| m.as_str()),
+            Some("Invalid ad_actor_system MAC address.")
+        );
+        assert_eq!(
+            parse_actor_system(ActorSystemInput::Bytes(&[2, 1, 2, 3, 4, 5, 0, 0]), &mut log),
+            Ok([2, 1, 2, 3, 4, 5])
+        );
+        assert_eq!(
+            parse_actor_system(ActorSystemInput::Bytes(&[2, 1]), &mut log),
+            Err(OptErr::Inval)
+        );
         let mut p = BondParams::default();
-        assert_eq!(set_value(&mut p, OptId::LacpRate, 1, &mut log), Ok(Effect::Lacp));
+        assert_eq!(
+            set_value(&mut p, OptId::LacpRate, 1, &mut log),
+            Ok(Effect::Lacp)
+        );
         assert!(p.lacp_fast);
-        assert_eq!(set_value(&mut p, OptId::AdActorSysPrio, 7, &mut log), Ok(Effect::Lacp));
+        assert_eq!(
+            set_value(&mut p, OptId::AdActorSysPrio, 7, &mut log),
+            Ok(Effect::Lacp)
+        );
         assert_eq!(p.ad_actor_sys_prio, 7);
-        assert_eq!(check_deps(spec(OptId::LacpActive), Mode::Ieee8023ad, BondState { has_slaves: true, is_up: true }), Err(OptErr::Busy));
+        assert_eq!(
+            check_deps(
+                spec(OptId::LacpActive),
+                Mode::Ieee8023ad,
+                BondState {
+                    has_slaves: true,
+                    is_up: true
+                }
+            ),
+            Err(OptErr::Busy)
+        );
     }
 
     #[test]
     fn setters_follow_the_c_driver() {
         let mut log = Vec::new();
         let mut p = BondParams::default();
-        assert_eq!(set_value(&mut p, OptId::UpDelay, 200, &mut log), Err(OptErr::Perm));
-        assert_eq!(log.last().map(|(_, m)| m.as_str()), Some("Unable to set up delay as MII monitoring is disabled"));
+        assert_eq!(
+            set_value(&mut p, OptId::UpDelay, 200, &mut log),
+            Err(OptErr::Perm)
+        );
+        assert_eq!(
+            log.last().map(|(_, m)| m.as_str()),
+            Some("Unable to set up delay as MII monitoring is disabled")
+        );
         set_value(&mut p, OptId::Miimon, 100, &mut log).unwrap();
-        assert_eq!(set_value(&mut p, OptId::UpDelay, 250, &mut log), Ok(Effect::None));
+        assert_eq!(
+            set_value(&mut p, OptId::UpDelay, 250, &mut log),
+            Ok(Effect::None)
+        );
         assert_eq!(p.updelay, 2);
-        assert_eq!(log.last().map(|(l, m)| (*l, m.as_str())), Some((Level::Warn, "up delay (250) is not a multiple of miimon (100), value rounded to 200 ms")));
-        assert_eq!(set_value(&mut p, OptId::ArpInterval, 500, &mut log), Ok(Effect::Monitors));
+        assert_eq!(
+            log.last().map(|(l, m)| (*l, m.as_str())),
+            Some((
+                Level::Warn,
+                "up delay (250) is not a multiple of miimon (100), value rounded to 200 ms"
+            ))
+        );
+        assert_eq!(
+            set_value(&mut p, OptId::ArpInterval, 500, &mut log),
+            Ok(Effect::Monitors)
+        );
         assert_eq!((p.miimon, p.arp_interval), (0, 500));
-        assert_eq!(set_value(&mut p, OptId::Miimon, 50, &mut log), Ok(Effect::Monitors));
+        assert_eq!(
+            set_value(&mut p, OptId::Miimon, 50, &mut log),
+            Ok(Effect::Monitors)
+        );
         assert_eq!((p.miimon, p.arp_interval), (50, 0));
-        assert_eq!(set_value(&mut p, OptId::Mode, 5, &mut log), Err(OptErr::NotSupp));
+        assert_eq!(
+            set_value(&mut p, OptId::Mode, 5, &mut log),
+            Err(OptErr::NotSupp)
+        );
         assert_eq!(p.mode, Mode::RoundRobin);
         p.miimon = 0;
         p.arp_interval = 1000;
-        assert_eq!(set_value(&mut p, OptId::Mode, 1, &mut log), Ok(Effect::Mode));
-        assert_eq!((p.mode, p.arp_interval, p.miimon), (Mode::ActiveBackup, 1000, 0));
-        assert_eq!(set_value(&mut p, OptId::ArpValidate, 3, &mut log), Err(OptErr::NotSupp));
+        assert_eq!(
+            set_value(&mut p, OptId::Mode, 1, &mut log),
+            Ok(Effect::Mode)
+        );
+        assert_eq!(
+            (p.mode, p.arp_interval, p.miimon),
+            (Mode::ActiveBackup, 1000, 0)
+        );
+        assert_eq!(
+            set_value(&mut p, OptId::ArpValidate, 3, &mut log),
+            Err(OptErr::NotSupp)
+        );
     }
 
     #[test]
     fn refusals_are_explained_as_the_c_driver_does() {
         let mut log = Vec::new();
-        let ext = explain(spec(OptId::Miimon), OptErr::Inval, Some(OptInput::Text(b"abc\n")), Mode::RoundRobin, &mut log);
+        let ext = explain(
+            spec(OptId::Miimon),
+            OptErr::Inval,
+            Some(OptInput::Text(b"abc\n")),
+            Mode::RoundRobin,
+            &mut log,
+        );
         assert_eq!(ext, Some(c"invalid option value"));
         let lines: Vec<&str> = log.iter().map(|(_, m)| m.as_str()).collect();
-        assert_eq!(lines, ["option miimon: invalid value (abc)", "option miimon: allowed values 0 - 2147483647"]);
+        assert_eq!(
+            lines,
+            [
+                "option miimon: invalid value (abc)",
+                "option miimon: allowed values 0 - 2147483647"
+            ]
+        );
         log.clear();
-        explain(spec(OptId::Primary), OptErr::Acces, None, Mode::Xor, &mut log);
-        assert_eq!(log[0].1, "option primary: mode dependency failed, not supported in mode balance-xor(2)");
+        explain(
+            spec(OptId::Primary),
+            OptErr::Acces,
+            None,
+            Mode::Xor,
+            &mut log,
+        );
+        assert_eq!(
+            log[0].1,
+            "option primary: mode dependency failed, not supported in mode balance-xor(2)"
+        );
         log.clear();
-        assert_eq!(explain(spec(OptId::Mode), OptErr::Busy, None, Mode::Xor, &mut log), Some(c"unable to set option because the bond is up"));
-        assert_eq!(log[0].1, "option mode: unable to set because the bond device is up");
+        assert_eq!(
+            explain(spec(OptId::Mode), OptErr::Busy, None, Mode::Xor, &mut log),
+            Some(c"unable to set option because the bond is up")
+        );
+        assert_eq!(
+            log[0].1,
+            "option mode: unable to set because the bond device is up"
+        );
     }
 
     #[test]
     fn sysfs_commands_parse_as_in_the_c_driver() {
         let mut log = Vec::new();
-        assert_eq!(parse_target_cmd(b"+192.0.2.1\n", &mut log), Ok(TargetCmd::Add(Ipv4([192, 0, 2, 1]))));
-        assert_eq!(parse_target_cmd(b"-192.0.2.1", &mut log), Ok(TargetCmd::Remove(Ipv4([192, 0, 2, 1]))));
+        assert_eq!(
+            parse_target_cmd(b"+192.0.2.1\n", &mut log),
+            Ok(TargetCmd::Add(Ipv4([192, 0, 2, 1])))
+        );
+        assert_eq!(
+            parse_target_cmd(b"-192.0.2.1", &mut log),
+            Ok(TargetCmd::Remove(Ipv4([192, 0, 2, 1])))
+        );
         assert_eq!(parse_target_cmd(b"192.0.2.1", &mut log), Err(OptErr::Perm));
         assert_eq!(parse_target_cmd(b"+1.2.3", &mut log), Err(OptErr::Perm));
-        assert_eq!(parse_slaves_cmd(b"+eth0\n", &mut log), Ok(SlaveCmd::Add(b"eth0")));
-        assert_eq!(parse_slaves_cmd(b"-eth0", &mut log), Ok(SlaveCmd::Remove(b"eth0")));
+        assert_eq!(
+            parse_slaves_cmd(b"+eth0\n", &mut log),
+            Ok(SlaveCmd::Add(b"eth0"))
+        );
+        assert_eq!(
+            parse_slaves_cmd(b"-eth0", &mut log),
+            Ok(SlaveCmd::Remove(b"eth0"))
+        );
         assert_eq!(parse_slaves_cmd(b"eth0", &mut log), Err(OptErr::Perm));
         assert_eq!(parse_slaves_cmd(b"+", &mut log), Err(OptErr::Perm));
         assert_eq!(parse_queue_id(b"eth0:2\n"), Ok((&b"eth0"[..], 2)));

@@ -171,7 +171,12 @@ pub(crate) fn bond_has_carrier(links: impl IntoIterator<Item = Link>) -> bool {
 /// (`bond_enslave()`): with miimon, its sampled link (`Back` while counting
 /// updelay); with the ARP monitor, its carrier; with no monitor at all,
 /// always up, since nothing would ever notice a change.
-pub(crate) fn initial_link(miimon: u32, arp_interval: u32, updelay: u32, link_up: bool) -> (Link, u32) {
+pub(crate) fn initial_link(
+    miimon: u32,
+    arp_interval: u32,
+    updelay: u32,
+    link_up: bool,
+) -> (Link, u32) {
     if miimon != 0 {
         match (link_up, updelay) {
             (true, 0) => (Link::Up, 0),
@@ -259,14 +264,30 @@ fn dissect(frame: &[u8], l34: bool) -> Option<Flow> {
                 return None;
             }
             let frag = u16::from_be_bytes([*ip.get(6)?, *ip.get(7)?]) & 0x3fff != 0;
-            let flow = Flow { src: ne32(ip, 12)?, dst: ne32(ip, 16)?, ..Default::default() };
-            (flow, if frag { 0 } else { *ip.get(9)? }, ip.get(ihl..).unwrap_or(&[]))
+            let flow = Flow {
+                src: ne32(ip, 12)?,
+                dst: ne32(ip, 16)?,
+                ..Default::default()
+            };
+            (
+                flow,
+                if frag { 0 } else { *ip.get(9)? },
+                ip.get(ihl..).unwrap_or(&[]),
+            )
         }
         0x86dd => {
             let word = |at: usize| ne32(ip, at);
             let src = word(8)? ^ word(12)? ^ word(16)? ^ word(20)?;
             let dst = word(24)? ^ word(28)? ^ word(32)? ^ word(36)?;
-            (Flow { src, dst, ..Default::default() }, *ip.get(6)?, ip.get(40..).unwrap_or(&[]))
+            (
+                Flow {
+                    src,
+                    dst,
+                    ..Default::default()
+                },
+                *ip.get(6)?,
+                ip.get(40..).unwrap_or(&[]),
+            )
         }
         _ => return None,
     };
@@ -276,12 +297,20 @@ fn dissect(frame: &[u8], l34: bool) -> Option<Flow> {
             6 | 17 | 33 | 132 | 136 => flow.ports = ne32(l4, 0).unwrap_or(0),
             // ICMP and ICMPv6 echo request/reply carry an id.
             1 | 58 => {
-                let (t, c) = (l4.first().copied().unwrap_or(0), l4.get(1).copied().unwrap_or(0));
+                let (t, c) = (
+                    l4.first().copied().unwrap_or(0),
+                    l4.get(1).copied().unwrap_or(0),
+                );
                 let echo = matches!((l4_proto, t), (1, 0 | 8) | (58, 128 | 129));
                 if echo {
                     flow.icmp_id = u16::from_ne_bytes([*l4.get(4)?, *l4.get(5)?]);
                 }
-                flow.icmp = u32::from_ne_bytes([t, c, (flow.icmp_id & 0xff) as u8, (flow.icmp_id >> 8) as u8]);
+                flow.icmp = u32::from_ne_bytes([
+                    t,
+                    c,
+                    (flow.icmp_id & 0xff) as u8,
+                    (flow.icmp_id >> 8) as u8,
+                ]);
             }
             _ => {}
         }
@@ -340,7 +369,9 @@ pub(crate) fn flow_hash(policy: u8, l2: u32, flow: &Flow) -> u32 {
 /// `bond_vlan_srcmac_hash()`: the source MAC's two halves and the VLAN
 /// tag; 0 for a runt.
 pub(crate) fn vlan_srcmac_hash(frame: &[u8], vlan: u16) -> u32 {
-    let Some(src) = frame.get(6..12) else { return 0 };
+    let Some(src) = frame.get(6..12) else {
+        return 0;
+    };
     let vendor = u32::from_be_bytes([0, src[0], src[1], src[2]]);
     let dev = u32::from_be_bytes([0, src[3], src[4], src[5]]);
     u32::from(vlan) ^ vendor ^ dev
@@ -372,23 +403,57 @@ mod tests {
 
     #[test]
     fn encap_policies_combine_a_flow_as_their_plain_counterparts() {
-        let flow = Flow { src: 0x0100000a, dst: 0x0200000a, ports: 0x5000_1f90, icmp: 0, icmp_id: 0 };
-        assert_eq!(flow_hash(hash_policy::ENCAP23, 0x1234, &flow), flow_hash(hash_policy::LAYER23, 0x1234, &flow));
-        assert_eq!(flow_hash(hash_policy::ENCAP34, 0x1234, &flow), flow_hash(hash_policy::LAYER34, 0x1234, &flow));
-        assert_ne!(flow_hash(hash_policy::ENCAP34, 0, &flow), flow_hash(hash_policy::ENCAP23, 0, &flow));
+        let flow = Flow {
+            src: 0x0100000a,
+            dst: 0x0200000a,
+            ports: 0x5000_1f90,
+            icmp: 0,
+            icmp_id: 0,
+        };
+        assert_eq!(
+            flow_hash(hash_policy::ENCAP23, 0x1234, &flow),
+            flow_hash(hash_policy::LAYER23, 0x1234, &flow)
+        );
+        assert_eq!(
+            flow_hash(hash_policy::ENCAP34, 0x1234, &flow),
+            flow_hash(hash_policy::LAYER34, 0x1234, &flow)
+        );
+        assert_ne!(
+            flow_hash(hash_policy::ENCAP34, 0, &flow),
+            flow_hash(hash_policy::ENCAP23, 0, &flow)
+        );
     }
 
     fn up() -> Candidate {
-        Candidate { link: Link::Up, dev_up: true, ..Default::default() }
+        Candidate {
+            link: Link::Up,
+            dev_up: true,
+            ..Default::default()
+        }
     }
     fn down() -> Candidate {
-        Candidate { link: Link::Down, ..Default::default() }
+        Candidate {
+            link: Link::Down,
+            ..Default::default()
+        }
     }
     fn back(delay: u32) -> Candidate {
-        Candidate { link: Link::Back, dev_up: true, delay, ..Default::default() }
+        Candidate {
+            link: Link::Back,
+            dev_up: true,
+            delay,
+            ..Default::default()
+        }
     }
     fn sel(slaves: &[Candidate]) -> Selection<'_> {
-        Selection { slaves, primary: None, current: None, force_primary: false, primary_reselect: 0, updelay: 0 }
+        Selection {
+            slaves,
+            primary: None,
+            current: None,
+            force_primary: false,
+            primary_reselect: 0,
+            updelay: 0,
+        }
     }
 
     #[test]
@@ -401,9 +466,21 @@ mod tests {
     #[test]
     fn current_active_stays_while_it_is_the_best() {
         let s = [down(), up(), up()];
-        assert_eq!(find_best_slave(&Selection { current: Some(1), ..sel(&s) }), Some(1));
+        assert_eq!(
+            find_best_slave(&Selection {
+                current: Some(1),
+                ..sel(&s)
+            }),
+            Some(1)
+        );
         let s = [up(), down()];
-        assert_eq!(find_best_slave(&Selection { current: Some(1), ..sel(&s) }), Some(0));
+        assert_eq!(
+            find_best_slave(&Selection {
+                current: Some(1),
+                ..sel(&s)
+            }),
+            Some(0)
+        );
     }
 
     #[test]
@@ -412,40 +489,95 @@ mod tests {
         // treats the first up slave of highest prio as the primary: callers
         // only reselect on events that warrant it (see bond_miimon_commit).
         let s = [up(), up()];
-        assert_eq!(find_best_slave(&Selection { current: Some(1), ..sel(&s) }), Some(0));
+        assert_eq!(
+            find_best_slave(&Selection {
+                current: Some(1),
+                ..sel(&s)
+            }),
+            Some(0)
+        );
         let s = [up(), up()];
-        let failure = Selection { current: Some(1), primary_reselect: reselect::FAILURE, ..sel(&s) };
+        let failure = Selection {
+            current: Some(1),
+            primary_reselect: reselect::FAILURE,
+            ..sel(&s)
+        };
         assert_eq!(find_best_slave(&failure), Some(1));
     }
 
     #[test]
     fn primary_wins_when_up_under_reselect_always() {
         let s = [up(), up()];
-        let base = Selection { primary: Some(1), current: Some(0), ..sel(&s) };
+        let base = Selection {
+            primary: Some(1),
+            current: Some(0),
+            ..sel(&s)
+        };
         assert_eq!(find_best_slave(&base), Some(1));
-        assert_eq!(find_best_slave(&Selection { primary_reselect: reselect::FAILURE, ..base }), Some(0));
+        assert_eq!(
+            find_best_slave(&Selection {
+                primary_reselect: reselect::FAILURE,
+                ..base
+            }),
+            Some(0)
+        );
         let s = [up(), down()];
-        assert_eq!(find_best_slave(&Selection { primary: Some(1), current: Some(0), ..sel(&s) }), Some(0));
+        assert_eq!(
+            find_best_slave(&Selection {
+                primary: Some(1),
+                current: Some(0),
+                ..sel(&s)
+            }),
+            Some(0)
+        );
     }
 
     #[test]
     fn reselect_better_compares_speed_then_duplex() {
-        let fast = Candidate { speed: 10000, full_duplex: true, ..up() };
-        let slow = Candidate { speed: 1000, full_duplex: true, ..up() };
+        let fast = Candidate {
+            speed: 10000,
+            full_duplex: true,
+            ..up()
+        };
+        let slow = Candidate {
+            speed: 1000,
+            full_duplex: true,
+            ..up()
+        };
         let s = [slow, fast];
-        let base = Selection { primary: Some(1), current: Some(0), primary_reselect: reselect::BETTER, ..sel(&s) };
+        let base = Selection {
+            primary: Some(1),
+            current: Some(0),
+            primary_reselect: reselect::BETTER,
+            ..sel(&s)
+        };
         assert_eq!(find_best_slave(&base), Some(1));
         let s = [fast, slow];
         assert_eq!(find_best_slave(&Selection { slaves: &s, ..base }), Some(0));
         let s = [fast, fast];
-        assert_eq!(find_best_slave(&Selection { slaves: &s, ..base }), Some(0), "a tie keeps the current one");
+        assert_eq!(
+            find_best_slave(&Selection { slaves: &s, ..base }),
+            Some(0),
+            "a tie keeps the current one"
+        );
     }
 
     #[test]
     fn forced_primary_is_taken_at_once() {
         let s = [up(), up()];
-        let base = Selection { primary: Some(1), current: Some(0), primary_reselect: reselect::FAILURE, ..sel(&s) };
-        assert_eq!(find_best_slave(&Selection { force_primary: true, ..base }), Some(1));
+        let base = Selection {
+            primary: Some(1),
+            current: Some(0),
+            primary_reselect: reselect::FAILURE,
+            ..sel(&s)
+        };
+        assert_eq!(
+            find_best_slave(&Selection {
+                force_primary: true,
+                ..base
+            }),
+            Some(1)
+        );
     }
 
     #[test]
@@ -454,22 +586,57 @@ mod tests {
         let b = Candidate { prio: 5, ..up() };
         let s = [a, b];
         assert_eq!(find_best_slave(&sel(&s)), Some(1));
-        assert_eq!(find_best_slave(&Selection { current: Some(0), ..sel(&s) }), Some(1));
+        assert_eq!(
+            find_best_slave(&Selection {
+                current: Some(0),
+                ..sel(&s)
+            }),
+            Some(1)
+        );
     }
 
     #[test]
     fn a_back_slave_with_least_delay_is_used_when_nothing_is_up() {
         let s = [down(), back(3), back(1)];
-        assert_eq!(find_best_slave(&Selection { updelay: 5, ..sel(&s) }), Some(2));
-        assert_eq!(find_best_slave(&Selection { updelay: 1, ..sel(&s) }), None, "delay must be under updelay");
-        let not_running = Candidate { dev_up: false, ..back(0) };
-        assert_eq!(find_best_slave(&Selection { updelay: 5, ..sel(&[not_running]) }), None);
+        assert_eq!(
+            find_best_slave(&Selection {
+                updelay: 5,
+                ..sel(&s)
+            }),
+            Some(2)
+        );
+        assert_eq!(
+            find_best_slave(&Selection {
+                updelay: 1,
+                ..sel(&s)
+            }),
+            None,
+            "delay must be under updelay"
+        );
+        let not_running = Candidate {
+            dev_up: false,
+            ..back(0)
+        };
+        assert_eq!(
+            find_best_slave(&Selection {
+                updelay: 5,
+                ..sel(&[not_running])
+            }),
+            None
+        );
     }
 
     #[test]
     fn out_of_range_indices_are_ignored() {
         let s = [up()];
-        assert_eq!(find_best_slave(&Selection { primary: Some(7), current: Some(9), ..sel(&s) }), Some(0));
+        assert_eq!(
+            find_best_slave(&Selection {
+                primary: Some(7),
+                current: Some(9),
+                ..sel(&s)
+            }),
+            Some(0)
+        );
     }
 
     #[test]
@@ -482,8 +649,16 @@ mod tests {
     #[test]
     fn stats_fold_counts_growth_and_ignores_resets() {
         let mut total = [10u64, 10, 10];
-        fold_counters(&mut total, &[15, 1 << 33, 1 << 40], &[5, 1 << 34, (1 << 40) - 2]);
-        assert_eq!(total, [20, 10, 12], "a 64-bit counter that went back adds nothing");
+        fold_counters(
+            &mut total,
+            &[15, 1 << 33, 1 << 40],
+            &[5, 1 << 34, (1 << 40) - 2],
+        );
+        assert_eq!(
+            total,
+            [20, 10, 12],
+            "a 64-bit counter that went back adds nothing"
+        );
         let mut total = [0u64];
         fold_counters(&mut total, &[2], &[u32::MAX as u64 - 1]);
         assert_eq!(total, [4], "a 32-bit counter wrapped");
@@ -527,23 +702,38 @@ mod tests {
     fn layer34_hash_matches_the_c_formula() {
         let f = udp4([10, 0, 0, 1], [10, 0, 0, 2], 1234, 5678, 0);
         let ports = u32::from_le_bytes([0x04, 0xd2, 0x16, 0x2e]);
-        assert_eq!(xmit_hash(hash_policy::LAYER34, &f), c_ip_hash(ports, [10, 0, 0, 1], [10, 0, 0, 2], true));
+        assert_eq!(
+            xmit_hash(hash_policy::LAYER34, &f),
+            c_ip_hash(ports, [10, 0, 0, 1], [10, 0, 0, 2], true)
+        );
         // Fragments hash on addresses only.
         let frag = udp4([10, 0, 0, 1], [10, 0, 0, 2], 1234, 5678, 0x2000);
-        assert_eq!(xmit_hash(hash_policy::LAYER34, &frag), c_ip_hash(0, [10, 0, 0, 1], [10, 0, 0, 2], true));
+        assert_eq!(
+            xmit_hash(hash_policy::LAYER34, &frag),
+            c_ip_hash(0, [10, 0, 0, 1], [10, 0, 0, 2], true)
+        );
         // Different ports, different flows.
         let g = udp4([10, 0, 0, 1], [10, 0, 0, 2], 1235, 5678, 0);
-        assert_ne!(xmit_hash(hash_policy::LAYER34, &f), xmit_hash(hash_policy::LAYER34, &g));
+        assert_ne!(
+            xmit_hash(hash_policy::LAYER34, &f),
+            xmit_hash(hash_policy::LAYER34, &g)
+        );
     }
 
     #[test]
     fn layer23_hash_matches_the_c_formula() {
         let f = udp4([192, 168, 1, 1], [192, 168, 1, 200], 1, 2, 0);
         let l2 = 0x01 ^ 0x02 ^ 0x0800;
-        assert_eq!(xmit_hash(hash_policy::LAYER23, &f), c_ip_hash(l2, [192, 168, 1, 1], [192, 168, 1, 200], false));
+        assert_eq!(
+            xmit_hash(hash_policy::LAYER23, &f),
+            c_ip_hash(l2, [192, 168, 1, 1], [192, 168, 1, 200], false)
+        );
         // Ports do not matter for layer2+3.
         let g = udp4([192, 168, 1, 1], [192, 168, 1, 200], 7, 9, 0);
-        assert_eq!(xmit_hash(hash_policy::LAYER23, &f), xmit_hash(hash_policy::LAYER23, &g));
+        assert_eq!(
+            xmit_hash(hash_policy::LAYER23, &f),
+            xmit_hash(hash_policy::LAYER23, &g)
+        );
     }
 
     #[test]
@@ -552,7 +742,10 @@ mod tests {
         arp[12..14].copy_from_slice(&0x0806u16.to_be_bytes());
         let eth: [u8; 14] = arp[..14].try_into().unwrap();
         assert_eq!(xmit_hash(hash_policy::LAYER34, &arp), hash_layer2(&eth));
-        assert_eq!(xmit_hash(hash_policy::LAYER34, &arp[..20]), hash_layer2(&eth));
+        assert_eq!(
+            xmit_hash(hash_policy::LAYER34, &arp[..20]),
+            hash_layer2(&eth)
+        );
         assert_eq!(xmit_hash(hash_policy::LAYER2, &[1, 2, 3]), 0);
     }
 
@@ -562,13 +755,26 @@ mod tests {
         f[14 + 9] = 1; // ICMP
         f[34..42].copy_from_slice(&[8, 0, 0, 0, 0x12, 0x34, 0, 1]);
         let icmp = u32::from_le_bytes([8, 0, 0x12, 0x34]);
-        assert_eq!(xmit_hash(hash_policy::LAYER34, &f), c_ip_hash(icmp, [10, 0, 0, 1], [10, 0, 0, 2], true));
+        assert_eq!(
+            xmit_hash(hash_policy::LAYER34, &f),
+            c_ip_hash(icmp, [10, 0, 0, 1], [10, 0, 0, 2], true)
+        );
     }
 
     #[test]
     fn rr_counts_packets_per_slave() {
-        assert_eq!((1..=6).map(|c| rr_slave_id(c, 1, 0) % 2).collect::<Vec<_>>(), [1, 0, 1, 0, 1, 0]);
-        assert_eq!((1..=6).map(|c| rr_slave_id(c, 3, 0) % 2).collect::<Vec<_>>(), [0, 0, 1, 1, 1, 0]);
+        assert_eq!(
+            (1..=6)
+                .map(|c| rr_slave_id(c, 1, 0) % 2)
+                .collect::<Vec<_>>(),
+            [1, 0, 1, 0, 1, 0]
+        );
+        assert_eq!(
+            (1..=6)
+                .map(|c| rr_slave_id(c, 3, 0) % 2)
+                .collect::<Vec<_>>(),
+            [0, 0, 1, 1, 1, 0]
+        );
         assert_eq!(rr_slave_id(5, 0, 77), 77);
     }
 
@@ -579,7 +785,11 @@ mod tests {
         assert_eq!(initial_link(100, 0, 2, false), (Link::Down, 0));
         assert_eq!(initial_link(0, 1000, 0, false), (Link::Down, 0));
         assert_eq!(initial_link(0, 1000, 0, true), (Link::Up, 0));
-        assert_eq!(initial_link(0, 0, 0, false), (Link::Up, 0), "no monitor: always up");
+        assert_eq!(
+            initial_link(0, 0, 0, false),
+            (Link::Up, 0),
+            "no monitor: always up"
+        );
         assert_eq!(Link::from_u8(Link::Back as u8), Link::Back);
         assert_eq!(Link::Fail.proc_name(), "going down");
     }

@@ -13,15 +13,30 @@ impl Bonding {
     pub(super) fn show(&self, dev: &Device, out: &mut impl Write) -> fmt::Result {
         let rcu = RcuGuard::lock();
         let set = self.slaves.read(&rcu);
-        let Some(p) = set.map(|s| &s.params) else { return Ok(()) };
-        writeln!(out, "Ethernet Channel Bonding Driver: v{}\n", modparam::uts_release())?;
+        let Some(p) = set.map(|s| &s.params) else {
+            return Ok(());
+        };
+        writeln!(
+            out,
+            "Ethernet Channel Bonding Driver: v{}\n",
+            modparam::uts_release()
+        )?;
         write!(out, "Bonding Mode: {}", p.mode.description())?;
         if p.fail_over_mac() != FailOverMac::None {
-            write!(out, " (fail_over_mac {})", value_name(FAIL_OVER_MAC_TBL, p.fail_over_mac.into()))?;
+            write!(
+                out,
+                " (fail_over_mac {})",
+                value_name(FAIL_OVER_MAC_TBL, p.fail_over_mac.into())
+            )?;
         }
         writeln!(out)?;
         if p.mode.uses_xmit_hash() {
-            writeln!(out, "Transmit Hash Policy: {} ({})", value_name(XMIT_HASH_TBL, p.xmit_policy.into()), p.xmit_policy)?;
+            writeln!(
+                out,
+                "Transmit Hash Policy: {} ({})",
+                value_name(XMIT_HASH_TBL, p.xmit_policy.into()),
+                p.xmit_policy
+            )?;
         }
         if p.mode.uses_primary() {
             match set.and_then(|s| s.primary.as_ref()) {
@@ -38,11 +53,19 @@ impl Bonding {
                 None => writeln!(out, "\nCurrently Active Slave: None")?,
             }
         }
-        writeln!(out, "MII Status: {}", if dev.carrier_ok() { "up" } else { "down" })?;
+        writeln!(
+            out,
+            "MII Status: {}",
+            if dev.carrier_ok() { "up" } else { "down" }
+        )?;
         writeln!(out, "MII Polling Interval (ms): {}", p.miimon)?;
         writeln!(out, "Up Delay (ms): {}", p.updelay_ms())?;
         writeln!(out, "Down Delay (ms): {}", p.downdelay_ms())?;
-        writeln!(out, "Peer Notification Delay (ms): {}", p.peer_notif_delay_ms())?;
+        writeln!(
+            out,
+            "Peer Notification Delay (ms): {}",
+            p.peer_notif_delay_ms()
+        )?;
         if p.arp_interval > 0 {
             writeln!(out, "ARP Polling Interval (ms): {}", p.arp_interval)?;
             writeln!(out, "ARP Missed Max: {}", p.missed_max)?;
@@ -55,10 +78,22 @@ impl Bonding {
         }
         if p.mode == Mode::Ieee8023ad {
             writeln!(out, "\n802.3ad info")?;
-            writeln!(out, "LACP active: {}", if p.lacp_active { "on" } else { "off" })?;
-            writeln!(out, "LACP rate: {}", if p.lacp_fast { "fast" } else { "slow" })?;
+            writeln!(
+                out,
+                "LACP active: {}",
+                if p.lacp_active { "on" } else { "off" }
+            )?;
+            writeln!(
+                out,
+                "LACP rate: {}",
+                if p.lacp_fast { "fast" } else { "slow" }
+            )?;
             writeln!(out, "Min links: {}", p.min_links)?;
-            writeln!(out, "Aggregator selection policy (ad_select): {}", value_name(AD_SELECT_TBL, p.ad_select.into()))?;
+            writeln!(
+                out,
+                "Aggregator selection policy (ad_select): {}",
+                value_name(AD_SELECT_TBL, p.ad_select.into())
+            )?;
             if capable_net_admin() {
                 let (prio, system) = self.ad_system();
                 writeln!(out, "System priority: {}", prio)?;
@@ -88,7 +123,11 @@ impl Bonding {
                 1 => writeln!(out, "Duplex: full")?,
                 _ => writeln!(out, "Duplex: Unknown")?,
             }
-            writeln!(out, "Link Failure Count: {}", s.link_failure_count.load(Relaxed))?;
+            writeln!(
+                out,
+                "Link Failure Count: {}",
+                s.link_failure_count.load(Relaxed)
+            )?;
             writeln!(out, "Permanent HW addr: {}", s.perm_hwaddr)?;
             writeln!(out, "Slave queue ID: {}", s.queue_id.load(Relaxed))?;
             if p.mode == Mode::Ieee8023ad {

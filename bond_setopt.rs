@@ -102,14 +102,21 @@ impl Bonding {
             Err(SetErr::Kernel(e)) => Err(e),
             Err(SetErr::Opt(e)) => {
                 let mode = self.p(rtnl).mode;
-                let msg = bond_options::explain(spec(id), e, Some(input), mode, &mut DevLog(bond_dev));
+                let msg =
+                    bond_options::explain(spec(id), e, Some(input), mode, &mut DevLog(bond_dev));
                 report.extack.set_msg_attr(msg, report.attr);
                 Err(opt_errno(e))
             }
         }
     }
 
-    pub(super) fn try_set_option(&self, bond_dev: &Device, rtnl: &Rtnl, id: OptId, input: OptInput<'_>) -> Result<(), SetErr> {
+    pub(super) fn try_set_option(
+        &self,
+        bond_dev: &Device,
+        rtnl: &Rtnl,
+        id: OptId,
+        input: OptInput<'_>,
+    ) -> Result<(), SetErr> {
         let spec = spec(id);
         let p = self.p(rtnl);
         let st = BondState {
@@ -142,16 +149,26 @@ impl Bonding {
                 let name = match cmd {
                     SlaveCmd::Add(n) | SlaveCmd::Remove(n) => n,
                 };
-                let slave_dev = bond_dev.lookup_name_in_same_ns(name, rtnl).ok_or(OptErr::NoDev)?;
+                let slave_dev = bond_dev
+                    .lookup_name_in_same_ns(name, rtnl)
+                    .ok_or(OptErr::NoDev)?;
                 return match cmd {
-                    SlaveCmd::Add(_) => Ok(self.enslave(bond_dev, rtnl, slave_dev, &mut ExtAck::none())?),
-                    SlaveCmd::Remove(_) => Ok(self.release(bond_dev, rtnl, slave_dev, Release::One)?),
+                    SlaveCmd::Add(_) => {
+                        Ok(self.enslave(bond_dev, rtnl, slave_dev, &mut ExtAck::none())?)
+                    }
+                    SlaveCmd::Remove(_) => {
+                        Ok(self.release(bond_dev, rtnl, slave_dev, Release::One)?)
+                    }
                 };
             }
             OptId::QueueId => {
                 let (name, qid) = bond_options::parse_queue_id(text)?;
-                let slave_dev = bond_dev.lookup_name_in_same_ns(name, rtnl).ok_or(OptErr::Perm)?;
-                return self.set_slave_queue_id(bond_dev, rtnl, slave_dev, qid).map_err(|_| OptErr::Perm.into());
+                let slave_dev = bond_dev
+                    .lookup_name_in_same_ns(name, rtnl)
+                    .ok_or(OptErr::Perm)?;
+                return self
+                    .set_slave_queue_id(bond_dev, rtnl, slave_dev, qid)
+                    .map_err(|_| OptErr::Perm.into());
             }
             OptId::AdActorSystem => {
                 // Netlink hands over the attribute's bytes as the C driver
@@ -178,7 +195,13 @@ impl Bonding {
     }
 
     /// Publishes new parameters and does what the change implies.
-    pub(super) fn apply_params(&self, bond_dev: &Device, rtnl: &Rtnl, np: BondParams, effect: Effect) -> Result<(), SetErr> {
+    pub(super) fn apply_params(
+        &self,
+        bond_dev: &Device,
+        rtnl: &Rtnl,
+        np: BondParams,
+        effect: Effect,
+    ) -> Result<(), SetErr> {
         let room = self.snapshot_room(rtnl)?;
         self.params.set(rtnl, np);
         if np.mode == Mode::Ieee8023ad {
@@ -196,7 +219,13 @@ impl Bonding {
     }
 
     /// Commits into `room`, then announces a new active slave if `changed`.
-    pub(super) fn publish(&self, bond_dev: &Device, rtnl: &Rtnl, room: SnapshotRoom, changed: bool) -> Result {
+    pub(super) fn publish(
+        &self,
+        bond_dev: &Device,
+        rtnl: &Rtnl,
+        room: SnapshotRoom,
+        changed: bool,
+    ) -> Result {
         let carrier_before = bond_dev.carrier_ok();
         self.commit_in(room, bond_dev, rtnl)?;
         if changed {
@@ -226,8 +255,17 @@ impl Bonding {
                 res = Err(EINVAL);
                 break;
             };
-            if let Err(e) = np.arp_targets.add(Ipv4(t.to_be_bytes()), &mut DevLog(bond_dev)) {
-                let msg = bond_options::explain(spec(OptId::ArpTargets), e, None, np.mode, &mut DevLog(bond_dev));
+            if let Err(e) = np
+                .arp_targets
+                .add(Ipv4(t.to_be_bytes()), &mut DevLog(bond_dev))
+            {
+                let msg = bond_options::explain(
+                    spec(OptId::ArpTargets),
+                    e,
+                    None,
+                    np.mode,
+                    &mut DevLog(bond_dev),
+                );
                 report.extack.set_msg_attr(msg, report.attr);
                 res = Err(opt_errno(e));
                 break;
@@ -239,7 +277,10 @@ impl Bonding {
         // as they were.
         res?;
         if added == 0 && np.arp_interval != 0 {
-            bond_dev.log(&KERN_WARNING, format_args!("Removing last arp target with arp_interval on\n"));
+            bond_dev.log(
+                &KERN_WARNING,
+                format_args!("Removing last arp target with arp_interval on\n"),
+            );
         }
         match self.apply_params(bond_dev, rtnl, np, Effect::None) {
             Err(SetErr::Kernel(e)) => Err(e),
@@ -250,7 +291,12 @@ impl Bonding {
 
     /// `bond_option_primary_set()`: the slave named `text` becomes the
     /// primary one, now or when it is enslaved; empty text clears it.
-    pub(super) fn set_primary(&self, bond_dev: &Device, rtnl: &Rtnl, text: &[u8]) -> Result<(), SetErr> {
+    pub(super) fn set_primary(
+        &self,
+        bond_dev: &Device,
+        rtnl: &Rtnl,
+        text: &[u8],
+    ) -> Result<(), SetErr> {
         let name = IfName::new(bond_options::first_line(text));
         let room = self.snapshot_room(rtnl)?;
         let mut np = self.p(rtnl);
@@ -259,7 +305,11 @@ impl Bonding {
             let mut cfg = self.config.borrow_mut(rtnl)?;
             let found = match name.is_empty() {
                 true => None,
-                false => cfg.slaves.iter().find(|s| s.dev.name().as_bytes() == name.as_bytes()).cloned(),
+                false => cfg
+                    .slaves
+                    .iter()
+                    .find(|s| s.dev.name().as_bytes() == name.as_bytes())
+                    .cloned(),
             };
             let reselect = name.is_empty() || found.is_some() || cfg.primary.is_some();
             cfg.force_primary = found.is_some();
@@ -275,8 +325,16 @@ impl Bonding {
     /// `bond_option_active_slave_set()`: the slave named by the first word
     /// of `text` becomes the active one, if its link is up; no name clears
     /// the choice and picks the best slave again.
-    pub(super) fn set_active_slave(&self, bond_dev: &Device, rtnl: &Rtnl, text: &[u8]) -> Result<(), SetErr> {
-        let word = text.split(|b| b.is_ascii_whitespace()).find(|w| !w.is_empty()).unwrap_or(&[]);
+    pub(super) fn set_active_slave(
+        &self,
+        bond_dev: &Device,
+        rtnl: &Rtnl,
+        text: &[u8],
+    ) -> Result<(), SetErr> {
+        let word = text
+            .split(|b| b.is_ascii_whitespace())
+            .find(|w| !w.is_empty())
+            .unwrap_or(&[]);
         let room = self.snapshot_room(rtnl)?;
         if word.is_empty() || text.first() == Some(&b'\n') {
             self.config.borrow_mut(rtnl)?.active = None;
@@ -285,14 +343,19 @@ impl Bonding {
             return Ok(());
         }
         let name = IfName::new(word);
-        let slave_dev = bond_dev.lookup_name_in_same_ns(name.as_bytes(), rtnl).ok_or(OptErr::NoDev)?;
+        let slave_dev = bond_dev
+            .lookup_name_in_same_ns(name.as_bytes(), rtnl)
+            .ok_or(OptErr::NoDev)?;
         let Some(slave) = self.slave_of(bond_dev, slave_dev, rtnl) else {
             let what = if slave_dev.rx_handler_data::<BondRx>(rtnl).is_some() {
                 "Device is not our slave"
             } else {
                 "Device is not bonding slave"
             };
-            bond_dev.log(&KERN_ERR, format_args!("(slave {}): {}\n", slave_dev.name(), what));
+            bond_dev.log(
+                &KERN_ERR,
+                format_args!("(slave {}): {}\n", slave_dev.name(), what),
+            );
             return Err(OptErr::Inval.into());
         };
         {
@@ -300,15 +363,22 @@ impl Bonding {
             if cfg.active.as_ref().is_some_and(|a| Arc::ptr_eq(a, &slave)) {
                 return Ok(());
             }
-            let usable = slave.link() == Link::Up && slave.dev.is_running() && slave.dev.carrier_ok();
+            let usable =
+                slave.link() == Link::Up && slave.dev.is_running() && slave.dev.carrier_ok();
             if cfg.active.is_none() || !usable {
                 slave.info(
                     &KERN_ERR,
-                    format_args!("Could not set as active slave; either {} is down or the link is down\n", slave_dev.name()),
+                    format_args!(
+                        "Could not set as active slave; either {} is down or the link is down\n",
+                        slave_dev.name()
+                    ),
                 );
                 return Err(OptErr::Inval.into());
             }
-            slave.info(&KERN_INFO, format_args!("making interface the new active one\n"));
+            slave.info(
+                &KERN_INFO,
+                format_args!("making interface the new active one\n"),
+            );
             cfg.active = Some(slave);
         }
         self.publish(bond_dev, rtnl, room, true)?;
@@ -320,7 +390,10 @@ impl Bonding {
     pub(super) fn check_slave_option(&self, bond_dev: &Device, rtnl: &Rtnl, id: OptId) -> Result {
         let spec = spec(id);
         let mode = self.p(rtnl).mode;
-        let st = BondState { has_slaves: true, is_up: bond_dev.flags() & IFF_UP != 0 };
+        let st = BondState {
+            has_slaves: true,
+            is_up: bond_dev.flags() & IFF_UP != 0,
+        };
         if let Err(e) = check_deps(spec, mode, st) {
             bond_options::explain(spec, e, None, mode, &mut DevLog(bond_dev));
             return Err(opt_errno(e));
@@ -329,7 +402,13 @@ impl Bonding {
     }
 
     /// `bond_option_prio_set()` for `slave_dev`.
-    pub(crate) fn set_slave_prio(&self, bond_dev: &Device, rtnl: &Rtnl, slave_dev: &Device, prio: i32) -> Result {
+    pub(crate) fn set_slave_prio(
+        &self,
+        bond_dev: &Device,
+        rtnl: &Rtnl,
+        slave_dev: &Device,
+        prio: i32,
+    ) -> Result {
         self.check_slave_option(bond_dev, rtnl, OptId::Prio)?;
         let slave = self.slave_of(bond_dev, slave_dev, rtnl).ok_or(ENODEV)?;
         let room = self.snapshot_room(rtnl)?;
@@ -347,7 +426,13 @@ impl Bonding {
 
     /// `bond_option_queue_id_set()` for `slave_dev`: EPERM for a queue the
     /// bond does not have or that another slave uses.
-    pub(crate) fn set_slave_queue_id(&self, bond_dev: &Device, rtnl: &Rtnl, slave_dev: &Device, qid: u16) -> Result {
+    pub(crate) fn set_slave_queue_id(
+        &self,
+        bond_dev: &Device,
+        rtnl: &Rtnl,
+        slave_dev: &Device,
+        qid: u16,
+    ) -> Result {
         if u32::from(qid) > bond_dev.real_num_tx_queues() {
             return Err(EPERM);
         }
@@ -368,17 +453,30 @@ impl Bonding {
     pub(crate) fn view(&self, rtnl: &Rtnl) -> Result<BondView> {
         let cfg = self.config.borrow(rtnl)?;
         let p = self.p(rtnl);
-        let active = cfg.active.as_ref().filter(|_| p.mode.uses_primary()).map(|s| s.dev.ifindex());
+        let active = cfg
+            .active
+            .as_ref()
+            .filter(|_| p.mode.uses_primary())
+            .map(|s| s.dev.ifindex());
         Ok(BondView {
             params: p,
             active_ifindex: active,
             primary_ifindex: cfg.primary.as_ref().map(|s| s.dev.ifindex()),
-            ad_info: if p.mode == Mode::Ieee8023ad { self.ad_info() } else { None },
+            ad_info: if p.mode == Mode::Ieee8023ad {
+                self.ad_info()
+            } else {
+                None
+            },
         })
     }
 
     /// A slave of this bond as netlink shows it.
-    pub(crate) fn slave_view(&self, bond_dev: &Device, rtnl: &Rtnl, slave_dev: &Device) -> Option<SlaveView> {
+    pub(crate) fn slave_view(
+        &self,
+        bond_dev: &Device,
+        rtnl: &Rtnl,
+        slave_dev: &Device,
+    ) -> Option<SlaveView> {
         let s = self.slave_of(bond_dev, slave_dev, rtnl)?;
         let mut v = s.view();
         if self.p(rtnl).mode == Mode::Ieee8023ad {
@@ -417,7 +515,10 @@ pub(crate) fn slave_view_rcu(slave_dev: &Device) -> Option<SlaveView> {
     let mut v = s.view();
     // A port number only in 802.3ad.
     if s.ad_port.load(Relaxed) != 0 {
-        v.ad = s.bond.driver_data::<BondDriver>().and_then(|b| b.ad_port_view(s));
+        v.ad = s
+            .bond
+            .driver_data::<BondDriver>()
+            .and_then(|b| b.ad_port_view(s));
     }
     Some(v)
 }
@@ -435,7 +536,11 @@ impl Snap<'_> {
 
     /// The active slave (modes with one).
     pub(crate) fn active(&self) -> Option<&Device> {
-        self.set.active.as_ref().filter(|_| self.set.params.mode.uses_primary()).map(|s| &*s.dev)
+        self.set
+            .active
+            .as_ref()
+            .filter(|_| self.set.params.mode.uses_primary())
+            .map(|s| &*s.dev)
     }
 
     /// The primary slave.
@@ -445,6 +550,9 @@ impl Snap<'_> {
 
     /// The slaves in enslave order, with their queue IDs.
     pub(crate) fn slaves(&self) -> impl Iterator<Item = (&Device, u16)> {
-        self.set.all.iter().map(|s| (&*s.dev, s.queue_id.load(Relaxed)))
+        self.set
+            .all
+            .iter()
+            .map(|s| (&*s.dev, s.queue_id.load(Relaxed)))
     }
 }

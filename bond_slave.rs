@@ -10,7 +10,12 @@ use super::*;
 impl Bonding {
     /// A slave was renamed: it stops, or starts, being the primary slave,
     /// and the active slave is chosen again.
-    pub(super) fn primary_renamed(&self, bond_dev: &Device, rtnl: &Rtnl, slave: &Arc<Slave>) -> Result {
+    pub(super) fn primary_renamed(
+        &self,
+        bond_dev: &Device,
+        rtnl: &Rtnl,
+        slave: &Arc<Slave>,
+    ) -> Result {
         let p = self.p(rtnl);
         if !p.mode.uses_primary() || p.primary.is_empty() {
             return Ok(());
@@ -32,10 +37,16 @@ impl Bonding {
         if had_primary {
             bond_dev.log(
                 &KERN_INFO,
-                format_args!("Primary slave changed to {}, reselecting active slave\n", slave.dev.name()),
+                format_args!(
+                    "Primary slave changed to {}, reselecting active slave\n",
+                    slave.dev.name()
+                ),
             );
         } else {
-            bond_dev.log(&KERN_INFO, format_args!("Primary slave changed to none, reselecting active slave\n"));
+            bond_dev.log(
+                &KERN_INFO,
+                format_args!("Primary slave changed to none, reselecting active slave\n"),
+            );
         }
         let changed = self.select_active_slave(rtnl)?;
         let carrier_before = bond_dev.carrier_ok();
@@ -47,37 +58,78 @@ impl Bonding {
     }
 
     /// `bond_enslave()`, with the C driver's checks in its order.
-    pub(super) fn enslave(&self, bond_dev: &Device, rtnl: &Rtnl, slave_dev: &Device, extack: &mut ExtAck) -> Result {
+    pub(super) fn enslave(
+        &self,
+        bond_dev: &Device,
+        rtnl: &Rtnl,
+        slave_dev: &Device,
+        extack: &mut ExtAck,
+    ) -> Result {
         if slave_dev.hw_type() == ARPHRD_CAN {
-            nl_err(bond_dev, None, extack, c_str!("CAN devices cannot be enslaved"));
+            nl_err(
+                bond_dev,
+                None,
+                extack,
+                c_str!("CAN devices cannot be enslaved"),
+            );
             return Err(EPERM);
         }
         if slave_dev.flags() & IFF_MASTER != 0 && slave_dev.driver_data::<BondDriver>().is_none() {
-            nl_err(bond_dev, None, extack, c_str!("Device type (master device) cannot be enslaved"));
+            nl_err(
+                bond_dev,
+                None,
+                extack,
+                c_str!("Device type (master device) cannot be enslaved"),
+            );
             return Err(EPERM);
         }
         if slave_dev.rx_handler_busy(rtnl) {
-            nl_err(bond_dev, Some(slave_dev), extack, c_str!("Device is in use and cannot be enslaved"));
+            nl_err(
+                bond_dev,
+                Some(slave_dev),
+                extack,
+                c_str!("Device is in use and cannot be enslaved"),
+            );
             return Err(EBUSY);
         }
         if slave_dev.is(bond_dev) {
-            nl_err(bond_dev, None, extack, c_str!("Cannot enslave bond to itself."));
+            nl_err(
+                bond_dev,
+                None,
+                extack,
+                c_str!("Cannot enslave bond to itself."),
+            );
             return Err(EPERM);
         }
         // The C driver has no explicit check: lo is always up, so the next
         // one refuses it with the same EPERM.
         if slave_dev.flags() & IFF_LOOPBACK != 0 {
-            nl_err(bond_dev, Some(slave_dev), extack, c_str!("Loopback device can not be enslaved"));
+            nl_err(
+                bond_dev,
+                Some(slave_dev),
+                extack,
+                c_str!("Loopback device can not be enslaved"),
+            );
             return Err(EPERM);
         }
         if slave_dev.flags() & IFF_UP != 0 {
-            nl_err(bond_dev, Some(slave_dev), extack, c_str!("Device can not be enslaved while up"));
+            nl_err(
+                bond_dev,
+                Some(slave_dev),
+                extack,
+                c_str!("Device can not be enslaved while up"),
+            );
             return Err(EPERM);
         }
         // The C driver turns the bond into the first slave's type; this one
         // bonds Ethernet devices only.
         if slave_dev.hw_type() != ARPHRD_ETHER {
-            nl_err(bond_dev, Some(slave_dev), extack, c_str!("Only Ethernet devices can be enslaved"));
+            nl_err(
+                bond_dev,
+                Some(slave_dev),
+                extack,
+                c_str!("Only Ethernet devices can be enslaved"),
+            );
             return Err(EINVAL);
         }
 
@@ -120,7 +172,14 @@ impl Bonding {
 
         let original_mtu = slave_dev.mtu();
         if let Err(e) = slave_dev.set_mtu(rtnl, bond_dev.mtu()) {
-            bond_dev.log(&KERN_ERR, format_args!("(slave {}): Error {} calling dev_set_mtu\n", slave_dev.name(), e.to_errno()));
+            bond_dev.log(
+                &KERN_ERR,
+                format_args!(
+                    "(slave {}): Error {} calling dev_set_mtu\n",
+                    slave_dev.name(),
+                    e.to_errno()
+                ),
+            );
             return Err(e);
         }
         undo.mtu = Some(original_mtu);
@@ -132,14 +191,20 @@ impl Bonding {
         // never leaves two slaves with the same address.
         let new_mac = match self.p(rtnl).fail_over_mac() {
             FailOverMac::None => Some(bond_dev.dev_addr()),
-            FailOverMac::Follow if !first && perm_hwaddr == bond_dev.dev_addr() => Some(MacAddr::random()),
+            FailOverMac::Follow if !first && perm_hwaddr == bond_dev.dev_addr() => {
+                Some(MacAddr::random())
+            }
             _ => None,
         };
         if let Some(mac) = new_mac {
             if let Err(e) = slave_dev.set_mac_address(rtnl, mac, extack) {
                 bond_dev.log(
                     &KERN_ERR,
-                    format_args!("(slave {}): Error {} calling set_mac_address\n", slave_dev.name(), e.to_errno()),
+                    format_args!(
+                        "(slave {}): Error {} calling set_mac_address\n",
+                        slave_dev.name(),
+                        e.to_errno()
+                    ),
                 );
                 return Err(e);
             }
@@ -150,21 +215,31 @@ impl Bonding {
         slave_dev.change_priv_flags(rtnl, IFF_NO_ADDRCONF, 0);
         undo.no_addrconf = true;
         if let Err(e) = slave_dev.open(rtnl, extack) {
-            bond_dev.log(&KERN_ERR, format_args!("(slave {}): Opening slave failed\n", slave_dev.name()));
+            bond_dev.log(
+                &KERN_ERR,
+                format_args!("(slave {}): Opening slave failed\n", slave_dev.name()),
+            );
             return Err(e);
         }
         undo.opened = true;
 
         // VLANs configured on the bond reach every slave (bond_enslave()).
         if let Err(e) = slave_dev.vlan_vids_add_by_dev(rtnl, bond_dev) {
-            bond_dev.log(&KERN_ERR, format_args!("(slave {}): Couldn't add bond vlan ids\n", slave_dev.name()));
+            bond_dev.log(
+                &KERN_ERR,
+                format_args!("(slave {}): Couldn't add bond vlan ids\n", slave_dev.name()),
+            );
             return Err(e);
         }
         undo.vlans = true;
 
         let link_up = slave_dev.is_running() && slave_dev.carrier_ok();
-        let (link, _delay) =
-            bond_policy::initial_link(self.p(rtnl).miimon, self.p(rtnl).arp_interval, self.p(rtnl).updelay, link_up);
+        let (link, _delay) = bond_policy::initial_link(
+            self.p(rtnl).miimon,
+            self.p(rtnl).arp_interval,
+            self.p(rtnl).updelay,
+            link_up,
+        );
         let slave = Arc::new(
             Slave {
                 dev: slave_dev.to_ref(),
@@ -176,9 +251,13 @@ impl Bonding {
                 new_link: AtomicU8::new(NO_PROPOSAL),
                 // Active-backup slaves start as backups, 802.3ad ones
                 // inactive until their aggregator is chosen.
-                backup: AtomicBool::new(matches!(self.p(rtnl).mode, Mode::ActiveBackup | Mode::Ieee8023ad)),
+                backup: AtomicBool::new(matches!(
+                    self.p(rtnl).mode,
+                    Mode::ActiveBackup | Mode::Ieee8023ad
+                )),
                 inactive: AtomicBool::new(
-                    matches!(self.p(rtnl).mode, Mode::ActiveBackup | Mode::Ieee8023ad) && !self.p(rtnl).all_slaves_active,
+                    matches!(self.p(rtnl).mode, Mode::ActiveBackup | Mode::Ieee8023ad)
+                        && !self.p(rtnl).all_slaves_active,
                 ),
                 link_failure_count: AtomicU32::new(0),
                 speed: AtomicU32::new(u32::MAX),
@@ -251,7 +330,10 @@ impl Bonding {
             // Cannot fail: space was reserved by the caller.
             cfg.slaves.push(slave.clone(), GFP_KERNEL)?;
             let p = self.p(rtnl);
-            if p.mode.uses_primary() && !p.primary.is_empty() && p.primary.as_bytes() == slave_dev.name().as_bytes() {
+            if p.mode.uses_primary()
+                && !p.primary.is_empty()
+                && p.primary.as_bytes() == slave_dev.name().as_bytes()
+            {
                 cfg.primary = Some(slave.clone());
                 cfg.force_primary = true;
             }
@@ -273,8 +355,16 @@ impl Bonding {
             &KERN_INFO,
             format_args!(
                 "Enslaving as {} interface with {} link\n",
-                if slave.backup.load(Relaxed) { "a backup" } else { "an active" },
-                if slave.link() != Link::Down { "an up" } else { "a down" }
+                if slave.backup.load(Relaxed) {
+                    "a backup"
+                } else {
+                    "an active"
+                },
+                if slave.link() != Link::Down {
+                    "an up"
+                } else {
+                    "a down"
+                }
             ),
         );
         Ok(())
@@ -282,18 +372,31 @@ impl Bonding {
 
     /// `__bond_release_one()`. `unregistering`: the slave device is going
     /// away, so its MTU is restored without notifications.
-    pub(super) fn release(&self, bond_dev: &Device, rtnl: &Rtnl, slave_dev: &Device, how: Release) -> Result {
+    pub(super) fn release(
+        &self,
+        bond_dev: &Device,
+        rtnl: &Rtnl,
+        slave_dev: &Device,
+        how: Release,
+    ) -> Result {
         if slave_dev.flags() & IFF_SLAVE == 0 || !slave_dev.has_upper(rtnl, bond_dev) {
             return Err(EINVAL);
         }
         let Some(slave) = self.slave_of(bond_dev, slave_dev, rtnl) else {
-            bond_dev.log(&KERN_INFO, format_args!("(slave {}): interface not enslaved\n", slave_dev.name()));
+            bond_dev.log(
+                &KERN_INFO,
+                format_args!("(slave {}): interface not enslaved\n", slave_dev.name()),
+            );
             return Err(EINVAL);
         };
         // Everything that can fail comes first: past this point the
         // release runs to its end, whatever happens. A bond going away
         // needs no memory at all (its snapshot is already empty).
-        let room = if how == Release::All { None } else { Some(self.snapshot_room(rtnl)?) };
+        let room = if how == Release::All {
+            None
+        } else {
+            Some(self.snapshot_room(rtnl)?)
+        };
         let was_active = !slave.backup.load(Relaxed);
         // bond_3ad_unbind_slave(): the partner hears the port go.
         if self.p(rtnl).mode == Mode::Ieee8023ad {
@@ -310,7 +413,13 @@ impl Bonding {
         drop(slave_dev.rx_handler_unregister::<BondRx>(rtnl));
         slave_dev.unlink_master(rtnl, bond_dev);
         slave_dev.change_flags_raw(rtnl, 0, IFF_SLAVE);
-        slave.info(&KERN_INFO, format_args!("Releasing {} interface\n", if was_active { "active" } else { "backup" }));
+        slave.info(
+            &KERN_INFO,
+            format_args!(
+                "Releasing {} interface\n",
+                if was_active { "active" } else { "backup" }
+            ),
+        );
 
         let (was_current, none_left) = {
             let Ok(mut cfg) = self.config.borrow_mut(rtnl) else {
@@ -318,11 +427,17 @@ impl Bonding {
                 // already unhooked, so finish what can be finished.
                 return Err(EBUSY);
             };
-            drop(vec::remove_first(&mut cfg.slaves, |s| Arc::ptr_eq(s, &slave)));
+            drop(vec::remove_first(&mut cfg.slaves, |s| {
+                Arc::ptr_eq(s, &slave)
+            }));
             if cfg.primary.as_ref().is_some_and(|p| Arc::ptr_eq(p, &slave)) {
                 cfg.primary = None;
             }
-            if cfg.arp_slave.as_ref().is_some_and(|p| Arc::ptr_eq(p, &slave)) {
+            if cfg
+                .arp_slave
+                .as_ref()
+                .is_some_and(|p| Arc::ptr_eq(p, &slave))
+            {
                 cfg.arp_slave = None;
             }
             let was_current = cfg.active.as_ref().is_some_and(|a| Arc::ptr_eq(a, &slave));
@@ -346,7 +461,8 @@ impl Bonding {
         };
         // A bond going away chooses no new active slave and announces
         // nothing (__bond_release_one() with `all`).
-        let changed = was_current && how != Release::All && self.select_active_slave(rtnl).unwrap_or(false);
+        let changed =
+            was_current && how != Release::All && self.select_active_slave(rtnl).unwrap_or(false);
         // Packets in flight may still leave through the slave until the
         // old snapshot's grace period ends: harmless, it is alive (the
         // snapshot holds it) and about to be closed.
@@ -383,10 +499,19 @@ impl Bonding {
     /// What `commit` would do for a slave leaving a bond that is going
     /// away, without a new snapshot (the empty one is published already):
     /// the slave gives back the bond's receive filters if it held them.
-    pub(super) fn detach_for_teardown(&self, bond_dev: &Device, rtnl: &Rtnl, slave: &Arc<Slave>) -> Result {
+    pub(super) fn detach_for_teardown(
+        &self,
+        bond_dev: &Device,
+        rtnl: &Rtnl,
+        slave: &Arc<Slave>,
+    ) -> Result {
         let held_filters = {
             let mut cfg = self.config.borrow_mut(rtnl)?;
-            if cfg.mac_active.as_ref().is_some_and(|s| Arc::ptr_eq(s, slave)) {
+            if cfg
+                .mac_active
+                .as_ref()
+                .is_some_and(|s| Arc::ptr_eq(s, slave))
+            {
                 cfg.mac_active = None;
             }
             if cfg.filters.as_ref().is_some_and(|s| Arc::ptr_eq(s, slave)) {
@@ -409,9 +534,14 @@ impl Bonding {
     /// slave left behind would keep the bond's rx handler and references,
     /// and rmmod would wait for them forever.
     pub(super) fn release_all(&self, bond_dev: &Device, rtnl: &Rtnl) {
-        let spare = self.config.borrow_mut(rtnl).ok().and_then(|mut cfg| cfg.teardown_set.take());
+        let spare = self
+            .config
+            .borrow_mut(rtnl)
+            .ok()
+            .and_then(|mut cfg| cfg.teardown_set.take());
         if let Some(slot) = spare {
-            self.slaves.replace(slot, SlaveSet::empty(self.p(rtnl)), rtnl);
+            self.slaves
+                .replace(slot, SlaveSet::empty(self.p(rtnl)), rtnl);
         }
         loop {
             // In enslave order, as bond_uninit().
@@ -420,14 +550,20 @@ impl Bonding {
                 Err(_) => None,
             };
             let Some(slave) = next else { break };
-            if self.release(bond_dev, rtnl, &slave.dev, Release::All).is_err() {
+            if self
+                .release(bond_dev, rtnl, &slave.dev, Release::All)
+                .is_err()
+            {
                 let still_listed = self
                     .config
                     .borrow(rtnl)
                     .map(|cfg| cfg.slaves.iter().any(|s| Arc::ptr_eq(s, &slave)))
                     .unwrap_or(true);
                 if still_listed {
-                    bond_dev.log(&KERN_ERR, format_args!("(slave {}): could not release\n", slave.dev.name()));
+                    bond_dev.log(
+                        &KERN_ERR,
+                        format_args!("(slave {}): could not release\n", slave.dev.name()),
+                    );
                     break;
                 }
             }
@@ -460,7 +596,14 @@ pub(super) struct Undo {
 }
 
 impl Undo {
-    fn run(&self, bond: &Bonding, bond_dev: &Device, rtnl: &Rtnl, slave_dev: &Device, room: SnapshotRoom) {
+    fn run(
+        &self,
+        bond: &Bonding,
+        bond_dev: &Device,
+        rtnl: &Rtnl,
+        slave_dev: &Device,
+        room: SnapshotRoom,
+    ) {
         if self.listed {
             {
                 if let Ok(mut cfg) = bond.config.borrow_mut(rtnl) {
@@ -528,13 +671,23 @@ impl NetdevNotifier for SlaveEvents {
         // A bond renamed: /proc/net/bonding follows (bond_event_changename()).
         if event == NetdevEvent::ChangeName && dev.driver_data::<BondDriver>().is_some() {
             if let Err(e) = dev.proc_follow_name::<BondDriver>(rtnl) {
-                dev.log(&KERN_ERR, format_args!("Cannot rename its /proc/net/bonding file: {}\n", e.to_errno()));
+                dev.log(
+                    &KERN_ERR,
+                    format_args!(
+                        "Cannot rename its /proc/net/bonding file: {}\n",
+                        e.to_errno()
+                    ),
+                );
             }
             return;
         }
-        let Some(slave) = dev.rx_handler_data::<BondRx>(rtnl) else { return };
+        let Some(slave) = dev.rx_handler_data::<BondRx>(rtnl) else {
+            return;
+        };
         let bond_dev: &Device = &slave.bond;
-        let Some(bond) = bond_dev.driver_data::<BondDriver>() else { return };
+        let Some(bond) = bond_dev.driver_data::<BondDriver>() else {
+            return;
+        };
         match event {
             NetdevEvent::Unregister => {
                 let _ = bond.release(bond_dev, rtnl, dev, Release::Unregistering);

@@ -7,8 +7,11 @@
 //! taken by trylock (`bond_opt_tryset_rtnl()`).
 
 use crate::{
-    bond_options::{spec_by_name, value_name, OptInput, Shown, ARP_ALL_TARGETS_TBL, ARP_VALIDATE_TBL, AD_SELECT_TBL,
-        FAIL_OVER_MAC_TBL, LACP_ACTIVE_TBL, LACP_RATE_TBL, MODE_TBL, Mode, PRIMARY_RESELECT_TBL, XMIT_HASH_TBL},
+    bond_options::{
+        spec_by_name, value_name, Mode, OptInput, Shown, AD_SELECT_TBL, ARP_ALL_TARGETS_TBL,
+        ARP_VALIDATE_TBL, FAIL_OVER_MAC_TBL, LACP_ACTIVE_TBL, LACP_RATE_TBL, MODE_TBL,
+        PRIMARY_RESELECT_TBL, XMIT_HASH_TBL,
+    },
     bonding::{self, BondDriver, Bonding, OptReport, Snap, DEFAULTS},
     net::{
         device::{capable_net_admin, Device, ExtAck, MacAddr, NotifyEvent},
@@ -27,7 +30,11 @@ fn bond_of(dev: &Device) -> Option<&Bonding> {
 }
 
 /// Shows from the published snapshot; nothing if there is none.
-fn snap(dev: &Device, out: &mut SysfsBuf, f: impl FnOnce(&Snap<'_>, &mut SysfsBuf) -> fmt::Result) -> fmt::Result {
+fn snap(
+    dev: &Device,
+    out: &mut SysfsBuf,
+    f: impl FnOnce(&Snap<'_>, &mut SysfsBuf) -> fmt::Result,
+) -> fmt::Result {
     match bond_of(dev) {
         Some(b) => b.with_snapshot(|s| s.map_or(Ok(()), |s| f(&s, out))),
         None => Ok(()),
@@ -40,7 +47,16 @@ fn store_option(dev: &Device, name: &[u8], data: &[u8]) -> Result {
     let spec = spec_by_name(name).ok_or(ENOENT)?;
     let rtnl = rtnl_or_restart()?;
     let mut extack = ExtAck::none();
-    bond.set_option(dev, &rtnl, spec.id, OptInput::Text(data), &mut OptReport { extack: &mut extack, attr: None })?;
+    bond.set_option(
+        dev,
+        &rtnl,
+        spec.id,
+        OptInput::Text(data),
+        &mut OptReport {
+            extack: &mut extack,
+            attr: None,
+        },
+    )?;
     // __bond_opt_set_notify().
     dev.notify(&rtnl, NotifyEvent::ChangeInfoData);
     Ok(())
@@ -74,30 +90,96 @@ macro_rules! show_param {
 }
 
 fn show_slaves(dev: &Device, out: &mut SysfsBuf) -> fmt::Result {
-    snap(dev, out, |s, out| list_line(out, s.slaves().map(|(d, _)| d.name())))
+    snap(dev, out, |s, out| {
+        list_line(out, s.slaves().map(|(d, _)| d.name()))
+    })
 }
-show_param!(show_mode, |p, out| enum_line(out, MODE_TBL, p.mode.number().into()));
-show_param!(show_fail_over_mac, |p, out| enum_line(out, FAIL_OVER_MAC_TBL, p.fail_over_mac.into()));
-show_param!(show_arp_validate, |p, out| enum_line(out, ARP_VALIDATE_TBL, p.arp_validate.into()));
-show_param!(show_arp_all_targets, |p, out| enum_line(out, ARP_ALL_TARGETS_TBL, p.arp_all_targets.into()));
-show_param!(show_arp_interval, |p, out| writeln!(out, "{}", p.arp_interval));
-show_param!(show_arp_targets, |p, out| list_line(out, p.arp_targets.as_slice().iter()));
-show_param!(show_downdelay, |p, out| writeln!(out, "{}", p.downdelay_ms()));
+show_param!(show_mode, |p, out| enum_line(
+    out,
+    MODE_TBL,
+    p.mode.number().into()
+));
+show_param!(show_fail_over_mac, |p, out| enum_line(
+    out,
+    FAIL_OVER_MAC_TBL,
+    p.fail_over_mac.into()
+));
+show_param!(show_arp_validate, |p, out| enum_line(
+    out,
+    ARP_VALIDATE_TBL,
+    p.arp_validate.into()
+));
+show_param!(show_arp_all_targets, |p, out| enum_line(
+    out,
+    ARP_ALL_TARGETS_TBL,
+    p.arp_all_targets.into()
+));
+show_param!(show_arp_interval, |p, out| writeln!(
+    out,
+    "{}",
+    p.arp_interval
+));
+show_param!(show_arp_targets, |p, out| list_line(
+    out,
+    p.arp_targets.as_slice().iter()
+));
+show_param!(show_downdelay, |p, out| writeln!(
+    out,
+    "{}",
+    p.downdelay_ms()
+));
 show_param!(show_updelay, |p, out| writeln!(out, "{}", p.updelay_ms()));
-show_param!(show_peer_notif_delay, |p, out| writeln!(out, "{}", p.peer_notif_delay_ms()));
-show_param!(show_lacp_active, |p, out| enum_line(out, LACP_ACTIVE_TBL, p.lacp_active.into()));
-show_param!(show_lacp_rate, |p, out| enum_line(out, LACP_RATE_TBL, p.lacp_fast.into()));
-show_param!(show_ad_select, |p, out| enum_line(out, AD_SELECT_TBL, p.ad_select.into()));
-show_param!(show_xmit_hash, |p, out| enum_line(out, XMIT_HASH_TBL, p.xmit_policy.into()));
-show_param!(show_num_peer_notif, |p, out| writeln!(out, "{}", p.num_peer_notif));
+show_param!(show_peer_notif_delay, |p, out| writeln!(
+    out,
+    "{}",
+    p.peer_notif_delay_ms()
+));
+show_param!(show_lacp_active, |p, out| enum_line(
+    out,
+    LACP_ACTIVE_TBL,
+    p.lacp_active.into()
+));
+show_param!(show_lacp_rate, |p, out| enum_line(
+    out,
+    LACP_RATE_TBL,
+    p.lacp_fast.into()
+));
+show_param!(show_ad_select, |p, out| enum_line(
+    out,
+    AD_SELECT_TBL,
+    p.ad_select.into()
+));
+show_param!(show_xmit_hash, |p, out| enum_line(
+    out,
+    XMIT_HASH_TBL,
+    p.xmit_policy.into()
+));
+show_param!(show_num_peer_notif, |p, out| writeln!(
+    out,
+    "{}",
+    p.num_peer_notif
+));
 show_param!(show_miimon, |p, out| writeln!(out, "{}", p.miimon));
 fn show_primary(dev: &Device, out: &mut SysfsBuf) -> fmt::Result {
-    snap(dev, out, |s, out| s.primary().map_or(Ok(()), |d| writeln!(out, "{}", d.name())))
+    snap(dev, out, |s, out| {
+        s.primary()
+            .map_or(Ok(()), |d| writeln!(out, "{}", d.name()))
+    })
 }
-show_param!(show_primary_reselect, |p, out| enum_line(out, PRIMARY_RESELECT_TBL, p.primary_reselect.into()));
-show_param!(show_use_carrier, |p, out| writeln!(out, "{}", u8::from(p.use_carrier)));
+show_param!(show_primary_reselect, |p, out| enum_line(
+    out,
+    PRIMARY_RESELECT_TBL,
+    p.primary_reselect.into()
+));
+show_param!(show_use_carrier, |p, out| writeln!(
+    out,
+    "{}",
+    u8::from(p.use_carrier)
+));
 fn show_active_slave(dev: &Device, out: &mut SysfsBuf) -> fmt::Result {
-    snap(dev, out, |s, out| s.active().map_or(Ok(()), |d| writeln!(out, "{}", d.name())))
+    snap(dev, out, |s, out| {
+        s.active().map_or(Ok(()), |d| writeln!(out, "{}", d.name()))
+    })
 }
 fn show_mii_status(dev: &Device, out: &mut SysfsBuf) -> fmt::Result {
     writeln!(out, "{}", if dev.carrier_ok() { "up" } else { "down" })
@@ -118,37 +200,72 @@ fn ad_file(
     }
 }
 fn show_ad_aggregator(dev: &Device, out: &mut SysfsBuf) -> fmt::Result {
-    ad_file(dev, out, false, |b, _, out| writeln!(out, "{}", b.ad_info().map_or(0, |i| i.aggregator_id)))
+    ad_file(dev, out, false, |b, _, out| {
+        writeln!(out, "{}", b.ad_info().map_or(0, |i| i.aggregator_id))
+    })
 }
 fn show_ad_num_ports(dev: &Device, out: &mut SysfsBuf) -> fmt::Result {
-    ad_file(dev, out, false, |b, _, out| writeln!(out, "{}", b.ad_info().map_or(0, |i| i.ports)))
+    ad_file(dev, out, false, |b, _, out| {
+        writeln!(out, "{}", b.ad_info().map_or(0, |i| i.ports))
+    })
 }
 fn show_ad_actor_key(dev: &Device, out: &mut SysfsBuf) -> fmt::Result {
-    ad_file(dev, out, true, |b, _, out| writeln!(out, "{}", b.ad_info().map_or(0, |i| i.actor_key)))
+    ad_file(dev, out, true, |b, _, out| {
+        writeln!(out, "{}", b.ad_info().map_or(0, |i| i.actor_key))
+    })
 }
 fn show_ad_partner_key(dev: &Device, out: &mut SysfsBuf) -> fmt::Result {
-    ad_file(dev, out, true, |b, _, out| writeln!(out, "{}", b.ad_info().map_or(0, |i| i.partner_key)))
+    ad_file(dev, out, true, |b, _, out| {
+        writeln!(out, "{}", b.ad_info().map_or(0, |i| i.partner_key))
+    })
 }
 fn show_ad_partner_mac(dev: &Device, out: &mut SysfsBuf) -> fmt::Result {
-    ad_file(dev, out, true, |b, _, out| b.ad_info().map_or(Ok(()), |i| writeln!(out, "{}", MacAddr(i.partner_system))))
+    ad_file(dev, out, true, |b, _, out| {
+        b.ad_info()
+            .map_or(Ok(()), |i| writeln!(out, "{}", MacAddr(i.partner_system)))
+    })
 }
 fn show_ad_actor_sys_prio(dev: &Device, out: &mut SysfsBuf) -> fmt::Result {
-    ad_file(dev, out, true, |_, p, out| writeln!(out, "{}", p.ad_actor_sys_prio))
+    ad_file(dev, out, true, |_, p, out| {
+        writeln!(out, "{}", p.ad_actor_sys_prio)
+    })
 }
 fn show_ad_actor_system(dev: &Device, out: &mut SysfsBuf) -> fmt::Result {
-    ad_file(dev, out, true, |_, p, out| writeln!(out, "{}", MacAddr(p.ad_actor_system)))
+    ad_file(dev, out, true, |_, p, out| {
+        writeln!(out, "{}", MacAddr(p.ad_actor_system))
+    })
 }
 fn show_ad_user_port_key(dev: &Device, out: &mut SysfsBuf) -> fmt::Result {
-    ad_file(dev, out, true, |_, p, out| writeln!(out, "{}", p.ad_user_port_key))
+    ad_file(dev, out, true, |_, p, out| {
+        writeln!(out, "{}", p.ad_user_port_key)
+    })
 }
 fn show_queue_id(dev: &Device, out: &mut SysfsBuf) -> fmt::Result {
-    snap(dev, out, |s, out| list_line(out, s.slaves().map(|(d, q)| QueueId(d.name(), q))))
+    snap(dev, out, |s, out| {
+        list_line(out, s.slaves().map(|(d, q)| QueueId(d.name(), q)))
+    })
 }
-show_param!(show_all_slaves_active, |p, out| writeln!(out, "{}", u8::from(p.all_slaves_active)));
-show_param!(show_resend_igmp, |p, out| writeln!(out, "{}", p.resend_igmp));
+show_param!(show_all_slaves_active, |p, out| writeln!(
+    out,
+    "{}",
+    u8::from(p.all_slaves_active)
+));
+show_param!(show_resend_igmp, |p, out| writeln!(
+    out,
+    "{}",
+    p.resend_igmp
+));
 show_param!(show_min_links, |p, out| writeln!(out, "{}", p.min_links));
-show_param!(show_lp_interval, |p, out| writeln!(out, "{}", p.lp_interval));
-show_param!(show_packets_per_slave, |p, out| writeln!(out, "{}", p.packets_per_slave));
+show_param!(show_lp_interval, |p, out| writeln!(
+    out,
+    "{}",
+    p.lp_interval
+));
+show_param!(show_packets_per_slave, |p, out| writeln!(
+    out,
+    "{}",
+    p.packets_per_slave
+));
 show_param!(show_tlb_dynamic_lb, |_p, out| writeln!(out, "1"));
 show_param!(show_missed_max, |p, out| writeln!(out, "{}", p.missed_max));
 
@@ -209,7 +326,11 @@ static BOND_ATTR_LIST: AttrList<39> = AttrList::new(&BOND_ATTRS);
 pub(crate) static BOND_GROUP: AttrGroup = AttrGroup::new(c_str!("bonding"), &BOND_ATTR_LIST);
 
 /// A slave file: what `f` shows of the slave, if `dev` is one of ours.
-fn slave_file(dev: &Device, out: &mut SysfsBuf, f: impl FnOnce(&bonding::SlaveView, &mut SysfsBuf) -> fmt::Result) -> fmt::Result {
+fn slave_file(
+    dev: &Device,
+    out: &mut SysfsBuf,
+    f: impl FnOnce(&bonding::SlaveView, &mut SysfsBuf) -> fmt::Result,
+) -> fmt::Result {
     match bonding::slave_view_rcu(dev) {
         Some(v) => f(&v, out),
         None => Ok(()),
@@ -217,7 +338,9 @@ fn slave_file(dev: &Device, out: &mut SysfsBuf, f: impl FnOnce(&bonding::SlaveVi
 }
 
 fn show_state(dev: &Device, out: &mut SysfsBuf) -> fmt::Result {
-    slave_file(dev, out, |v, out| writeln!(out, "{}", if v.backup { "backup" } else { "active" }))
+    slave_file(dev, out, |v, out| {
+        writeln!(out, "{}", if v.backup { "backup" } else { "active" })
+    })
 }
 fn show_slave_mii_status(dev: &Device, out: &mut SysfsBuf) -> fmt::Result {
     slave_file(dev, out, |v, out| {
@@ -241,10 +364,16 @@ fn show_slave_queue_id(dev: &Device, out: &mut SysfsBuf) -> fmt::Result {
     slave_file(dev, out, |v, out| writeln!(out, "{}", v.queue_id))
 }
 /// An 802.3ad port file: "N/A" outside mode 4 or without an aggregator.
-fn ad_port_file(dev: &Device, out: &mut SysfsBuf, f: impl FnOnce(&bonding::AdPortView) -> u32) -> fmt::Result {
-    slave_file(dev, out, |v, out| match v.ad.as_ref().filter(|a| a.aggregator_id.is_some()) {
-        Some(a) => writeln!(out, "{}", f(a)),
-        None => writeln!(out, "N/A"),
+fn ad_port_file(
+    dev: &Device,
+    out: &mut SysfsBuf,
+    f: impl FnOnce(&bonding::AdPortView) -> u32,
+) -> fmt::Result {
+    slave_file(dev, out, |v, out| {
+        match v.ad.as_ref().filter(|a| a.aggregator_id.is_some()) {
+            Some(a) => writeln!(out, "{}", f(a)),
+            None => writeln!(out, "N/A"),
+        }
     })
 }
 fn show_ad_aggregator_id(dev: &Device, out: &mut SysfsBuf) -> fmt::Result {
@@ -264,12 +393,21 @@ static SLAVE_ATTRS: [DevAttr; 8] = [
     DevAttr::new(c_str!("perm_hwaddr"), show_perm_hwaddr, None),
     DevAttr::new(c_str!("queue_id"), show_slave_queue_id, None),
     DevAttr::new(c_str!("ad_aggregator_id"), show_ad_aggregator_id, None),
-    DevAttr::new(c_str!("ad_actor_oper_port_state"), show_ad_actor_oper_port_state, None),
-    DevAttr::new(c_str!("ad_partner_oper_port_state"), show_ad_partner_oper_port_state, None),
+    DevAttr::new(
+        c_str!("ad_actor_oper_port_state"),
+        show_ad_actor_oper_port_state,
+        None,
+    ),
+    DevAttr::new(
+        c_str!("ad_partner_oper_port_state"),
+        show_ad_partner_oper_port_state,
+        None,
+    ),
 ];
 static SLAVE_ATTR_LIST: AttrList<9> = AttrList::new(&SLAVE_ATTRS);
 /// `/sys/class/net/<slave>/bonding_slave/`.
-pub(crate) static SLAVE_GROUP: AttrGroup = AttrGroup::new(c_str!("bonding_slave"), &SLAVE_ATTR_LIST);
+pub(crate) static SLAVE_GROUP: AttrGroup =
+    AttrGroup::new(c_str!("bonding_slave"), &SLAVE_ATTR_LIST);
 
 /// `bonding_show_bonds()`: the bonds of the namespace.
 fn show_bonds(net: &Net, out: &mut SysfsBuf) -> fmt::Result {
@@ -289,7 +427,10 @@ fn show_bonds(net: &Net, out: &mut SysfsBuf) -> fmt::Result {
 
 /// `bonding_store_bonds()`: `+name` creates a bond, `-name` deletes one.
 fn store_bonds(net: &Net, data: &[u8]) -> Result {
-    let word = data.split(|b| b.is_ascii_whitespace()).find(|w| !w.is_empty()).unwrap_or(&[]);
+    let word = data
+        .split(|b| b.is_ascii_whitespace())
+        .find(|w| !w.is_empty())
+        .unwrap_or(&[]);
     let word = &word[..word.len().min(16)];
     let (cmd, name) = match (word.first(), word.get(1..)) {
         (Some(&c @ (b'+' | b'-')), Some(n)) if crate::bond_options::valid_ifname(n) => (c, n),
@@ -303,7 +444,9 @@ fn store_bonds(net: &Net, data: &[u8]) -> Result {
     if cmd == b'+' {
         pr_info!("{} is being created...\n", shown);
         let mut buf = [0u8; 16];
-        buf.get_mut(..name.len()).ok_or(EINVAL)?.copy_from_slice(name);
+        buf.get_mut(..name.len())
+            .ok_or(EINVAL)?
+            .copy_from_slice(name);
         let cname = CStr::from_bytes_with_nul(buf.get(..=name.len()).ok_or(EINVAL)?)?;
         let params = DEFAULTS.get().unwrap_or_default();
         if let Err(e) = bonding::create_bond(net, cname, &params, &rtnl) {
@@ -316,7 +459,10 @@ fn store_bonds(net: &Net, data: &[u8]) -> Result {
         }
         return Ok(());
     }
-    match net.device_by_name(name, &rtnl).filter(|d| d.driver_data::<BondDriver>().is_some()) {
+    match net
+        .device_by_name(name, &rtnl)
+        .filter(|d| d.driver_data::<BondDriver>().is_some())
+    {
         Some(d) => {
             pr_info!("{} is being deleted...\n", shown);
             d.unregister(&rtnl);

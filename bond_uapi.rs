@@ -114,7 +114,11 @@ impl IfBond {
     /// Parses the native-endian bytes.
     pub(crate) fn from_bytes(b: &[u8; Self::SIZE]) -> Self {
         let i = |o: usize| i32::from_ne_bytes([b[o], b[o + 1], b[o + 2], b[o + 3]]);
-        Self { bond_mode: i(0), num_slaves: i(4), miimon: i(8) }
+        Self {
+            bond_mode: i(0),
+            num_slaves: i(4),
+            miimon: i(8),
+        }
     }
 }
 
@@ -164,7 +168,11 @@ impl IfSlave {
 
     /// The slave's name without the NUL padding.
     pub(crate) fn name(&self) -> &[u8] {
-        let len = self.slave_name.iter().position(|&c| c == 0).unwrap_or(IFNAMSIZ);
+        let len = self
+            .slave_name
+            .iter()
+            .position(|&c| c == 0)
+            .unwrap_or(IFNAMSIZ);
         &self.slave_name[..len]
     }
 }
@@ -175,19 +183,37 @@ mod tests {
 
     #[test]
     fn ifbond_layout_matches_if_bonding_h() {
-        let b = IfBond { bond_mode: 1, num_slaves: 2, miimon: 100 }.to_bytes();
+        let b = IfBond {
+            bond_mode: 1,
+            num_slaves: 2,
+            miimon: 100,
+        }
+        .to_bytes();
         assert_eq!(b.len(), 12);
         assert_eq!(&b[0..4], &1i32.to_ne_bytes());
         assert_eq!(&b[4..8], &2i32.to_ne_bytes());
         assert_eq!(&b[8..12], &100i32.to_ne_bytes());
-        assert_eq!(IfBond::from_bytes(&b), IfBond { bond_mode: 1, num_slaves: 2, miimon: 100 });
+        assert_eq!(
+            IfBond::from_bytes(&b),
+            IfBond {
+                bond_mode: 1,
+                num_slaves: 2,
+                miimon: 100
+            }
+        );
     }
 
     #[test]
     fn ifslave_layout_matches_if_bonding_h() {
         let mut name = [0u8; IFNAMSIZ];
         name[..4].copy_from_slice(b"eth1");
-        let s = IfSlave { slave_id: 3, slave_name: name, link: 2, state: 1, link_failure_count: 7 };
+        let s = IfSlave {
+            slave_id: 3,
+            slave_name: name,
+            link: 2,
+            state: 1,
+            link_failure_count: 7,
+        };
         let b = s.to_bytes();
         assert_eq!(b.len(), 28);
         assert_eq!(&b[0..4], &3i32.to_ne_bytes());
@@ -195,7 +221,11 @@ mod tests {
         assert_eq!(b[20], 2, "link at offset 20");
         assert_eq!(b[21], 1, "state at offset 21");
         assert_eq!(&b[22..24], &[0, 0], "padding");
-        assert_eq!(&b[24..28], &7u32.to_ne_bytes(), "link_failure_count at offset 24");
+        assert_eq!(
+            &b[24..28],
+            &7u32.to_ne_bytes(),
+            "link_failure_count at offset 24"
+        );
         assert_eq!(IfSlave::from_bytes(&b), s);
         assert_eq!(s.name(), b"eth1");
     }

@@ -79,7 +79,11 @@ impl Bonding {
                     return TxOutcome::Consumed;
                 }
                 let counter = self.rr_counter.inc_return();
-                let random = if set.params.packets_per_slave == 0 { skb::random_u32() } else { 0 };
+                let random = if set.params.packets_per_slave == 0 {
+                    skb::random_u32()
+                } else {
+                    0
+                };
                 let id = bond_policy::rr_slave_id(counter, set.params.packets_per_slave, random);
                 let start = id as usize % n;
                 // bond_get_slave_by_id(): from that index, the first that can
@@ -141,7 +145,13 @@ fn transmit_hash(policy: u8, skb: &SkBuff) -> u32 {
             let l2 = bond_policy::frame_layer2_hash(skb.linear());
             match skb.flow_dissect() {
                 Some(f) => {
-                    let flow = bond_policy::Flow { src: f.src, dst: f.dst, ports: f.ports, icmp: f.icmp, icmp_id: f.icmp_id };
+                    let flow = bond_policy::Flow {
+                        src: f.src,
+                        dst: f.dst,
+                        ports: f.ports,
+                        icmp: f.icmp,
+                        icmp_id: f.icmp_id,
+                    };
                     bond_policy::flow_hash(policy, l2, &flow)
                 }
                 None => l2,

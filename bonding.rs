@@ -21,19 +21,21 @@
 //! (options at run time), `bond_ioctl.rs`, `bond_procfs.rs`.
 
 use crate::{
-    bond_netlink::BOND_LINK_OPS,
-    bond_sysfs,
-    bond_options::{
-        self, check_deps, spec, value_name, BondParams, BondState, Effect, FailOverMac, IfName, Ipv4, Level, Log, Mode, OptErr,
-        OptId, OptInput, SlaveCmd, TargetCmd, FAIL_OVER_MAC_TBL, OPT_RAWVAL, PRIMARY_RESELECT_TBL, XMIT_HASH_TBL,
-    },
     bond_monitor::{self, ArpClock, ArpSample, Event, MiiTicks},
+    bond_netlink::BOND_LINK_OPS,
+    bond_options::{
+        self, check_deps, spec, value_name, BondParams, BondState, Effect, FailOverMac, IfName,
+        Ipv4, Level, Log, Mode, OptErr, OptId, OptInput, SlaveCmd, TargetCmd, FAIL_OVER_MAC_TBL,
+        OPT_RAWVAL, PRIMARY_RESELECT_TBL, XMIT_HASH_TBL,
+    },
     bond_policy::{self, Candidate, Link, Selection},
+    bond_sysfs,
     bond_uapi::{self, BondIoctl, IfBond, IfSlave, BMSR_LSTATUS, MII_BMSR},
     net::{
         device::{
-            enotempty, eopnotsupp, flags::*, priv_flags::*, AddrLists, Device, DeviceRef, DrvInfo, Driver, ExtAck, IfReq,
-            LinkStats64, MacAddr, NetdevOps, NotifyEvent, Rearm, SetupDevice, WorkId, TxOutcome, VlanProto, ARPHRD_CAN, ARPHRD_ETHER, ETH_MAX_MTU,
+            enotempty, eopnotsupp, flags::*, priv_flags::*, AddrLists, Device, DeviceRef, Driver,
+            DrvInfo, ExtAck, IfReq, LinkStats64, MacAddr, NetdevOps, NotifyEvent, Rearm,
+            SetupDevice, TxOutcome, VlanProto, WorkId, ARPHRD_CAN, ARPHRD_ETHER, ETH_MAX_MTU,
             KERN_ERR, KERN_INFO, KERN_WARNING, NET_ADDR_RANDOM, STATS_FIELDS,
         },
         modparam,
@@ -45,16 +47,18 @@ use crate::{
         rcu::{DropInSoftirq, RcuBox, RcuGuard, RcuSlot},
         rtnl::{Rtnl, RtnlCell, RtnlCopy},
         rtnl_link::Attr,
-        sysfs::NetClassFile,
-        sync::{BhSpinLock, NestingSpinLock, SetOnce},
         rx::{RxHandler, RxResult, RxSkb},
         skb::{self, net_ratelimit, SkBuff},
+        sync::{BhSpinLock, NestingSpinLock, SetOnce},
+        sysfs::NetClassFile,
         vec,
     },
 };
 use core::{
     fmt::{self, Write},
-    sync::atomic::{AtomicBool, AtomicI32, AtomicU16, AtomicU32, AtomicU64, AtomicU8, Ordering::Relaxed},
+    sync::atomic::{
+        AtomicBool, AtomicI32, AtomicU16, AtomicU32, AtomicU64, AtomicU8, Ordering::Relaxed,
+    },
 };
 use kernel::{
     c_str,
@@ -85,7 +89,6 @@ pub(crate) use lacp::AdPortView;
 pub(crate) use setopt::{slave_view_rcu, OptReport, SlaveView, Snap};
 pub(crate) use slave::SlaveEvents;
 use xmit::BondRx;
-
 
 /// One enslaved device.
 pub(crate) struct Slave {
@@ -181,7 +184,8 @@ impl Slave {
     }
 
     fn info(&self, level: &crate::net::device::LogLevel, args: fmt::Arguments<'_>) {
-        self.bond.log(level, format_args!("(slave {}): {}", self.dev.name(), args));
+        self.bond
+            .log(level, format_args!("(slave {}): {}", self.dev.name(), args));
     }
 }
 
@@ -208,7 +212,13 @@ unsafe impl DropInSoftirq for SlaveSet {}
 
 impl SlaveSet {
     fn empty(params: BondParams) -> Self {
-        Self { all: KVec::new(), tx: KVec::new(), active: None, primary: None, params }
+        Self {
+            all: KVec::new(),
+            tx: KVec::new(),
+            active: None,
+            primary: None,
+            params,
+        }
     }
 
     /// No slave carries traffic: no active slave in active-backup, no
@@ -328,7 +338,10 @@ fn nl_err(bond_dev: &Device, slave: Option<&Device>, extack: &mut ExtAck, msg: &
     if extack.is_some() {
         extack.set_msg(msg);
     } else if let Some(slave) = slave {
-        bond_dev.log(&KERN_ERR, format_args!("(slave {}): Error: {}\n", slave.name(), msg));
+        bond_dev.log(
+            &KERN_ERR,
+            format_args!("(slave {}): Error: {}\n", slave.name(), msg),
+        );
     } else {
         bond_dev.log(&KERN_ERR, format_args!("Error: {}\n", msg));
     }
@@ -410,7 +423,11 @@ impl Bonding {
     fn commit_in(&self, room: SnapshotRoom, bond_dev: &Device, rtnl: &Rtnl) -> Result {
         let set = {
             let cfg = self.config.borrow(rtnl)?;
-            let SnapshotRoom { mut all, mut tx, set } = room;
+            let SnapshotRoom {
+                mut all,
+                mut tx,
+                set,
+            } = room;
             let mode = self.p(rtnl).mode;
             for s in cfg.slaves.iter() {
                 let is = |x: &Option<Arc<Slave>>| x.as_ref().is_some_and(|a| Arc::ptr_eq(a, s));
@@ -421,22 +438,40 @@ impl Bonding {
                         let (active, tx) = self.ad_slave_state(s);
                         (!active, tx)
                     }
-                    _ => (mode == Mode::ActiveBackup && !is(&cfg.active) && !is(&cfg.arp_slave), true),
+                    _ => (
+                        mode == Mode::ActiveBackup && !is(&cfg.active) && !is(&cfg.arp_slave),
+                        true,
+                    ),
                 };
                 s.backup.store(backup, Relaxed);
-                s.inactive.store(backup && !self.p(rtnl).all_slaves_active, Relaxed);
-                s.arp_monitored.store(self.p(rtnl).arp_interval > 0, Relaxed);
+                s.inactive
+                    .store(backup && !self.p(rtnl).all_slaves_active, Relaxed);
+                s.arp_monitored
+                    .store(self.p(rtnl).arp_interval > 0, Relaxed);
                 all.push(s.clone(), GFP_KERNEL)?;
                 // balance-xor and 802.3ad hash over the slaves that can
                 // send now (bond_update_slave_arr(): bond_slave_can_tx()),
                 // rebuilt on their up/down/carrier events; round-robin checks
                 // each candidate as it transmits.
-                let usable = if mode.uses_xmit_hash() { s.can_tx() && ad_tx } else { s.link() == Link::Up };
+                let usable = if mode.uses_xmit_hash() {
+                    s.can_tx() && ad_tx
+                } else {
+                    s.link() == Link::Up
+                };
                 if usable {
                     tx.push(s.clone(), GFP_KERNEL)?;
                 }
             }
-            (set, SlaveSet { all, tx, active: cfg.active.clone(), primary: cfg.primary.clone(), params: self.p(rtnl) })
+            (
+                set,
+                SlaveSet {
+                    all,
+                    tx,
+                    active: cfg.active.clone(),
+                    primary: cfg.primary.clone(),
+                    params: self.p(rtnl),
+                },
+            )
         };
         self.slaves.replace(set.0, set.1, rtnl);
         bond_dev.compute_master_features(rtnl);
@@ -459,31 +494,52 @@ impl Bonding {
         let (new, old) = {
             let mut guard = self.config.borrow_mut(rtnl)?;
             let cfg = &mut *guard;
-            let Some((old, _)) = follow_active(&mut cfg.mac_active, &cfg.active) else { return Ok(()) };
+            let Some((old, _)) = follow_active(&mut cfg.mac_active, &cfg.active) else {
+                return Ok(());
+            };
             // Going to no active slave changes no address.
-            let Some(new) = cfg.active.clone() else { return Ok(()) };
+            let Some(new) = cfg.active.clone() else {
+                return Ok(());
+            };
             // bond_get_old_active(): a released slave is no candidate.
             let listed = |s: &Arc<Slave>| cfg.slaves.iter().any(|x| Arc::ptr_eq(x, s));
             let bond_mac = bond_dev.dev_addr();
             let old = old.filter(|o| listed(o)).or_else(|| {
-                cfg.slaves.iter().find(|s| !Arc::ptr_eq(s, &new) && s.dev.dev_addr() == bond_mac).cloned()
+                cfg.slaves
+                    .iter()
+                    .find(|s| !Arc::ptr_eq(s, &new) && s.dev.dev_addr() == bond_mac)
+                    .cloned()
             });
             (new, old)
         };
         match fom {
             FailOverMac::Active => {
                 if let Err(e) = bond_dev.steal_hw_addr(rtnl, new.dev.dev_addr()) {
-                    new.info(&KERN_ERR, format_args!("Error {} setting bond MAC from slave\n", -e.to_errno()));
+                    new.info(
+                        &KERN_ERR,
+                        format_args!("Error {} setting bond MAC from slave\n", -e.to_errno()),
+                    );
                 }
             }
             FailOverMac::Follow => {
                 let new_mac = new.dev.dev_addr();
-                let give = old.as_ref().map_or(bond_dev.dev_addr(), |o| o.dev.dev_addr());
+                let give = old
+                    .as_ref()
+                    .map_or(bond_dev.dev_addr(), |o| o.dev.dev_addr());
                 if let Err(e) = new.dev.set_mac_address(rtnl, give, &mut ExtAck::none()) {
-                    new.info(&KERN_ERR, format_args!("Error {} setting MAC of new active slave\n", -e.to_errno()));
+                    new.info(
+                        &KERN_ERR,
+                        format_args!("Error {} setting MAC of new active slave\n", -e.to_errno()),
+                    );
                 } else if let Some(old) = old {
                     if let Err(e) = old.dev.set_mac_address(rtnl, new_mac, &mut ExtAck::none()) {
-                        old.info(&KERN_ERR, format_args!("Error {} setting MAC of old active slave\n", -e.to_errno()));
+                        old.info(
+                            &KERN_ERR,
+                            format_args!(
+                                "Error {} setting MAC of old active slave\n",
+                                -e.to_errno()
+                            ),
+                        );
                     }
                 }
             }
@@ -496,7 +552,13 @@ impl Bonding {
     /// for: its promiscuity and allmulti, and (while the bond is up) its
     /// unicast and multicast lists. `shared`: every slave gets them (modes
     /// without an active slave). All or nothing.
-    fn give_rx_filters(&self, bond_dev: &Device, rtnl: &Rtnl, slave_dev: &Device, shared: bool) -> Result {
+    fn give_rx_filters(
+        &self,
+        bond_dev: &Device,
+        rtnl: &Rtnl,
+        slave_dev: &Device,
+        shared: bool,
+    ) -> Result {
         let flags = bond_dev.flags();
         if flags & IFF_PROMISC != 0 {
             slave_dev.set_promiscuity(rtnl, 1)?;
@@ -546,7 +608,9 @@ impl Bonding {
         let (old, new) = {
             let mut guard = self.config.borrow_mut(rtnl)?;
             let cfg = &mut *guard;
-            let Some(change) = follow_active(&mut cfg.filters, &cfg.active) else { return Ok(()) };
+            let Some(change) = follow_active(&mut cfg.filters, &cfg.active) else {
+                return Ok(());
+            };
             change
         };
         let flags = bond_dev.flags();
@@ -556,8 +620,14 @@ impl Bonding {
         if let Some(new) = new {
             // As the C driver ("FIXME: Signal errors upstream"): a slave
             // that cannot take a count still becomes active.
-            if self.give_rx_filters(bond_dev, rtnl, &new.dev, false).is_err() {
-                new.info(&KERN_WARNING, format_args!("could not take the bond's receive filters\n"));
+            if self
+                .give_rx_filters(bond_dev, rtnl, &new.dev, false)
+                .is_err()
+            {
+                new.info(
+                    &KERN_WARNING,
+                    format_args!("could not take the bond's receive filters\n"),
+                );
             }
         }
         Ok(())
@@ -615,18 +685,26 @@ impl Bonding {
             if bond_dev.carrier_ok() {
                 bond_dev.log(&KERN_INFO, format_args!("active interface up!\n"));
             } else {
-                bond_dev.log(&KERN_INFO, format_args!("now running without any active interface!\n"));
+                bond_dev.log(
+                    &KERN_INFO,
+                    format_args!("now running without any active interface!\n"),
+                );
             }
         }
         if self.p(rtnl).mode != Mode::ActiveBackup {
             return;
         }
-        let has_active = self.config.borrow(rtnl).map(|c| c.active.is_some()).unwrap_or(false);
+        let has_active = self
+            .config
+            .borrow(rtnl)
+            .map(|c| c.active.is_some())
+            .unwrap_or(false);
         if !has_active {
             return;
         }
         if bond_dev.is_running() {
-            let rounds = u32::from(self.p(rtnl).num_peer_notif) * self.p(rtnl).peer_notif_delay.max(1);
+            let rounds =
+                u32::from(self.p(rtnl).num_peer_notif) * self.p(rtnl).peer_notif_delay.max(1);
             self.send_peer_notif.store(rounds, Relaxed);
         }
         let notify = self.should_notify_peers(bond_dev, rtnl);
@@ -648,7 +726,10 @@ impl Bonding {
             .ok()
             .and_then(|c| c.active.as_ref().map(|s| !s.dev.linkwatch_pending()))
             .unwrap_or(false);
-        active_settled && pending != 0 && pending % self.p(rtnl).peer_notif_delay.max(1) == 0 && bond_dev.carrier_ok()
+        active_settled
+            && pending != 0
+            && pending % self.p(rtnl).peer_notif_delay.max(1) == 0
+            && bond_dev.carrier_ok()
     }
 
     /// `bond_select_active_slave()`: makes the best slave the active one.
@@ -680,10 +761,19 @@ impl Bonding {
                     if back {
                         // The C driver's figure: the time already spent in
                         // updelay, not the time saved.
-                        let ms = p.updelay.saturating_sub(n.delay_left()).saturating_mul(p.miimon);
-                        n.info(&KERN_INFO, format_args!("making interface the new active one {ms} ms earlier\n"));
+                        let ms = p
+                            .updelay
+                            .saturating_sub(n.delay_left())
+                            .saturating_mul(p.miimon);
+                        n.info(
+                            &KERN_INFO,
+                            format_args!("making interface the new active one {ms} ms earlier\n"),
+                        );
                     } else {
-                        n.info(&KERN_INFO, format_args!("making interface the new active one\n"));
+                        n.info(
+                            &KERN_INFO,
+                            format_args!("making interface the new active one\n"),
+                        );
                     }
                 }
                 if back {
@@ -709,7 +799,8 @@ impl Bonding {
 
     /// The slave of this bond on `dev`, if `dev` is one.
     fn slave_of(&self, bond_dev: &Device, dev: &Device, rtnl: &Rtnl) -> Option<Arc<Slave>> {
-        dev.rx_handler_data::<BondRx>(rtnl).filter(|s| s.bond.is(bond_dev))
+        dev.rx_handler_data::<BondRx>(rtnl)
+            .filter(|s| s.bond.is(bond_dev))
     }
 
     /// How many bonds of this driver are stacked below this one, through
@@ -752,7 +843,6 @@ impl Bonding {
         }
         *total
     }
-
 }
 
 /// The driver of bond master devices.
@@ -832,7 +922,9 @@ impl Driver for BondDriver {
     /// `bond_set_rx_mode()`: the bond's address lists go to the active
     /// slave in active-backup, to every slave otherwise.
     fn set_rx_mode(_dev: &Device, bond: &Bonding, lists: &AddrLists<'_>, rcu: &RcuGuard) {
-        let Some(set) = bond.slaves.read(rcu) else { return };
+        let Some(set) = bond.slaves.read(rcu) else {
+            return;
+        };
         if set.params.mode.uses_primary() {
             if let Some(a) = &set.active {
                 lists.sync_to(&a.dev, false);
@@ -864,7 +956,9 @@ impl Driver for BondDriver {
 
     /// `bond_poll_controller()`: every slave that is up.
     fn poll_controller(_dev: &Device, bond: &Bonding, rcu: &RcuGuard) {
-        let Some(set) = bond.slaves.read(rcu) else { return };
+        let Some(set) = bond.slaves.read(rcu) else {
+            return;
+        };
         for s in set.all.iter() {
             if s.dev.is_running() && s.dev.carrier_ok() {
                 s.dev.netpoll_poll();
@@ -873,7 +967,13 @@ impl Driver for BondDriver {
     }
 
     /// `bond_vlan_rx_add_vid()`: every slave, or none.
-    fn vlan_rx_add_vid(_dev: &Device, bond: &Bonding, rtnl: &Rtnl, proto: VlanProto, vid: u16) -> Result {
+    fn vlan_rx_add_vid(
+        _dev: &Device,
+        bond: &Bonding,
+        rtnl: &Rtnl,
+        proto: VlanProto,
+        vid: u16,
+    ) -> Result {
         let slaves = bond.slaves_now(rtnl)?;
         for (i, s) in slaves.iter().enumerate() {
             if let Err(e) = s.dev.vlan_vid_add(rtnl, proto, vid) {
@@ -889,7 +989,13 @@ impl Driver for BondDriver {
     /// `bond_vlan_rx_kill_vid()`: cannot fail (a copy of the slave list
     /// could, and the slaves would keep the VLAN ID: kmemleak caught that
     /// under failslab at rmmod).
-    fn vlan_rx_kill_vid(_dev: &Device, bond: &Bonding, rtnl: &Rtnl, proto: VlanProto, vid: u16) -> Result {
+    fn vlan_rx_kill_vid(
+        _dev: &Device,
+        bond: &Bonding,
+        rtnl: &Rtnl,
+        proto: VlanProto,
+        vid: u16,
+    ) -> Result {
         bond.each_slave(rtnl, |s| s.dev.vlan_vid_del(rtnl, proto, vid));
         Ok(())
     }
@@ -913,7 +1019,10 @@ impl Driver for BondDriver {
         dev.carrier_off();
         if let Some(dir) = &BOND_NET.get(dev.net()).proc_dir {
             if let Err(e) = dev.proc_create::<BondDriver>(dir, rtnl) {
-                dev.log(&KERN_ERR, format_args!("Cannot create /proc/net/bonding/{}\n", dev.name()));
+                dev.log(
+                    &KERN_ERR,
+                    format_args!("Cannot create /proc/net/bonding/{}\n", dev.name()),
+                );
                 return Err(e);
             }
         }
@@ -936,7 +1045,13 @@ impl Driver for BondDriver {
         info.set_fw_version(b"2");
     }
 
-    fn siocbond(dev: &Device, bond: &Bonding, rtnl: &Rtnl, ifr: &mut IfReq<'_>, cmd: u32) -> Result {
+    fn siocbond(
+        dev: &Device,
+        bond: &Bonding,
+        rtnl: &Rtnl,
+        ifr: &mut IfReq<'_>,
+        cmd: u32,
+    ) -> Result {
         let cmd = BondIoctl::from_cmd(cmd).ok_or_else(eopnotsupp)?;
         let user = ifr.user_data();
         bond.ioctl(dev, rtnl, ifr, cmd, user)
@@ -956,7 +1071,13 @@ impl Driver for BondDriver {
 
     /// `bond_eth_ioctl()`: the bond reports its own carrier in BMSR, so
     /// mii-tool or a parent bond with use_carrier=0 can poll it.
-    fn eth_ioctl(dev: &Device, _bond: &Bonding, _rtnl: &Rtnl, ifr: &mut IfReq<'_>, cmd: u32) -> Result {
+    fn eth_ioctl(
+        dev: &Device,
+        _bond: &Bonding,
+        _rtnl: &Rtnl,
+        ifr: &mut IfReq<'_>,
+        cmd: u32,
+    ) -> Result {
         let mii = ifr.mii();
         match cmd {
             bond_uapi::SIOCGMIIPHY | bond_uapi::SIOCGMIIREG => {
@@ -972,7 +1093,13 @@ impl Driver for BondDriver {
         }
     }
 
-    fn add_slave(dev: &Device, bond: &Bonding, rtnl: &Rtnl, slave: &Device, extack: &mut ExtAck) -> Result {
+    fn add_slave(
+        dev: &Device,
+        bond: &Bonding,
+        rtnl: &Rtnl,
+        slave: &Device,
+        extack: &mut ExtAck,
+    ) -> Result {
         bond.enslave(dev, rtnl, slave, extack)
     }
 
@@ -1052,13 +1179,22 @@ impl PernetData for BondNet {
             pr_warn!("Warning: Cannot create /proc/net/bonding\n");
         }
         let masters = bond_sysfs::bonding_masters(net);
-        Ok(Self { _masters: masters, proc_dir })
+        Ok(Self {
+            _masters: masters,
+            proc_dir,
+        })
     }
 }
 
 /// Creates a bond named `name` ("bond%d": the next free `bondN`) in `net`
 /// with `params` (`bond_create()`), as `ip link add type bond` would.
 pub(crate) fn create_bond(net: &Net, name: &CStr, params: &BondParams, rtnl: &Rtnl) -> Result {
-    BOND_LINK_OPS.create(net, name, params.tx_queues.into(), Bonding::new(params)?, rtnl)?;
+    BOND_LINK_OPS.create(
+        net,
+        name,
+        params.tx_queues.into(),
+        Bonding::new(params)?,
+        rtnl,
+    )?;
     Ok(())
 }

@@ -82,7 +82,10 @@ pub(crate) struct MacAddr(pub(crate) [u8; ETH_ALEN]);
 impl MacAddr {
     /// A random, locally administered unicast address (`eth_random_addr`).
     pub(crate) fn random() -> Self {
-        let (a, b) = (super::skb::random_u32().to_ne_bytes(), super::skb::random_u32().to_ne_bytes());
+        let (a, b) = (
+            super::skb::random_u32().to_ne_bytes(),
+            super::skb::random_u32().to_ne_bytes(),
+        );
         MacAddr([(a[0] & 0xfe) | 0x02, a[1], a[2], a[3], b[0], b[1]])
     }
 }
@@ -217,7 +220,6 @@ impl Device {
         unsafe { core::ptr::read_volatile(&(*self.as_raw()).mtu) }
     }
 
-
     /// The hardware address.
     pub(crate) fn dev_addr(&self) -> MacAddr {
         let mut mac = MacAddr::default();
@@ -285,7 +287,11 @@ impl Device {
     }
 
     /// [`Device::lookup_in_same_ns`] by a name given as bytes (no NUL).
-    pub(crate) fn lookup_name_in_same_ns<'a>(&self, name: &[u8], rtnl: &'a Rtnl) -> Option<&'a Device> {
+    pub(crate) fn lookup_name_in_same_ns<'a>(
+        &self,
+        name: &[u8],
+        rtnl: &'a Rtnl,
+    ) -> Option<&'a Device> {
         let mut buf = [0u8; b::IFNAMSIZ as usize];
         if name.len() >= buf.len() || name.contains(&0) {
             return None;
@@ -351,7 +357,12 @@ impl Device {
     }
 
     /// `dev_set_mac_address`.
-    pub(crate) fn set_mac_address(&self, _rtnl: &Rtnl, mac: MacAddr, extack: &mut ExtAck) -> Result {
+    pub(crate) fn set_mac_address(
+        &self,
+        _rtnl: &Rtnl,
+        mac: MacAddr,
+        extack: &mut ExtAck,
+    ) -> Result {
         // SAFETY: valid device, RTNL held; `mac` holds addr_len (6) bytes of an Ethernet device.
         to_result(unsafe { b::rbond_dev_set_mac_address(self.as_raw(), mac.0.as_ptr(), extack.0) })
     }
@@ -360,14 +371,18 @@ impl Device {
     /// (the bond, from its first slave), and announces it.
     pub(crate) fn steal_hw_addr(&self, _rtnl: &Rtnl, mac: MacAddr) -> Result {
         // SAFETY: valid device, RTNL held; `mac` holds addr_len bytes.
-        to_result(unsafe { b::rbond_dev_addr_set_notify(self.as_raw(), mac.0.as_ptr(), b::NET_ADDR_STOLEN as u8) })
+        to_result(unsafe {
+            b::rbond_dev_addr_set_notify(self.as_raw(), mac.0.as_ptr(), b::NET_ADDR_STOLEN as u8)
+        })
     }
 
     /// Puts back a random address the device had before (undoing
     /// `steal_hw_addr`), and announces it.
     pub(crate) fn restore_random_hw_addr(&self, _rtnl: &Rtnl, mac: MacAddr) -> Result {
         // SAFETY: valid device, RTNL held; `mac` holds addr_len bytes.
-        to_result(unsafe { b::rbond_dev_addr_set_notify(self.as_raw(), mac.0.as_ptr(), b::NET_ADDR_RANDOM as u8) })
+        to_result(unsafe {
+            b::rbond_dev_addr_set_notify(self.as_raw(), mac.0.as_ptr(), b::NET_ADDR_RANDOM as u8)
+        })
     }
 
     /// Gives the device a new random address and announces it.
@@ -565,7 +580,11 @@ impl Device {
     }
 
     /// The device with index `ifindex` in this device's namespace.
-    pub(crate) fn lookup_index_in_same_ns<'a>(&self, ifindex: i32, _rtnl: &'a Rtnl) -> Option<&'a Device> {
+    pub(crate) fn lookup_index_in_same_ns<'a>(
+        &self,
+        ifindex: i32,
+        _rtnl: &'a Rtnl,
+    ) -> Option<&'a Device> {
         // SAFETY: valid device; under RTNL the devices of a namespace stay registered, and the returned device lives at least while RTNL is held.
         unsafe {
             let d = b::__dev_get_by_index(b::rbond_dev_net(self.as_raw()), ifindex);
@@ -678,7 +697,11 @@ impl Device {
     pub(crate) fn send_arp_request(&self, target: [u8; 4], src: [u8; 4]) -> Result {
         // SAFETY: valid device; arp_xmit may be called in process context.
         to_result(unsafe {
-            b::rbond_arp_send_request(self.as_raw(), u32::from_ne_bytes(target), u32::from_ne_bytes(src))
+            b::rbond_arp_send_request(
+                self.as_raw(),
+                u32::from_ne_bytes(target),
+                u32::from_ne_bytes(src),
+            )
         })
     }
 
@@ -697,9 +720,17 @@ impl Device {
     /// The data of this device's rx_handler `H`, if it has that handler,
     /// for the read-side critical section (the handler's data is dropped
     /// only after a grace period that follows its unregistration).
-    pub(crate) fn rx_handler_data_rcu<'a, H: super::rx::RxHandler>(&self, _rcu: &'a RcuGuard) -> Option<&'a H::Data> {
+    pub(crate) fn rx_handler_data_rcu<'a, H: super::rx::RxHandler>(
+        &self,
+        _rcu: &'a RcuGuard,
+    ) -> Option<&'a H::Data> {
         // SAFETY: valid device; the handler and its data are read under RCU, as __netif_receive_skb does.
-        let (handler, data) = unsafe { ((*self.as_raw()).rx_handler, b::rbond_rx_handler_data_rcu(self.as_raw())) };
+        let (handler, data) = unsafe {
+            (
+                (*self.as_raw()).rx_handler,
+                b::rbond_rx_handler_data_rcu(self.as_raw()),
+            )
+        };
         let ours: b::rx_handler_func_t = Some(super::rx::trampoline::<H>);
         if handler.map(|f| f as usize) != ours.map(|f| f as usize) || data.is_null() {
             return None;
@@ -732,9 +763,17 @@ impl Device {
     }
 
     /// The data of this device's rx_handler, if it is `H`.
-    pub(crate) fn rx_handler_data<H: super::rx::RxHandler>(&self, _rtnl: &Rtnl) -> Option<Arc<H::Data>> {
+    pub(crate) fn rx_handler_data<H: super::rx::RxHandler>(
+        &self,
+        _rtnl: &Rtnl,
+    ) -> Option<Arc<H::Data>> {
         // SAFETY: valid device; rx_handler and its data change only under RTNL, which is held.
-        let (handler, data) = unsafe { ((*self.as_raw()).rx_handler, (*self.as_raw()).rx_handler_data) };
+        let (handler, data) = unsafe {
+            (
+                (*self.as_raw()).rx_handler,
+                (*self.as_raw()).rx_handler_data,
+            )
+        };
         let ours: b::rx_handler_func_t = Some(super::rx::trampoline::<H>);
         if handler.map(|f| f as usize) != ours.map(|f| f as usize) || data.is_null() {
             return None;
@@ -748,7 +787,10 @@ impl Device {
 
     /// Unregisters this device's rx_handler if it is `H`, waiting for
     /// in-flight frames (synchronize_net), and returns its data.
-    pub(crate) fn rx_handler_unregister<H: super::rx::RxHandler>(&self, rtnl: &Rtnl) -> Option<Arc<H::Data>> {
+    pub(crate) fn rx_handler_unregister<H: super::rx::RxHandler>(
+        &self,
+        rtnl: &Rtnl,
+    ) -> Option<Arc<H::Data>> {
         let data = self.rx_handler_data::<H>(rtnl)?;
         // SAFETY: valid device, RTNL held; our handler is registered. After netdev_rx_handler_unregister returns, no frame is in the handler.
         unsafe {
@@ -1069,7 +1111,13 @@ pub(crate) trait Driver: 'static + Sized {
     fn uninit(_dev: &Device, _data: &Self::Data, _rtnl: &Rtnl) {}
 
     /// `ndo_siocbond`: the SIOCBOND* ioctls (under RTNL).
-    fn siocbond(_dev: &Device, _data: &Self::Data, _rtnl: &Rtnl, _ifr: &mut IfReq<'_>, _cmd: u32) -> Result {
+    fn siocbond(
+        _dev: &Device,
+        _data: &Self::Data,
+        _rtnl: &Rtnl,
+        _ifr: &mut IfReq<'_>,
+        _cmd: u32,
+    ) -> Result {
         Err(eopnotsupp())
     }
 
@@ -1086,12 +1134,24 @@ pub(crate) trait Driver: 'static + Sized {
     }
 
     /// `ndo_eth_ioctl`: SIOCGMIIPHY/SIOCGMIIREG/SIOCSMIIREG (under RTNL).
-    fn eth_ioctl(_dev: &Device, _data: &Self::Data, _rtnl: &Rtnl, _ifr: &mut IfReq<'_>, _cmd: u32) -> Result {
+    fn eth_ioctl(
+        _dev: &Device,
+        _data: &Self::Data,
+        _rtnl: &Rtnl,
+        _ifr: &mut IfReq<'_>,
+        _cmd: u32,
+    ) -> Result {
         Err(eopnotsupp())
     }
 
     /// `ndo_add_slave` (`ip link set X master`, under RTNL).
-    fn add_slave(_dev: &Device, _data: &Self::Data, _rtnl: &Rtnl, _slave: &Device, _extack: &mut ExtAck) -> Result {
+    fn add_slave(
+        _dev: &Device,
+        _data: &Self::Data,
+        _rtnl: &Rtnl,
+        _slave: &Device,
+        _extack: &mut ExtAck,
+    ) -> Result {
         Err(eopnotsupp())
     }
 
@@ -1115,12 +1175,24 @@ pub(crate) trait Driver: 'static + Sized {
     fn set_rx_mode(_dev: &Device, _data: &Self::Data, _lists: &AddrLists<'_>, _rcu: &RcuGuard) {}
 
     /// `ndo_vlan_rx_add_vid` (under RTNL): receive VLAN `vid`.
-    fn vlan_rx_add_vid(_dev: &Device, _data: &Self::Data, _rtnl: &Rtnl, _proto: VlanProto, _vid: u16) -> Result {
+    fn vlan_rx_add_vid(
+        _dev: &Device,
+        _data: &Self::Data,
+        _rtnl: &Rtnl,
+        _proto: VlanProto,
+        _vid: u16,
+    ) -> Result {
         Ok(())
     }
 
     /// `ndo_vlan_rx_kill_vid` (under RTNL): stop receiving VLAN `vid`.
-    fn vlan_rx_kill_vid(_dev: &Device, _data: &Self::Data, _rtnl: &Rtnl, _proto: VlanProto, _vid: u16) -> Result {
+    fn vlan_rx_kill_vid(
+        _dev: &Device,
+        _data: &Self::Data,
+        _rtnl: &Rtnl,
+        _proto: VlanProto,
+        _vid: u16,
+    ) -> Result {
         Ok(())
     }
 
@@ -1143,7 +1215,12 @@ pub(crate) trait Driver: 'static + Sized {
 
     /// `ndo_set_mac_address` (under RTNL): on success the layer sets the
     /// device's address (unless the driver returns `Ok(false)`: keep it).
-    fn set_mac_address(_dev: &Device, _data: &Self::Data, _rtnl: &Rtnl, _mac: MacAddr) -> Result<bool> {
+    fn set_mac_address(
+        _dev: &Device,
+        _data: &Self::Data,
+        _rtnl: &Rtnl,
+        _mac: MacAddr,
+    ) -> Result<bool> {
         Ok(true)
     }
 
@@ -1232,7 +1309,12 @@ impl<T: Driver> Adapter<T> {
     /// registered device).
     pub(super) unsafe fn parts<'a>(dev: *mut b::net_device) -> (&'a Device, &'a T::Data) {
         // SAFETY: per the function's requirements.
-        unsafe { (Device::from_raw(dev), (*Self::priv_of(dev)).data.assume_init_ref()) }
+        unsafe {
+            (
+                Device::from_raw(dev),
+                (*Self::priv_of(dev)).data.assume_init_ref(),
+            )
+        }
     }
 
     /// # Safety
@@ -1254,7 +1336,10 @@ impl<T: Driver> Adapter<T> {
     ///
     /// `dev` must be a device set up by `setup_callback`, not registered,
     /// whose data is not initialised.
-    pub(super) unsafe fn init_data(dev: *mut b::net_device, data: impl PinInit<T::Data, Error>) -> Result {
+    pub(super) unsafe fn init_data(
+        dev: *mut b::net_device,
+        data: impl PinInit<T::Data, Error>,
+    ) -> Result {
         // SAFETY: per the function's requirements; the private area never moves.
         let p = unsafe { Self::priv_of(dev) };
         // SAFETY: as above; the slot is valid for writes and uninitialised.
@@ -1301,7 +1386,11 @@ impl<T: Driver> Adapter<T> {
             let slot = work.cast::<WorkSlot>();
             let index = (*slot).index;
             let p = slot.sub(usize::from(index)).cast::<DevPriv<T>>();
-            (b::rbond_netdev_from_priv(p.cast()), (*slot).dw.get(), WorkId(index))
+            (
+                b::rbond_netdev_from_priv(p.cast()),
+                (*slot).dw.get(),
+                WorkId(index),
+            )
         };
         // SAFETY: as above.
         let (d, data) = unsafe { Self::parts(dev) };
@@ -1328,7 +1417,10 @@ impl<T: Driver> Adapter<T> {
             for i in 0..MAX_WORKS {
                 let slot = works.add(i);
                 core::ptr::addr_of_mut!((*slot).index).write(i as u8);
-                b::rbond_init_delayed_work(Opaque::raw_get(core::ptr::addr_of!((*slot).dw)), Some(Self::work_callback));
+                b::rbond_init_delayed_work(
+                    Opaque::raw_get(core::ptr::addr_of!((*slot).dw)),
+                    Some(Self::work_callback),
+                );
             }
             core::ptr::addr_of_mut!((*p).proc_file).write(RtnlCell::new(None));
             core::ptr::addr_of_mut!((*p).ready).write(AtomicBool::new(false));
@@ -1397,7 +1489,10 @@ impl<T: Driver> Adapter<T> {
         }
     }
 
-    unsafe extern "C" fn get_drvinfo_callback(dev: *mut b::net_device, info: *mut b::ethtool_drvinfo) {
+    unsafe extern "C" fn get_drvinfo_callback(
+        dev: *mut b::net_device,
+        info: *mut b::ethtool_drvinfo,
+    ) {
         // SAFETY: the ethtool core calls this on a registered device of ours, with a valid drvinfo buffer it owns for the duration of the call.
         let (dev, data, info) = unsafe { (Device::from_raw(dev), Self::parts(dev).1, &mut *info) };
         T::get_drvinfo(dev, data, &mut DrvInfo(info));
@@ -1441,7 +1536,8 @@ impl<T: Driver> Adapter<T> {
     ) -> kernel::ffi::c_int {
         from_result(|| {
             // SAFETY: per the function's requirements; RTNL is held by dev_ifsioc.
-            let ((dev, data), rtnl, ifr) = unsafe { (Self::parts(dev), Rtnl::assume_held(), &mut *ifr) };
+            let ((dev, data), rtnl, ifr) =
+                unsafe { (Self::parts(dev), Rtnl::assume_held(), &mut *ifr) };
             f(dev, data, rtnl, &mut IfReq(ifr))?;
             Ok(0)
         })
@@ -1453,7 +1549,11 @@ impl<T: Driver> Adapter<T> {
         cmd: kernel::ffi::c_int,
     ) -> kernel::ffi::c_int {
         // SAFETY: ndo_siocbond of a device of ours, called by dev_ifsioc.
-        unsafe { Self::ioctl(dev, ifr, |d, data, rtnl, ifr| T::siocbond(d, data, rtnl, ifr, cmd as u32)) }
+        unsafe {
+            Self::ioctl(dev, ifr, |d, data, rtnl, ifr| {
+                T::siocbond(d, data, rtnl, ifr, cmd as u32)
+            })
+        }
     }
 
     unsafe extern "C" fn siocdevprivate_callback(
@@ -1464,7 +1564,9 @@ impl<T: Driver> Adapter<T> {
     ) -> kernel::ffi::c_int {
         // SAFETY: ndo_siocdevprivate of a device of ours, called by dev_ifsioc.
         unsafe {
-            Self::ioctl(dev, ifr, |d, data, rtnl, ifr| T::siocdevprivate(d, data, rtnl, ifr, user as UserPtr, cmd as u32))
+            Self::ioctl(dev, ifr, |d, data, rtnl, ifr| {
+                T::siocdevprivate(d, data, rtnl, ifr, user as UserPtr, cmd as u32)
+            })
         }
     }
 
@@ -1474,7 +1576,11 @@ impl<T: Driver> Adapter<T> {
         cmd: kernel::ffi::c_int,
     ) -> kernel::ffi::c_int {
         // SAFETY: ndo_eth_ioctl of a device of ours, called by dev_ifsioc.
-        unsafe { Self::ioctl(dev, ifr, |d, data, rtnl, ifr| T::eth_ioctl(d, data, rtnl, ifr, cmd as u32)) }
+        unsafe {
+            Self::ioctl(dev, ifr, |d, data, rtnl, ifr| {
+                T::eth_ioctl(d, data, rtnl, ifr, cmd as u32)
+            })
+        }
     }
 
     unsafe extern "C" fn add_slave_callback(
@@ -1491,7 +1597,10 @@ impl<T: Driver> Adapter<T> {
         })
     }
 
-    unsafe extern "C" fn del_slave_callback(dev: *mut b::net_device, slave: *mut b::net_device) -> kernel::ffi::c_int {
+    unsafe extern "C" fn del_slave_callback(
+        dev: *mut b::net_device,
+        slave: *mut b::net_device,
+    ) -> kernel::ffi::c_int {
         from_result(|| {
             let ((dev, data), rtnl, slave) =
                 // SAFETY: as in add_slave_callback.
@@ -1501,7 +1610,10 @@ impl<T: Driver> Adapter<T> {
         })
     }
 
-    unsafe extern "C" fn change_mtu_callback(dev: *mut b::net_device, mtu: kernel::ffi::c_int) -> kernel::ffi::c_int {
+    unsafe extern "C" fn change_mtu_callback(
+        dev: *mut b::net_device,
+        mtu: kernel::ffi::c_int,
+    ) -> kernel::ffi::c_int {
         from_result(|| {
             // SAFETY: dev_set_mtu calls this under RTNL on a device of ours.
             let ((d, data), rtnl) = unsafe { (Self::parts(dev), Rtnl::assume_held()) };
@@ -1531,13 +1643,19 @@ impl<T: Driver> Adapter<T> {
         })
     }
 
-    unsafe extern "C" fn get_stats64_callback(dev: *mut b::net_device, stats: *mut b::rtnl_link_stats64) {
+    unsafe extern "C" fn get_stats64_callback(
+        dev: *mut b::net_device,
+        stats: *mut b::rtnl_link_stats64,
+    ) {
         // SAFETY: the core passes a zeroed stats buffer it owns for the call.
         let ((dev, data), stats) = unsafe { (Self::parts(dev), &mut *stats.cast::<LinkStats64>()) };
         T::get_stats64(dev, data, stats);
     }
 
-    unsafe extern "C" fn change_rx_flags_callback(dev: *mut b::net_device, change: kernel::ffi::c_int) {
+    unsafe extern "C" fn change_rx_flags_callback(
+        dev: *mut b::net_device,
+        change: kernel::ffi::c_int,
+    ) {
         // SAFETY: dev_change_rx_flags runs only from __dev_set_promiscuity and __dev_set_allmulti, which assert RTNL, on a device of ours.
         let ((d, data), rtnl) = unsafe { (Self::parts(dev), Rtnl::assume_held()) };
         T::change_rx_flags(d, data, rtnl, change as u32);
@@ -1550,7 +1668,11 @@ impl<T: Driver> Adapter<T> {
         T::set_rx_mode(d, data, &AddrLists { dev: d }, &rcu);
     }
 
-    unsafe extern "C" fn vlan_rx_add_vid_callback(dev: *mut b::net_device, proto: u16, vid: u16) -> kernel::ffi::c_int {
+    unsafe extern "C" fn vlan_rx_add_vid_callback(
+        dev: *mut b::net_device,
+        proto: u16,
+        vid: u16,
+    ) -> kernel::ffi::c_int {
         from_result(|| {
             // SAFETY: vlan_add_rx_filter_info calls this under RTNL on a device of ours.
             let ((d, data), rtnl) = unsafe { (Self::parts(dev), Rtnl::assume_held()) };
@@ -1559,7 +1681,11 @@ impl<T: Driver> Adapter<T> {
         })
     }
 
-    unsafe extern "C" fn vlan_rx_kill_vid_callback(dev: *mut b::net_device, proto: u16, vid: u16) -> kernel::ffi::c_int {
+    unsafe extern "C" fn vlan_rx_kill_vid_callback(
+        dev: *mut b::net_device,
+        proto: u16,
+        vid: u16,
+    ) -> kernel::ffi::c_int {
         from_result(|| {
             // SAFETY: vlan_kill_rx_filter_info calls this under RTNL on a device of ours.
             let ((d, data), rtnl) = unsafe { (Self::parts(dev), Rtnl::assume_held()) };
@@ -1571,7 +1697,10 @@ impl<T: Driver> Adapter<T> {
     /// A master's features follow its lower devices' (the C bonding and
     /// team drivers' `ndo_fix_features`): each one's are folded in with
     /// `netdev_increment_features`, then TSO is added back if any has it.
-    unsafe extern "C" fn master_fix_features_callback(dev: *mut b::net_device, features: b::netdev_features_t) -> b::netdev_features_t {
+    unsafe extern "C" fn master_fix_features_callback(
+        dev: *mut b::net_device,
+        features: b::netdev_features_t,
+    ) -> b::netdev_features_t {
         let mask = features;
         // SAFETY: netdev_fix_features calls this under RTNL, which keeps the lower device list stable; the iterator starts at the first entry, as netdev_for_each_lower_dev does.
         unsafe {
@@ -1582,14 +1711,21 @@ impl<T: Driver> Adapter<T> {
                 if lower.is_null() {
                     break;
                 }
-                f = b::netdev_increment_features(f, (*lower.cast::<b::net_device>()).features, mask);
+                f = b::netdev_increment_features(
+                    f,
+                    (*lower.cast::<b::net_device>()).features,
+                    mask,
+                );
             }
             b::rbond_netdev_add_tso_features(f, mask)
         }
     }
 
     #[cfg(CONFIG_NET_POLL_CONTROLLER)]
-    unsafe extern "C" fn netpoll_setup_callback(dev: *mut b::net_device, _ni: *mut b::netpoll_info) -> kernel::ffi::c_int {
+    unsafe extern "C" fn netpoll_setup_callback(
+        dev: *mut b::net_device,
+        _ni: *mut b::netpoll_info,
+    ) -> kernel::ffi::c_int {
         from_result(|| {
             // SAFETY: __netpoll_setup calls this under RTNL (it asserts it) on a device of ours.
             let ((d, data), rtnl) = unsafe { (Self::parts(dev), Rtnl::assume_held()) };
@@ -1622,33 +1758,105 @@ impl<T: Driver> Adapter<T> {
         ndo_stop: Some(Self::stop_callback),
         ndo_uninit: Some(Self::uninit_callback),
         ndo_start_xmit: Some(Self::start_xmit_callback),
-        ndo_set_mac_address: if T::HAS_SET_MAC_ADDRESS { Some(Self::set_mac_address_callback) } else { Some(b::eth_mac_addr) },
-        ndo_fix_features: if T::MASTER { Some(Self::master_fix_features_callback) } else { None },
-        ndo_select_queue: if T::MASTER { Some(Self::master_select_queue_callback) } else { None },
-        ndo_change_mtu: if T::HAS_CHANGE_MTU { Some(Self::change_mtu_callback) } else { None },
+        ndo_set_mac_address: if T::HAS_SET_MAC_ADDRESS {
+            Some(Self::set_mac_address_callback)
+        } else {
+            Some(b::eth_mac_addr)
+        },
+        ndo_fix_features: if T::MASTER {
+            Some(Self::master_fix_features_callback)
+        } else {
+            None
+        },
+        ndo_select_queue: if T::MASTER {
+            Some(Self::master_select_queue_callback)
+        } else {
+            None
+        },
+        ndo_change_mtu: if T::HAS_CHANGE_MTU {
+            Some(Self::change_mtu_callback)
+        } else {
+            None
+        },
         ndo_validate_addr: Some(b::eth_validate_addr),
-        ndo_siocbond: if T::HAS_SIOCBOND { Some(Self::siocbond_callback) } else { None },
-        ndo_siocdevprivate: if T::HAS_SIOCDEVPRIVATE { Some(Self::siocdevprivate_callback) } else { None },
-        ndo_eth_ioctl: if T::HAS_ETH_IOCTL { Some(Self::eth_ioctl_callback) } else { None },
-        ndo_add_slave: if T::HAS_ADD_SLAVE { Some(Self::add_slave_callback) } else { None },
-        ndo_del_slave: if T::HAS_DEL_SLAVE { Some(Self::del_slave_callback) } else { None },
-        ndo_get_stats64: if T::HAS_GET_STATS64 { Some(Self::get_stats64_callback) } else { None },
-        ndo_change_rx_flags: if T::HAS_CHANGE_RX_FLAGS { Some(Self::change_rx_flags_callback) } else { None },
-        ndo_set_rx_mode: if T::HAS_SET_RX_MODE { Some(Self::set_rx_mode_callback) } else { None },
-        ndo_vlan_rx_add_vid: if T::HAS_VLAN_RX_ADD_VID { Some(Self::vlan_rx_add_vid_callback) } else { None },
-        ndo_vlan_rx_kill_vid: if T::HAS_VLAN_RX_KILL_VID { Some(Self::vlan_rx_kill_vid_callback) } else { None },
+        ndo_siocbond: if T::HAS_SIOCBOND {
+            Some(Self::siocbond_callback)
+        } else {
+            None
+        },
+        ndo_siocdevprivate: if T::HAS_SIOCDEVPRIVATE {
+            Some(Self::siocdevprivate_callback)
+        } else {
+            None
+        },
+        ndo_eth_ioctl: if T::HAS_ETH_IOCTL {
+            Some(Self::eth_ioctl_callback)
+        } else {
+            None
+        },
+        ndo_add_slave: if T::HAS_ADD_SLAVE {
+            Some(Self::add_slave_callback)
+        } else {
+            None
+        },
+        ndo_del_slave: if T::HAS_DEL_SLAVE {
+            Some(Self::del_slave_callback)
+        } else {
+            None
+        },
+        ndo_get_stats64: if T::HAS_GET_STATS64 {
+            Some(Self::get_stats64_callback)
+        } else {
+            None
+        },
+        ndo_change_rx_flags: if T::HAS_CHANGE_RX_FLAGS {
+            Some(Self::change_rx_flags_callback)
+        } else {
+            None
+        },
+        ndo_set_rx_mode: if T::HAS_SET_RX_MODE {
+            Some(Self::set_rx_mode_callback)
+        } else {
+            None
+        },
+        ndo_vlan_rx_add_vid: if T::HAS_VLAN_RX_ADD_VID {
+            Some(Self::vlan_rx_add_vid_callback)
+        } else {
+            None
+        },
+        ndo_vlan_rx_kill_vid: if T::HAS_VLAN_RX_KILL_VID {
+            Some(Self::vlan_rx_kill_vid_callback)
+        } else {
+            None
+        },
         #[cfg(CONFIG_NET_POLL_CONTROLLER)]
-        ndo_netpoll_setup: if T::HAS_NETPOLL_SETUP { Some(Self::netpoll_setup_callback) } else { None },
+        ndo_netpoll_setup: if T::HAS_NETPOLL_SETUP {
+            Some(Self::netpoll_setup_callback)
+        } else {
+            None
+        },
         #[cfg(CONFIG_NET_POLL_CONTROLLER)]
-        ndo_netpoll_cleanup: if T::HAS_NETPOLL_CLEANUP { Some(Self::netpoll_cleanup_callback) } else { None },
+        ndo_netpoll_cleanup: if T::HAS_NETPOLL_CLEANUP {
+            Some(Self::netpoll_cleanup_callback)
+        } else {
+            None
+        },
         #[cfg(CONFIG_NET_POLL_CONTROLLER)]
-        ndo_poll_controller: if T::HAS_POLL_CONTROLLER { Some(Self::poll_controller_callback) } else { None },
+        ndo_poll_controller: if T::HAS_POLL_CONTROLLER {
+            Some(Self::poll_controller_callback)
+        } else {
+            None
+        },
         // SAFETY: net_device_ops is plain old data (function pointers and integers) for which all-zeroes means "not implemented".
         ..unsafe { MaybeUninit::zeroed().assume_init() }
     };
 
     const ETHTOOL_OPS: b::ethtool_ops = b::ethtool_ops {
-        get_drvinfo: if T::HAS_GET_DRVINFO { Some(Self::get_drvinfo_callback) } else { None },
+        get_drvinfo: if T::HAS_GET_DRVINFO {
+            Some(Self::get_drvinfo_callback)
+        } else {
+            None
+        },
         get_link: Some(b::ethtool_op_get_link),
         // SAFETY: ethtool_ops is plain old data for which all-zeroes means "not implemented".
         ..unsafe { MaybeUninit::zeroed().assume_init() }

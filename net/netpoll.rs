@@ -41,7 +41,9 @@ mod imp {
 
     impl NetpollSlot {
         pub(crate) const fn new() -> Self {
-            Self { ptr: AtomicPtr::new(core::ptr::null_mut()) }
+            Self {
+                ptr: AtomicPtr::new(core::ptr::null_mut()),
+            }
         }
 
         /// Sets up netpoll on `dev` (`__netpoll_setup`). Fails with the
@@ -102,7 +104,8 @@ mod imp {
         /// Cheap: one load when the device has no netpoll.
         pub(crate) fn netpoll_tx_running(&self) -> bool {
             // SAFETY: valid device; `npinfo` is an RCU pointer of which only the nullness is read.
-            let np = unsafe { core::ptr::read_volatile(core::ptr::addr_of!((*self.as_ptr()).npinfo)) };
+            let np =
+                unsafe { core::ptr::read_volatile(core::ptr::addr_of!((*self.as_ptr()).npinfo)) };
             // SAFETY: reads the CPU's interrupt flag.
             !np.is_null() && unsafe { b::rbond_irqs_disabled() }
         }

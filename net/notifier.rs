@@ -49,12 +49,18 @@ impl<N: NetdevNotifier> NotifierRegistration<N> {
     /// Registers `N` for every device of every namespace.
     pub(crate) fn new() -> Result<Self> {
         let nb = KBox::pin(
-            Opaque::new(b::notifier_block { notifier_call: Some(callback::<N>), ..Default::default() }),
+            Opaque::new(b::notifier_block {
+                notifier_call: Some(callback::<N>),
+                ..Default::default()
+            }),
             GFP_KERNEL,
         )?;
         // SAFETY: the block is pinned and lives until Drop unregisters it.
         to_result(unsafe { b::register_netdevice_notifier(nb.get()) })?;
-        Ok(Self { nb, _n: PhantomData })
+        Ok(Self {
+            nb,
+            _n: PhantomData,
+        })
     }
 }
 
@@ -84,7 +90,12 @@ unsafe extern "C" fn callback<N: NetdevNotifier>(
         return b::NOTIFY_DONE as _;
     }
     // SAFETY: netdevice notifiers get a netdev_notifier_info for a valid device and run under RTNL.
-    let (dev, rtnl) = unsafe { (Device::from_raw(b::rbond_notifier_info_to_dev(info)), Rtnl::assume_held()) };
+    let (dev, rtnl) = unsafe {
+        (
+            Device::from_raw(b::rbond_notifier_info_to_dev(info)),
+            Rtnl::assume_held(),
+        )
+    };
     N::event(event, dev, rtnl);
     b::NOTIFY_DONE as _
 }

@@ -94,7 +94,11 @@ impl<T: PernetData> Pernet<T> {
         ops.init = Some(Self::init_callback);
         ops.exit = Some(Self::exit_callback);
         ops.size = core::mem::size_of::<T>();
-        Self { ops: Opaque::new(ops), id: Opaque::new(0), _data: PhantomData }
+        Self {
+            ops: Opaque::new(ops),
+            id: Opaque::new(0),
+            _data: PhantomData,
+        }
     }
 
     /// # Safety

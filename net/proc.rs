@@ -31,7 +31,8 @@ impl ProcDir {
     /// Creates /proc/net/`name` in `net`.
     pub(crate) fn new_in(net: &Net, name: &CStr) -> Result<Arc<Self>> {
         // SAFETY: a live namespace's /proc/net entry lives as long as the namespace, and the directory is removed (Drop) before the namespace goes (its owner is per-namespace data); `name` is NUL-terminated.
-        let dir = unsafe { b::proc_mkdir(name.as_char_ptr().cast(), b::rbond_net_proc(net.as_raw())) };
+        let dir =
+            unsafe { b::proc_mkdir(name.as_char_ptr().cast(), b::rbond_net_proc(net.as_raw())) };
         let dir = NonNull::new(dir).ok_or(ENOMEM)?;
         Ok(Arc::new(Self(dir), GFP_KERNEL)?)
     }
@@ -98,7 +99,12 @@ impl<T: Show> ProcFile<T> {
                 data.cast_mut().cast(),
             )
         };
-        Ok(Self { entry: NonNull::new(entry).ok_or(ENOMEM)?, dir: dir.clone(), data, _data: PhantomData })
+        Ok(Self {
+            entry: NonNull::new(entry).ok_or(ENOMEM)?,
+            dir: dir.clone(),
+            data,
+            _data: PhantomData,
+        })
     }
 
     /// Shows the same data under `name` (the device was renamed): the new
@@ -123,7 +129,10 @@ impl<T: Show> Drop for ProcFile<T> {
 ///
 /// Called by procfs for a file created by `ProcFile::<T>::new`, whose
 /// `private` is a `*const T` valid for the duration of the call.
-unsafe extern "C" fn show_callback<T: Show>(m: *mut b::seq_file, _v: *mut c_void) -> kernel::ffi::c_int {
+unsafe extern "C" fn show_callback<T: Show>(
+    m: *mut b::seq_file,
+    _v: *mut c_void,
+) -> kernel::ffi::c_int {
     let Some(m) = NonNull::new(m) else { return 0 };
     // SAFETY: `m` is the seq_file of this read; single_open stored our data pointer in `private`, valid per the ProcFile invariant.
     let data = unsafe { &*((*m.as_ptr()).private as *const T) };

@@ -25,7 +25,10 @@ impl RcuGuard {
     pub(crate) fn lock() -> Self {
         // SAFETY: always callable; left in Drop.
         unsafe { b::rbond_rcu_read_lock() };
-        Self { owned: true, _not_send: PhantomData }
+        Self {
+            owned: true,
+            _not_send: PhantomData,
+        }
     }
 
     /// A proof for a context the kernel already runs under RCU (the
@@ -37,7 +40,10 @@ impl RcuGuard {
     /// The caller must be in an RCU read-side critical section (any flavour)
     /// for as long as the guard lives.
     pub(crate) unsafe fn assume_held() -> Self {
-        Self { owned: false, _not_send: PhantomData }
+        Self {
+            owned: false,
+            _not_send: PhantomData,
+        }
     }
 }
 
@@ -82,7 +88,13 @@ impl<T> RcuSlot<T> {
     }
 
     fn fill(self, value: T) -> *mut Node<T> {
-        KBox::into_raw(KBox::write(self.0, Node { head: Opaque::uninit(), value }))
+        KBox::into_raw(KBox::write(
+            self.0,
+            Node {
+                head: Opaque::uninit(),
+                value,
+            },
+        ))
     }
 }
 
@@ -107,7 +119,10 @@ unsafe impl<T: Send + Sync> Send for RcuBox<T> {}
 impl<T> RcuBox<T> {
     /// Starts with `value` published, in `slot`.
     pub(crate) fn new(slot: RcuSlot<T>, value: T) -> Self {
-        Self { ptr: AtomicPtr::new(slot.fill(value)), _owns: PhantomData }
+        Self {
+            ptr: AtomicPtr::new(slot.fill(value)),
+            _owns: PhantomData,
+        }
     }
 
     /// The current value, valid for the read-side critical section and no
@@ -129,7 +144,12 @@ impl<T: DropInSoftirq + Send + 'static> RcuBox<T> {
         let old = self.ptr.swap(slot.fill(value), Ordering::AcqRel);
         if !old.is_null() {
             // SAFETY: `old` is a node of ours (type invariant), unpublished just now; its head is first and unused; the callback frees it after the grace period, when no reader holds it. The module waits for pending callbacks before it goes (rcu_barrier in its exit).
-            unsafe { b::call_rcu(Opaque::raw_get(core::ptr::addr_of!((*old).head)), Some(free_node::<T>)) };
+            unsafe {
+                b::call_rcu(
+                    Opaque::raw_get(core::ptr::addr_of!((*old).head)),
+                    Some(free_node::<T>),
+                )
+            };
         }
     }
 }

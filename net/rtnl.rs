@@ -16,7 +16,9 @@ pub(crate) struct Rtnl {
     _not_send: PhantomData<*mut ()>,
 }
 
-const PROOF: Rtnl = Rtnl { _not_send: PhantomData };
+const PROOF: Rtnl = Rtnl {
+    _not_send: PhantomData,
+};
 
 impl Rtnl {
     /// Takes RTNL (may sleep).

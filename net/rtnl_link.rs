@@ -158,7 +158,9 @@ impl<'a> Attrs<'a> {
             return Self { tb: &[] };
         }
         // SAFETY: per the function's requirements.
-        Self { tb: unsafe { core::slice::from_raw_parts(tb, max as usize + 1) } }
+        Self {
+            tb: unsafe { core::slice::from_raw_parts(tb, max as usize + 1) },
+        }
     }
 
     /// The attribute of type `ty`, if the request has it.
@@ -170,14 +172,20 @@ impl<'a> Attrs<'a> {
         // SAFETY: per `new`'s requirements the attribute is valid for 'a, and nla_len (its first field) covers the header and payload inside the message.
         let len = usize::from(unsafe { (*p).nla_len });
         // SAFETY: as above.
-        Some(Attr(unsafe { core::slice::from_raw_parts(p.cast::<u8>().cast_const(), len.max(NLA_HDRLEN)) }))
+        Some(Attr(unsafe {
+            core::slice::from_raw_parts(p.cast::<u8>().cast_const(), len.max(NLA_HDRLEN))
+        }))
     }
 }
 
 impl ExtAck {
     /// `NL_SET_ERR_MSG_ATTR`: the message, pointing at the attribute if
     /// there is one.
-    pub(crate) fn set_msg_attr(&mut self, msg: Option<&'static core::ffi::CStr>, attr: Option<Attr<'_>>) {
+    pub(crate) fn set_msg_attr(
+        &mut self,
+        msg: Option<&'static core::ffi::CStr>,
+        attr: Option<Attr<'_>>,
+    ) {
         if let (Some(raw), Some(msg)) = (self.raw(), msg) {
             // SAFETY: a non-null extack is valid for the callback's duration; the message is static; the attribute is part of the request it answers.
             unsafe {
@@ -278,9 +286,21 @@ pub(crate) trait LinkDriver: Driver {
     fn new_data() -> Result<impl PinInit<Self::Data, Error>>;
     /// After `ip link add` registered the device: applies its attributes.
     /// On error the device is unregistered again.
-    fn newlink(dev: &Device, data: &Self::Data, rtnl: &Rtnl, attrs: &Attrs<'_>, extack: &mut ExtAck) -> Result;
+    fn newlink(
+        dev: &Device,
+        data: &Self::Data,
+        rtnl: &Rtnl,
+        attrs: &Attrs<'_>,
+        extack: &mut ExtAck,
+    ) -> Result;
     /// `ip link set NAME type KIND ...`.
-    fn changelink(dev: &Device, data: &Self::Data, rtnl: &Rtnl, attrs: &Attrs<'_>, extack: &mut ExtAck) -> Result;
+    fn changelink(
+        dev: &Device,
+        data: &Self::Data,
+        rtnl: &Rtnl,
+        attrs: &Attrs<'_>,
+        extack: &mut ExtAck,
+    ) -> Result;
     /// An upper bound of what `fill_info` writes.
     fn info_size(dev: &Device, data: &Self::Data) -> usize;
     /// The kind's attributes of a device (`IFLA_INFO_DATA`).
@@ -297,12 +317,24 @@ pub(crate) trait LinkDriver: Driver {
     /// An upper bound of what `fill_slave_info` writes.
     fn slave_info_size(dev: &Device, data: &Self::Data, slave: &Device) -> usize;
     /// A slave's attributes (`IFLA_INFO_SLAVE_DATA`).
-    fn fill_slave_info(dev: &Device, data: &Self::Data, rtnl: &Rtnl, slave: &Device, msg: &mut NlMsg) -> Result;
+    fn fill_slave_info(
+        dev: &Device,
+        data: &Self::Data,
+        rtnl: &Rtnl,
+        slave: &Device,
+        msg: &mut NlMsg,
+    ) -> Result;
     /// An upper bound of what `fill_xstats` writes.
     fn xstats_size() -> usize;
     /// Extended statistics (`ip link xstats`) of a device, or (`slave`) of
     /// one of its slaves.
-    fn fill_xstats(dev: &Device, data: &Self::Data, rtnl: &Rtnl, slave: Option<&Device>, msg: &mut NlMsg) -> Result;
+    fn fill_xstats(
+        dev: &Device,
+        data: &Self::Data,
+        rtnl: &Rtnl,
+        slave: Option<&Device>,
+        msg: &mut NlMsg,
+    ) -> Result;
 }
 
 /// `IFLA_STATS_LINK_XSTATS`: a device's own extended statistics.
@@ -407,7 +439,12 @@ impl<T: LinkDriver> LinkOps<T> {
     ) -> c_int {
         from_result(|| {
             // SAFETY: the core passes tb[IFLA_MAX + 1] and data[MAX_ATTR + 1] (or null), parsed against the policies.
-            let (tb, data) = unsafe { (Attrs::new(tb, b::__IFLA_MAX - 1), Attrs::new(data, T::MAX_ATTR.into())) };
+            let (tb, data) = unsafe {
+                (
+                    Attrs::new(tb, b::__IFLA_MAX - 1),
+                    Attrs::new(data, T::MAX_ATTR.into()),
+                )
+            };
             T::validate(&tb, &data, &mut ExtAck::from_raw(extack))?;
             Ok(0)
         })
@@ -432,7 +469,8 @@ impl<T: LinkDriver> LinkOps<T> {
                 return Err(e);
             }
             // SAFETY: registered above, data initialised; attributes as in validate_callback.
-            let ((d, priv_data), attrs) = unsafe { (parts::<T>(dev), Attrs::new(data, T::MAX_ATTR.into())) };
+            let ((d, priv_data), attrs) =
+                unsafe { (parts::<T>(dev), Attrs::new(data, T::MAX_ATTR.into())) };
             if let Err(e) = T::newlink(d, priv_data, rtnl, &attrs, &mut ExtAck::from_raw(extack)) {
                 // The caller's free_netdev leaves the device to the unregistration, whose destructor drops the data.
                 d.unregister(rtnl);
@@ -463,7 +501,10 @@ impl<T: LinkDriver> LinkOps<T> {
         T::info_size(d, data)
     }
 
-    unsafe extern "C" fn fill_info_callback(skb: *mut b::sk_buff, dev: *const b::net_device) -> c_int {
+    unsafe extern "C" fn fill_info_callback(
+        skb: *mut b::sk_buff,
+        dev: *const b::net_device,
+    ) -> c_int {
         from_result(|| {
             // SAFETY: rtnl_fill_ifinfo calls this under RTNL on a registered device of ours, with the message it builds.
             let ((d, data), rtnl) = unsafe { (parts::<T>(dev), Rtnl::assume_held()) };
@@ -483,20 +524,38 @@ impl<T: LinkDriver> LinkOps<T> {
         from_result(|| {
             // SAFETY: do_setlink calls this under RTNL for a slave of a registered device of ours, with data[SLAVE_MAX_ATTR + 1].
             let ((d, priv_data), rtnl, slave, attrs) = unsafe {
-                (parts::<T>(dev), Rtnl::assume_held(), Device::from_raw(slave), Attrs::new(data, T::SLAVE_MAX_ATTR.into()))
+                (
+                    parts::<T>(dev),
+                    Rtnl::assume_held(),
+                    Device::from_raw(slave),
+                    Attrs::new(data, T::SLAVE_MAX_ATTR.into()),
+                )
             };
-            T::slave_changelink(d, priv_data, rtnl, slave, &attrs, &mut ExtAck::from_raw(extack))?;
+            T::slave_changelink(
+                d,
+                priv_data,
+                rtnl,
+                slave,
+                &attrs,
+                &mut ExtAck::from_raw(extack),
+            )?;
             Ok(0)
         })
     }
 
-    unsafe extern "C" fn get_slave_size_callback(dev: *const b::net_device, slave: *const b::net_device) -> usize {
+    unsafe extern "C" fn get_slave_size_callback(
+        dev: *const b::net_device,
+        slave: *const b::net_device,
+    ) -> usize {
         // SAFETY: the core calls this for a slave of a registered device of ours.
         let ((d, data), slave) = unsafe { (parts::<T>(dev), Device::from_raw(slave.cast_mut())) };
         T::slave_info_size(d, data, slave)
     }
 
-    unsafe extern "C" fn get_linkxstats_size_callback(_dev: *const b::net_device, attr: c_int) -> usize {
+    unsafe extern "C" fn get_linkxstats_size_callback(
+        _dev: *const b::net_device,
+        attr: c_int,
+    ) -> usize {
         match attr {
             IFLA_STATS_LINK_XSTATS | IFLA_STATS_LINK_XSTATS_SLAVE => T::xstats_size(),
             _ => 0,
@@ -520,7 +579,9 @@ impl<T: LinkDriver> LinkOps<T> {
                 },
                 _ => return Err(EINVAL),
             };
-            let Some(data) = master.driver_data::<T>() else { return Ok(0) };
+            let Some(data) = master.driver_data::<T>() else {
+                return Ok(0);
+            };
             let mut msg = NlMsg(NonNull::new(skb).ok_or(emsgsize())?);
             T::fill_xstats(master, data, rtnl, slave, &mut msg)?;
             Ok(0)

@@ -10,7 +10,6 @@ use super::{
 };
 use core::ptr::NonNull;
 
-
 /// What happens to a frame after the handler (`rx_handler_result`).
 pub(crate) enum RxResult {
     /// The handler freed or kept the frame.
@@ -45,7 +44,11 @@ impl RxSkb<'_> {
         let mut mac = MacAddr::default();
         // SAFETY: frames reach rx handlers with the MAC header set (eth_type_trans ran), at least ETH_HLEN bytes from it.
         unsafe {
-            core::ptr::copy_nonoverlapping(b::rbond_eth_hdr_dest(*self.pskb), mac.0.as_mut_ptr(), ETH_ALEN)
+            core::ptr::copy_nonoverlapping(
+                b::rbond_eth_hdr_dest(*self.pskb),
+                mac.0.as_mut_ptr(),
+                ETH_ALEN,
+            )
         };
         mac
     }
@@ -56,7 +59,13 @@ impl RxSkb<'_> {
     #[inline]
     pub(crate) fn has_protocol(&self, ethertype: u16) -> bool {
         // SAFETY: `*pskb` is the valid frame the core handed us; `protocol` is a plain field of the headers group, which both union members lay out alike.
-        let proto = unsafe { (*(*self.pskb)).__bindgen_anon_4.__bindgen_anon_1.as_ref().protocol };
+        let proto = unsafe {
+            (*(*self.pskb))
+                .__bindgen_anon_4
+                .__bindgen_anon_1
+                .as_ref()
+                .protocol
+        };
         proto == ethertype.to_be()
     }
 
@@ -64,9 +73,13 @@ impl RxSkb<'_> {
     /// `dst`: its first `buf.len()` bytes after the Ethernet header, copied
     /// into `buf`.
     pub(crate) fn slow_pdu(&self, dst: &[u8; 6], buf: &mut [u8]) -> SlowPdu {
-        let Ok(len) = u32::try_from(buf.len()) else { return SlowPdu::Short };
+        let Ok(len) = u32::try_from(buf.len()) else {
+            return SlowPdu::Short;
+        };
         // SAFETY: the frame is valid; `dst` is 6 readable bytes and `buf` `len` writable ones.
-        match unsafe { b::rbond_skb_slow_pdu(*self.pskb, dst.as_ptr(), buf.as_mut_ptr().cast(), len) } {
+        match unsafe {
+            b::rbond_skb_slow_pdu(*self.pskb, dst.as_ptr(), buf.as_mut_ptr().cast(), len)
+        } {
             1 => SlowPdu::Copied,
             0 => SlowPdu::Short,
             _ => SlowPdu::Other,
@@ -135,7 +148,13 @@ pub(crate) trait RxHandler: 'static {
 #[inline]
 unsafe fn skb_dev(skb: *mut b::sk_buff) -> *mut b::net_device {
     // SAFETY: a valid buffer (the caller's promise); `dev` is the member of the anonymous unions a buffer in the receive path uses.
-    unsafe { (*skb).__bindgen_anon_1.__bindgen_anon_1.__bindgen_anon_1.dev }
+    unsafe {
+        (*skb)
+            .__bindgen_anon_1
+            .__bindgen_anon_1
+            .__bindgen_anon_1
+            .dev
+    }
 }
 
 /// `skb->dev = dev`.
@@ -147,7 +166,13 @@ unsafe fn skb_dev(skb: *mut b::sk_buff) -> *mut b::net_device {
 #[inline]
 unsafe fn set_skb_dev(skb: *mut b::sk_buff, dev: *mut b::net_device) {
     // SAFETY: a valid buffer the caller owns (its promise); a plain store to the union member the receive path uses.
-    unsafe { (*skb).__bindgen_anon_1.__bindgen_anon_1.__bindgen_anon_1.dev = dev };
+    unsafe {
+        (*skb)
+            .__bindgen_anon_1
+            .__bindgen_anon_1
+            .__bindgen_anon_1
+            .dev = dev
+    };
 }
 
 /// `rcu_dereference(dev->rx_handler_data)`.
@@ -166,7 +191,9 @@ unsafe fn rx_handler_data(dev: *mut b::net_device) -> *mut core::ffi::c_void {
 ///
 /// Called by the core's receive path for a device whose rx handler was
 /// registered by `Device::rx_handler_register::<H>`, under RCU.
-pub(crate) unsafe extern "C" fn trampoline<H: RxHandler>(pskb: *mut *mut b::sk_buff) -> b::rx_handler_result_t {
+pub(crate) unsafe extern "C" fn trampoline<H: RxHandler>(
+    pskb: *mut *mut b::sk_buff,
+) -> b::rx_handler_result_t {
     // SAFETY: the core passes a valid pointer to a valid frame.
     let Some(skb) = NonNull::new(unsafe { *pskb }) else {
         return b::rx_handler_result_RX_HANDLER_PASS;
@@ -176,7 +203,9 @@ pub(crate) unsafe extern "C" fn trampoline<H: RxHandler>(pskb: *mut *mut b::sk_b
     // SAFETY: rx handlers run under rcu_read_lock.
     let rcu = unsafe { RcuGuard::assume_held() };
     // SAFETY: `pskb` is valid and ours for the call.
-    let mut rx = RxSkb { pskb: unsafe { &mut *pskb } };
+    let mut rx = RxSkb {
+        pskb: unsafe { &mut *pskb },
+    };
     match H::handle(data, &mut rx, &rcu) {
         RxResult::Consumed => b::rx_handler_result_RX_HANDLER_CONSUMED,
         RxResult::Another => b::rx_handler_result_RX_HANDLER_ANOTHER,
@@ -184,7 +213,3 @@ pub(crate) unsafe extern "C" fn trampoline<H: RxHandler>(pskb: *mut *mut b::sk_b
         RxResult::Pass => b::rx_handler_result_RX_HANDLER_PASS,
     }
 }
-
-
-
-

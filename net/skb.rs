@@ -65,11 +65,24 @@ impl SkBuff {
 
     /// A slow-protocols frame (LACPDU, marker) from `src` to `dst` on
     /// `dev`, carrying `pdu` (atomic allocation; None without memory).
-    pub(crate) fn slow_frame(dev: &Device, src: &[u8; 6], dst: &[u8; 6], pdu: &[u8]) -> Option<SkBuff> {
+    pub(crate) fn slow_frame(
+        dev: &Device,
+        src: &[u8; 6],
+        dst: &[u8; 6],
+        pdu: &[u8],
+    ) -> Option<SkBuff> {
         let len = u32::try_from(pdu.len()).ok()?;
         // SAFETY: valid device; the addresses are 6 readable bytes and `pdu` `len` bytes, all copied before the call returns; the result is a new buffer we own.
-        NonNull::new(unsafe { b::rbond_slow_frame(dev.as_raw(), src.as_ptr(), dst.as_ptr(), pdu.as_ptr().cast(), len) })
-            .map(SkBuff)
+        NonNull::new(unsafe {
+            b::rbond_slow_frame(
+                dev.as_raw(),
+                src.as_ptr(),
+                dst.as_ptr(),
+                pdu.as_ptr().cast(),
+                len,
+            )
+        })
+        .map(SkBuff)
     }
 
     /// The VLAN tag the stack put in the buffer's metadata (hardware

@@ -55,7 +55,10 @@ impl<T> NestingSpinLock<T> {
         let subclass = depth.min(MAX_SUBCLASS);
         // SAFETY: initialised by `new` (type invariant); released by the guard's Drop, in this context.
         unsafe { b::rbond_spin_lock_nested(self.lock.get(), subclass) };
-        NestingGuard { lock: self, _not_send: PhantomData }
+        NestingGuard {
+            lock: self,
+            _not_send: PhantomData,
+        }
     }
 }
 
@@ -122,7 +125,10 @@ impl<T> BhSpinLock<T> {
     pub(crate) fn lock(&self) -> BhGuard<'_, T> {
         // SAFETY: initialised by `new` (type invariant); released by the guard's Drop, in this context.
         unsafe { b::rbond_spin_lock_bh(self.lock.get()) };
-        BhGuard { lock: self, _not_send: PhantomData }
+        BhGuard {
+            lock: self,
+            _not_send: PhantomData,
+        }
     }
 }
 
@@ -182,7 +188,11 @@ impl<T: Copy> SetOnce<T> {
     /// Sets the value; false (and no change) if it was set already.
     pub(crate) fn set(&self, value: T) -> bool {
         use core::sync::atomic::Ordering::*;
-        if self.state.compare_exchange(EMPTY, WRITING, Acquire, Relaxed).is_err() {
+        if self
+            .state
+            .compare_exchange(EMPTY, WRITING, Acquire, Relaxed)
+            .is_err()
+        {
             return false;
         }
         // SAFETY: this thread won the EMPTY -> WRITING transition: no reader or other writer touches the value until READY.

@@ -86,7 +86,12 @@ impl DevAttr {
         if store.is_some() {
             a.store = Some(store_callback);
         }
-        Self { raw: Opaque::new(a), name, show, store }
+        Self {
+            raw: Opaque::new(a),
+            name,
+            show,
+            store,
+        }
     }
 }
 
@@ -106,7 +111,9 @@ unsafe fn net_dev<'a>(d: *mut b::device) -> &'a Device {
 ///
 /// `buf` must be null or the page sysfs hands a show callback.
 unsafe fn emit(buf: *mut c_char, show: impl FnOnce(&mut SysfsBuf) -> fmt::Result) -> isize {
-    let Some(buf) = NonNull::new(buf.cast::<u8>()) else { return EINVAL.to_errno() as isize };
+    let Some(buf) = NonNull::new(buf.cast::<u8>()) else {
+        return EINVAL.to_errno() as isize;
+    };
     let mut out = SysfsBuf { buf, len: 0 };
     match show(&mut out) {
         Ok(()) => out.len as isize,
@@ -122,7 +129,11 @@ fn stored(count: usize, r: Result) -> isize {
     }
 }
 
-unsafe extern "C" fn show_callback(d: *mut b::device, attr: *mut b::device_attribute, buf: *mut c_char) -> isize {
+unsafe extern "C" fn show_callback(
+    d: *mut b::device,
+    attr: *mut b::device_attribute,
+    buf: *mut c_char,
+) -> isize {
     // SAFETY: the core calls show with an attribute of a group of ours (a DevAttr, whose first field it is), the device whose directory has the file (a registered net_device: the files go before it is unregistered), and a page.
     unsafe {
         let (a, dev) = (&*attr.cast::<DevAttr>(), net_dev(d));
@@ -139,7 +150,9 @@ unsafe extern "C" fn store_callback(
     let (a, dev, data) =
         // SAFETY: as in show_callback; `buf` holds `count` bytes written by the user.
         unsafe { (&*attr.cast::<DevAttr>(), net_dev(d), core::slice::from_raw_parts(buf.cast::<u8>(), count)) };
-    let Some(store) = a.store else { return EIO.to_errno() as isize };
+    let Some(store) = a.store else {
+        return EIO.to_errno() as isize;
+    };
     stored(count, store(dev, a.name.as_bytes(), data))
 }
 
@@ -172,7 +185,10 @@ unsafe impl Sync for AttrGroup {}
 
 impl AttrGroup {
     /// The group `name` with the files of `list`.
-    pub(crate) const fn new<const N: usize>(name: &'static CStr, list: &'static AttrList<N>) -> Self {
+    pub(crate) const fn new<const N: usize>(
+        name: &'static CStr,
+        list: &'static AttrList<N>,
+    ) -> Self {
         // SAFETY: attribute_group is plain old data; all-zeroes is no visibility callback and no binary files.
         let mut g: b::attribute_group = unsafe { MaybeUninit::zeroed().assume_init() };
         g.name = name.as_char_ptr();
@@ -192,7 +208,9 @@ impl Device {
     /// unregistered.
     pub(crate) fn add_sysfs_group(&self, group: &'static AttrGroup, _rtnl: &Rtnl) -> Result {
         // SAFETY: a registered device; the group is static.
-        to_result(unsafe { b::sysfs_create_group(b::rbond_netdev_kobj(self.as_raw()), group.as_raw()) })
+        to_result(unsafe {
+            b::sysfs_create_group(b::rbond_netdev_kobj(self.as_raw()), group.as_raw())
+        })
     }
 
     /// Removes a group added by [`Device::add_sysfs_group`].
@@ -237,11 +255,22 @@ impl NetClassFile {
         a.show = Some(class_show_callback);
         a.store = Some(class_store_callback);
         let net_ptr = NonNull::new(net.as_raw()).ok_or(EINVAL)?;
-        let f = KBox::new(ClassFile { raw: Opaque::new(a), net: net_ptr, show, store }, GFP_KERNEL)?;
+        let f = KBox::new(
+            ClassFile {
+                raw: Opaque::new(a),
+                net: net_ptr,
+                show,
+                store,
+            },
+            GFP_KERNEL,
+        )?;
         // SAFETY: the attribute lives in the box until Drop removes the file; a dynamically allocated attribute needs its lockdep key initialised; `net` is live.
         unsafe {
             b::rbond_sysfs_attr_init(core::ptr::addr_of_mut!((*f.raw.get()).attr));
-            to_result(b::netdev_class_create_file_ns(f.raw.get(), net.as_raw().cast()))?;
+            to_result(b::netdev_class_create_file_ns(
+                f.raw.get(),
+                net.as_raw().cast(),
+            ))?;
         }
         Ok(Self(f))
     }
@@ -276,7 +305,11 @@ unsafe extern "C" fn class_store_callback(
     // SAFETY: as in class_show_callback; `buf` holds `count` bytes.
     let (f, net, data) = unsafe {
         let f = &*attr.cast::<ClassFile>();
-        (f, Net::from_raw(f.net.as_ptr()), core::slice::from_raw_parts(buf.cast::<u8>(), count))
+        (
+            f,
+            Net::from_raw(f.net.as_ptr()),
+            core::slice::from_raw_parts(buf.cast::<u8>(), count),
+        )
     };
     stored(count, (f.store)(net, data))
 }

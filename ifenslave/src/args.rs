@@ -18,7 +18,11 @@ pub enum Action {
     /// `master` alone: show the master.
     Show { master: String },
     /// Enslave (default; `-f` skips the Ethernet check).
-    Enslave { master: String, slaves: Vec<String>, force: bool },
+    Enslave {
+        master: String,
+        slaves: Vec<String>,
+        force: bool,
+    },
     /// `-d`.
     Detach { master: String, slaves: Vec<String> },
     /// `-c`.
@@ -123,11 +127,18 @@ pub fn parse<S: AsRef<str>>(args: &[S]) -> Command {
                 slaves.extend(it);
                 if c > 0 {
                     // -c accepts one slave; v1.1.0 ignored any others.
-                    Action::ChangeActive { master, slave: slaves.swap_remove(0) }
+                    Action::ChangeActive {
+                        master,
+                        slave: slaves.swap_remove(0),
+                    }
                 } else if d > 0 {
                     Action::Detach { master, slaves }
                 } else {
-                    Action::Enslave { master, slaves, force: f > 0 }
+                    Action::Enslave {
+                        master,
+                        slaves,
+                        force: f > 0,
+                    }
                 }
             }
         }
@@ -147,25 +158,67 @@ mod tests {
     fn enslave_is_the_default() {
         assert_eq!(
             act(&["bond0", "eth0", "eth1"]),
-            Action::Enslave { master: "bond0".into(), slaves: vec!["eth0".into(), "eth1".into()], force: false }
+            Action::Enslave {
+                master: "bond0".into(),
+                slaves: vec!["eth0".into(), "eth1".into()],
+                force: false
+            }
         );
         assert_eq!(
             act(&["-f", "bond0", "eth0"]),
-            Action::Enslave { master: "bond0".into(), slaves: vec!["eth0".into()], force: true }
+            Action::Enslave {
+                master: "bond0".into(),
+                slaves: vec!["eth0".into()],
+                force: true
+            }
         );
         assert_eq!(
             act(&["--force", "bond0", "eth0"]),
-            Action::Enslave { master: "bond0".into(), slaves: vec!["eth0".into()], force: true }
+            Action::Enslave {
+                master: "bond0".into(),
+                slaves: vec!["eth0".into()],
+                force: true
+            }
         );
     }
 
     #[test]
     fn detach_and_change_active() {
-        assert_eq!(act(&["-d", "bond0", "eth0"]), Action::Detach { master: "bond0".into(), slaves: vec!["eth0".into()] });
-        assert_eq!(act(&["--detach", "bond0", "a", "b"]), Action::Detach { master: "bond0".into(), slaves: vec!["a".into(), "b".into()] });
-        assert_eq!(act(&["-c", "bond0", "eth1"]), Action::ChangeActive { master: "bond0".into(), slave: "eth1".into() });
-        assert_eq!(act(&["bond0", "eth1", "--change-active"]), Action::ChangeActive { master: "bond0".into(), slave: "eth1".into() });
-        assert_eq!(act(&["--change", "bond0", "eth1"]), Action::ChangeActive { master: "bond0".into(), slave: "eth1".into() });
+        assert_eq!(
+            act(&["-d", "bond0", "eth0"]),
+            Action::Detach {
+                master: "bond0".into(),
+                slaves: vec!["eth0".into()]
+            }
+        );
+        assert_eq!(
+            act(&["--detach", "bond0", "a", "b"]),
+            Action::Detach {
+                master: "bond0".into(),
+                slaves: vec!["a".into(), "b".into()]
+            }
+        );
+        assert_eq!(
+            act(&["-c", "bond0", "eth1"]),
+            Action::ChangeActive {
+                master: "bond0".into(),
+                slave: "eth1".into()
+            }
+        );
+        assert_eq!(
+            act(&["bond0", "eth1", "--change-active"]),
+            Action::ChangeActive {
+                master: "bond0".into(),
+                slave: "eth1".into()
+            }
+        );
+        assert_eq!(
+            act(&["--change", "bond0", "eth1"]),
+            Action::ChangeActive {
+                master: "bond0".into(),
+                slave: "eth1".into()
+            }
+        );
     }
 
     #[test]
@@ -174,7 +227,13 @@ mod tests {
         assert_eq!(act(&["-df", "bond0", "eth0"]), Action::UsageError);
         let c = parse(&["-v", "-d", "bond0", "eth0"]);
         assert!(c.verbose);
-        assert_eq!(c.action, Action::Detach { master: "bond0".into(), slaves: vec!["eth0".into()] });
+        assert_eq!(
+            c.action,
+            Action::Detach {
+                master: "bond0".into(),
+                slaves: vec!["eth0".into()]
+            }
+        );
     }
 
     #[test]
@@ -189,7 +248,12 @@ mod tests {
 
     #[test]
     fn informational_forms() {
-        assert_eq!(act(&["bond0"]), Action::Show { master: "bond0".into() });
+        assert_eq!(
+            act(&["bond0"]),
+            Action::Show {
+                master: "bond0".into()
+            }
+        );
         assert_eq!(act(&["-a"]), Action::ShowAll);
         assert_eq!(act(&["--all-interfaces"]), Action::ShowAll);
         assert_eq!(act(&["-V"]), Action::Version);

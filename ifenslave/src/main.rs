@@ -109,7 +109,13 @@ impl Ctx {
     fn settings(&self, name: &str) -> io::Result<Settings> {
         let q = |req: u32, what: &str| {
             self.get(name, req).inspect_err(|e| {
-                vprint!(self, "Interface '{}': Error: {} failed: {}\n", name, what, strerror(e));
+                vprint!(
+                    self,
+                    "Interface '{}': Error: {} failed: {}\n",
+                    name,
+                    what,
+                    strerror(e)
+                );
             })
         };
         let mtu = q(libc::SIOCGIFMTU as u32, "SIOCGIFMTU")?.int();
@@ -181,12 +187,21 @@ impl Ctx {
                 vprint!(self, "ABI ver is 0\n");
                 return Ok(0);
             }
-            vprint!(self, "Master '{}': Error: get bonding info failed {}\n", master, strerror(&e));
+            vprint!(
+                self,
+                "Master '{}': Error: get bonding info failed {}\n",
+                master,
+                strerror(&e)
+            );
             return Err(e);
         }
         let n = info.fw_version.iter().position(|&c| c == 0).unwrap_or(32);
         let text = String::from_utf8_lossy(&info.fw_version[..n]).into_owned();
-        let abi = if text.is_empty() { Some(0) } else { text.parse::<u32>().ok() };
+        let abi = if text.is_empty() {
+            Some(0)
+        } else {
+            text.parse::<u32>().ok()
+        };
         match abi {
             Some(v) => {
                 vprint!(self, "ABI ver is {}\n", v);
@@ -201,9 +216,15 @@ impl Ctx {
 
     fn print_config(&self, name: &str) -> io::Result<()> {
         let flags = self.get(name, libc::SIOCGIFFLAGS as u32)?.flags();
-        println!("The result of SIOCGIFFLAGS on {} is {:x}.", name, flags as u16);
+        println!(
+            "The result of SIOCGIFFLAGS on {} is {:x}.",
+            name, flags as u16
+        );
         let (_, a) = self.get(name, libc::SIOCGIFADDR as u32)?.sockaddr();
-        println!("The result of SIOCGIFADDR is {:02x}.{:02x}.{:02x}.{:02x}.", a[2], a[3], a[4], a[5]);
+        println!(
+            "The result of SIOCGIFADDR is {:02x}.{:02x}.{:02x}.{:02x}.",
+            a[2], a[3], a[4], a[5]
+        );
         let (family, h) = self.get(name, libc::SIOCGIFHWADDR as u32)?.sockaddr();
         println!(
             "The result of SIOCGIFHWADDR is type {}  {:02x}:{:02x}:{:02x}:{:02x}:{:02x}:{:02x}.",
@@ -248,7 +269,10 @@ fn run(args: &[String]) -> i32 {
             return 1;
         }
     };
-    let ctx = Ctx { sock, verbose: cmd.verbose };
+    let ctx = Ctx {
+        sock,
+        verbose: cmd.verbose,
+    };
 
     let (master, slaves, mode) = match cmd.action {
         Action::ShowAll => {
@@ -271,7 +295,10 @@ fn run(args: &[String]) -> i32 {
         }
         Action::Show { master } => {
             if let Err(e) = ctx.abi_version(&master) {
-                eprintln!("Master '{master}': Error: handshake with driver failed: {}. Aborting", strerror(&e));
+                eprintln!(
+                    "Master '{master}': Error: handshake with driver failed: {}. Aborting",
+                    strerror(&e)
+                );
                 return 1;
             }
             return match ctx.print_config(&master) {
@@ -282,7 +309,11 @@ fn run(args: &[String]) -> i32 {
                 }
             };
         }
-        Action::Enslave { master, slaves, force } => (master, slaves, if force { 'f' } else { 'e' }),
+        Action::Enslave {
+            master,
+            slaves,
+            force,
+        } => (master, slaves, if force { 'f' } else { 'e' }),
         Action::Detach { master, slaves } => (master, slaves, 'd'),
         Action::ChangeActive { master, slave } => (master, vec![slave], 'c'),
         _ => return 2,
@@ -291,19 +322,27 @@ fn run(args: &[String]) -> i32 {
     let abi = match ctx.abi_version(&master) {
         Ok(v) => v,
         Err(e) => {
-            eprintln!("Master '{master}': Error: handshake with driver failed: {}. Aborting", strerror(&e));
+            eprintln!(
+                "Master '{master}': Error: handshake with driver failed: {}. Aborting",
+                strerror(&e)
+            );
             return 1;
         }
     };
     let m = match ctx.settings(&master) {
         Ok(s) => s,
         Err(e) => {
-            eprintln!("Master '{master}': Error: get settings failed: {}. Aborting", strerror(&e));
+            eprintln!(
+                "Master '{master}': Error: get settings failed: {}. Aborting",
+                strerror(&e)
+            );
             return errno(&e);
         }
     };
     if m.flags & IFF_MASTER == 0 {
-        eprintln!("Illegal operation; the specified interface '{master}' is not a master. Aborting");
+        eprintln!(
+            "Illegal operation; the specified interface '{master}' is not a master. Aborting"
+        );
         return 1;
     }
     if m.flags & IFF_UP == 0 {
@@ -355,7 +394,10 @@ fn slave_flags(ctx: &Ctx, slave: &str) -> Result<i16, i32> {
             Ok(r.flags())
         }
         Err(e) => {
-            eprintln!("Slave '{slave}': Error: get flags failed: {}. Skipping", strerror(&e));
+            eprintln!(
+                "Slave '{slave}': Error: get flags failed: {}. Skipping",
+                strerror(&e)
+            );
             Err(errno(&e))
         }
     }
@@ -367,10 +409,14 @@ fn change_active(ctx: &Ctx, master: &str, slave: &str) -> Result<(), i32> {
         eprintln!("Illegal operation: The specified slave interface '{slave}' is not a slave");
         return Err(1);
     }
-    ctx.bond_ioctl(master, slave, SIOCBONDCHANGEACTIVE, BOND_CHANGE_ACTIVE_OLD).map_err(|e| {
-        eprintln!("Master '{master}', Slave '{slave}': Error: Change active failed: {}", strerror(&e));
-        1
-    })
+    ctx.bond_ioctl(master, slave, SIOCBONDCHANGEACTIVE, BOND_CHANGE_ACTIVE_OLD)
+        .map_err(|e| {
+            eprintln!(
+                "Master '{master}', Slave '{slave}': Error: Change active failed: {}",
+                strerror(&e)
+            );
+            1
+        })
 }
 
 fn detach(ctx: &Ctx, master: &str, slave: &str) -> Result<(), i32> {
@@ -379,15 +425,29 @@ fn detach(ctx: &Ctx, master: &str, slave: &str) -> Result<(), i32> {
         eprintln!("Illegal operation: The specified slave interface '{slave}' is not a slave");
         return Err(1);
     }
-    ctx.bond_ioctl(master, slave, SIOCBONDRELEASE, BOND_RELEASE_OLD).map_err(|e| {
-        eprintln!("Master '{master}', Slave '{slave}': Error: Release failed: {}", strerror(&e));
-        1
-    })
+    ctx.bond_ioctl(master, slave, SIOCBONDRELEASE, BOND_RELEASE_OLD)
+        .map_err(|e| {
+            eprintln!(
+                "Master '{master}', Slave '{slave}': Error: Release failed: {}",
+                strerror(&e)
+            );
+            1
+        })
 }
 
-fn enslave(ctx: &Ctx, master: &str, m: &Settings, slave: &str, abi: u32, hwaddr_set: &mut bool) -> Result<(), i32> {
+fn enslave(
+    ctx: &Ctx,
+    master: &str,
+    m: &Settings,
+    slave: &str,
+    abi: u32,
+    hwaddr_set: &mut bool,
+) -> Result<(), i32> {
     let s = ctx.settings(slave).map_err(|e| {
-        eprintln!("Slave '{slave}': Error: get settings failed: {}. Skipping", strerror(&e));
+        eprintln!(
+            "Slave '{slave}': Error: get settings failed: {}. Skipping",
+            strerror(&e)
+        );
         errno(&e)
     })?;
     if s.flags & IFF_SLAVE != 0 {
@@ -395,14 +455,20 @@ fn enslave(ctx: &Ctx, master: &str, m: &Settings, slave: &str, abi: u32, hwaddr_
         return Err(1);
     }
     ctx.set_flags(slave, s.flags & !IFF_UP).map_err(|e| {
-        eprintln!("Slave '{slave}': Error: bring interface down failed: {}", strerror(&e));
+        eprintln!(
+            "Slave '{slave}': Error: bring interface down failed: {}",
+            strerror(&e)
+        );
         errno(&e)
     })?;
     if abi >= 2 {
         // An address-less slave is fine for ABI 2 drivers; clear any IPv4
         // address so it does not answer for itself.
         ctx.clear_addr(slave).map_err(|e| {
-            eprintln!("Slave '{slave}': Error: clear address failed: {}", strerror(&e));
+            eprintln!(
+                "Slave '{slave}': Error: clear address failed: {}",
+                strerror(&e)
+            );
             errno(&e)
         })?;
     }
@@ -421,7 +487,10 @@ fn enslave(ctx: &Ctx, master: &str, m: &Settings, slave: &str, abi: u32, hwaddr_
         // A master without an address takes the first slave's (never the
         // case with modern drivers, whose bonds start with a random MAC).
         if let Err(e) = ctx.set_hwaddr(master, &s.hwaddr) {
-            eprintln!("Master '{master}': Error: set hw address failed: {}", strerror(&e));
+            eprintln!(
+                "Master '{master}': Error: set hw address failed: {}",
+                strerror(&e)
+            );
             if set_mtu {
                 let _ = ctx.set_mtu(slave, s.mtu);
             }
@@ -433,7 +502,10 @@ fn enslave(ctx: &Ctx, master: &str, m: &Settings, slave: &str, abi: u32, hwaddr_
     match ctx.bond_ioctl(master, slave, SIOCBONDENSLAVE, BOND_ENSLAVE_OLD) {
         Ok(()) => Ok(()),
         Err(e) => {
-            eprintln!("Master '{master}', Slave '{slave}': Error: Enslave failed: {}", strerror(&e));
+            eprintln!(
+                "Master '{master}', Slave '{slave}': Error: Enslave failed: {}",
+                strerror(&e)
+            );
             // Roll back, best effort, as v1.1.0 does.
             if set_master_mac {
                 let _ = ctx.set_hwaddr(master, &m.hwaddr);

@@ -15,7 +15,10 @@ pub struct IfReq {
 
 impl IfReq {
     pub fn new(name: &str) -> Self {
-        let mut r = IfReq { name: [0; IFNAMSIZ], u: [0; 24] };
+        let mut r = IfReq {
+            name: [0; IFNAMSIZ],
+            u: [0; 24],
+        };
         // strncpy(ifr_name, name, IFNAMSIZ) as v1.1.0 does.
         for (d, s) in r.name.iter_mut().zip(name.bytes()) {
             *d = s;
@@ -92,9 +95,18 @@ impl Socket {
             len: libc::c_int,
             buf: *mut IfReq,
         }
-        let mut conf = IfConf { len: (buf.len() * std::mem::size_of::<IfReq>()) as libc::c_int, buf: buf.as_mut_ptr() };
+        let mut conf = IfConf {
+            len: (buf.len() * std::mem::size_of::<IfReq>()) as libc::c_int,
+            buf: buf.as_mut_ptr(),
+        };
         // SAFETY: `conf` describes `buf`, which is valid for `len` bytes.
-        let r = unsafe { libc::ioctl(self.0.as_raw_fd(), libc::SIOCGIFCONF as libc::Ioctl, &mut conf as *mut IfConf) };
+        let r = unsafe {
+            libc::ioctl(
+                self.0.as_raw_fd(),
+                libc::SIOCGIFCONF as libc::Ioctl,
+                &mut conf as *mut IfConf,
+            )
+        };
         if r < 0 {
             return Err(io::Error::last_os_error());
         }
