@@ -120,7 +120,7 @@ impl Lacpdu {
 
     /// Encodes as the C driver sends it (`ad_lacpdu_send()`): version 1,
     /// TLV types 1, 2, 3 and the terminator, lengths 20, 20, 16, 0.
-    pub(crate) fn to_bytes(&self) -> [u8; PDU_LEN] {
+    pub(crate) fn to_bytes(self) -> [u8; PDU_LEN] {
         let mut b = [0u8; PDU_LEN];
         b[0] = SUBTYPE_LACP;
         b[1] = 1;
@@ -266,6 +266,7 @@ pub(crate) enum MuxState {
 
 /// Churn detection machine states (`churn_state_t`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[allow(clippy::enum_variant_names)] // the C driver's names
 pub(crate) enum Churn {
     Monitor = 0,
     Churned,
@@ -818,7 +819,7 @@ impl Port {
                 self.set_state(state::EXPIRED, false);
             }
             RxState::Current => {
-                let Some(pdu) = pdu else { return None };
+                let pdu = pdu?;
                 if pdu.actor.system == self.actor.system {
                     return Some(AdNote::Loopback);
                 }
@@ -973,7 +974,7 @@ fn members(ports: &[AdSlave], id: u16) -> impl Iterator<Item = usize> + '_ {
         let next = ports
             .iter()
             .enumerate()
-            .filter(|(_, s)| s.port.agg_id == id && below.map_or(true, |b| s.port.join_seq < b))
+            .filter(|(_, s)| s.port.agg_id == id && below.is_none_or(|b| s.port.join_seq < b))
             .max_by_key(|(_, s)| s.port.join_seq);
         match next {
             Some((i, s)) => {
@@ -999,30 +1000,60 @@ fn agg_index(ports: &[AdSlave], id: u16) -> Option<usize> {
 
 /// `__agg_active_ports()`: attached ports whose link is up.
 fn active_ports(ports: &[AdSlave], id: u16) -> u16 {
-    members(ports, id)
-        .filter(|&i| ports[i].port.enabled)
-        .count() as u16
+    member_ports(ports, id).filter(|p| p.enabled).count() as u16
+}
+
+/// The ports attached to aggregator `id`, as [`members`] orders them.
+fn member_ports(ports: &[AdSlave], id: u16) -> impl Iterator<Item = &Port> + '_ {
+    members(ports, id).filter_map(|i| ports.get(i).map(|s| &s.port))
+}
+
+/// Slave `i`'s port, if there is a slave `i`.
+fn port_mut(ports: &mut [AdSlave], i: usize) -> Option<&mut Port> {
+    ports.get_mut(i).map(|s| &mut s.port)
+}
+
+/// The aggregator at index `a`, if there is one.
+fn agg_mut(ports: &mut [AdSlave], a: usize) -> Option<&mut Aggregator> {
+    ports.get_mut(a).map(|s| &mut s.agg)
+}
+
+/// The index of the active aggregator.
+fn active_agg(ports: &[AdSlave]) -> Option<usize> {
+    ports.iter().position(|s| s.agg.is_active)
+}
+
+/// Applies `f` to every port attached to aggregator `id`.
+fn each_member(ports: &mut [AdSlave], id: u16, mut f: impl FnMut(&mut Port)) {
+    for s in ports.iter_mut().filter(|s| s.port.agg_id == id) {
+        f(&mut s.port);
+    }
 }
 
 /// `__get_agg_bandwidth()`: the speed of the head port times the active
 /// ports.
 fn bandwidth(ports: &[AdSlave], id: u16) -> u32 {
     let n = u32::from(active_ports(ports, id));
-    match members(ports, id).next() {
-        Some(h) if n > 0 => n.saturating_mul(code_mbps(ports[h].port.speed())),
+    match member_ports(ports, id).next() {
+        Some(head) if n > 0 => n.saturating_mul(code_mbps(head.speed())),
         _ => 0,
     }
 }
 
 /// `agg_device_up()`: some attached slave runs with carrier.
 fn agg_device_up(ports: &[AdSlave], id: u16) -> bool {
-    members(ports, id).any(|i| ports[i].port.link.dev_up)
+    member_ports(ports, id).any(|p| p.link.dev_up)
 }
 
 /// `ad_agg_selection_test()`: whether `curr` beats `best`.
 fn better(ports: &[AdSlave], mode: u8, best: Option<usize>, curr: usize) -> usize {
     let Some(b) = best else { return curr };
-    let (ba, ca) = (&ports[b].agg, &ports[curr].agg);
+    let (Some(ba), Some(ca)) = (
+        ports.get(b).map(|s| &s.agg),
+        ports.get(curr).map(|s| &s.agg),
+    ) else {
+        return curr;
+    };
     if !ca.is_individual && ba.is_individual {
         return curr;
     }
@@ -1087,13 +1118,13 @@ impl Lacp {
     /// last LACPDU (no longer aggregating) is returned for the caller to
     /// send; then the caller removes `ports[i]`.
     pub(crate) fn unbind(&mut self, ports: &mut [AdSlave], i: usize) -> Option<Lacpdu> {
-        let port = &mut ports.get_mut(i)?.port;
-        port.actor.state &= !(state::SYNCHRONIZATION
+        let me = ports.get_mut(i)?;
+        me.port.actor.state &= !(state::SYNCHRONIZATION
             | state::COLLECTING
             | state::DISTRIBUTING
             | state::AGGREGATION);
-        let last = port.lacpdu();
-        let own = ports[i].agg.id;
+        let last = me.port.lacpdu();
+        let own = me.agg.id;
         let alone = |ports: &[AdSlave], id: u16| {
             let mut m = members(ports, id);
             m.next() == Some(i) && m.next().is_none()
@@ -1102,59 +1133,80 @@ impl Lacp {
             if !alone(ports, own) {
                 // Other ports use this slave's aggregator: move them to an
                 // empty one (or to the one this port has to itself).
-                let free = (0..ports.len()).find(|&j| {
-                    let id = ports[j].agg.id;
-                    members(ports, id).next().is_none() || alone(ports, id)
+                let free = ports.iter().position(|s| {
+                    members(ports, s.agg.id).next().is_none() || alone(ports, s.agg.id)
                 });
                 if let Some(j) = free {
-                    let new_id = ports[j].agg.id;
-                    let select = alone(ports, new_id) && ports[j].agg.is_active;
-                    if ports[i].port.agg_id == new_id {
-                        ports[i].port.agg_id = 0;
-                    }
-                    ports[j].agg = Aggregator {
-                        id: new_id,
-                        ..ports[i].agg.clone()
-                    };
-                    for s in ports.iter_mut() {
-                        if s.port.agg_id == own {
-                            s.port.agg_id = new_id;
-                        }
-                    }
-                    ports[i].agg.clear();
-                    if select {
-                        self.agg_selection(ports);
-                    }
+                    self.move_aggregator(ports, i, j, own);
                 }
-            } else {
-                let select = ports[i].agg.is_active;
-                ports[i].agg.clear();
-                ports[i].port.agg_id = 0;
+            } else if let Some(me) = ports.get_mut(i) {
+                let select = me.agg.is_active;
+                me.agg.clear();
+                me.port.agg_id = 0;
                 if select {
                     self.agg_selection(ports);
                 }
             }
         }
         // Detach the port from the aggregator it is attached to.
-        let on = ports[i].port.agg_id;
+        let on = ports.get(i)?.port.agg_id;
         if let Some(a) = agg_index(ports, on) {
-            ports[i].port.agg_id = 0;
-            ports[a].agg.num_ports = ports[a].agg.num_ports.saturating_sub(1);
+            if let Some(p) = port_mut(ports, i) {
+                p.agg_id = 0;
+            }
+            if let Some(agg) = agg_mut(ports, a) {
+                agg.num_ports = agg.num_ports.saturating_sub(1);
+            }
             if active_ports(ports, on) == 0 {
-                let select = ports[a].agg.is_active;
-                if ports[a].agg.num_ports == 0 {
-                    ports[a].agg.clear();
-                }
-                if select {
-                    self.agg_selection(ports);
+                if let Some(agg) = agg_mut(ports, a) {
+                    let select = agg.is_active;
+                    if agg.num_ports == 0 {
+                        agg.clear();
+                    }
+                    if select {
+                        self.agg_selection(ports);
+                    }
                 }
             }
         }
-        ports[i].port.agg_id = 0;
-        ports[i].port.active = false;
-        ports[i].agg.clear();
-        ports[i].agg.id = 0;
+        let me = ports.get_mut(i)?;
+        me.port.agg_id = 0;
+        me.port.active = false;
+        me.agg.clear();
+        me.agg.id = 0;
         Some(last)
+    }
+
+    /// Part of [`Lacp::unbind`]: the ports on aggregator `own` (slave
+    /// `i`'s) move to aggregator `j`, which takes over its state.
+    fn move_aggregator(&mut self, ports: &mut [AdSlave], i: usize, j: usize, own: u16) {
+        let (Some(me), Some(to)) = (ports.get(i), ports.get(j)) else {
+            return;
+        };
+        let new_id = to.agg.id;
+        let moved = Aggregator {
+            id: new_id,
+            ..me.agg.clone()
+        };
+        let select = {
+            let mut m = members(ports, new_id);
+            m.next() == Some(i) && m.next().is_none()
+        } && to.agg.is_active;
+        if let Some(p) = port_mut(ports, i) {
+            if p.agg_id == new_id {
+                p.agg_id = 0;
+            }
+        }
+        if let Some(agg) = agg_mut(ports, j) {
+            *agg = moved;
+        }
+        each_member(ports, own, |p| p.agg_id = new_id);
+        if let Some(agg) = agg_mut(ports, i) {
+            agg.clear();
+        }
+        if select {
+            self.agg_selection(ports);
+        }
     }
 
     /// One 100 ms step of every port's machines
@@ -1182,17 +1234,21 @@ impl Lacp {
             }
         }
         for i in 0..ports.len() {
-            if let Some(n) = ports[i].port.rx_machine(None) {
-                note(Some(i), n);
+            if let Some(p) = port_mut(ports, i) {
+                if let Some(n) = p.rx_machine(None) {
+                    note(Some(i), n);
+                }
+                p.periodic_machine();
             }
-            ports[i].port.periodic_machine();
             if let Some(n) = self.port_selection(ports, i) {
                 note(None, n);
             }
             self.mux_machine(ports, i);
-            ports[i].port.tx_machine();
-            ports[i].port.churn_machine();
-            ports[i].port.vars &= !var::BEGIN;
+            if let Some(p) = port_mut(ports, i) {
+                p.tx_machine();
+                p.churn_machine();
+                p.vars &= !var::BEGIN;
+            }
         }
     }
 
@@ -1327,11 +1383,11 @@ impl Lacp {
 
     /// The active aggregator (`__bond_3ad_get_active_agg_info()`).
     pub(crate) fn active_info(ports: &[AdSlave]) -> Option<AdInfo> {
-        let a = ports
+        let agg = ports
             .iter()
             .filter_map(|s| agg_index(ports, s.port.agg_id))
-            .find(|&a| ports[a].agg.is_active)?;
-        let agg = &ports[a].agg;
+            .filter_map(|a| ports.get(a).map(|s| &s.agg))
+            .find(|agg| agg.is_active)?;
         Some(AdInfo {
             aggregator_id: agg.id,
             ports: active_ports(ports, agg.id),
@@ -1354,34 +1410,43 @@ impl Lacp {
     /// active aggregator (`bond_update_slave_arr()`).
     pub(crate) fn tx_enabled(ports: &[AdSlave], i: usize) -> bool {
         let Some(s) = ports.get(i) else { return false };
-        s.port.active && agg_index(ports, s.port.agg_id).is_some_and(|a| ports[a].agg.is_active)
+        s.port.active
+            && agg_index(ports, s.port.agg_id)
+                .and_then(|a| ports.get(a))
+                .is_some_and(|a| a.agg.is_active)
     }
 
     /// `ad_port_selection_logic()`: attaches an unselected port to the
     /// aggregator that matches its partner, or to a free one.
     fn port_selection(&mut self, ports: &mut [AdSlave], i: usize) -> Option<AdNote> {
-        if ports[i].port.has(var::SELECTED) {
+        if ports.get(i)?.port.has(var::SELECTED) {
             return None;
         }
         // Detach from the former aggregator.
-        let old = ports[i].port.agg_id;
+        let old = ports.get(i)?.port.agg_id;
         if let Some(a) = agg_index(ports, old) {
-            ports[i].port.agg_id = 0;
-            ports[a].agg.num_ports = ports[a].agg.num_ports.saturating_sub(1);
-            if members(ports, old).next().is_none() {
-                ports[a].agg.clear();
+            if let Some(p) = port_mut(ports, i) {
+                p.agg_id = 0;
+            }
+            let empty = members(ports, old).next().is_none();
+            if let Some(agg) = agg_mut(ports, a) {
+                agg.num_ports = agg.num_ports.saturating_sub(1);
+                if empty {
+                    agg.clear();
+                }
             }
         }
-        ports[i].port.agg_id = 0;
+        let p = port_mut(ports, i)?;
+        p.agg_id = 0;
+        let p = p.clone();
         let mut free = None;
         let mut found = None;
-        for j in 0..ports.len() {
-            let agg = &ports[j].agg;
+        for (j, s) in ports.iter().enumerate() {
+            let agg = &s.agg;
             if members(ports, agg.id).next().is_none() {
                 free = free.or(Some(j));
                 continue;
             }
-            let p = &ports[i].port;
             if agg.actor_key == p.actor.key
                 && agg.partner_system == p.partner.system
                 && agg.partner_system_priority == p.partner.system_priority
@@ -1396,8 +1461,7 @@ impl Lacp {
         let a = match (found, free) {
             (Some(j), _) => j,
             (None, Some(j)) => {
-                let p = ports[i].port.clone();
-                let agg = &mut ports[j].agg;
+                let agg = agg_mut(ports, j)?;
                 agg.is_individual = p.actor.key & DUPLEX_KEY == 0;
                 agg.actor_admin_key = p.admin_key;
                 agg.actor_key = p.actor.key;
@@ -1411,16 +1475,19 @@ impl Lacp {
             (None, None) => return None,
         };
         self.join_seq = self.join_seq.wrapping_add(1).max(1);
-        ports[a].agg.num_ports += 1;
-        let p = &mut ports[i].port;
-        p.agg_id = ports[a].agg.id;
+        let agg = agg_mut(ports, a)?;
+        agg.num_ports += 1;
+        let id = agg.id;
+        let p = port_mut(ports, i)?;
+        p.agg_id = id;
         p.join_seq = self.join_seq;
         p.vars |= var::SELECTED;
-        let id = p.agg_id;
         set_agg_ready(ports, id);
         let n = self.agg_selection(ports);
-        if !ports[a].agg.is_active {
-            ports[i].port.set_state(state::SYNCHRONIZATION, false);
+        if !ports.get(a).is_some_and(|s| s.agg.is_active) {
+            if let Some(p) = port_mut(ports, i) {
+                p.set_state(state::SYNCHRONIZATION, false);
+            }
         }
         n
     }
@@ -1430,59 +1497,58 @@ impl Lacp {
     /// [`Lacp::carrier`]).
     fn agg_selection(&mut self, ports: &mut [AdSlave]) -> Option<AdNote> {
         let mode = self.params.ad_select;
-        let active = (0..ports.len()).find(|&a| ports[a].agg.is_active);
-        let mut best = active.filter(|&a| agg_device_up(ports, ports[a].agg.id));
+        let active = active_agg(ports);
+        let active_id = active.and_then(|a| ports.get(a)).map(|s| s.agg.id);
+        let mut best = active.filter(|_| active_id.is_some_and(|id| agg_device_up(ports, id)));
         for j in 0..ports.len() {
-            ports[j].agg.is_active = false;
-            let id = ports[j].agg.id;
+            let Some(agg) = agg_mut(ports, j) else { break };
+            agg.is_active = false;
+            let id = agg.id;
             if active_ports(ports, id) > 0 && agg_device_up(ports, id) {
                 best = Some(better(ports, mode, best, j));
             }
         }
         if let (Some(b), Some(a)) = (best, active) {
-            let (aa, ba) = (&ports[a].agg, &ports[b].agg);
-            // STABLE keeps an active aggregator that still has ports, unless
-            // it lost its partner while the best has one, or its key is 0.
-            if mode == AD_SELECT_STABLE
-                && members(ports, aa.id).next().is_some()
-                && active_ports(ports, aa.id) > 0
-                && (aa.has_partner() || !ba.has_partner())
-                && !(aa.actor_key == 0 && ba.actor_key != 0)
+            if let (Some(aa), Some(ba)) =
+                (ports.get(a).map(|s| &s.agg), ports.get(b).map(|s| &s.agg))
             {
-                best = None;
-                ports[a].agg.is_active = true;
+                // STABLE keeps an active aggregator that still has ports,
+                // unless it lost its partner while the best has one, or
+                // its key is 0.
+                if mode == AD_SELECT_STABLE
+                    && members(ports, aa.id).next().is_some()
+                    && active_ports(ports, aa.id) > 0
+                    && (aa.has_partner() || !ba.has_partner())
+                    && !(aa.actor_key == 0 && ba.actor_key != 0)
+                {
+                    best = None;
+                    if let Some(agg) = agg_mut(ports, a) {
+                        agg.is_active = true;
+                    }
+                }
             }
         }
         if best.is_some() && best == active {
             best = None;
-            if let Some(a) = active {
-                ports[a].agg.is_active = true;
+            if let Some(agg) = active.and_then(|a| agg_mut(ports, a)) {
+                agg.is_active = true;
             }
         }
         let mut note = None;
-        if let Some(b) = best {
-            if ports[b].agg.is_individual {
+        if let Some(agg) = best.and_then(|b| agg_mut(ports, b)) {
+            if agg.is_individual {
                 note = Some(AdNote::NoPartner);
             }
-            ports[b].agg.is_active = true;
-            if let Some(a) = active {
-                let id = ports[a].agg.id;
-                for k in 0..ports.len() {
-                    if ports[k].port.agg_id == id && id != 0 {
-                        ports[k].port.disable();
-                    }
-                }
+            agg.is_active = true;
+            if let Some(id) = active_id.filter(|&id| id != 0) {
+                each_member(ports, id, Port::disable);
             }
         }
         // An aggregator of individuals (no partner) has all its ports on.
-        if let Some(a) = (0..ports.len()).find(|&a| ports[a].agg.is_active) {
-            if !ports[a].agg.has_partner() {
-                let id = ports[a].agg.id;
-                for k in 0..ports.len() {
-                    if ports[k].port.agg_id == id {
-                        ports[k].port.enable();
-                    }
-                }
+        if let Some(agg) = active_agg(ports).and_then(|a| ports.get(a)).map(|s| &s.agg) {
+            if !agg.has_partner() {
+                let id = agg.id;
+                each_member(ports, id, Port::enable);
             }
         }
         note
@@ -1490,32 +1556,34 @@ impl Lacp {
 
     /// `ad_mux_machine()` (coupled control).
     fn mux_machine(&mut self, ports: &mut [AdSlave], i: usize) {
-        let last = ports[i].port.mux;
-        let agg = agg_index(ports, ports[i].port.agg_id);
-        let agg_active = agg.is_some_and(|a| ports[a].agg.is_active);
-        let agg_id = ports[i].port.agg_id;
+        let Some(me) = ports.get(i) else { return };
+        let last = me.port.mux;
+        let agg_id = me.port.agg_id;
+        let agg = agg_index(ports, agg_id)
+            .and_then(|a| ports.get(a))
+            .map(|s| &s.agg);
+        let agg_active = agg.is_some_and(|a| a.is_active);
+        let has_partner = agg.is_some_and(|a| a.has_partner());
         let selecting = self.agg_select_timer != 0;
-        {
-            let p = &mut ports[i].port;
-            if p.has(var::BEGIN) {
-                p.mux = MuxState::Detached;
-            }
-        }
-        if !ports[i].port.has(var::BEGIN) {
-            match ports[i].port.mux {
+        let Some(p) = port_mut(ports, i) else { return };
+        if p.has(var::BEGIN) {
+            p.mux = MuxState::Detached;
+        } else {
+            // Whether the ports of the aggregator are to be checked for
+            // READY after this step (`__set_agg_ports_ready()`).
+            let mut check_ready = false;
+            match p.mux {
                 MuxState::Detached => {
-                    let p = &mut ports[i].port;
                     if p.has(var::SELECTED) || p.has(var::STANDBY) {
                         p.mux = MuxState::Waiting;
                     }
                 }
                 MuxState::Waiting => {
-                    if !ports[i].port.has(var::SELECTED) {
-                        ports[i].port.set(var::READY_N, false);
-                        set_agg_ready(ports, agg_id);
-                        ports[i].port.mux = MuxState::Detached;
+                    if !p.has(var::SELECTED) {
+                        p.set(var::READY_N, false);
+                        p.mux = MuxState::Detached;
+                        check_ready = true;
                     } else {
-                        let p = &mut ports[i].port;
                         if p.mux_timer != 0 {
                             p.mux_timer -= 1;
                             if p.mux_timer == 0 {
@@ -1523,28 +1591,26 @@ impl Lacp {
                             }
                         }
                         set_agg_ready(ports, agg_id);
-                        let p = &mut ports[i].port;
+                        let Some(p) = port_mut(ports, i) else { return };
                         if p.has(var::READY) && p.mux_timer == 0 {
                             p.mux = MuxState::Attached;
                         }
                     }
                 }
                 MuxState::Attached => {
-                    let p = &ports[i].port;
                     if p.has(var::SELECTED) && p.partner_has(state::SYNCHRONIZATION) && !selecting {
                         if agg_active {
-                            ports[i].port.mux = MuxState::CollectingDistributing;
+                            p.mux = MuxState::CollectingDistributing;
                         }
                     } else if !p.has(var::SELECTED) || p.has(var::STANDBY) {
-                        ports[i].port.set(var::READY_N, false);
-                        set_agg_ready(ports, agg_id);
-                        ports[i].port.mux = MuxState::Detached;
+                        p.set(var::READY_N, false);
+                        p.mux = MuxState::Detached;
+                        check_ready = true;
                     } else if agg_active {
-                        ports[i].port.set_state(state::SYNCHRONIZATION, true);
+                        p.set_state(state::SYNCHRONIZATION, true);
                     }
                 }
                 MuxState::CollectingDistributing => {
-                    let p = &mut ports[i].port;
                     if !p.has(var::SELECTED)
                         || p.has(var::STANDBY)
                         || !p.partner_has(state::SYNCHRONIZATION)
@@ -1557,9 +1623,14 @@ impl Lacp {
                 }
                 MuxState::Dummy => {}
             }
+            // The READY of the aggregator's ports does not depend on the
+            // state this port just moved to (only on READY_N), so setting
+            // it after the move is as the C driver's order.
+            if check_ready {
+                set_agg_ready(ports, agg_id);
+            }
         }
-        let has_partner = agg.is_some_and(|a| ports[a].agg.has_partner());
-        let p = &mut ports[i].port;
+        let Some(p) = port_mut(ports, i) else { return };
         if p.mux == last {
             return;
         }
@@ -1602,12 +1673,8 @@ fn set_agg_ready(ports: &mut [AdSlave], id: u16) {
     if id == 0 {
         return;
     }
-    let ready = members(ports, id).all(|i| ports[i].port.has(var::READY_N));
-    for s in ports.iter_mut() {
-        if s.port.agg_id == id {
-            s.port.set(var::READY, ready);
-        }
-    }
+    let ready = member_ports(ports, id).all(|p| p.has(var::READY_N));
+    each_member(ports, id, |p| p.set(var::READY, ready));
 }
 
 #[cfg(test)]

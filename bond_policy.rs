@@ -102,15 +102,15 @@ fn primary_or_current(sel: &Selection<'_>) -> Option<usize> {
     let mut prim = sel.primary.filter(|&i| i < s.len());
     if !link_is(s, prim, Link::Up) {
         // The highest-priority slave that is up, first in enslave order on a tie.
-        let mut hprio: Option<usize> = None;
+        let mut hprio: Option<(usize, i32)> = None;
         for (i, c) in s.iter().enumerate() {
-            if c.link == Link::Up && hprio.map_or(true, |h| c.prio > s[h].prio) {
-                hprio = Some(i);
+            if c.link == Link::Up && hprio.is_none_or(|(_, prio)| c.prio > prio) {
+                hprio = Some((i, c.prio));
             }
         }
         match hprio {
-            Some(h) if Some(h) != curr => prim = Some(h),
-            _ => return curr.filter(|&c| s[c].link == Link::Up),
+            Some((h, _)) if Some(h) != curr => prim = Some(h),
+            _ => return curr.filter(|&c| link_is(s, Some(c), Link::Up)),
         }
     } else if sel.force_primary {
         return prim;
@@ -126,7 +126,9 @@ fn primary_or_current(sel: &Selection<'_>) -> Option<usize> {
     match sel.primary_reselect {
         reselect::ALWAYS => Some(p),
         reselect::BETTER => {
-            let (ps, cs) = (&s[p], &s[c]);
+            let (Some(ps), Some(cs)) = (s.get(p), s.get(c)) else {
+                return prim;
+            };
             if ps.speed < cs.speed || (ps.speed == cs.speed && ps.full_duplex <= cs.full_duplex) {
                 Some(c)
             } else {
