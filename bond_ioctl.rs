@@ -2,6 +2,8 @@
 
 //! The SIOCBOND* ioctls (`bond_do_ioctl()`), as ifenslave uses them.
 
+#![forbid(unsafe_code)]
+
 #[allow(unused_imports)]
 use super::*;
 

@@ -13,11 +13,16 @@
 //! snapshot's transmitting slaves, which the work republishes (under RTNL,
 //! taken with trylock) whenever the machines change who distributes.
 
+#![forbid(unsafe_code)]
+
 #[allow(unused_imports)]
 use super::*;
 use crate::bond_3ad::{
-    AdInfo, AdNote, AdParams, AdSlave, AdStats, Churn, Lacp, Lacpdu, LinkFacts, Marker, PortInfo,
-    ETH_P_SLOW, PDU_LEN, SLOW_PROTOCOLS_MAC, SUBTYPE_LACP, SUBTYPE_MARKER, TICKS_PER_SEC,
+    pdu::{
+        Lacpdu, Marker, PortInfo, ETH_P_SLOW, PDU_LEN, SLOW_PROTOCOLS_MAC, SUBTYPE_LACP,
+        SUBTYPE_MARKER,
+    },
+    AdInfo, AdNote, AdParams, AdSlave, AdStats, Churn, Lacp, LinkFacts, TICKS_PER_SEC,
 };
 use crate::net::rx::SlowPdu;
 

@@ -4,6 +4,8 @@
 //! sample the slaves, run the pure state machines of `bond_monitor`, and
 //! commit what they propose under RTNL.
 
+#![forbid(unsafe_code)]
+
 #[allow(unused_imports)]
 use super::*;
 use crate::net::route::Route;

@@ -22,9 +22,11 @@
 
 #[allow(dead_code)]
 mod bond_3ad;
+mod bond_modparams;
 mod bond_monitor;
 mod bond_netlink;
 mod bond_options;
+mod bond_params;
 mod bond_policy;
 mod bond_sysfs;
 // Shared with ifenslave, which uses the parts the module does not.
@@ -33,7 +35,8 @@ mod bond_uapi;
 mod bonding;
 mod net;
 
-use bond_options::{check_module_params, Level, Log};
+use bond_modparams::check_module_params;
+use bond_params::{Level, Log};
 use core::fmt;
 use kernel::{c_str, prelude::*};
 use net::{

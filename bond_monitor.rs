@@ -19,6 +19,8 @@
 //! When no slave is usable, a slave coming back skips `updelay` (the bond
 //! would otherwise have no link at all while it waits).
 
+#![forbid(unsafe_code)]
+
 use crate::bond_policy::Link;
 
 /// What a slave's link did, for the C driver's log lines.

@@ -7,9 +7,12 @@
 //! Attributes go through the option table in the C driver's order, with
 //! its cross-checks; what is shown comes from the bond's state under RTNL.
 
+#![forbid(unsafe_code)]
+
 use crate::{
-    bond_options::Mode,
-    bond_options::{OptId, OptInput, MAX_ARP_TARGETS},
+    bond_options::{OptId, OptInput},
+    bond_params::Mode,
+    bond_params::MAX_ARP_TARGETS,
     bond_uapi::{ifla, BOND_3AD_STAT_PAD, BOND_XSTATS_3AD, LINK_XSTATS_TYPE_BOND},
     bonding::{BondDriver, Bonding, OptReport, DEFAULTS},
     net::{

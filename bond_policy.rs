@@ -9,6 +9,8 @@
 //! `bond_choose_primary_or_current()`, `bond_set_carrier()` and the initial
 //! link state in `bond_enslave()`.
 
+#![forbid(unsafe_code)]
+
 /// A slave's link as the bond sees it (`BOND_LINK_*`, as in `struct
 /// ifslave` and /proc/net/bonding).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]

@@ -2,9 +2,11 @@
 
 //! /proc/net/bonding/<bond> (`bond_procfs.c`).
 
+#![forbid(unsafe_code)]
+
 #[allow(unused_imports)]
 use super::*;
-use crate::{bond_options::AD_SELECT_TBL, net::device::capable_net_admin};
+use crate::{bond_params::AD_SELECT_TBL, net::device::capable_net_admin};
 
 /// The proc file.
 impl Bonding {

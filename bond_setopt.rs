@@ -4,6 +4,8 @@
 //! interface (netlink, sysfs, ioctl) comes through `Bonding::set_option`,
 //! which checks against the pure option table, applies, and publishes.
 
+#![forbid(unsafe_code)]
+
 #[allow(unused_imports)]
 use super::*;
 

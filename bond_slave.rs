@@ -3,6 +3,8 @@
 //! Slaves: enslave with its undo log, release (one slave, or all with
 //! the bond), renames, and the notifier for events on slaves.
 
+#![forbid(unsafe_code)]
+
 #[allow(unused_imports)]
 use super::*;
 

@@ -6,11 +6,14 @@
 //! the C driver's formats. Writes go through the option table with RTNL
 //! taken by trylock (`bond_opt_tryset_rtnl()`).
 
+#![forbid(unsafe_code)]
+
 use crate::{
-    bond_options::{
-        spec_by_name, value_name, Mode, OptInput, Shown, AD_SELECT_TBL, ARP_ALL_TARGETS_TBL,
-        ARP_VALIDATE_TBL, FAIL_OVER_MAC_TBL, LACP_ACTIVE_TBL, LACP_RATE_TBL, MODE_TBL,
-        PRIMARY_RESELECT_TBL, XMIT_HASH_TBL,
+    bond_options::{spec_by_name, OptInput},
+    bond_params::{
+        value_name, Mode, Shown, AD_SELECT_TBL, ARP_ALL_TARGETS_TBL, ARP_VALIDATE_TBL,
+        FAIL_OVER_MAC_TBL, LACP_ACTIVE_TBL, LACP_RATE_TBL, MODE_TBL, PRIMARY_RESELECT_TBL,
+        XMIT_HASH_TBL,
     },
     bonding::{self, BondDriver, Bonding, OptReport, Snap, DEFAULTS},
     net::{
@@ -63,7 +66,7 @@ fn store_option(dev: &Device, name: &[u8], data: &[u8]) -> Result {
 }
 
 /// "name value\n" for an enumerated option.
-fn enum_line(out: &mut SysfsBuf, tbl: &[crate::bond_options::OptValue], v: u64) -> fmt::Result {
+fn enum_line(out: &mut SysfsBuf, tbl: &[crate::bond_params::OptValue], v: u64) -> fmt::Result {
     writeln!(out, "{} {}", value_name(tbl, v), v)
 }
 
@@ -190,7 +193,7 @@ fn ad_file(
     dev: &Device,
     out: &mut SysfsBuf,
     admin: bool,
-    f: impl FnOnce(&Bonding, &crate::bond_options::BondParams, &mut SysfsBuf) -> fmt::Result,
+    f: impl FnOnce(&Bonding, &crate::bond_params::BondParams, &mut SysfsBuf) -> fmt::Result,
 ) -> fmt::Result {
     let Some(b) = bond_of(dev) else { return Ok(()) };
     let p = b.with_snapshot(|s| s.map(|s| *s.params()));

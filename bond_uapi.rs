@@ -6,6 +6,8 @@
 //! Pure Rust shared by bonding.ko and ifenslave (both `#[path]`-include this
 //! file), so the two sides cannot disagree; host tests pin the layouts.
 
+#![forbid(unsafe_code)]
+
 /// `SIOCGMIIPHY`: get the MII PHY address (the bond answers 0).
 pub(crate) const SIOCGMIIPHY: u32 = 0x8947;
 /// `SIOCGMIIREG`: read an MII register.

@@ -4,6 +4,8 @@
 //! rx_handler on every slave (`bond_handle_frame()`). RCU only, no
 //! allocation (broadcast clones aside).
 
+#![forbid(unsafe_code)]
+
 #[allow(unused_imports)]
 use super::*;
 

@@ -20,13 +20,17 @@
 //! and receive), `bond_linkmon.rs` (MII and ARP monitors), `bond_setopt.rs`
 //! (options at run time), `bond_ioctl.rs`, `bond_procfs.rs`.
 
+#![forbid(unsafe_code)]
+
 use crate::{
     bond_monitor::{self, ArpClock, ArpSample, Event, MiiTicks},
     bond_netlink::BOND_LINK_OPS,
     bond_options::{
-        self, check_deps, spec, value_name, BondParams, BondState, Effect, FailOverMac, IfName,
-        Ipv4, Level, Log, Mode, OptErr, OptId, OptInput, SlaveCmd, TargetCmd, FAIL_OVER_MAC_TBL,
-        OPT_RAWVAL, PRIMARY_RESELECT_TBL, XMIT_HASH_TBL,
+        self, check_deps, spec, BondState, Effect, OptId, OptInput, SlaveCmd, TargetCmd, OPT_RAWVAL,
+    },
+    bond_params::{
+        value_name, BondParams, FailOverMac, IfName, Ipv4, Level, Log, Mode, OptErr,
+        FAIL_OVER_MAC_TBL, PRIMARY_RESELECT_TBL, XMIT_HASH_TBL,
     },
     bond_policy::{self, Candidate, Link, Selection},
     bond_sysfs,
@@ -205,10 +209,10 @@ struct SlaveSet {
     params: BondParams,
 }
 
-// SAFETY: dropping a SlaveSet frees two vectors and drops `Arc<Slave>`s;
-// the last reference to a slave drops two device references (dev_put) and
-// a netpoll slot that release() emptied: nothing sleeps or locks.
-unsafe impl DropInSoftirq for SlaveSet {}
+// Dropping a SlaveSet frees two vectors and drops `Arc<Slave>`s; the last
+// reference to a slave drops two device references (dev_put) and a netpoll
+// slot that release() emptied: nothing sleeps or locks.
+impl DropInSoftirq for SlaveSet {}
 
 impl SlaveSet {
     fn empty(params: BondParams) -> Self {
@@ -575,7 +579,7 @@ impl Bonding {
             bond_dev.lock_addr_lists().sync_to(slave_dev, shared);
             // As bond_enslave(), which ignores a failure here too.
             if self.p(rtnl).mode == Mode::Ieee8023ad {
-                let _ = slave_dev.mc_add(rtnl, &crate::bond_3ad::SLOW_PROTOCOLS_MAC);
+                let _ = slave_dev.mc_add(rtnl, &crate::bond_3ad::pdu::SLOW_PROTOCOLS_MAC);
             }
         }
         Ok(())
@@ -593,7 +597,7 @@ impl Bonding {
         if flags & IFF_UP != 0 {
             slave_dev.unsync_addr_lists(rtnl, bond_dev);
             if self.p(rtnl).mode == Mode::Ieee8023ad {
-                slave_dev.mc_del(rtnl, &crate::bond_3ad::SLOW_PROTOCOLS_MAC);
+                slave_dev.mc_del(rtnl, &crate::bond_3ad::pdu::SLOW_PROTOCOLS_MAC);
             }
         }
     }

@@ -117,7 +117,7 @@ impl DevName {
 
 impl fmt::Display for DevName {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        fmt::Display::fmt(&crate::bond_options::Shown(self.as_bytes()), f)
+        fmt::Display::fmt(&crate::bond_params::Shown(self.as_bytes()), f)
     }
 }
 

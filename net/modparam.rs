@@ -2,10 +2,10 @@
 
 //! Module parameters. Their storage is declared with `module_param()` in
 //! `bond_helpers.c`, because 6.12's `module!` has no `params:`; this reads it
-//! into plain Rust for `bond_options::check_module_params`.
+//! into plain Rust for `bond_modparams::check_module_params`.
 
 use super::bindings as b;
-use crate::bond_options::{RawModuleParams, MAX_ARP_TARGETS};
+use crate::{bond_modparams::RawModuleParams, bond_params::MAX_ARP_TARGETS};
 use kernel::str::CStr;
 
 /// Turns a `charp` parameter into bytes.

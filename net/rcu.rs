@@ -58,11 +58,13 @@ impl Drop for RcuGuard {
 
 /// A value that may be dropped from an RCU callback (softirq context).
 ///
-/// # Safety
-///
-/// Dropping the value must not sleep, and may take only locks that are
-/// safe to take in softirq context.
-pub(crate) unsafe trait DropInSoftirq {}
+/// Implementors promise that dropping the value does not sleep and takes
+/// only locks that are safe to take in softirq context. The trait is safe
+/// to implement: breaking that promise is a bug that `DEBUG_ATOMIC_SLEEP`
+/// and lockdep report (a sleep in atomic context, a lock inversion), not a
+/// memory-safety one, which is how Rust-for-Linux treats atomic context
+/// (checked by klint, not by `unsafe`).
+pub(crate) trait DropInSoftirq {}
 
 /// A value of an [`RcuBox`] with the `rcu_head` its deferred free needs.
 #[repr(C)]

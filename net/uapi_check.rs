@@ -14,7 +14,7 @@ macro_rules! same {
 }
 
 same! {
-    crate::bond_3ad::ETH_P_SLOW => b::ETH_P_SLOW,
+    crate::bond_3ad::pdu::ETH_P_SLOW => b::ETH_P_SLOW,
     ifla::MODE => b::IFLA_BOND_MODE,
     ifla::ACTIVE_SLAVE => b::IFLA_BOND_ACTIVE_SLAVE,
     ifla::MIIMON => b::IFLA_BOND_MIIMON,

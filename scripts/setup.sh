@@ -26,6 +26,7 @@ debs=(
 	"rustc-web:/usr/bin/rustc"
 	"cargo-web:/usr/bin/cargo"
 	"rust-web-src:/usr/src/rustc-*/library"
+	"rustfmt-web:/usr/bin/rustfmt" "rust-web-clippy:/usr/bin/clippy-driver"
 	"libclang-dev:" "clang:" "lld:" "llvm:"
 	"make:" "gcc:" "flex:" "bison:" "bc:" "libelf-dev:" "libssl-dev:" "cpio:" "kmod:"
 	"qemu-system-x86:/usr/bin/qemu-system-x86_64" "python3-venv:"
@@ -108,7 +109,7 @@ if [ ${#missing[@]} -gt 0 ]; then
 	for p in "${missing[@]}"; do
 		case $p in
 		"$RBOND_KSRC_PKG") v=$RBOND_KSRC_VERSION ;;
-		rustc-web | cargo-web | rust-web-src) v=$RBOND_RUST_VERSION ;;
+		rustc-web | cargo-web | rust-web-src | rustfmt-web | rust-web-clippy) v=$RBOND_RUST_VERSION ;;
 		*) v= ;;
 		esac
 		if [ -n "$v" ] && apt-cache madison "$p" | grep -qF "$v"; then
