@@ -370,7 +370,7 @@ fn members(ports: &[AdSlave], id: u16) -> impl Iterator<Item = usize> + '_ {
         let next = ports
             .iter()
             .enumerate()
-            .filter(|(_, s)| s.port.agg_id == id && below.is_none_or(|b| s.port.join_seq < b))
+            .filter(|(_, s)| s.port.agg_id == id && below.map_or(true, |b| s.port.join_seq < b))
             .max_by_key(|(_, s)| s.port.join_seq);
         match next {
             Some((i, s)) => {

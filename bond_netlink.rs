@@ -16,7 +16,7 @@ use crate::{
     bond_uapi::{ifla, BOND_3AD_STAT_PAD, BOND_XSTATS_3AD, LINK_XSTATS_TYPE_BOND},
     bonding::{BondDriver, Bonding, OptReport, DEFAULTS},
     net::{
-        device::{capable_net_admin, eaddrnotavail, Device, ExtAck},
+        device::{Device}, capable_net_admin, error::{eaddrnotavail}, rtnl_link::{ExtAck},
         rtnl::Rtnl,
         rtnl_link::{
             is_valid_ether_addr, nla_total_size, nla_total_size_64bit, Attr, Attrs, LinkDriver,

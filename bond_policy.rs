@@ -106,7 +106,7 @@ fn primary_or_current(sel: &Selection<'_>) -> Option<usize> {
         // The highest-priority slave that is up, first in enslave order on a tie.
         let mut hprio: Option<(usize, i32)> = None;
         for (i, c) in s.iter().enumerate() {
-            if c.link == Link::Up && hprio.is_none_or(|(_, prio)| c.prio > prio) {
+            if c.link == Link::Up && hprio.map_or(true, |(_, prio)| c.prio > prio) {
                 hprio = Some((i, c.prio));
             }
         }

@@ -6,7 +6,7 @@
 
 #[allow(unused_imports)]
 use super::*;
-use crate::{bond_params::AD_SELECT_TBL, net::device::capable_net_admin};
+use crate::{bond_params::AD_SELECT_TBL, net::capable_net_admin};
 
 /// The proc file.
 impl Bonding {

@@ -17,7 +17,7 @@ use crate::{
     },
     bonding::{self, BondDriver, Bonding, OptReport, Snap, DEFAULTS},
     net::{
-        device::{capable_net_admin, Device, ExtAck, MacAddr, NotifyEvent},
+        device::{Device, MacAddr, NotifyEvent}, capable_net_admin, rtnl_link::{ExtAck},
         pernet::Net,
         rcu::RcuGuard,
         rtnl::Rtnl,

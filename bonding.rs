@@ -36,12 +36,7 @@ use crate::{
     bond_sysfs,
     bond_uapi::{self, BondIoctl, IfBond, IfSlave, BMSR_LSTATUS, MII_BMSR},
     net::{
-        device::{
-            enotempty, eopnotsupp, flags::*, priv_flags::*, AddrLists, Device, DeviceRef, Driver,
-            DrvInfo, ExtAck, IfReq, LinkStats64, MacAddr, NetdevOps, NotifyEvent, Rearm,
-            SetupDevice, TxOutcome, VlanProto, WorkId, ARPHRD_CAN, ARPHRD_ETHER, ETH_MAX_MTU,
-            KERN_ERR, KERN_INFO, KERN_WARNING, NET_ADDR_RANDOM, STATS_FIELDS,
-        },
+        device::{flags::*, priv_flags::*, AddrLists, Device, DeviceRef, Driver, MacAddr, NetdevOps, NotifyEvent, Rearm, SetupDevice, TxOutcome, VlanProto, WorkId, ARPHRD_CAN, ARPHRD_ETHER, ETH_MAX_MTU, KERN_ERR, KERN_INFO, KERN_WARNING, NET_ADDR_RANDOM}, error::{enotempty, eopnotsupp}, ethtool::{DrvInfo}, rtnl_link::{ExtAck}, ioctl::{IfReq}, stats::{LinkStats64, STATS_FIELDS},
         modparam,
         netpoll::NetpollSlot,
         notifier::{NetdevEvent, NetdevNotifier},

@@ -11,6 +11,9 @@
 
 pub(crate) mod bindings;
 pub(crate) mod device;
+pub(crate) mod error;
+pub(crate) mod ethtool;
+pub(crate) mod ioctl;
 pub(crate) mod modparam;
 pub(crate) mod netpoll;
 pub(crate) mod notifier;
@@ -23,6 +26,7 @@ pub(crate) mod rtnl;
 pub(crate) mod rtnl_link;
 pub(crate) mod rx;
 pub(crate) mod skb;
+pub(crate) mod stats;
 pub(crate) mod sync;
 pub(crate) mod sysfs;
 mod uapi_check;
@@ -35,4 +39,14 @@ pub(crate) fn fatal_signal_pending() -> bool {
     // Every caller runs in process context, which has a current task.
     // SAFETY: only reads the current task's pending signals.
     unsafe { bindings::rbond_fatal_signal_pending() }
+}
+
+/// EOPNOTSUPP (95): 6.12's `kernel::error::code` lacks it, and user space
+/// must never see the kernel-internal ENOTSUPP (524).
+/// Whether the current task may administer networking in the initial
+/// namespace (`capable(CAP_NET_ADMIN)`): what /proc/net/bonding asks before
+/// it shows the 802.3ad details.
+pub(crate) fn capable_net_admin() -> bool {
+    // SAFETY: process context (a read of a /proc file).
+    unsafe { bindings::rbond_capable_net_admin() }
 }

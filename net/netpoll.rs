@@ -138,7 +138,7 @@ mod imp {
         }
 
         pub(crate) fn enable(&self, _rtnl: &Rtnl, _dev: &Device) -> Result {
-            Err(crate::net::device::eopnotsupp())
+            Err(crate::net::error::eopnotsupp())
         }
 
         pub(crate) fn disable(&self, _rtnl: &Rtnl) {}

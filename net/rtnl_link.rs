@@ -12,7 +12,8 @@
 
 use super::{
     bindings as b,
-    device::{emsgsize, Adapter, Device, Driver, ExtAck},
+    device::{Adapter, Device, Driver},
+    error::emsgsize,
     pernet::Net,
     rtnl::Rtnl,
 };
@@ -629,4 +630,36 @@ impl<T: LinkDriver> Drop for LinkRegistration<T> {
 /// multicast, not all zeroes.
 pub(crate) fn is_valid_ether_addr(mac: &[u8]) -> bool {
     mac.len() == 6 && mac[0] & 1 == 0 && mac.iter().any(|&b| b != 0)
+}
+/// A netlink extended-ack, for error messages back to `ip`.
+pub(crate) struct ExtAck(pub(super) *mut b::netlink_ext_ack);
+
+impl ExtAck {
+    /// No extack (ioctl callers).
+    pub(crate) fn none() -> Self {
+        Self(core::ptr::null_mut())
+    }
+
+    /// Whether a netlink caller will see the message.
+    pub(crate) fn is_some(&self) -> bool {
+        !self.0.is_null()
+    }
+
+    /// The core's extack, if any (null for ioctl callers).
+    pub(super) fn from_raw(p: *mut b::netlink_ext_ack) -> Self {
+        Self(p)
+    }
+
+    /// The extack to write to, if there is one.
+    pub(super) fn raw(&self) -> Option<*mut b::netlink_ext_ack> {
+        (!self.0.is_null()).then_some(self.0)
+    }
+
+    /// `NL_SET_ERR_MSG`.
+    pub(crate) fn set_msg(&mut self, msg: &'static CStr) {
+        if !self.0.is_null() {
+            // SAFETY: a non-null extack is valid for the callback's duration.
+            unsafe { (*self.0)._msg = msg.as_char_ptr().cast() };
+        }
+    }
 }

@@ -5,10 +5,12 @@
 
 use super::{
     bindings as b,
-    device::{MacAddr, ETH_ALEN},
+    device::{Device, MacAddr, ETH_ALEN},
     rcu::RcuGuard,
+    rtnl::Rtnl,
 };
 use core::ptr::NonNull;
+use kernel::{error::to_result, prelude::*, sync::Arc};
 
 /// What happens to a frame after the handler (`rx_handler_result`).
 pub(crate) enum RxResult {
@@ -211,5 +213,91 @@ pub(crate) unsafe extern "C" fn trampoline<H: RxHandler>(
         RxResult::Another => b::rx_handler_result_RX_HANDLER_ANOTHER,
         RxResult::Exact => b::rx_handler_result_RX_HANDLER_EXACT,
         RxResult::Pass => b::rx_handler_result_RX_HANDLER_PASS,
+    }
+}
+
+impl Device {
+    /// The data of this device's rx_handler `H`, if it has that handler,
+    /// for the read-side critical section (the handler's data is dropped
+    /// only after a grace period that follows its unregistration).
+    pub(crate) fn rx_handler_data_rcu<'a, H: super::rx::RxHandler>(
+        &self,
+        _rcu: &'a RcuGuard,
+    ) -> Option<&'a H::Data> {
+        // SAFETY: valid device; the handler and its data are read under RCU, as __netif_receive_skb does.
+        let (handler, data) = unsafe {
+            (
+                (*self.as_raw()).rx_handler,
+                b::rbond_rx_handler_data_rcu(self.as_raw()),
+            )
+        };
+        let ours: b::rx_handler_func_t = Some(super::rx::trampoline::<H>);
+        if handler.map(|f| f as usize) != ours.map(|f| f as usize) || data.is_null() {
+            return None;
+        }
+        // SAFETY: registered by rx_handler_register::<H>: `data` is an Arc<H::Data> that netdev_rx_handler_unregister's grace period keeps alive for the guard's section.
+        Some(unsafe { &*data.cast::<H::Data>() })
+    }
+
+    /// Registers `H` as this device's rx_handler with `data`, which the
+    /// handler gets back for every frame.
+    pub(crate) fn rx_handler_register<H: super::rx::RxHandler>(
+        &self,
+        _rtnl: &Rtnl,
+        data: Arc<H::Data>,
+    ) -> Result {
+        let raw = data.into_raw();
+        // SAFETY: valid device, RTNL held; `raw` stays valid until rx_handler_unregister turns it back into an Arc.
+        let res = to_result(unsafe {
+            b::netdev_rx_handler_register(
+                self.as_raw(),
+                Some(super::rx::trampoline::<H>),
+                raw.cast_mut().cast(),
+            )
+        });
+        if res.is_err() {
+            // SAFETY: not registered, so we still own the reference.
+            drop(unsafe { Arc::from_raw(raw) });
+        }
+        res
+    }
+
+    /// The data of this device's rx_handler, if it is `H`.
+    pub(crate) fn rx_handler_data<H: super::rx::RxHandler>(
+        &self,
+        _rtnl: &Rtnl,
+    ) -> Option<Arc<H::Data>> {
+        // SAFETY: valid device; rx_handler and its data change only under RTNL, which is held.
+        let (handler, data) = unsafe {
+            (
+                (*self.as_raw()).rx_handler,
+                (*self.as_raw()).rx_handler_data,
+            )
+        };
+        let ours: b::rx_handler_func_t = Some(super::rx::trampoline::<H>);
+        if handler.map(|f| f as usize) != ours.map(|f| f as usize) || data.is_null() {
+            return None;
+        }
+        // SAFETY: registered by rx_handler_register::<H>, so `data` is an Arc<H::Data> reference owned by the registration; take another.
+        unsafe {
+            let owned = core::mem::ManuallyDrop::new(Arc::<H::Data>::from_raw(data.cast()));
+            Some((*owned).clone())
+        }
+    }
+
+    /// Unregisters this device's rx_handler if it is `H`, waiting for
+    /// in-flight frames (synchronize_net), and returns its data.
+    pub(crate) fn rx_handler_unregister<H: super::rx::RxHandler>(
+        &self,
+        rtnl: &Rtnl,
+    ) -> Option<Arc<H::Data>> {
+        let data = self.rx_handler_data::<H>(rtnl)?;
+        // SAFETY: valid device, RTNL held; our handler is registered. After netdev_rx_handler_unregister returns, no frame is in the handler.
+        unsafe {
+            let raw = (*self.as_raw()).rx_handler_data;
+            b::netdev_rx_handler_unregister(self.as_raw());
+            drop(Arc::<H::Data>::from_raw(raw.cast()));
+        }
+        Some(data)
     }
 }

@@ -1,0 +1,600 @@
+// SPDX-License-Identifier: GPL-2.0
+
+//! The trampolines of [`Driver`]: the `extern "C"` functions the core
+//! calls through `net_device_ops` and `ethtool_ops`. Each turns raw
+//! pointers into references, with the proof tokens its context gives
+//! (RTNL, RCU), and calls the driver.
+
+use super::super::{
+    bindings as b,
+    ethtool::DrvInfo,
+    ioctl::IfReq,
+    rcu::RcuGuard,
+    rtnl::{Rtnl, RtnlCell},
+    rtnl_link::ExtAck,
+    skb::SkBuff,
+    stats::LinkStats64,
+};
+use super::{
+    priv_area::{DevPriv, WorkSlot, NETDEV_PRIV_OFFSET},
+    AddrLists, Device, Driver, MacAddr, Rearm, SetupDevice, TxOutcome, VlanProto, WorkId,
+    MAX_WORKS,
+};
+use core::{
+    marker::PhantomData,
+    mem::{size_of, MaybeUninit},
+    sync::atomic::{AtomicBool, Ordering},
+};
+use kernel::{
+    error::{code::*, from_result, to_result, Error, Result},
+    init::PinInit,
+    types::Opaque,
+    uaccess::UserPtr,
+};
+
+pub(in crate::net) struct Adapter<T: Driver>(PhantomData<T>);
+
+impl<T: Driver> Adapter<T> {
+    /// The size of a `T` device's private area.
+    pub(in crate::net) const PRIV_SIZE: usize = size_of::<DevPriv<T>>();
+
+    /// # Safety
+    ///
+    /// `dev` must be a valid net_device set up by `setup_callback`, whose
+    /// private data is initialised (true for every callback of a
+    /// registered device).
+    pub(in crate::net) unsafe fn parts<'a>(dev: *mut b::net_device) -> (&'a Device, &'a T::Data) {
+        // SAFETY: per the function's requirements.
+        unsafe {
+            (
+                Device::from_raw(dev),
+                (*Self::priv_of(dev)).data.assume_init_ref(),
+            )
+        }
+    }
+
+    /// # Safety
+    ///
+    /// `dev` must be a net_device allocated with `setup_callback` and a
+    /// private area of `PRIV_SIZE` bytes.
+    #[inline]
+    pub(super) unsafe fn priv_of(dev: *mut b::net_device) -> *mut DevPriv<T> {
+        // `netdev_priv()` inline: every packet's callback comes through
+        // here. The offset is the kernel's (bindgen evaluates it);
+        // `check_priv_offset` compares it with the C helper at load.
+        // SAFETY: per the function's requirements, the private area holds a DevPriv<T>, `NETDEV_PRIV_OFFSET` bytes into the device's allocation.
+        unsafe { dev.cast::<u8>().add(NETDEV_PRIV_OFFSET).cast() }
+    }
+
+    /// Initialises a new device's private data (before it is registered).
+    ///
+    /// # Safety
+    ///
+    /// `dev` must be a device set up by `setup_callback`, not registered,
+    /// whose data is not initialised.
+    pub(in crate::net) unsafe fn init_data(
+        dev: *mut b::net_device,
+        data: impl PinInit<T::Data, Error>,
+    ) -> Result {
+        // SAFETY: per the function's requirements; the private area never moves.
+        let p = unsafe { Self::priv_of(dev) };
+        // SAFETY: as above; the slot is valid for writes and uninitialised.
+        unsafe { data.__pinned_init(core::ptr::addr_of_mut!((*p).data).cast())? };
+        // SAFETY: as above.
+        unsafe { (*p).ready.store(true, Ordering::Release) };
+        Ok(())
+    }
+
+    /// Drops the private data if it is initialised: from the destructor, or
+    /// after a failed registration that did not run it.
+    ///
+    /// # Safety
+    ///
+    /// `dev` must be a device set up by `setup_callback` that nothing uses
+    /// any more: unregistered (or never registered), no callback running.
+    pub(in crate::net) unsafe fn drop_data(dev: *mut b::net_device) {
+        // SAFETY: per the function's requirements.
+        let p = unsafe { Self::priv_of(dev) };
+        // SAFETY: as above; the works were initialised by setup_callback, and cancelling an idle work is a no-op.
+        unsafe {
+            for w in (*p).works.iter() {
+                b::cancel_delayed_work_sync(w.dw.get());
+            }
+        }
+        // SAFETY: as above; `ready` says whether the data is initialised, and it is dropped once.
+        unsafe {
+            if (*p).ready.swap(false, Ordering::AcqRel) {
+                (*p).data.assume_init_drop();
+            }
+        }
+    }
+
+    /// `priv_destructor`: the core runs it once the device is unregistered
+    /// and its last reference is gone, before freeing it.
+    unsafe extern "C" fn destructor_callback(dev: *mut b::net_device) {
+        // SAFETY: netdev_run_todo (or register_netdevice's unwinding) calls this on a device of ours that nothing uses any more.
+        unsafe { Self::drop_data(dev) };
+    }
+
+    unsafe extern "C" fn work_callback(work: *mut b::work_struct) {
+        // SAFETY: the work is the first field of the delayed_work that is the first field of a repr(C) WorkSlot, number `index` of the array that is the first field of a repr(C) DevPriv<T> in a device's private area; it is only queued while the data is initialised, and the destructor cancels it before dropping the data.
+        let (dev, dw, id) = unsafe {
+            let slot = work.cast::<WorkSlot>();
+            let index = (*slot).index;
+            let p = slot.sub(usize::from(index)).cast::<DevPriv<T>>();
+            (
+                b::rbond_netdev_from_priv(p.cast()),
+                (*slot).dw.get(),
+                WorkId(index),
+            )
+        };
+        // SAFETY: as above.
+        let (d, data) = unsafe { Self::parts(dev) };
+        let delay = match T::work(d, data, id) {
+            Rearm::Ms(ms) => {
+                // SAFETY: plain conversion.
+                unsafe { b::rbond_msecs_to_jiffies(ms) }
+            }
+            Rearm::Jiffies(j) => j as _,
+            Rearm::Stop => return,
+        };
+        // SAFETY: the work is initialised; re-queueing from its own callback is allowed and cancel_delayed_work_sync handles it.
+        unsafe { b::rbond_queue_delayed_work(dw, delay) };
+    }
+
+    /// Sets up a device the core allocated with `PRIV_SIZE` bytes of private
+    /// area (alloc_netdev_mqs, or rtnl_create_link for `ip link add`).
+    pub(in crate::net) unsafe extern "C" fn setup_callback(dev: *mut b::net_device) {
+        // SAFETY: alloc_netdev_mqs calls setup with the new, exclusively owned device, whose private area has PRIV_SIZE bytes (every allocation of ours asks for that size).
+        let p = unsafe { Self::priv_of(dev) };
+        // SAFETY: as above; the layer's fields are written in place, the data stays uninitialised (`ready` false).
+        unsafe {
+            let works = core::ptr::addr_of_mut!((*p).works).cast::<WorkSlot>();
+            for i in 0..MAX_WORKS {
+                let slot = works.add(i);
+                core::ptr::addr_of_mut!((*slot).index).write(i as u8);
+                b::rbond_init_delayed_work(
+                    Opaque::raw_get(core::ptr::addr_of!((*slot).dw)),
+                    Some(Self::work_callback),
+                );
+            }
+            core::ptr::addr_of_mut!((*p).proc_file).write(RtnlCell::new(None));
+            core::ptr::addr_of_mut!((*p).ready).write(AtomicBool::new(false));
+        }
+        // SAFETY: as above.
+        let dev = unsafe { &mut *dev };
+        // SAFETY: `dev` is a freshly allocated net_device.
+        unsafe { b::ether_setup(dev) };
+        dev.netdev_ops = &T::OPS.0;
+        dev.ethtool_ops = &Self::ETHTOOL_OPS;
+        // The core owns and frees the device; the destructor drops the data.
+        dev.needs_free_netdev = true;
+        dev.priv_destructor = Some(Self::destructor_callback);
+        T::setup(&mut SetupDevice(dev));
+    }
+
+    unsafe extern "C" fn open_callback(dev: *mut b::net_device) -> kernel::ffi::c_int {
+        from_result(|| {
+            // SAFETY: __dev_open calls ndo_open under RTNL on a registered device of ours.
+            let ((dev, data), rtnl) = unsafe { (Self::parts(dev), Rtnl::assume_held()) };
+            T::open(dev, data, rtnl)?;
+            Ok(0)
+        })
+    }
+
+    unsafe extern "C" fn stop_callback(dev: *mut b::net_device) -> kernel::ffi::c_int {
+        from_result(|| {
+            // SAFETY: __dev_close_many calls ndo_stop under RTNL on a registered device of ours.
+            let ((dev, data), rtnl) = unsafe { (Self::parts(dev), Rtnl::assume_held()) };
+            T::stop(dev, data, rtnl)?;
+            Ok(0)
+        })
+    }
+
+    unsafe extern "C" fn start_xmit_callback(
+        skb: *mut b::sk_buff,
+        dev: *mut b::net_device,
+    ) -> b::netdev_tx_t {
+        // SAFETY: the core calls ndo_start_xmit on a registered device of ours.
+        let (dev, data) = unsafe { Self::parts(dev) };
+        // SAFETY: __dev_queue_xmit, pktgen and netpoll call ndo_start_xmit with BH (or IRQs) off, an RCU read-side section that synchronize_rcu waits for.
+        let rcu = unsafe { RcuGuard::assume_held() };
+        // SAFETY: the stack transfers its reference to `skb` to us.
+        match unsafe { SkBuff::from_raw(skb) } {
+            Some(skb) => match T::start_xmit(dev, data, skb, &rcu) {
+                TxOutcome::Consumed => b::netdev_tx_NETDEV_TX_OK,
+            },
+            None => b::netdev_tx_NETDEV_TX_OK,
+        }
+    }
+
+    /// `bond_select_queue()`: a master picks the queue the frame was
+    /// received on (or 0), sparing the core a flow hash per packet
+    /// (`skb_tx_hash`) that would also set the frame's L4 hash, which the
+    /// encap3+4 policy would then take for its own.
+    unsafe extern "C" fn master_select_queue_callback(
+        dev: *mut b::net_device,
+        skb: *mut b::sk_buff,
+        _sb_dev: *mut b::net_device,
+    ) -> u16 {
+        // SAFETY: the core calls this on a registered device of ours with a frame it owns for the call.
+        let (queues, txq) = unsafe { ((*dev).real_num_tx_queues, b::rbond_skb_select_queue(skb)) };
+        match queues {
+            0 => 0,
+            n => (u32::from(txq) % n) as u16,
+        }
+    }
+
+    unsafe extern "C" fn get_drvinfo_callback(
+        dev: *mut b::net_device,
+        info: *mut b::ethtool_drvinfo,
+    ) {
+        // SAFETY: the ethtool core calls this on a registered device of ours, with a valid drvinfo buffer it owns for the duration of the call.
+        let (dev, data, info) = unsafe { (Device::from_raw(dev), Self::parts(dev).1, &mut *info) };
+        T::get_drvinfo(dev, data, &mut DrvInfo(info));
+    }
+
+    unsafe extern "C" fn init_callback(raw: *mut b::net_device) -> kernel::ffi::c_int {
+        from_result(|| {
+            if T::MASTER {
+                // SAFETY: register_netdevice calls ndo_init on a device of ours.
+                to_result(unsafe { b::rbond_master_init(raw) })?;
+            }
+            // SAFETY: register_netdevice calls ndo_init under RTNL, with the private data initialised (before registration).
+            let ((dev, data), rtnl) = unsafe { (Self::parts(raw), Rtnl::assume_held()) };
+            T::init(dev, data, rtnl)?;
+            Ok(0)
+        })
+    }
+
+    unsafe extern "C" fn uninit_callback(raw: *mut b::net_device) {
+        // SAFETY: the core calls ndo_uninit under RTNL on a device of ours.
+        let ((dev, data), rtnl) = unsafe { (Self::parts(raw), Rtnl::assume_held()) };
+        T::uninit(dev, data, rtnl);
+        // Readers of the proc file may hold `&T::Data`, which the destructor
+        // drops: remove it now (remove_proc_entry waits for them).
+        // SAFETY: a device of ours: its private area holds an initialised DevPriv<T>.
+        let cell = unsafe { &(*Self::priv_of(raw)).proc_file };
+        let file = cell.borrow_mut(rtnl).ok().and_then(|mut f| f.take());
+        drop(file);
+    }
+
+    /// The common part of the ioctl callbacks, which dev_ifsioc calls
+    /// under RTNL with a kernel copy of the request.
+    ///
+    /// # Safety
+    ///
+    /// `dev` must be a registered device of ours and `ifr` valid for the call.
+    unsafe fn ioctl(
+        dev: *mut b::net_device,
+        ifr: *mut b::ifreq,
+        f: impl FnOnce(&Device, &T::Data, &Rtnl, &mut IfReq<'_>) -> Result,
+    ) -> kernel::ffi::c_int {
+        from_result(|| {
+            // SAFETY: per the function's requirements; RTNL is held by dev_ifsioc.
+            let ((dev, data), rtnl, ifr) =
+                unsafe { (Self::parts(dev), Rtnl::assume_held(), &mut *ifr) };
+            f(dev, data, rtnl, &mut IfReq(ifr))?;
+            Ok(0)
+        })
+    }
+
+    unsafe extern "C" fn siocbond_callback(
+        dev: *mut b::net_device,
+        ifr: *mut b::ifreq,
+        cmd: kernel::ffi::c_int,
+    ) -> kernel::ffi::c_int {
+        // SAFETY: ndo_siocbond of a device of ours, called by dev_ifsioc.
+        unsafe {
+            Self::ioctl(dev, ifr, |d, data, rtnl, ifr| {
+                T::siocbond(d, data, rtnl, ifr, cmd as u32)
+            })
+        }
+    }
+
+    unsafe extern "C" fn siocdevprivate_callback(
+        dev: *mut b::net_device,
+        ifr: *mut b::ifreq,
+        user: *mut core::ffi::c_void,
+        cmd: kernel::ffi::c_int,
+    ) -> kernel::ffi::c_int {
+        // SAFETY: ndo_siocdevprivate of a device of ours, called by dev_ifsioc.
+        unsafe {
+            Self::ioctl(dev, ifr, |d, data, rtnl, ifr| {
+                T::siocdevprivate(d, data, rtnl, ifr, user as UserPtr, cmd as u32)
+            })
+        }
+    }
+
+    unsafe extern "C" fn eth_ioctl_callback(
+        dev: *mut b::net_device,
+        ifr: *mut b::ifreq,
+        cmd: kernel::ffi::c_int,
+    ) -> kernel::ffi::c_int {
+        // SAFETY: ndo_eth_ioctl of a device of ours, called by dev_ifsioc.
+        unsafe {
+            Self::ioctl(dev, ifr, |d, data, rtnl, ifr| {
+                T::eth_ioctl(d, data, rtnl, ifr, cmd as u32)
+            })
+        }
+    }
+
+    unsafe extern "C" fn add_slave_callback(
+        dev: *mut b::net_device,
+        slave: *mut b::net_device,
+        extack: *mut b::netlink_ext_ack,
+    ) -> kernel::ffi::c_int {
+        from_result(|| {
+            let ((dev, data), rtnl, slave) =
+                // SAFETY: do_set_master calls this under RTNL with two registered devices.
+                unsafe { (Self::parts(dev), Rtnl::assume_held(), Device::from_raw(slave)) };
+            T::add_slave(dev, data, rtnl, slave, &mut ExtAck(extack))?;
+            Ok(0)
+        })
+    }
+
+    unsafe extern "C" fn del_slave_callback(
+        dev: *mut b::net_device,
+        slave: *mut b::net_device,
+    ) -> kernel::ffi::c_int {
+        from_result(|| {
+            let ((dev, data), rtnl, slave) =
+                // SAFETY: as in add_slave_callback.
+                unsafe { (Self::parts(dev), Rtnl::assume_held(), Device::from_raw(slave)) };
+            T::del_slave(dev, data, rtnl, slave)?;
+            Ok(0)
+        })
+    }
+
+    unsafe extern "C" fn change_mtu_callback(
+        dev: *mut b::net_device,
+        mtu: kernel::ffi::c_int,
+    ) -> kernel::ffi::c_int {
+        from_result(|| {
+            // SAFETY: dev_set_mtu calls this under RTNL on a device of ours.
+            let ((d, data), rtnl) = unsafe { (Self::parts(dev), Rtnl::assume_held()) };
+            let mtu = u32::try_from(mtu).map_err(|_| EINVAL)?;
+            T::change_mtu(d, data, rtnl, mtu)?;
+            // SAFETY: as above; ndo_change_mtu must store the new MTU.
+            unsafe { b::rbond_set_mtu_field(dev, mtu) };
+            Ok(0)
+        })
+    }
+
+    unsafe extern "C" fn set_mac_address_callback(
+        dev: *mut b::net_device,
+        sa: *mut core::ffi::c_void,
+    ) -> kernel::ffi::c_int {
+        from_result(|| {
+            let mut mac = MacAddr::default();
+            // SAFETY: dev_set_mac_address passes a sockaddr with addr_len (6) bytes of address data.
+            to_result(unsafe { b::rbond_sockaddr_to_mac(sa, mac.0.as_mut_ptr()) })?;
+            // SAFETY: called under RTNL on a device of ours.
+            let ((d, data), rtnl) = unsafe { (Self::parts(dev), Rtnl::assume_held()) };
+            if T::set_mac_address(d, data, rtnl, mac)? {
+                // SAFETY: as above; the core notifies NETDEV_CHANGEADDR after ndo_set_mac_address returns.
+                unsafe { b::rbond_dev_addr_set_notify_quiet(dev, mac.0.as_ptr()) };
+            }
+            Ok(0)
+        })
+    }
+
+    unsafe extern "C" fn get_stats64_callback(
+        dev: *mut b::net_device,
+        stats: *mut b::rtnl_link_stats64,
+    ) {
+        // SAFETY: the core passes a zeroed stats buffer it owns for the call.
+        let ((dev, data), stats) = unsafe { (Self::parts(dev), &mut *stats.cast::<LinkStats64>()) };
+        T::get_stats64(dev, data, stats);
+    }
+
+    unsafe extern "C" fn change_rx_flags_callback(
+        dev: *mut b::net_device,
+        change: kernel::ffi::c_int,
+    ) {
+        // SAFETY: dev_change_rx_flags runs only from __dev_set_promiscuity and __dev_set_allmulti, which assert RTNL, on a device of ours.
+        let ((d, data), rtnl) = unsafe { (Self::parts(dev), Rtnl::assume_held()) };
+        T::change_rx_flags(d, data, rtnl, change as u32);
+    }
+
+    unsafe extern "C" fn set_rx_mode_callback(dev: *mut b::net_device) {
+        // SAFETY: __dev_set_rx_mode calls this on a device of ours with its address lists locked (netif_addr_lock_bh).
+        let (d, data) = unsafe { Self::parts(dev) };
+        let rcu = RcuGuard::lock();
+        T::set_rx_mode(d, data, &AddrLists { dev: d }, &rcu);
+    }
+
+    unsafe extern "C" fn vlan_rx_add_vid_callback(
+        dev: *mut b::net_device,
+        proto: u16,
+        vid: u16,
+    ) -> kernel::ffi::c_int {
+        from_result(|| {
+            // SAFETY: vlan_add_rx_filter_info calls this under RTNL on a device of ours.
+            let ((d, data), rtnl) = unsafe { (Self::parts(dev), Rtnl::assume_held()) };
+            T::vlan_rx_add_vid(d, data, rtnl, VlanProto(proto), vid)?;
+            Ok(0)
+        })
+    }
+
+    unsafe extern "C" fn vlan_rx_kill_vid_callback(
+        dev: *mut b::net_device,
+        proto: u16,
+        vid: u16,
+    ) -> kernel::ffi::c_int {
+        from_result(|| {
+            // SAFETY: vlan_kill_rx_filter_info calls this under RTNL on a device of ours.
+            let ((d, data), rtnl) = unsafe { (Self::parts(dev), Rtnl::assume_held()) };
+            T::vlan_rx_kill_vid(d, data, rtnl, VlanProto(proto), vid)?;
+            Ok(0)
+        })
+    }
+
+    /// A master's features follow its lower devices' (the C bonding and
+    /// team drivers' `ndo_fix_features`): each one's are folded in with
+    /// `netdev_increment_features`, then TSO is added back if any has it.
+    unsafe extern "C" fn master_fix_features_callback(
+        dev: *mut b::net_device,
+        features: b::netdev_features_t,
+    ) -> b::netdev_features_t {
+        let mask = features;
+        // SAFETY: netdev_fix_features calls this under RTNL, which keeps the lower device list stable; the iterator starts at the first entry, as netdev_for_each_lower_dev does.
+        unsafe {
+            let mut f = b::rbond_netdev_base_features(features);
+            let mut iter = b::rbond_lower_iter(dev);
+            loop {
+                let lower = b::netdev_lower_get_next(dev.cast(), &mut iter);
+                if lower.is_null() {
+                    break;
+                }
+                f = b::netdev_increment_features(
+                    f,
+                    (*lower.cast::<b::net_device>()).features,
+                    mask,
+                );
+            }
+            b::rbond_netdev_add_tso_features(f, mask)
+        }
+    }
+
+    #[cfg(CONFIG_NET_POLL_CONTROLLER)]
+    unsafe extern "C" fn netpoll_setup_callback(
+        dev: *mut b::net_device,
+        _ni: *mut b::netpoll_info,
+    ) -> kernel::ffi::c_int {
+        from_result(|| {
+            // SAFETY: __netpoll_setup calls this under RTNL (it asserts it) on a device of ours.
+            let ((d, data), rtnl) = unsafe { (Self::parts(dev), Rtnl::assume_held()) };
+            T::netpoll_setup(d, data, rtnl)?;
+            Ok(0)
+        })
+    }
+
+    #[cfg(CONFIG_NET_POLL_CONTROLLER)]
+    unsafe extern "C" fn netpoll_cleanup_callback(dev: *mut b::net_device) {
+        // SAFETY: __netpoll_cleanup calls this under RTNL on a device of ours.
+        let ((d, data), rtnl) = unsafe { (Self::parts(dev), Rtnl::assume_held()) };
+        T::netpoll_cleanup(d, data, rtnl);
+    }
+
+    #[cfg(CONFIG_NET_POLL_CONTROLLER)]
+    unsafe extern "C" fn poll_controller_callback(dev: *mut b::net_device) {
+        // SAFETY: netpoll_poll_dev calls this on a device of ours that has netpoll.
+        let (d, data) = unsafe { Self::parts(dev) };
+        let rcu = RcuGuard::lock();
+        T::poll_controller(d, data, &rcu);
+    }
+
+    pub(super) const NETDEV_OPS: b::net_device_ops = b::net_device_ops {
+        // A master takes its own lock classes (netdev_lockdep_set_classes):
+        // it locks its slaves' address lists, and its slaves' tx queues,
+        // inside its own.
+        ndo_init: Some(Self::init_callback),
+        ndo_open: Some(Self::open_callback),
+        ndo_stop: Some(Self::stop_callback),
+        ndo_uninit: Some(Self::uninit_callback),
+        ndo_start_xmit: Some(Self::start_xmit_callback),
+        ndo_set_mac_address: if T::HAS_SET_MAC_ADDRESS {
+            Some(Self::set_mac_address_callback)
+        } else {
+            Some(b::eth_mac_addr)
+        },
+        ndo_fix_features: if T::MASTER {
+            Some(Self::master_fix_features_callback)
+        } else {
+            None
+        },
+        ndo_select_queue: if T::MASTER {
+            Some(Self::master_select_queue_callback)
+        } else {
+            None
+        },
+        ndo_change_mtu: if T::HAS_CHANGE_MTU {
+            Some(Self::change_mtu_callback)
+        } else {
+            None
+        },
+        ndo_validate_addr: Some(b::eth_validate_addr),
+        ndo_siocbond: if T::HAS_SIOCBOND {
+            Some(Self::siocbond_callback)
+        } else {
+            None
+        },
+        ndo_siocdevprivate: if T::HAS_SIOCDEVPRIVATE {
+            Some(Self::siocdevprivate_callback)
+        } else {
+            None
+        },
+        ndo_eth_ioctl: if T::HAS_ETH_IOCTL {
+            Some(Self::eth_ioctl_callback)
+        } else {
+            None
+        },
+        ndo_add_slave: if T::HAS_ADD_SLAVE {
+            Some(Self::add_slave_callback)
+        } else {
+            None
+        },
+        ndo_del_slave: if T::HAS_DEL_SLAVE {
+            Some(Self::del_slave_callback)
+        } else {
+            None
+        },
+        ndo_get_stats64: if T::HAS_GET_STATS64 {
+            Some(Self::get_stats64_callback)
+        } else {
+            None
+        },
+        ndo_change_rx_flags: if T::HAS_CHANGE_RX_FLAGS {
+            Some(Self::change_rx_flags_callback)
+        } else {
+            None
+        },
+        ndo_set_rx_mode: if T::HAS_SET_RX_MODE {
+            Some(Self::set_rx_mode_callback)
+        } else {
+            None
+        },
+        ndo_vlan_rx_add_vid: if T::HAS_VLAN_RX_ADD_VID {
+            Some(Self::vlan_rx_add_vid_callback)
+        } else {
+            None
+        },
+        ndo_vlan_rx_kill_vid: if T::HAS_VLAN_RX_KILL_VID {
+            Some(Self::vlan_rx_kill_vid_callback)
+        } else {
+            None
+        },
+        #[cfg(CONFIG_NET_POLL_CONTROLLER)]
+        ndo_netpoll_setup: if T::HAS_NETPOLL_SETUP {
+            Some(Self::netpoll_setup_callback)
+        } else {
+            None
+        },
+        #[cfg(CONFIG_NET_POLL_CONTROLLER)]
+        ndo_netpoll_cleanup: if T::HAS_NETPOLL_CLEANUP {
+            Some(Self::netpoll_cleanup_callback)
+        } else {
+            None
+        },
+        #[cfg(CONFIG_NET_POLL_CONTROLLER)]
+        ndo_poll_controller: if T::HAS_POLL_CONTROLLER {
+            Some(Self::poll_controller_callback)
+        } else {
+            None
+        },
+        // SAFETY: net_device_ops is plain old data (function pointers and integers) for which all-zeroes means "not implemented".
+        ..unsafe { MaybeUninit::zeroed().assume_init() }
+    };
+
+    const ETHTOOL_OPS: b::ethtool_ops = b::ethtool_ops {
+        get_drvinfo: if T::HAS_GET_DRVINFO {
+            Some(Self::get_drvinfo_callback)
+        } else {
+            None
+        },
+        get_link: Some(b::ethtool_op_get_link),
+        // SAFETY: ethtool_ops is plain old data for which all-zeroes means "not implemented".
+        ..unsafe { MaybeUninit::zeroed().assume_init() }
+    };
+}
