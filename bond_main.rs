@@ -32,6 +32,7 @@ mod bond_sysfs;
 // Shared with ifenslave, which uses the parts the module does not.
 #[allow(dead_code)]
 mod bond_uapi;
+mod bond_uapi_check;
 mod bonding;
 mod net;
 

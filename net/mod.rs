@@ -29,7 +29,6 @@ pub(crate) mod skb;
 pub(crate) mod stats;
 pub(crate) mod sync;
 pub(crate) mod sysfs;
-mod uapi_check;
 pub(crate) mod vec;
 
 /// Whether the current task has been killed (a fatal signal is pending):

@@ -118,7 +118,12 @@ impl DevName {
 
 impl fmt::Display for DevName {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        fmt::Display::fmt(&crate::bond_params::Shown(self.as_bytes()), f)
+        // A name has no spaces or control characters (dev_valid_name());
+        // a byte outside printable ASCII shows as '?'.
+        for &c in self.as_bytes() {
+            fmt::Write::write_char(f, if c.is_ascii_graphic() { c as char } else { '?' })?;
+        }
+        Ok(())
     }
 }
 

@@ -2,9 +2,12 @@
 
 //! The ABI numbers that `bond_uapi` (pure Rust, shared with ifenslave)
 //! writes down by hand, checked against the kernel's headers at compile
-//! time: a mismatch does not build.
+//! time: a mismatch does not build. Only constants and layouts of the
+//! bindings are read here, at compile time; nothing calls into C.
 
-use super::bindings as b;
+#![forbid(unsafe_code)]
+
+use crate::net::bindings as b;
 use crate::bond_uapi::ifla;
 
 macro_rules! same {
