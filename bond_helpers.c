@@ -216,11 +216,7 @@ int rbond_sockaddr_to_mac(const void *sockaddr, unsigned char *mac)
  * (taken around its slaves') and its queues. One set for all masters of
  * this module, as the C driver's.
  */
-int rbond_master_init(struct net_device *dev)
-{
-	netdev_lockdep_set_classes(dev);
-	return 0;
-}
+void rbond_netdev_lockdep_set_classes(struct net_device *dev) { netdev_lockdep_set_classes(dev); }
 
 u64 rbond_netdev_base_features(u64 features) { return netdev_base_features(features); }
 u64 rbond_netdev_add_tso_features(u64 features, u64 mask) { return netdev_add_tso_features(features, mask); }
@@ -341,7 +337,7 @@ void rbond_spin_unlock_bh(spinlock_t *l) { spin_unlock_bh(l); }
 
 /* A slow-protocols frame (ad_lacpdu_send(), ad_marker_send()): Ethernet
  * header, then `len` bytes of PDU; control priority. Atomic allocation. */
-struct sk_buff *rbond_slow_frame(struct net_device *dev, const u8 *src, const u8 *dst, const void *pdu, unsigned int len)
+struct sk_buff *rbond_control_frame(struct net_device *dev, const u8 *src, const u8 *dst, u16 ethertype, const void *pdu, unsigned int len)
 {
 	struct sk_buff *skb = dev_alloc_skb(ETH_HLEN + len);
 	struct ethhdr *eth;
@@ -351,26 +347,14 @@ struct sk_buff *rbond_slow_frame(struct net_device *dev, const u8 *src, const u8
 	skb->dev = dev;
 	skb_reset_mac_header(skb);
 	skb->network_header = skb->mac_header + ETH_HLEN;
-	skb->protocol = htons(ETH_P_SLOW);
+	skb->protocol = htons(ethertype);
 	skb->priority = TC_PRIO_CONTROL;
 	eth = skb_put(skb, ETH_HLEN);
 	memcpy(eth->h_dest, dst, ETH_ALEN);
 	memcpy(eth->h_source, src, ETH_ALEN);
-	eth->h_proto = htons(ETH_P_SLOW);
+	eth->h_proto = htons(ethertype);
 	skb_put_data(skb, pdu, len);
 	return skb;
-}
-
-/* bond_3ad_lacpdu_recv()'s checks: -1 not a slow-protocols frame to `dst`,
- * 0 shorter than `len`, 1 the first `len` bytes after the Ethernet header
- * copied to `buf`. */
-int rbond_skb_slow_pdu(const struct sk_buff *skb, const u8 *dst, void *buf, unsigned int len)
-{
-	if (skb->protocol != htons(ETH_P_SLOW))
-		return -1;
-	if (!skb_mac_header_was_set(skb) || memcmp(eth_hdr(skb)->h_dest, dst, ETH_ALEN))
-		return -1;
-	return skb_copy_bits(skb, 0, buf, len) < 0 ? 0 : 1;
 }
 
 void rbond_consume_skb(struct sk_buff *skb) { consume_skb(skb); }
@@ -438,8 +422,4 @@ u16 rbond_skb_vlan_tag(const struct sk_buff *skb)
  * for the slave (qdisc_skb_cb), and the queue is the one the frame was
  * received on, if recorded, else 0; the caller reduces it modulo the
  * device's queues. */
-u16 rbond_skb_select_queue(struct sk_buff *skb)
-{
-	qdisc_skb_cb(skb)->slave_dev_queue_mapping = skb_get_queue_mapping(skb);
-	return skb_rx_queue_recorded(skb) ? skb_get_rx_queue(skb) : 0;
-}
+void rbond_skb_keep_queue_mapping(struct sk_buff *skb) { qdisc_skb_cb(skb)->slave_dev_queue_mapping = skb_get_queue_mapping(skb); }

@@ -58,7 +58,7 @@ enum rbond_layout { RBOND_NETDEV_PRIV_OFFSET = ALIGN(sizeof(struct net_device), 
 void rbond_netdev_change_priv_flags(struct net_device *dev, u64 add, u64 remove);
 void rbond_netdev_set_lltx(struct net_device *dev);
 bool rbond_irqs_disabled(void);
-int rbond_master_init(struct net_device *dev);
+void rbond_netdev_lockdep_set_classes(struct net_device *dev);
 int rbond_vlan_vid_add(struct net_device *dev, __be16 proto, u16 vid);
 void rbond_vlan_vid_del(struct net_device *dev, __be16 proto, u16 vid);
 int rbond_vlan_vids_add_by_dev(struct net_device *dev, const struct net_device *by);
@@ -141,8 +141,7 @@ struct net *rbond_init_net(void);
 void rbond_bh_lock_init(spinlock_t *l);
 void rbond_spin_lock_bh(spinlock_t *l);
 void rbond_spin_unlock_bh(spinlock_t *l);
-struct sk_buff *rbond_slow_frame(struct net_device *dev, const u8 *src, const u8 *dst, const void *pdu, unsigned int len);
-int rbond_skb_slow_pdu(const struct sk_buff *skb, const u8 *dst, void *buf, unsigned int len);
+struct sk_buff *rbond_control_frame(struct net_device *dev, const u8 *src, const u8 *dst, u16 ethertype, const void *pdu, unsigned int len);
 void rbond_consume_skb(struct sk_buff *skb);
 int rbond_dev_mc_add(struct net_device *dev, const u8 *addr);
 int rbond_dev_mc_del(struct net_device *dev, const u8 *addr);
@@ -154,6 +153,6 @@ void rbond_flow_init(void);
 bool rbond_flow_dissect(const struct sk_buff *skb, struct rbond_flow *out);
 bool rbond_skb_l4_hash(const struct sk_buff *skb, u32 *hash);
 u16 rbond_skb_vlan_tag(const struct sk_buff *skb);
-u16 rbond_skb_select_queue(struct sk_buff *skb);
+void rbond_skb_keep_queue_mapping(struct sk_buff *skb);
 
 #endif

@@ -24,7 +24,6 @@ use crate::bond_3ad::{
     },
     AdInfo, AdNote, AdParams, AdSlave, AdStats, Churn, Lacp, LinkFacts, TICKS_PER_SEC,
 };
-use crate::net::rx::SlowPdu;
 
 /// The 802.3ad state of a bond (`struct ad_bond_info` and the slaves'
 /// `struct ad_slave_info`), under the mode lock.
@@ -88,7 +87,13 @@ fn facts(s: &Slave) -> LinkFacts {
 /// Sends a slow-protocols PDU on `s`, from its permanent address
 /// (`ad_lacpdu_send()`, `ad_marker_send()`); false without memory.
 fn send_pdu(s: &Slave, pdu: &[u8; PDU_LEN]) -> bool {
-    match SkBuff::slow_frame(&s.dev, &s.perm_hwaddr.0, &SLOW_PROTOCOLS_MAC, pdu) {
+    match SkBuff::control_frame(
+        &s.dev,
+        &s.perm_hwaddr.0,
+        &SLOW_PROTOCOLS_MAC,
+        ETH_P_SLOW,
+        pdu,
+    ) {
         Some(skb) => {
             skb.xmit_on(&s.dev);
             true
@@ -387,14 +392,11 @@ impl Bonding {
     ) -> Option<RxResult> {
         // Every frame of an 802.3ad bond comes here: the EtherType first,
         // inline, before a buffer is zeroed or a helper called.
-        if !skb.has_protocol(ETH_P_SLOW) {
+        if !skb.has_protocol(ETH_P_SLOW) || skb.eth_dest().0 != SLOW_PROTOCOLS_MAC {
             return None;
         }
         let mut buf = [0u8; PDU_LEN];
-        let found = skb.slow_pdu(&SLOW_PROTOCOLS_MAC, &mut buf);
-        if found == SlowPdu::Other {
-            return None;
-        }
+        let copied = skb.copy_payload(&mut buf);
         let mut g = self.ad.lock();
         let i = g.index_of(slave)?;
         let AdState {
@@ -403,7 +405,7 @@ impl Bonding {
             owners,
             ..
         } = &mut *g;
-        if found == SlowPdu::Short {
+        if !copied {
             lacp.rx_illegal(ports, i);
             return None;
         }

@@ -16,8 +16,11 @@ use crate::{
     bond_uapi::{ifla, BOND_3AD_STAT_PAD, BOND_XSTATS_3AD, LINK_XSTATS_TYPE_BOND},
     bonding::{BondDriver, Bonding, OptReport, DEFAULTS},
     net::{
-        device::{Device}, capable_net_admin, error::{eaddrnotavail}, rtnl_link::{ExtAck},
+        capable_net_admin,
+        device::Device,
+        error::eaddrnotavail,
         rtnl::Rtnl,
+        rtnl_link::ExtAck,
         rtnl_link::{
             is_valid_ether_addr, nla_total_size, nla_total_size_64bit, Attr, Attrs, LinkDriver,
             LinkOps, NlMsg, NlaPolicy,

@@ -17,10 +17,12 @@ use crate::{
     },
     bonding::{self, BondDriver, Bonding, OptReport, Snap, DEFAULTS},
     net::{
-        device::{Device, MacAddr, NotifyEvent}, capable_net_admin, rtnl_link::{ExtAck},
+        capable_net_admin,
+        device::{Device, MacAddr, NotifyEvent},
         pernet::Net,
         rcu::RcuGuard,
         rtnl::Rtnl,
+        rtnl_link::ExtAck,
         sysfs::{rtnl_or_restart, AttrGroup, AttrList, DevAttr, NetClassFile, SysfsBuf},
     },
 };

@@ -7,8 +7,8 @@
 
 #![forbid(unsafe_code)]
 
-use crate::net::bindings as b;
 use crate::bond_uapi::ifla;
+use crate::net::bindings as b;
 
 macro_rules! same {
     ($($ours:expr => $theirs:expr),* $(,)?) => {

@@ -36,7 +36,15 @@ use crate::{
     bond_sysfs,
     bond_uapi::{self, BondIoctl, IfBond, IfSlave, BMSR_LSTATUS, MII_BMSR},
     net::{
-        device::{flags::*, priv_flags::*, AddrLists, Device, DeviceRef, Driver, MacAddr, NetdevOps, NotifyEvent, Rearm, SetupDevice, TxOutcome, VlanProto, WorkId, ARPHRD_CAN, ARPHRD_ETHER, ETH_MAX_MTU, KERN_ERR, KERN_INFO, KERN_WARNING, NET_ADDR_RANDOM}, error::{enotempty, eopnotsupp}, ethtool::{DrvInfo}, rtnl_link::{ExtAck}, ioctl::{IfReq}, stats::{LinkStats64, STATS_FIELDS},
+        device::{
+            flags::*, priv_flags::*, AddrLists, Device, DeviceRef, Driver, Features, MacAddr,
+            NetdevOps, NotifyEvent, QueueSelect, Rearm, SetupDevice, TxOutcome, VlanProto, WorkId,
+            ARPHRD_CAN, ARPHRD_ETHER, ETH_MAX_MTU, KERN_ERR, KERN_INFO, KERN_WARNING,
+            NET_ADDR_RANDOM,
+        },
+        error::{enotempty, eopnotsupp},
+        ethtool::DrvInfo,
+        ioctl::IfReq,
         modparam,
         netpoll::NetpollSlot,
         notifier::{NetdevEvent, NetdevNotifier},
@@ -46,8 +54,10 @@ use crate::{
         rcu::{DropInSoftirq, RcuBox, RcuGuard, RcuSlot},
         rtnl::{Rtnl, RtnlCell, RtnlCopy},
         rtnl_link::Attr,
+        rtnl_link::ExtAck,
         rx::{RxHandler, RxResult, RxSkb},
         skb::{self, net_ratelimit, SkBuff},
+        stats::{LinkStats64, STATS_FIELDS},
         sync::{BhSpinLock, NestingSpinLock, SetOnce},
         sysfs::NetClassFile,
         vec,
@@ -854,7 +864,6 @@ static BOND_OPS: NetdevOps<BondDriver> = NetdevOps::new();
 impl Driver for BondDriver {
     type Data = Bonding;
     const OPS: &'static NetdevOps<Self> = &BOND_OPS;
-    const MASTER: bool = true;
 
     /// As the C driver's `bond_setup()`: a master that queues nothing itself,
     /// transmits without the tx lock and stays in its namespace.
@@ -1015,6 +1024,9 @@ impl Driver for BondDriver {
     /// made; here the bond is not made either (the registration fails
     /// whole), so that a bond never exists without its parts.
     fn init(dev: &Device, _bond: &Bonding, rtnl: &Rtnl) -> Result {
+        // The bond locks its slaves' address lists and transmit queues
+        // inside its own (bond_init()'s netdev_lockdep_set_classes()).
+        dev.set_stacked_lock_classes(rtnl);
         dev.carrier_off();
         if let Some(dir) = &BOND_NET.get(dev.net()).proc_dir {
             if let Err(e) = dev.proc_create::<BondDriver>(dir, rtnl) {
@@ -1037,6 +1049,25 @@ impl Driver for BondDriver {
     #[inline]
     fn start_xmit(dev: &Device, bond: &Bonding, skb: SkBuff, rcu: &RcuGuard) -> TxOutcome {
         bond.transmit(dev, skb, rcu)
+    }
+
+    /// `bond_fix_features()`: the bond offers what its slaves can do.
+    fn fix_features(dev: &Device, _bond: &Bonding, rtnl: &Rtnl, wanted: Features) -> Features {
+        dev.lower_features(rtnl, wanted)
+    }
+
+    /// `bond_select_queue()`: the queue the frame was received on (or 0),
+    /// sparing the core a flow hash per packet (`skb_tx_hash`) that would
+    /// also set the frame's L4 hash, which the encap3+4 policy would then
+    /// take for its own. The slave sees the frame's own mapping again.
+    #[inline]
+    fn select_queue(dev: &Device, _bond: &Bonding, skb: &mut QueueSelect<'_>) -> u16 {
+        skb.keep_queue_mapping();
+        let txq = u32::from(skb.rx_queue().unwrap_or(0));
+        match dev.real_num_tx_queues() {
+            0 => 0,
+            n => (txq % n) as u16,
+        }
     }
 
     fn get_drvinfo(_dev: &Device, _bond: &Bonding, info: &mut DrvInfo<'_>) {

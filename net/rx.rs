@@ -71,21 +71,15 @@ impl RxSkb<'_> {
         proto == ethertype.to_be()
     }
 
-    /// If the frame is a slow-protocols frame (EtherType 0x8809) sent to
-    /// `dst`: its first `buf.len()` bytes after the Ethernet header, copied
-    /// into `buf`.
-    pub(crate) fn slow_pdu(&self, dst: &[u8; 6], buf: &mut [u8]) -> SlowPdu {
-        let Ok(len) = u32::try_from(buf.len()) else {
-            return SlowPdu::Short;
+    /// Copies the frame's first `buf.len()` bytes after the Ethernet
+    /// header into `buf` (`skb_copy_bits()`, which reads the paged parts
+    /// too); false if the frame is shorter.
+    pub(crate) fn copy_payload(&self, buf: &mut [u8]) -> bool {
+        let Ok(len) = i32::try_from(buf.len()) else {
+            return false;
         };
-        // SAFETY: the frame is valid; `dst` is 6 readable bytes and `buf` `len` writable ones.
-        match unsafe {
-            b::rbond_skb_slow_pdu(*self.pskb, dst.as_ptr(), buf.as_mut_ptr().cast(), len)
-        } {
-            1 => SlowPdu::Copied,
-            0 => SlowPdu::Short,
-            _ => SlowPdu::Other,
-        }
+        // SAFETY: the frame is valid; `buf` has `len` writable bytes.
+        unsafe { b::skb_copy_bits(*self.pskb, 0, buf.as_mut_ptr().cast(), len) == 0 }
     }
 
     /// Frees the frame, handled (`consume_skb`): the handler must then
@@ -118,17 +112,6 @@ impl RxSkb<'_> {
         }
         true
     }
-}
-
-/// What [`RxSkb::slow_pdu`] found.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) enum SlowPdu {
-    /// Not a slow-protocols frame to that address.
-    Other,
-    /// One, but shorter than asked.
-    Short,
-    /// One: the buffer holds its start.
-    Copied,
 }
 
 /// A receive hook.

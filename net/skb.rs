@@ -63,21 +63,24 @@ impl SkBuff {
         core::mem::ManuallyDrop::new(self).0.as_ptr()
     }
 
-    /// A slow-protocols frame (LACPDU, marker) from `src` to `dst` on
-    /// `dev`, carrying `pdu` (atomic allocation; None without memory).
-    pub(crate) fn slow_frame(
+    /// A link-layer control frame (priority `TC_PRIO_CONTROL`) of
+    /// EtherType `ethertype` from `src` to `dst` on `dev`, carrying `pdu`
+    /// (atomic allocation; None without memory).
+    pub(crate) fn control_frame(
         dev: &Device,
         src: &[u8; 6],
         dst: &[u8; 6],
+        ethertype: u16,
         pdu: &[u8],
     ) -> Option<SkBuff> {
         let len = u32::try_from(pdu.len()).ok()?;
         // SAFETY: valid device; the addresses are 6 readable bytes and `pdu` `len` bytes, all copied before the call returns; the result is a new buffer we own.
         NonNull::new(unsafe {
-            b::rbond_slow_frame(
+            b::rbond_control_frame(
                 dev.as_raw(),
                 src.as_ptr(),
                 dst.as_ptr(),
+                ethertype,
                 pdu.as_ptr().cast(),
                 len,
             )

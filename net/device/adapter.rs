@@ -17,8 +17,8 @@ use super::super::{
 };
 use super::{
     priv_area::{DevPriv, WorkSlot, NETDEV_PRIV_OFFSET},
-    AddrLists, Device, Driver, MacAddr, Rearm, SetupDevice, TxOutcome, VlanProto, WorkId,
-    MAX_WORKS,
+    AddrLists, Device, Driver, Features, MacAddr, QueueSelect, Rearm, SetupDevice, TxOutcome,
+    VlanProto, WorkId, MAX_WORKS,
 };
 use core::{
     marker::PhantomData,
@@ -208,21 +208,14 @@ impl<T: Driver> Adapter<T> {
         }
     }
 
-    /// `bond_select_queue()`: a master picks the queue the frame was
-    /// received on (or 0), sparing the core a flow hash per packet
-    /// (`skb_tx_hash`) that would also set the frame's L4 hash, which the
-    /// encap3+4 policy would then take for its own.
-    unsafe extern "C" fn master_select_queue_callback(
+    unsafe extern "C" fn select_queue_callback(
         dev: *mut b::net_device,
         skb: *mut b::sk_buff,
         _sb_dev: *mut b::net_device,
     ) -> u16 {
-        // SAFETY: the core calls this on a registered device of ours with a frame it owns for the call.
-        let (queues, txq) = unsafe { ((*dev).real_num_tx_queues, b::rbond_skb_select_queue(skb)) };
-        match queues {
-            0 => 0,
-            n => (u32::from(txq) % n) as u16,
-        }
+        // SAFETY: netdev_core_pick_tx calls this on a registered device of ours, with BH off and under RCU, with a frame it owns for the call.
+        let ((d, data), mut skb) = unsafe { (Self::parts(dev), QueueSelect::from_raw(skb)) };
+        T::select_queue(d, data, &mut skb)
     }
 
     unsafe extern "C" fn get_drvinfo_callback(
@@ -236,10 +229,6 @@ impl<T: Driver> Adapter<T> {
 
     unsafe extern "C" fn init_callback(raw: *mut b::net_device) -> kernel::ffi::c_int {
         from_result(|| {
-            if T::MASTER {
-                // SAFETY: register_netdevice calls ndo_init on a device of ours.
-                to_result(unsafe { b::rbond_master_init(raw) })?;
-            }
             // SAFETY: register_netdevice calls ndo_init under RTNL, with the private data initialised (before registration).
             let ((dev, data), rtnl) = unsafe { (Self::parts(raw), Rtnl::assume_held()) };
             T::init(dev, data, rtnl)?;
@@ -430,31 +419,13 @@ impl<T: Driver> Adapter<T> {
         })
     }
 
-    /// A master's features follow its lower devices' (the C bonding and
-    /// team drivers' `ndo_fix_features`): each one's are folded in with
-    /// `netdev_increment_features`, then TSO is added back if any has it.
-    unsafe extern "C" fn master_fix_features_callback(
+    unsafe extern "C" fn fix_features_callback(
         dev: *mut b::net_device,
         features: b::netdev_features_t,
     ) -> b::netdev_features_t {
-        let mask = features;
-        // SAFETY: netdev_fix_features calls this under RTNL, which keeps the lower device list stable; the iterator starts at the first entry, as netdev_for_each_lower_dev does.
-        unsafe {
-            let mut f = b::rbond_netdev_base_features(features);
-            let mut iter = b::rbond_lower_iter(dev);
-            loop {
-                let lower = b::netdev_lower_get_next(dev.cast(), &mut iter);
-                if lower.is_null() {
-                    break;
-                }
-                f = b::netdev_increment_features(
-                    f,
-                    (*lower.cast::<b::net_device>()).features,
-                    mask,
-                );
-            }
-            b::rbond_netdev_add_tso_features(f, mask)
-        }
+        // SAFETY: netdev_fix_features calls this under RTNL on a registered device of ours.
+        let ((d, data), rtnl) = unsafe { (Self::parts(dev), Rtnl::assume_held()) };
+        T::fix_features(d, data, rtnl, Features(features)).0
     }
 
     #[cfg(CONFIG_NET_POLL_CONTROLLER)]
@@ -486,9 +457,6 @@ impl<T: Driver> Adapter<T> {
     }
 
     pub(super) const NETDEV_OPS: b::net_device_ops = b::net_device_ops {
-        // A master takes its own lock classes (netdev_lockdep_set_classes):
-        // it locks its slaves' address lists, and its slaves' tx queues,
-        // inside its own.
         ndo_init: Some(Self::init_callback),
         ndo_open: Some(Self::open_callback),
         ndo_stop: Some(Self::stop_callback),
@@ -499,13 +467,13 @@ impl<T: Driver> Adapter<T> {
         } else {
             Some(b::eth_mac_addr)
         },
-        ndo_fix_features: if T::MASTER {
-            Some(Self::master_fix_features_callback)
+        ndo_fix_features: if T::HAS_FIX_FEATURES {
+            Some(Self::fix_features_callback)
         } else {
             None
         },
-        ndo_select_queue: if T::MASTER {
-            Some(Self::master_select_queue_callback)
+        ndo_select_queue: if T::HAS_SELECT_QUEUE {
+            Some(Self::select_queue_callback)
         } else {
             None
         },

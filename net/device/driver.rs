@@ -16,10 +16,14 @@ use super::super::{
     stats::LinkStats64,
 };
 use super::{
-    adapter::Adapter, AddrLists, Device, MacAddr, Rearm, SetupDevice, TxOutcome, VlanProto, WorkId,
+    adapter::Adapter, AddrLists, Device, Features, MacAddr, QueueSelect, Rearm, SetupDevice,
+    TxOutcome, VlanProto, WorkId,
 };
 use core::{fmt, marker::PhantomData};
-use kernel::{error::Result, prelude::*, types::Opaque, uaccess::UserPtr};
+use kernel::{
+    build_error, error::Result, error::VTABLE_DEFAULT_ERROR, prelude::*, types::Opaque,
+    uaccess::UserPtr,
+};
 
 /// The `net_device_ops` of driver `T`, in a `static` that the driver
 /// declares (`static OPS: NetdevOps<MyDriver> = NetdevOps::new();`): a
@@ -48,10 +52,6 @@ pub(crate) trait Driver: 'static + Sized {
     /// The driver's ops, a `static` of the driver's own.
     const OPS: &'static NetdevOps<Self>;
 
-    /// A master device: its offloads are the intersection of its lower
-    /// devices' (`ndo_fix_features`).
-    const MASTER: bool = false;
-
     /// Sets flags and limits before registration.
     fn setup(_dev: &mut SetupDevice<'_>) {}
 
@@ -69,11 +69,30 @@ pub(crate) trait Driver: 'static + Sized {
     /// `rcu_read_lock_bh` (hence `rcu`): must not sleep.
     fn start_xmit(dev: &Device, data: &Self::Data, skb: SkBuff, rcu: &RcuGuard) -> TxOutcome;
 
+    /// `ndo_fix_features` (under RTNL): the offloads the device offers,
+    /// given those the core asks for (`wanted`).
+    fn fix_features(
+        _dev: &Device,
+        _data: &Self::Data,
+        _rtnl: &Rtnl,
+        _wanted: Features,
+    ) -> Features {
+        build_error!(VTABLE_DEFAULT_ERROR)
+    }
+
+    /// `ndo_select_queue`: the transmit queue of the device the frame goes
+    /// to. Runs on the transmit path (BH off, under RCU): must not sleep.
+    fn select_queue(_dev: &Device, _data: &Self::Data, _skb: &mut QueueSelect<'_>) -> u16 {
+        build_error!(VTABLE_DEFAULT_ERROR)
+    }
+
     /// ethtool `get_drvinfo`.
     fn get_drvinfo(_dev: &Device, _data: &Self::Data, _info: &mut DrvInfo<'_>) {}
 
     /// `ndo_init`: the device is registering (under RTNL), its name final;
-    /// an error fails the registration.
+    /// an error fails the registration. A device that locks its lower
+    /// devices' queues or address lists inside its own calls
+    /// [`Device::set_stacked_lock_classes`] here.
     fn init(_dev: &Device, _data: &Self::Data, _rtnl: &Rtnl) -> Result {
         Ok(())
     }

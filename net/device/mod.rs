@@ -26,7 +26,7 @@ pub(crate) use driver::{Driver, NetdevOps};
 pub(crate) use priv_area::{priv_offset_agrees, Rearm, WorkId, MAX_WORKS};
 
 use super::{bindings as b, pernet::Net, rtnl::Rtnl};
-use core::{fmt, ptr::NonNull};
+use core::{fmt, marker::PhantomData, ptr::NonNull};
 use kernel::{str::CStr, types::Opaque};
 
 /// Interface flags (`IFF_*` of `net_device::flags`).
@@ -468,3 +468,83 @@ pub(crate) enum TxOutcome {
 /// ETH_P_8021AD, network byte order), handed on unchanged.
 #[derive(Clone, Copy)]
 pub(crate) struct VlanProto(u16);
+
+/// A set of offloads (`netdev_features_t`, the `NETIF_F_*` bits).
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub(crate) struct Features(pub(super) b::netdev_features_t);
+
+/// A frame whose transmit queue is being chosen (`ndo_select_queue`),
+/// borrowed for the call.
+///
+/// # Invariants
+///
+/// `self.0` is a valid `sk_buff` that the core owns for the lifetime `'a`.
+pub(crate) struct QueueSelect<'a>(NonNull<b::sk_buff>, PhantomData<&'a mut b::sk_buff>);
+
+impl QueueSelect<'_> {
+    /// # Safety
+    ///
+    /// `skb` must be a valid, non-null `sk_buff` that stays valid, and is
+    /// used by nobody else, for the returned value's lifetime.
+    pub(super) unsafe fn from_raw(skb: *mut b::sk_buff) -> Self {
+        // SAFETY: non-null per the function's requirements.
+        // INVARIANT: valid and ours for the lifetime, per the same.
+        Self(unsafe { NonNull::new_unchecked(skb) }, PhantomData)
+    }
+
+    /// The queue the frame was received on, if one was recorded
+    /// (`skb_rx_queue_recorded()`, `skb_get_rx_queue()`: a forwarded frame
+    /// carries it in its queue mapping, offset by one).
+    #[inline]
+    pub(crate) fn rx_queue(&self) -> Option<u16> {
+        // SAFETY: a valid frame (type invariant); a plain field read.
+        let q = unsafe { (*self.0.as_ptr()).queue_mapping };
+        q.checked_sub(1)
+    }
+
+    /// Keeps the queue mapping the frame has now for the lower device it
+    /// will be sent to (`qdisc_skb_cb(skb)->slave_dev_queue_mapping`, which
+    /// [`SkBuff::xmit_on`](super::skb::SkBuff::xmit_on) restores): the
+    /// core overwrites the mapping with this device's queue.
+    #[inline]
+    pub(crate) fn keep_queue_mapping(&mut self) {
+        // SAFETY: a valid frame we may write for the call (type invariant).
+        unsafe { b::rbond_skb_keep_queue_mapping(self.0.as_ptr()) }
+    }
+}
+
+impl Device {
+    /// The offloads a master device can offer: the features of its lower
+    /// devices folded together (`netdev_increment_features()` over each),
+    /// as the C bonding and team drivers' `ndo_fix_features` compute them,
+    /// with TSO added back if any lower device has it.
+    pub(crate) fn lower_features(&self, _rtnl: &Rtnl, wanted: Features) -> Features {
+        let (dev, mask) = (self.as_raw(), wanted.0);
+        // SAFETY: valid device; RTNL (the proof) keeps the lower device list stable; the iterator starts at the first entry, as netdev_for_each_lower_dev() does.
+        let mut f = unsafe { b::rbond_netdev_base_features(mask) };
+        // SAFETY: as above.
+        let mut iter = unsafe { b::rbond_lower_iter(dev) };
+        loop {
+            // SAFETY: as above; the iterator is the one netdev_lower_get_next() advanced.
+            let lower = unsafe { b::netdev_lower_get_next(dev.cast(), &mut iter) };
+            if lower.is_null() {
+                break;
+            }
+            // SAFETY: a lower device on the list, valid under RTNL.
+            let theirs = unsafe { (*lower.cast::<b::net_device>()).features };
+            // SAFETY: a pure function of its arguments.
+            f = unsafe { b::netdev_increment_features(f, theirs, mask) };
+        }
+        // SAFETY: a pure function of its arguments.
+        Features(unsafe { b::rbond_netdev_add_tso_features(f, mask) })
+    }
+
+    /// Gives the device its own lockdep classes for its transmit queues and
+    /// address list lock (`netdev_lockdep_set_classes()`), for a device
+    /// that takes its lower devices' locks inside its own. Called from
+    /// `ndo_init`.
+    pub(crate) fn set_stacked_lock_classes(&self, _rtnl: &Rtnl) {
+        // SAFETY: valid device being registered (ndo_init), under RTNL.
+        unsafe { b::rbond_netdev_lockdep_set_classes(self.as_raw()) }
+    }
+}
