@@ -107,29 +107,9 @@ MODULE_PARM_DESC(packets_per_slave, "Packets to send per slave in balance-rr mod
 module_param(lp_interval, uint, 0);
 MODULE_PARM_DESC(lp_interval, "The number of seconds between instances where the bonding driver sends learning packets to each slaves peer switch. The default is 1.");
 
-void rbond_get_module_params(struct rbond_module_params *p)
-{
-	int i;
-
-	*p = (struct rbond_module_params) {
-		.max_bonds = max_bonds, .tx_queues = tx_queues,
-		.num_peer_notif = num_peer_notif, .miimon = miimon,
-		.updelay = updelay, .downdelay = downdelay,
-		.use_carrier = use_carrier, .mode = mode, .primary = primary,
-		.primary_reselect = primary_reselect, .lacp_rate = lacp_rate,
-		.ad_select = ad_select, .min_links = min_links,
-		.xmit_hash_policy = xmit_hash_policy,
-		.arp_interval = arp_interval, .arp_validate = arp_validate,
-		.arp_all_targets = arp_all_targets,
-		.fail_over_mac = fail_over_mac,
-		.all_slaves_active = all_slaves_active,
-		.resend_igmp = resend_igmp,
-		.packets_per_slave = packets_per_slave,
-		.lp_interval = lp_interval,
-	};
-	for (i = 0; i < RBOND_MAX_ARP_TARGETS; i++)
-		p->arp_ip_target[i] = arp_ip_target[i];
-}
+/* The module's parameter table, which net/modparam.rs reads by name. */
+const struct kernel_param *rbond_this_module_kp(void) { return THIS_MODULE->kp; }
+unsigned int rbond_this_module_num_kp(void) { return THIS_MODULE->num_kp; }
 
 size_t rbond_netdev_priv_offset(void) { return ALIGN(sizeof(struct net_device), NETDEV_ALIGN); }
 void rbond_netdev_change_priv_flags(struct net_device *dev, u64 add, u64 remove) { dev->priv_flags = (dev->priv_flags | add) & ~remove; }

@@ -22,33 +22,8 @@ struct delayed_work;
 struct work_struct;
 
 /* The raw module parameters, exactly as the user gave them. */
-struct rbond_module_params {
-	int max_bonds;
-	int tx_queues;
-	int num_peer_notif;
-	int miimon;
-	int updelay;
-	int downdelay;
-	int use_carrier;
-	const char *mode;
-	const char *primary;
-	const char *primary_reselect;
-	const char *lacp_rate;
-	const char *ad_select;
-	int min_links;
-	const char *xmit_hash_policy;
-	int arp_interval;
-	const char *arp_ip_target[RBOND_MAX_ARP_TARGETS];
-	const char *arp_validate;
-	const char *arp_all_targets;
-	const char *fail_over_mac;
-	int all_slaves_active;
-	int resend_igmp;
-	int packets_per_slave;
-	unsigned int lp_interval;
-};
-
-void rbond_get_module_params(struct rbond_module_params *p);
+const struct kernel_param *rbond_this_module_kp(void);
+unsigned int rbond_this_module_num_kp(void);
 
 size_t rbond_netdev_priv_offset(void);
 /* netdev_priv()'s offset, for the fast paths to compute inline (bindgen

@@ -210,7 +210,7 @@ impl Bonding {
                 lacp.lacpdu_sent();
             }
         }
-        drop(vec::remove(ports, i));
+        let _ = vec::remove(ports, i);
         drop(vec::remove(owners, i));
         slave.ad_port.store(0, Relaxed);
     }

@@ -36,11 +36,12 @@ mod bond_uapi_check;
 mod bonding;
 mod net;
 
-use bond_modparams::check_module_params;
-use bond_params::{Level, Log};
+use bond_modparams::{check_module_params, RawModuleParams};
+use bond_params::{Level, Log, MAX_ARP_TARGETS};
 use core::fmt;
 use kernel::{c_str, prelude::*};
 use net::{
+    modparam::ModuleParams,
     notifier::NotifierRegistration,
     pernet::{Net, PernetRegistration},
     rcu::RcuBarrier,
@@ -73,6 +74,40 @@ impl Log for KernelLog {
     }
 }
 
+/// The module parameters as given at load (their storage is declared in
+/// bond_helpers.c); `None` if one is missing from the module's table.
+fn module_params() -> Option<RawModuleParams<'static>> {
+    let p = ModuleParams::this_module();
+    let mut arp_ip_target = [None; MAX_ARP_TARGETS];
+    p.text_array("arp_ip_target", &mut arp_ip_target)?;
+    Some(RawModuleParams {
+        max_bonds: p.int("max_bonds")?,
+        tx_queues: p.int("tx_queues")?,
+        // num_unsol_na is the same storage.
+        num_peer_notif: p.int("num_grat_arp")?,
+        miimon: p.int("miimon")?,
+        updelay: p.int("updelay")?,
+        downdelay: p.int("downdelay")?,
+        use_carrier: p.int("use_carrier")?,
+        mode: p.text("mode")?,
+        primary: p.text("primary")?,
+        primary_reselect: p.text("primary_reselect")?,
+        lacp_rate: p.text("lacp_rate")?,
+        ad_select: p.text("ad_select")?,
+        min_links: p.int("min_links")?,
+        xmit_hash_policy: p.text("xmit_hash_policy")?,
+        arp_interval: p.int("arp_interval")?,
+        arp_ip_target,
+        arp_validate: p.text("arp_validate")?,
+        arp_all_targets: p.text("arp_all_targets")?,
+        fail_over_mac: p.text("fail_over_mac")?,
+        all_slaves_active: p.int("all_slaves_active")?,
+        resend_igmp: p.int("resend_igmp")?,
+        packets_per_slave: p.int("packets_per_slave")?,
+        lp_interval: p.uint("lp_interval")?,
+    })
+}
+
 struct BondingModule {
     // Dropped first: unregistering the link type deletes every bond in
     // every namespace (each releases its slaves and removes its proc file)
@@ -97,7 +132,8 @@ impl kernel::Module for BondingModule {
             pr_err!("Error: net_device layout differs from the kernel's (bindings out of date)\n");
             return Err(EINVAL);
         }
-        let cfg = check_module_params(&net::modparam::get(), &mut KernelLog).map_err(|_| EINVAL)?;
+        let raw = module_params().ok_or(EINVAL)?;
+        let cfg = check_module_params(&raw, &mut KernelLog).map_err(|_| EINVAL)?;
         if cfg.params.arp_validate != 0 {
             // The ARP monitor counts any received frame (arp_validate=none);
             // refuse what it would silently not do.

@@ -42,7 +42,7 @@ impl Bonding {
             Mode::Broadcast => {
                 // bond_xmit_broadcast(): up, with carrier, link up.
                 let usable = || set.tx.iter().filter(|s| s.is_up());
-                let Some(last) = usable().last() else {
+                let Some(last) = set.tx.iter().rfind(|s| s.is_up()) else {
                     return drop_packet(dev, skb);
                 };
                 for s in usable() {

@@ -315,12 +315,15 @@ pub(crate) struct Bonding {
     ad_last_tick: AtomicU64,
 }
 
+/// A change of the slave some per-failover state follows: `(previous, new)`.
+type SlaveChange = (Option<Arc<Slave>>, Option<Arc<Slave>>);
+
 /// Points `slot` (a slave some per-failover state belongs to) at the active
 /// slave; `(previous, new)` if that changed, `None` if it already was.
 fn follow_active(
     slot: &mut Option<Arc<Slave>>,
     active: &Option<Arc<Slave>>,
-) -> Option<(Option<Arc<Slave>>, Option<Arc<Slave>>)> {
+) -> Option<SlaveChange> {
     if same_slave(slot, active) {
         return None;
     }

@@ -15,7 +15,7 @@ impl IfReq<'_> {
         // SAFETY: every union member is plain bytes or a pointer; reading the name view of a kernel copy of the request is always defined.
         let name = unsafe { self.0.ifr_ifru.ifru_slave.as_ref() };
         // SAFETY: [c_char; 16] and [u8; 16] have the same layout.
-        let bytes: &[u8; 16] = unsafe { &*(name as *const _ as *const [u8; 16]) };
+        let bytes: &[u8; 16] = unsafe { &*(name as *const [_; 16]).cast::<[u8; 16]>() };
         let len = bytes.iter().position(|&c| c == 0)?;
         CStr::from_bytes_with_nul(&bytes[..=len]).ok()
     }

@@ -71,6 +71,12 @@ impl<N: NetdevNotifier> Drop for NotifierRegistration<N> {
     }
 }
 
+/// The `callback` trampoline.
+///
+/// # Safety
+///
+/// Called by the netdevice notifier chain this block was registered on, under RTNL, with `info` a
+/// valid `struct netdev_notifier_info` of the event.
 unsafe extern "C" fn callback<N: NetdevNotifier>(
     _nb: *mut b::notifier_block,
     event: kernel::ffi::c_ulong,

@@ -116,6 +116,12 @@ impl<T: PernetData> Pernet<T> {
         unsafe { &*Self::slot(net.as_raw()) }
     }
 
+    /// The `init` trampoline.
+    ///
+    /// # Safety
+    ///
+    /// Called by the namespace core as `init` of these pernet operations, with a namespace being
+    /// set up whose `id` slot for them is allocated.
     unsafe extern "C" fn init_callback(net: *mut b::net) -> c_int {
         build_assert!(core::mem::align_of::<T>() <= 8);
         from_result(|| {
@@ -127,6 +133,12 @@ impl<T: PernetData> Pernet<T> {
         })
     }
 
+    /// The `exit` trampoline.
+    ///
+    /// # Safety
+    ///
+    /// Called by the namespace core as `exit` of these pernet operations, with a namespace being
+    /// torn down whose `init` succeeded.
     unsafe extern "C" fn exit_callback(net: *mut b::net) {
         // SAFETY: the core calls exit once per namespace whose init succeeded, before freeing the slot.
         unsafe { core::ptr::drop_in_place(Self::slot(net)) };

@@ -159,9 +159,8 @@ impl<'a> Attrs<'a> {
             return Self { tb: &[] };
         }
         // SAFETY: per the function's requirements.
-        Self {
-            tb: unsafe { core::slice::from_raw_parts(tb, max as usize + 1) },
-        }
+        let tb = unsafe { core::slice::from_raw_parts(tb, max as usize + 1) };
+        Self { tb }
     }
 
     /// The attribute of type `ty`, if the request has it.
@@ -429,10 +428,21 @@ impl<T: LinkDriver> LinkOps<T> {
         }
     }
 
+    /// The `num_queues` trampoline.
+    ///
+    /// # Safety
+    ///
+    /// Called by rtnetlink as `get_num_tx_queues`/`get_num_rx_queues`; takes nothing.
     unsafe extern "C" fn num_queues_callback() -> kernel::ffi::c_uint {
         T::num_tx_queues()
     }
 
+    /// The `validate` trampoline.
+    ///
+    /// # Safety
+    ///
+    /// Called by `rtnl_newlink`/`rtnl_changelink` as `validate` with `tb` and `data` attribute
+    /// tables of the sizes this link type declares (`data` may be null) and a null or valid extack.
     unsafe extern "C" fn validate_callback(
         tb: *mut *mut b::nlattr,
         data: *mut *mut b::nlattr,
@@ -451,6 +461,13 @@ impl<T: LinkDriver> LinkOps<T> {
         })
     }
 
+    /// The `newlink` trampoline.
+    ///
+    /// # Safety
+    ///
+    /// Called by `rtnl_newlink` as `newlink`, under RTNL, with a device that `rtnl_create_link`
+    /// allocated through this type's setup (not registered), attribute tables of the declared sizes
+    /// and a null or valid extack.
     unsafe extern "C" fn newlink_callback(
         _src_net: *mut b::net,
         dev: *mut b::net_device,
@@ -481,6 +498,12 @@ impl<T: LinkDriver> LinkOps<T> {
         })
     }
 
+    /// The `changelink` trampoline.
+    ///
+    /// # Safety
+    ///
+    /// Called by `rtnl_changelink` as `changelink`, under RTNL, on a registered device of `T`, with
+    /// attribute tables of the declared sizes and a null or valid extack.
     unsafe extern "C" fn changelink_callback(
         dev: *mut b::net_device,
         _tb: *mut *mut b::nlattr,
@@ -496,12 +519,23 @@ impl<T: LinkDriver> LinkOps<T> {
         })
     }
 
+    /// The `get_size` trampoline.
+    ///
+    /// # Safety
+    ///
+    /// Called by rtnetlink as `get_size`, under RTNL, on a registered device of `T`.
     unsafe extern "C" fn get_size_callback(dev: *const b::net_device) -> usize {
         // SAFETY: the core calls this on a registered device of ours.
         let (d, data) = unsafe { parts::<T>(dev) };
         T::info_size(d, data)
     }
 
+    /// The `fill_info` trampoline.
+    ///
+    /// # Safety
+    ///
+    /// Called by rtnetlink as `fill_info`, under RTNL, on a registered device of `T`, with a
+    /// message being built that it owns for the call.
     unsafe extern "C" fn fill_info_callback(
         skb: *mut b::sk_buff,
         dev: *const b::net_device,
@@ -515,6 +549,13 @@ impl<T: LinkDriver> LinkOps<T> {
         })
     }
 
+    /// The `slave_changelink` trampoline.
+    ///
+    /// # Safety
+    ///
+    /// Called by `rtnl_changelink` as `slave_changelink`, under RTNL, on a registered device of `T`
+    /// and one of its lower devices, with attribute tables of the declared sizes and a null or
+    /// valid extack.
     unsafe extern "C" fn slave_changelink_callback(
         dev: *mut b::net_device,
         slave: *mut b::net_device,
@@ -544,6 +585,12 @@ impl<T: LinkDriver> LinkOps<T> {
         })
     }
 
+    /// The `get_slave_size` trampoline.
+    ///
+    /// # Safety
+    ///
+    /// Called by rtnetlink as `get_slave_size`, under RTNL, on a registered device of `T` and one
+    /// of its lower devices.
     unsafe extern "C" fn get_slave_size_callback(
         dev: *const b::net_device,
         slave: *const b::net_device,
@@ -553,6 +600,11 @@ impl<T: LinkDriver> LinkOps<T> {
         T::slave_info_size(d, data, slave)
     }
 
+    /// The `get_linkxstats_size` trampoline.
+    ///
+    /// # Safety
+    ///
+    /// Called by rtnetlink as `get_linkxstats_size`, under RTNL, on a registered device of `T`.
     unsafe extern "C" fn get_linkxstats_size_callback(
         _dev: *const b::net_device,
         attr: c_int,
@@ -563,6 +615,12 @@ impl<T: LinkDriver> LinkOps<T> {
         }
     }
 
+    /// The `fill_linkxstats` trampoline.
+    ///
+    /// # Safety
+    ///
+    /// Called by rtnetlink as `fill_linkxstats`, under RTNL, on a registered device of `T`, with a
+    /// message being built that it owns for the call.
     unsafe extern "C" fn fill_linkxstats_callback(
         skb: *mut b::sk_buff,
         dev: *const b::net_device,
@@ -589,6 +647,12 @@ impl<T: LinkDriver> LinkOps<T> {
         })
     }
 
+    /// The `fill_slave_info` trampoline.
+    ///
+    /// # Safety
+    ///
+    /// Called by rtnetlink as `fill_slave_info`, under RTNL, on a registered device of `T` and one
+    /// of its lower devices, with a message being built that it owns for the call.
     unsafe extern "C" fn fill_slave_info_callback(
         skb: *mut b::sk_buff,
         dev: *const b::net_device,

@@ -85,7 +85,7 @@ impl RxSkb<'_> {
     /// Frees the frame, handled (`consume_skb`): the handler must then
     /// return [`RxResult::Consumed`].
     pub(crate) fn consume(&mut self) {
-        let skb = core::mem::replace(self.pskb, core::ptr::null_mut());
+        let skb = core::mem::take(self.pskb);
         if !skb.is_null() {
             // SAFETY: the frame was ours (the core handed it over); nothing uses it after this, `*pskb` is cleared.
             unsafe { b::rbond_consume_skb(skb) };
@@ -188,9 +188,8 @@ pub(crate) unsafe extern "C" fn trampoline<H: RxHandler>(
     // SAFETY: rx handlers run under rcu_read_lock.
     let rcu = unsafe { RcuGuard::assume_held() };
     // SAFETY: `pskb` is valid and ours for the call.
-    let mut rx = RxSkb {
-        pskb: unsafe { &mut *pskb },
-    };
+    let pskb = unsafe { &mut *pskb };
+    let mut rx = RxSkb { pskb };
     match H::handle(data, &mut rx, &rcu) {
         RxResult::Consumed => b::rx_handler_result_RX_HANDLER_CONSUMED,
         RxResult::Another => b::rx_handler_result_RX_HANDLER_ANOTHER,

@@ -129,6 +129,12 @@ fn stored(count: usize, r: Result) -> isize {
     }
 }
 
+/// The `show` trampoline.
+///
+/// # Safety
+///
+/// Called by sysfs for an attribute of an [`AttrGroup`] on a registered device, with `attr` the
+/// attribute's `device_attribute` and a `PAGE_SIZE` buffer.
 unsafe extern "C" fn show_callback(
     d: *mut b::device,
     attr: *mut b::device_attribute,
@@ -141,6 +147,12 @@ unsafe extern "C" fn show_callback(
     }
 }
 
+/// The `store` trampoline.
+///
+/// # Safety
+///
+/// Called by sysfs for an attribute of an [`AttrGroup`] on a registered device, with `attr` the
+/// attribute's `device_attribute` and `count` readable bytes at `buf`.
 unsafe extern "C" fn store_callback(
     d: *mut b::device,
     attr: *mut b::device_attribute,
@@ -283,6 +295,12 @@ impl Drop for NetClassFile {
     }
 }
 
+/// The `class_show` trampoline.
+///
+/// # Safety
+///
+/// Called by sysfs for a class file made by [`NetClassFile`], with `attr` its `class_attribute` and
+/// a `PAGE_SIZE` buffer.
 unsafe extern "C" fn class_show_callback(
     _class: *const b::class,
     attr: *const b::class_attribute,
@@ -296,6 +314,12 @@ unsafe extern "C" fn class_show_callback(
     }
 }
 
+/// The `class_store` trampoline.
+///
+/// # Safety
+///
+/// Called by sysfs for a class file made by [`NetClassFile`], with `attr` its `class_attribute` and
+/// `count` readable bytes at `buf`.
 unsafe extern "C" fn class_store_callback(
     _class: *const b::class,
     attr: *const b::class_attribute,

@@ -111,11 +111,22 @@ impl<T: Driver> Adapter<T> {
 
     /// `priv_destructor`: the core runs it once the device is unregistered
     /// and its last reference is gone, before freeing it.
+    ///
+    /// # Safety
+    ///
+    /// Called by the core as `priv_destructor`, once, on a device of `T` that nothing uses any
+    /// more.
     unsafe extern "C" fn destructor_callback(dev: *mut b::net_device) {
         // SAFETY: netdev_run_todo (or register_netdevice's unwinding) calls this on a device of ours that nothing uses any more.
         unsafe { Self::drop_data(dev) };
     }
 
+    /// The `work` trampoline.
+    ///
+    /// # Safety
+    ///
+    /// Called by the workqueue with the `work_struct` of a [`WorkSlot`] in the private area of a
+    /// device of `T`, queued only while the device's data is initialised.
     unsafe extern "C" fn work_callback(work: *mut b::work_struct) {
         // SAFETY: the work is the first field of the delayed_work that is the first field of a repr(C) WorkSlot, number `index` of the array that is the first field of a repr(C) DevPriv<T> in a device's private area; it is only queued while the data is initialised, and the destructor cancels it before dropping the data.
         let (dev, dw, id) = unsafe {
@@ -144,6 +155,11 @@ impl<T: Driver> Adapter<T> {
 
     /// Sets up a device the core allocated with `PRIV_SIZE` bytes of private
     /// area (alloc_netdev_mqs, or rtnl_create_link for `ip link add`).
+    ///
+    /// # Safety
+    ///
+    /// Called by `alloc_netdev_mqs` (or `rtnl_create_link`) with a new, exclusively owned device
+    /// whose private area has `PRIV_SIZE` bytes.
     pub(in crate::net) unsafe extern "C" fn setup_callback(dev: *mut b::net_device) {
         // SAFETY: alloc_netdev_mqs calls setup with the new, exclusively owned device, whose private area has PRIV_SIZE bytes (every allocation of ours asks for that size).
         let p = unsafe { Self::priv_of(dev) };
@@ -173,6 +189,12 @@ impl<T: Driver> Adapter<T> {
         T::setup(&mut SetupDevice(dev));
     }
 
+    /// The `open` trampoline.
+    ///
+    /// # Safety
+    ///
+    /// Called by the core as `ndo_open`, under RTNL, on a registered device of `T` (its private
+    /// data initialised).
     unsafe extern "C" fn open_callback(dev: *mut b::net_device) -> kernel::ffi::c_int {
         from_result(|| {
             // SAFETY: __dev_open calls ndo_open under RTNL on a registered device of ours.
@@ -182,6 +204,12 @@ impl<T: Driver> Adapter<T> {
         })
     }
 
+    /// The `stop` trampoline.
+    ///
+    /// # Safety
+    ///
+    /// Called by the core as `ndo_stop`, under RTNL, on a registered device of `T` (its private
+    /// data initialised).
     unsafe extern "C" fn stop_callback(dev: *mut b::net_device) -> kernel::ffi::c_int {
         from_result(|| {
             // SAFETY: __dev_close_many calls ndo_stop under RTNL on a registered device of ours.
@@ -191,6 +219,13 @@ impl<T: Driver> Adapter<T> {
         })
     }
 
+    /// The `start_xmit` trampoline.
+    ///
+    /// # Safety
+    ///
+    /// Called by the core as `ndo_start_xmit` on a registered device of `T` (its private data
+    /// initialised), with BH off under `rcu_read_lock_bh`, with a frame whose reference it passes
+    /// on.
     unsafe extern "C" fn start_xmit_callback(
         skb: *mut b::sk_buff,
         dev: *mut b::net_device,
@@ -208,6 +243,12 @@ impl<T: Driver> Adapter<T> {
         }
     }
 
+    /// The `select_queue` trampoline.
+    ///
+    /// # Safety
+    ///
+    /// Called by the core as `ndo_select_queue` on a registered device of `T` (its private data
+    /// initialised), with BH off under RCU, with a frame it owns for the call.
     unsafe extern "C" fn select_queue_callback(
         dev: *mut b::net_device,
         skb: *mut b::sk_buff,
@@ -218,6 +259,12 @@ impl<T: Driver> Adapter<T> {
         T::select_queue(d, data, &mut skb)
     }
 
+    /// The `get_drvinfo` trampoline.
+    ///
+    /// # Safety
+    ///
+    /// Called by the ethtool core as `get_drvinfo` on a registered device of `T` (its private data
+    /// initialised), with a drvinfo buffer it owns for the call.
     unsafe extern "C" fn get_drvinfo_callback(
         dev: *mut b::net_device,
         info: *mut b::ethtool_drvinfo,
@@ -227,6 +274,12 @@ impl<T: Driver> Adapter<T> {
         T::get_drvinfo(dev, data, &mut DrvInfo(info));
     }
 
+    /// The `init` trampoline.
+    ///
+    /// # Safety
+    ///
+    /// Called by `register_netdevice` as `ndo_init`, under RTNL, on a device of `T` whose private
+    /// data is initialised.
     unsafe extern "C" fn init_callback(raw: *mut b::net_device) -> kernel::ffi::c_int {
         from_result(|| {
             // SAFETY: register_netdevice calls ndo_init under RTNL, with the private data initialised (before registration).
@@ -236,6 +289,12 @@ impl<T: Driver> Adapter<T> {
         })
     }
 
+    /// The `uninit` trampoline.
+    ///
+    /// # Safety
+    ///
+    /// Called by the core as `ndo_uninit`, under RTNL, on a registered device of `T` (its private
+    /// data initialised).
     unsafe extern "C" fn uninit_callback(raw: *mut b::net_device) {
         // SAFETY: the core calls ndo_uninit under RTNL on a device of ours.
         let ((dev, data), rtnl) = unsafe { (Self::parts(raw), Rtnl::assume_held()) };
@@ -268,6 +327,12 @@ impl<T: Driver> Adapter<T> {
         })
     }
 
+    /// The `siocbond` trampoline.
+    ///
+    /// # Safety
+    ///
+    /// Called by `dev_ifsioc` as `ndo_siocbond`, under RTNL, on a registered device of `T` (its
+    /// private data initialised), with a kernel copy of the request.
     unsafe extern "C" fn siocbond_callback(
         dev: *mut b::net_device,
         ifr: *mut b::ifreq,
@@ -281,6 +346,12 @@ impl<T: Driver> Adapter<T> {
         }
     }
 
+    /// The `siocdevprivate` trampoline.
+    ///
+    /// # Safety
+    ///
+    /// Called by `dev_ifsioc` as `ndo_siocdevprivate`, under RTNL, on a registered device of `T`
+    /// (its private data initialised), with a kernel copy of the request and its user pointer.
     unsafe extern "C" fn siocdevprivate_callback(
         dev: *mut b::net_device,
         ifr: *mut b::ifreq,
@@ -295,6 +366,12 @@ impl<T: Driver> Adapter<T> {
         }
     }
 
+    /// The `eth_ioctl` trampoline.
+    ///
+    /// # Safety
+    ///
+    /// Called by `dev_ifsioc` as `ndo_eth_ioctl`, under RTNL, on a registered device of `T` (its
+    /// private data initialised), with a kernel copy of the request.
     unsafe extern "C" fn eth_ioctl_callback(
         dev: *mut b::net_device,
         ifr: *mut b::ifreq,
@@ -308,6 +385,12 @@ impl<T: Driver> Adapter<T> {
         }
     }
 
+    /// The `add_slave` trampoline.
+    ///
+    /// # Safety
+    ///
+    /// Called by the core as `ndo_add_slave`, under RTNL, on a registered device of `T` (its
+    /// private data initialised), with a registered lower device and a null or valid extack.
     unsafe extern "C" fn add_slave_callback(
         dev: *mut b::net_device,
         slave: *mut b::net_device,
@@ -322,6 +405,12 @@ impl<T: Driver> Adapter<T> {
         })
     }
 
+    /// The `del_slave` trampoline.
+    ///
+    /// # Safety
+    ///
+    /// Called by the core as `ndo_del_slave`, under RTNL, on a registered device of `T` (its
+    /// private data initialised), with a registered lower device.
     unsafe extern "C" fn del_slave_callback(
         dev: *mut b::net_device,
         slave: *mut b::net_device,
@@ -335,6 +424,12 @@ impl<T: Driver> Adapter<T> {
         })
     }
 
+    /// The `change_mtu` trampoline.
+    ///
+    /// # Safety
+    ///
+    /// Called by the core as `ndo_change_mtu`, under RTNL, on a registered device of `T` (its
+    /// private data initialised).
     unsafe extern "C" fn change_mtu_callback(
         dev: *mut b::net_device,
         mtu: kernel::ffi::c_int,
@@ -350,6 +445,12 @@ impl<T: Driver> Adapter<T> {
         })
     }
 
+    /// The `set_mac_address` trampoline.
+    ///
+    /// # Safety
+    ///
+    /// Called by the core as `ndo_set_mac_address`, under RTNL, on a registered device of `T` (its
+    /// private data initialised), with a `struct sockaddr` it owns for the call.
     unsafe extern "C" fn set_mac_address_callback(
         dev: *mut b::net_device,
         sa: *mut core::ffi::c_void,
@@ -368,6 +469,12 @@ impl<T: Driver> Adapter<T> {
         })
     }
 
+    /// The `get_stats64` trampoline.
+    ///
+    /// # Safety
+    ///
+    /// Called by `dev_get_stats` as `ndo_get_stats64` on a registered device of `T` (its private
+    /// data initialised), with a zeroed counter block it owns for the call.
     unsafe extern "C" fn get_stats64_callback(
         dev: *mut b::net_device,
         stats: *mut b::rtnl_link_stats64,
@@ -377,6 +484,12 @@ impl<T: Driver> Adapter<T> {
         T::get_stats64(dev, data, stats);
     }
 
+    /// The `change_rx_flags` trampoline.
+    ///
+    /// # Safety
+    ///
+    /// Called by the core as `ndo_change_rx_flags`, under RTNL, on a registered device of `T` (its
+    /// private data initialised).
     unsafe extern "C" fn change_rx_flags_callback(
         dev: *mut b::net_device,
         change: kernel::ffi::c_int,
@@ -386,6 +499,12 @@ impl<T: Driver> Adapter<T> {
         T::change_rx_flags(d, data, rtnl, change as u32);
     }
 
+    /// The `set_rx_mode` trampoline.
+    ///
+    /// # Safety
+    ///
+    /// Called by the core as `ndo_set_rx_mode` on a registered device of `T` (its private data
+    /// initialised), with the device's address lists locked and BH off.
     unsafe extern "C" fn set_rx_mode_callback(dev: *mut b::net_device) {
         // SAFETY: __dev_set_rx_mode calls this on a device of ours with its address lists locked (netif_addr_lock_bh).
         let (d, data) = unsafe { Self::parts(dev) };
@@ -393,6 +512,12 @@ impl<T: Driver> Adapter<T> {
         T::set_rx_mode(d, data, &AddrLists { dev: d }, &rcu);
     }
 
+    /// The `vlan_rx_add_vid` trampoline.
+    ///
+    /// # Safety
+    ///
+    /// Called by the 8021q core as `ndo_vlan_rx_add_vid`, under RTNL, on a registered device of `T`
+    /// (its private data initialised).
     unsafe extern "C" fn vlan_rx_add_vid_callback(
         dev: *mut b::net_device,
         proto: u16,
@@ -406,6 +531,12 @@ impl<T: Driver> Adapter<T> {
         })
     }
 
+    /// The `vlan_rx_kill_vid` trampoline.
+    ///
+    /// # Safety
+    ///
+    /// Called by the 8021q core as `ndo_vlan_rx_kill_vid`, under RTNL, on a registered device of
+    /// `T` (its private data initialised).
     unsafe extern "C" fn vlan_rx_kill_vid_callback(
         dev: *mut b::net_device,
         proto: u16,
@@ -419,6 +550,12 @@ impl<T: Driver> Adapter<T> {
         })
     }
 
+    /// The `fix_features` trampoline.
+    ///
+    /// # Safety
+    ///
+    /// Called by `netdev_fix_features` as `ndo_fix_features`, under RTNL, on a registered device of
+    /// `T` (its private data initialised).
     unsafe extern "C" fn fix_features_callback(
         dev: *mut b::net_device,
         features: b::netdev_features_t,
@@ -429,6 +566,12 @@ impl<T: Driver> Adapter<T> {
     }
 
     #[cfg(CONFIG_NET_POLL_CONTROLLER)]
+    /// The `netpoll_setup` trampoline.
+    ///
+    /// # Safety
+    ///
+    /// Called by `__netpoll_setup` as `ndo_netpoll_setup`, under RTNL, on a registered device of
+    /// `T` (its private data initialised).
     unsafe extern "C" fn netpoll_setup_callback(
         dev: *mut b::net_device,
         _ni: *mut b::netpoll_info,
@@ -442,6 +585,12 @@ impl<T: Driver> Adapter<T> {
     }
 
     #[cfg(CONFIG_NET_POLL_CONTROLLER)]
+    /// The `netpoll_cleanup` trampoline.
+    ///
+    /// # Safety
+    ///
+    /// Called by `__netpoll_cleanup` as `ndo_netpoll_cleanup`, under RTNL, on a registered device
+    /// of `T` (its private data initialised).
     unsafe extern "C" fn netpoll_cleanup_callback(dev: *mut b::net_device) {
         // SAFETY: __netpoll_cleanup calls this under RTNL on a device of ours.
         let ((d, data), rtnl) = unsafe { (Self::parts(dev), Rtnl::assume_held()) };
@@ -449,6 +598,12 @@ impl<T: Driver> Adapter<T> {
     }
 
     #[cfg(CONFIG_NET_POLL_CONTROLLER)]
+    /// The `poll_controller` trampoline.
+    ///
+    /// # Safety
+    ///
+    /// Called by `netpoll_poll_dev` as `ndo_poll_controller` on a registered device of `T` (its
+    /// private data initialised) that has netpoll, interrupts off.
     unsafe extern "C" fn poll_controller_callback(dev: *mut b::net_device) {
         // SAFETY: netpoll_poll_dev calls this on a device of ours that has netpoll.
         let (d, data) = unsafe { Self::parts(dev) };
