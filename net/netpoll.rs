@@ -14,16 +14,16 @@
 //! nothing: no client can attach.
 
 use super::{device::Device, rtnl::Rtnl, skb::SkBuff};
-use kernel::prelude::*;
 
 #[cfg(CONFIG_NETPOLL)]
 mod imp {
-    use super::*;
+    use super::{Device, Rtnl, SkBuff};
     use crate::net::bindings as b;
     use core::{
         mem::MaybeUninit,
         sync::atomic::{AtomicPtr, Ordering},
     };
+    use kernel::prelude::*;
     use kernel::{alloc::flags::__GFP_ZERO, error::to_result};
 
     /// A lower device's netpoll instance, or none.
@@ -127,7 +127,8 @@ mod imp {
 
 #[cfg(not(CONFIG_NETPOLL))]
 mod imp {
-    use super::*;
+    use super::{Device, Rtnl, SkBuff};
+    use kernel::error::Result;
 
     /// No netpoll in this kernel: never enabled.
     pub(crate) struct NetpollSlot;

@@ -16,18 +16,17 @@ use super::super::{
     stats::LinkStats64,
 };
 use super::{
-    priv_area::{DevPriv, WorkSlot, NETDEV_PRIV_OFFSET},
+    priv_area::{DevPriv, WorkSlot},
     AddrLists, Device, Driver, Features, MacAddr, QueueSelect, Rearm, SetupDevice, TxOutcome,
     VlanProto, WorkId, MAX_WORKS,
 };
 use core::{
     marker::PhantomData,
     mem::{size_of, MaybeUninit},
-    sync::atomic::{AtomicBool, Ordering},
+    sync::atomic::AtomicBool,
 };
 use kernel::{
-    error::{code::*, from_result, to_result, Error, Result},
-    init::PinInit,
+    error::{code::*, from_result, to_result, Result},
     types::Opaque,
     uaccess::UserPtr,
 };
@@ -37,77 +36,6 @@ pub(in crate::net) struct Adapter<T: Driver>(PhantomData<T>);
 impl<T: Driver> Adapter<T> {
     /// The size of a `T` device's private area.
     pub(in crate::net) const PRIV_SIZE: usize = size_of::<DevPriv<T>>();
-
-    /// # Safety
-    ///
-    /// `dev` must be a valid net_device set up by `setup_callback`, whose
-    /// private data is initialised (true for every callback of a
-    /// registered device).
-    pub(in crate::net) unsafe fn parts<'a>(dev: *mut b::net_device) -> (&'a Device, &'a T::Data) {
-        // SAFETY: per the function's requirements.
-        unsafe {
-            (
-                Device::from_raw(dev),
-                (*Self::priv_of(dev)).data.assume_init_ref(),
-            )
-        }
-    }
-
-    /// # Safety
-    ///
-    /// `dev` must be a net_device allocated with `setup_callback` and a
-    /// private area of `PRIV_SIZE` bytes.
-    #[inline]
-    pub(super) unsafe fn priv_of(dev: *mut b::net_device) -> *mut DevPriv<T> {
-        // `netdev_priv()` inline: every packet's callback comes through
-        // here. The offset is the kernel's (bindgen evaluates it);
-        // `check_priv_offset` compares it with the C helper at load.
-        // SAFETY: per the function's requirements, the private area holds a DevPriv<T>, `NETDEV_PRIV_OFFSET` bytes into the device's allocation.
-        unsafe { dev.cast::<u8>().add(NETDEV_PRIV_OFFSET).cast() }
-    }
-
-    /// Initialises a new device's private data (before it is registered).
-    ///
-    /// # Safety
-    ///
-    /// `dev` must be a device set up by `setup_callback`, not registered,
-    /// whose data is not initialised.
-    pub(in crate::net) unsafe fn init_data(
-        dev: *mut b::net_device,
-        data: impl PinInit<T::Data, Error>,
-    ) -> Result {
-        // SAFETY: per the function's requirements; the private area never moves.
-        let p = unsafe { Self::priv_of(dev) };
-        // SAFETY: as above; the slot is valid for writes and uninitialised.
-        unsafe { data.__pinned_init(core::ptr::addr_of_mut!((*p).data).cast())? };
-        // SAFETY: as above.
-        unsafe { (*p).ready.store(true, Ordering::Release) };
-        Ok(())
-    }
-
-    /// Drops the private data if it is initialised: from the destructor, or
-    /// after a failed registration that did not run it.
-    ///
-    /// # Safety
-    ///
-    /// `dev` must be a device set up by `setup_callback` that nothing uses
-    /// any more: unregistered (or never registered), no callback running.
-    pub(in crate::net) unsafe fn drop_data(dev: *mut b::net_device) {
-        // SAFETY: per the function's requirements.
-        let p = unsafe { Self::priv_of(dev) };
-        // SAFETY: as above; the works were initialised by setup_callback, and cancelling an idle work is a no-op.
-        unsafe {
-            for w in (*p).works.iter() {
-                b::cancel_delayed_work_sync(w.dw.get());
-            }
-        }
-        // SAFETY: as above; `ready` says whether the data is initialised, and it is dropped once.
-        unsafe {
-            if (*p).ready.swap(false, Ordering::AcqRel) {
-                (*p).data.assume_init_drop();
-            }
-        }
-    }
 
     /// `priv_destructor`: the core runs it once the device is unregistered
     /// and its last reference is gone, before freeing it.
