@@ -4,8 +4,25 @@
 
 #![forbid(unsafe_code)]
 
-#[allow(unused_imports)]
-use super::*;
+use super::{Bonding, Release};
+use crate::{
+    bond_policy::Link,
+    bond_uapi,
+    bond_uapi::{BondIoctl, IfBond, IfSlave},
+    net::{
+        device::{Device, KERN_ERR, KERN_INFO},
+        error::eopnotsupp,
+        ioctl::IfReq,
+        rtnl::Rtnl,
+        rtnl_link::ExtAck,
+    },
+};
+use core::sync::atomic::Ordering::Relaxed;
+use kernel::prelude::*;
+use kernel::{
+    sync::Arc,
+    uaccess::{UserPtr, UserSlice},
+};
 
 /// Ioctls.
 impl Bonding {

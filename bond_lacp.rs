@@ -15,8 +15,7 @@
 
 #![forbid(unsafe_code)]
 
-#[allow(unused_imports)]
-use super::*;
+use super::{slave::Slave, BondDriver, Bonding};
 use crate::bond_3ad::{
     pdu::{
         Lacpdu, Marker, PortInfo, ETH_P_SLOW, PDU_LEN, SLOW_PROTOCOLS_MAC, SUBTYPE_LACP,
@@ -24,6 +23,23 @@ use crate::bond_3ad::{
     },
     AdInfo, AdNote, AdParams, AdSlave, AdStats, Churn, Lacp, LinkFacts, TICKS_PER_SEC,
 };
+use crate::{
+    bond_options::OptId,
+    bond_params::{BondParams, Mode},
+    bond_policy::Link,
+    net::{
+        device::{Device, MacAddr, Rearm, WorkId, KERN_ERR, KERN_WARNING},
+        rcu::RcuGuard,
+        rtnl::Rtnl,
+        rx::{RxResult, RxSkb},
+        skb,
+        skb::{net_ratelimit, SkBuff},
+        vec,
+    },
+};
+use core::{fmt, fmt::Write, sync::atomic::Ordering::Relaxed};
+use kernel::prelude::*;
+use kernel::sync::Arc;
 
 /// The 802.3ad state of a bond (`struct ad_bond_info` and the slaves'
 /// `struct ad_slave_info`), under the mode lock.

@@ -6,9 +6,28 @@
 
 #![forbid(unsafe_code)]
 
-#[allow(unused_imports)]
-use super::*;
+use super::{
+    slave::{Slave, NO_PROPOSAL},
+    BondDriver, Bonding, MII_WORK,
+};
 use crate::net::route::Route;
+use crate::{
+    bond_monitor,
+    bond_monitor::{ArpClock, Event, MiiTicks},
+    bond_params::{BondParams, Mode},
+    bond_policy::Link,
+    bond_uapi::BMSR_LSTATUS,
+    net::{
+        device::{Device, NotifyEvent, Rearm, KERN_INFO},
+        rcu::RcuGuard,
+        rtnl::Rtnl,
+        skb,
+        skb::net_ratelimit,
+    },
+};
+use core::sync::atomic::Ordering::Relaxed;
+use kernel::prelude::*;
+use kernel::sync::Arc;
 
 /// Link monitors.
 impl Bonding {
@@ -359,15 +378,7 @@ impl Bonding {
         }
         let changed = failover && self.select_active_slave(rtnl)?;
         if any || changed {
-            let carrier_before = bond_dev.carrier_ok();
-            self.commit(bond_dev, rtnl)?;
-            if changed {
-                self.announce_active_change(
-                    bond_dev,
-                    rtnl,
-                    carrier_before != bond_dev.carrier_ok(),
-                );
-            }
+            self.publish(bond_dev, rtnl, None, changed)?;
         }
         self.ab_arp_probe(bond_dev, rtnl, slaves, c)?;
         if notify_peers && self.send_peer_notif.load(Relaxed) > 0 {
@@ -497,11 +508,6 @@ impl Bonding {
         } else {
             false
         };
-        let carrier_before = bond_dev.carrier_ok();
-        self.commit_in(room, bond_dev, rtnl)?;
-        if changed {
-            self.announce_active_change(bond_dev, rtnl, carrier_before != bond_dev.carrier_ok());
-        }
-        Ok(())
+        self.publish(bond_dev, rtnl, Some(room), changed)
     }
 }

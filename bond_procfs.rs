@@ -4,9 +4,19 @@
 
 #![forbid(unsafe_code)]
 
-#[allow(unused_imports)]
-use super::*;
+use super::{lacp, Bonding};
 use crate::{bond_params::AD_SELECT_TBL, net::capable_net_admin};
+use crate::{
+    bond_params::{
+        value_name, FailOverMac, Mode, FAIL_OVER_MAC_TBL, PRIMARY_RESELECT_TBL, XMIT_HASH_TBL,
+    },
+    net::{
+        device::{Device, MacAddr},
+        modparam,
+        rcu::RcuGuard,
+    },
+};
+use core::{fmt, fmt::Write, sync::atomic::Ordering::Relaxed};
 
 /// The proc file.
 impl Bonding {

@@ -6,8 +6,25 @@
 
 #![forbid(unsafe_code)]
 
-#[allow(unused_imports)]
-use super::*;
+use super::{lacp, slave::Slave, xmit::BondRx, BondDriver, Bonding, Release, SlaveSet};
+use crate::{
+    bond_options,
+    bond_options::{
+        check_deps, spec, BondState, Effect, OptId, OptInput, SlaveCmd, TargetCmd, OPT_RAWVAL,
+    },
+    bond_params::{BondParams, IfName, Ipv4, Level, Log, Mode, OptErr},
+    bond_policy::Link,
+    net::{
+        device::{flags::IFF_UP, Device, MacAddr, KERN_ERR, KERN_INFO, KERN_WARNING},
+        error::{enotempty, eopnotsupp},
+        rcu::RcuGuard,
+        rtnl::Rtnl,
+        rtnl_link::{Attr, ExtAck},
+    },
+};
+use core::{fmt, sync::atomic::Ordering::Relaxed};
+use kernel::prelude::*;
+use kernel::sync::Arc;
 
 /// Option messages go to the kernel log under the bond's name
 /// (`netdev_err` and friends), one line each.
@@ -210,28 +227,12 @@ impl Bonding {
             self.ad_options_changed(bond_dev, &np);
         }
         let changed = effect == Effect::Reselect && self.select_active_slave(rtnl)?;
-        self.publish(bond_dev, rtnl, room, changed)?;
+        self.publish(bond_dev, rtnl, Some(room), changed)?;
         // After publishing: the monitor reads which one to run from the
         // snapshot.
         if effect == Effect::Monitors && bond_dev.flags() & IFF_UP != 0 {
             self.stop_monitors(bond_dev);
             self.start_monitors(bond_dev, rtnl);
-        }
-        Ok(())
-    }
-
-    /// Commits into `room`, then announces a new active slave if `changed`.
-    pub(super) fn publish(
-        &self,
-        bond_dev: &Device,
-        rtnl: &Rtnl,
-        room: SnapshotRoom,
-        changed: bool,
-    ) -> Result {
-        let carrier_before = bond_dev.carrier_ok();
-        self.commit_in(room, bond_dev, rtnl)?;
-        if changed {
-            self.announce_active_change(bond_dev, rtnl, carrier_before != bond_dev.carrier_ok());
         }
         Ok(())
     }
@@ -320,7 +321,7 @@ impl Bonding {
         };
         self.params.set(rtnl, np);
         let changed = reselect && self.select_active_slave(rtnl)?;
-        self.publish(bond_dev, rtnl, room, changed)?;
+        self.publish(bond_dev, rtnl, Some(room), changed)?;
         Ok(())
     }
 
@@ -341,7 +342,7 @@ impl Bonding {
         if word.is_empty() || text.first() == Some(&b'\n') {
             self.config.borrow_mut(rtnl)?.active = None;
             let changed = self.select_active_slave(rtnl)?;
-            self.publish(bond_dev, rtnl, room, changed)?;
+            self.publish(bond_dev, rtnl, Some(room), changed)?;
             return Ok(());
         }
         let name = IfName::new(word);
@@ -383,7 +384,7 @@ impl Bonding {
             );
             cfg.active = Some(slave);
         }
-        self.publish(bond_dev, rtnl, room, true)?;
+        self.publish(bond_dev, rtnl, Some(room), true)?;
         Ok(())
     }
 
@@ -423,7 +424,7 @@ impl Bonding {
             return Ok(());
         }
         let changed = self.select_active_slave(rtnl)?;
-        self.publish(bond_dev, rtnl, room, changed)
+        self.publish(bond_dev, rtnl, Some(room), changed)
     }
 
     /// `bond_option_queue_id_set()` for `slave_dev`: EPERM for a queue the

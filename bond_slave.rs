@@ -5,8 +5,136 @@
 
 #![forbid(unsafe_code)]
 
-#[allow(unused_imports)]
-use super::*;
+use super::{nl_err, xmit::BondRx, BondDriver, Bonding, Release, SlaveSet, SnapshotRoom};
+use crate::{
+    bond_monitor::ArpSample,
+    bond_params::{FailOverMac, Mode},
+    bond_policy,
+    bond_policy::{Candidate, Link},
+    bond_sysfs,
+    net::{
+        device::{
+            flags::{IFF_LOOPBACK, IFF_MASTER, IFF_SLAVE, IFF_UP},
+            priv_flags::IFF_NO_ADDRCONF,
+            Device, DeviceRef, LogLevel, MacAddr, NotifyEvent, ARPHRD_CAN, ARPHRD_ETHER, KERN_ERR,
+            KERN_INFO, KERN_WARNING, NET_ADDR_RANDOM,
+        },
+        netpoll::NetpollSlot,
+        notifier::{NetdevEvent, NetdevNotifier},
+        rtnl::Rtnl,
+        rtnl_link::ExtAck,
+        skb,
+        stats::STATS_FIELDS,
+        vec,
+    },
+};
+use core::fmt;
+use core::sync::atomic::{
+    AtomicBool, AtomicI32, AtomicU16, AtomicU32, AtomicU64, AtomicU8, Ordering::Relaxed,
+};
+use kernel::prelude::*;
+use kernel::{c_str, sync::Arc};
+
+/// One enslaved device.
+pub(crate) struct Slave {
+    pub(super) dev: DeviceRef,
+    /// The bond it belongs to; frames received on the slave go up on it.
+    pub(super) bond: DeviceRef,
+    /// The slave's own MAC, restored on release.
+    pub(super) perm_hwaddr: MacAddr,
+    /// The slave's MTU before it was enslaved, restored on release.
+    pub(super) original_mtu: u32,
+    pub(super) link: AtomicU8,
+    /// Ticks of updelay/downdelay left (monitor).
+    pub(super) delay: AtomicI32,
+    /// The monitor's proposal, committed under RTNL (NO_PROPOSAL: none).
+    pub(super) new_link: AtomicU8,
+    /// Backup in active-backup (`struct ifslave` state, /proc).
+    pub(super) backup: AtomicBool,
+    /// Frames received on it are not delivered to the bond.
+    pub(super) inactive: AtomicBool,
+    pub(super) link_failure_count: AtomicU32,
+    /// Mbps, u32::MAX when unknown.
+    pub(super) speed: AtomicU32,
+    /// 0 half, 1 full, 255 unknown.
+    pub(super) duplex: AtomicU8,
+    /// ARP monitor: jiffies of the last probe sent, of the last frame
+    /// received, and of the last time the link went up.
+    pub(super) last_tx: AtomicU64,
+    pub(super) last_rx: AtomicU64,
+    pub(super) last_link_up: AtomicU64,
+    /// The bond runs the ARP monitor: received frames count as liveness.
+    pub(super) arp_monitored: AtomicBool,
+    /// `prio`: preference when no primary decides (IFLA_BOND_SLAVE_PRIO).
+    pub(super) prio: AtomicI32,
+    /// `queue_id` (IFLA_BOND_SLAVE_QUEUE_ID, sysfs queue_id).
+    pub(super) queue_id: AtomicU16,
+    /// 802.3ad: the number of its port; 0 outside 802.3ad.
+    pub(super) ad_port: AtomicU16,
+    /// The counters last folded into the bond's (under `Bonding::stats`).
+    pub(super) stats_seen: [AtomicU64; STATS_FIELDS],
+    /// netpoll on the slave, while a netpoll client (netconsole) uses the
+    /// bond.
+    pub(super) netpoll: NetpollSlot,
+}
+
+impl Slave {
+    pub(super) fn link(&self) -> Link {
+        Link::from_u8(self.link.load(Relaxed))
+    }
+
+    /// The updelay ticks still to count while `Back` (never negative).
+    pub(super) fn delay_left(&self) -> u32 {
+        self.delay.load(Relaxed).max(0) as u32
+    }
+
+    /// `bond_slave_can_tx()`: running, carrier, link up, active.
+    pub(super) fn can_tx(&self) -> bool {
+        self.is_up() && !self.backup.load(Relaxed)
+    }
+
+    /// Up, with carrier, and the monitor's link up (`bond_slave_is_up()`
+    /// and BOND_LINK_UP), backup or not.
+    pub(super) fn is_up(&self) -> bool {
+        self.dev.is_running() && self.dev.carrier_ok() && self.link() == Link::Up
+    }
+
+    pub(super) fn update_speed_duplex(&self, rtnl: &Rtnl) {
+        let (speed, duplex) = self.dev.speed_duplex(rtnl);
+        self.speed.store(speed.unwrap_or(u32::MAX), Relaxed);
+        self.duplex.store(duplex.map_or(255, u8::from), Relaxed);
+    }
+
+    pub(super) fn arp_sample(&self) -> ArpSample {
+        ArpSample {
+            link: self.link(),
+            last_tx: self.last_tx.load(Relaxed),
+            last_rx: self.last_rx.load(Relaxed),
+            last_link_up: self.last_link_up.load(Relaxed),
+        }
+    }
+
+    pub(super) fn candidate(&self) -> Candidate {
+        Candidate {
+            link: self.link(),
+            dev_up: self.dev.is_running() && self.dev.carrier_ok(),
+            delay: self.delay_left(),
+            prio: self.prio.load(Relaxed),
+            speed: match self.speed.load(Relaxed) {
+                u32::MAX => 0,
+                s => s,
+            },
+            full_duplex: self.duplex.load(Relaxed) == 1,
+        }
+    }
+
+    pub(super) fn info(&self, level: &LogLevel, args: fmt::Arguments<'_>) {
+        self.bond
+            .log(level, format_args!("(slave {}): {}", self.dev.name(), args));
+    }
+}
+
+pub(super) const NO_PROPOSAL: u8 = u8::MAX;
 
 /// Enslave and release (`bond_enslave()`, `__bond_release_one()`).
 impl Bonding {
@@ -51,12 +179,7 @@ impl Bonding {
             );
         }
         let changed = self.select_active_slave(rtnl)?;
-        let carrier_before = bond_dev.carrier_ok();
-        self.commit(bond_dev, rtnl)?;
-        if changed {
-            self.announce_active_change(bond_dev, rtnl, carrier_before != bond_dev.carrier_ok());
-        }
-        Ok(())
+        self.publish(bond_dev, rtnl, None, changed)
     }
 
     /// `bond_enslave()`, with the C driver's checks in its order.
@@ -347,11 +470,7 @@ impl Bonding {
         }
         undo.listed = true;
         let changed = self.p(rtnl).mode.uses_primary() && self.select_active_slave(rtnl)?;
-        let carrier_before = bond_dev.carrier_ok();
-        self.commit(bond_dev, rtnl)?;
-        if changed {
-            self.announce_active_change(bond_dev, rtnl, carrier_before != bond_dev.carrier_ok());
-        }
+        self.publish(bond_dev, rtnl, None, changed)?;
 
         slave.info(
             &KERN_INFO,

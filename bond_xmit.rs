@@ -6,8 +6,20 @@
 
 #![forbid(unsafe_code)]
 
-#[allow(unused_imports)]
-use super::*;
+use super::{slave::Slave, BondDriver, Bonding};
+use crate::{
+    bond_params::Mode,
+    bond_policy,
+    net::{
+        device::{Device, TxOutcome},
+        rcu::RcuGuard,
+        rx::{RxHandler, RxResult, RxSkb},
+        skb,
+        skb::SkBuff,
+    },
+};
+use core::sync::atomic::Ordering::Relaxed;
+use kernel::sync::Arc;
 
 /// Transmit.
 impl Bonding {

@@ -23,40 +23,27 @@
 #![forbid(unsafe_code)]
 
 use crate::{
-    bond_monitor::{self, ArpClock, ArpSample, Event, MiiTicks},
     bond_netlink::BOND_LINK_OPS,
-    bond_options::{
-        self, check_deps, spec, BondState, Effect, OptId, OptInput, SlaveCmd, TargetCmd, OPT_RAWVAL,
-    },
-    bond_params::{
-        value_name, BondParams, FailOverMac, IfName, Ipv4, Level, Log, Mode, OptErr,
-        FAIL_OVER_MAC_TBL, PRIMARY_RESELECT_TBL, XMIT_HASH_TBL,
-    },
+    bond_params::{BondParams, FailOverMac, Mode},
     bond_policy::{self, Candidate, Link, Selection},
     bond_sysfs,
-    bond_uapi::{self, BondIoctl, IfBond, IfSlave, BMSR_LSTATUS, MII_BMSR},
+    bond_uapi::{self, BondIoctl, BMSR_LSTATUS, MII_BMSR},
     net::{
         device::{
-            flags::*, priv_flags::*, AddrLists, Device, DeviceRef, Driver, Features, MacAddr,
-            NetdevOps, NotifyEvent, QueueSelect, Rearm, SetupDevice, TxOutcome, VlanProto, WorkId,
-            ARPHRD_CAN, ARPHRD_ETHER, ETH_MAX_MTU, KERN_ERR, KERN_INFO, KERN_WARNING,
-            NET_ADDR_RANDOM,
+            flags::*, priv_flags::*, AddrLists, Device, Driver, Features, MacAddr, NetdevOps,
+            NotifyEvent, QueueSelect, Rearm, SetupDevice, TxOutcome, VlanProto, WorkId,
+            ETH_MAX_MTU, KERN_ERR, KERN_INFO, KERN_WARNING,
         },
-        error::{enotempty, eopnotsupp},
+        error::eopnotsupp,
         ethtool::DrvInfo,
         ioctl::IfReq,
-        modparam,
-        netpoll::NetpollSlot,
-        notifier::{NetdevEvent, NetdevNotifier},
         percpu::PerCpuU32,
         pernet::{Net, Pernet, PernetData},
         proc::{ProcDir, SeqFile},
         rcu::{DropInSoftirq, RcuBox, RcuGuard, RcuSlot},
         rtnl::{Rtnl, RtnlCell, RtnlCopy},
-        rtnl_link::Attr,
         rtnl_link::ExtAck,
-        rx::{RxHandler, RxResult, RxSkb},
-        skb::{self, net_ratelimit, SkBuff},
+        skb::SkBuff,
         stats::{LinkStats64, STATS_FIELDS},
         sync::{BhSpinLock, NestingSpinLock, SetOnce},
         sysfs::NetClassFile,
@@ -64,18 +51,10 @@ use crate::{
     },
 };
 use core::{
-    fmt::{self, Write},
-    sync::atomic::{
-        AtomicBool, AtomicI32, AtomicU16, AtomicU32, AtomicU64, AtomicU8, Ordering::Relaxed,
-    },
+    fmt,
+    sync::atomic::{AtomicBool, AtomicU32, AtomicU64, Ordering::Relaxed},
 };
-use kernel::{
-    c_str,
-    prelude::*,
-    str::CStr,
-    sync::Arc,
-    uaccess::{UserPtr, UserSlice},
-};
+use kernel::{c_str, prelude::*, str::CStr, sync::Arc, uaccess::UserPtr};
 
 // One concern per file, each a child of this module (they see the bond's
 // private state; nothing outside does).
@@ -96,109 +75,8 @@ mod xmit;
 
 pub(crate) use lacp::AdPortView;
 pub(crate) use setopt::{slave_view_rcu, OptReport, SlaveView, Snap};
-pub(crate) use slave::SlaveEvents;
+pub(crate) use slave::{Slave, SlaveEvents};
 use xmit::BondRx;
-
-/// One enslaved device.
-pub(crate) struct Slave {
-    dev: DeviceRef,
-    /// The bond it belongs to; frames received on the slave go up on it.
-    bond: DeviceRef,
-    /// The slave's own MAC, restored on release.
-    perm_hwaddr: MacAddr,
-    /// The slave's MTU before it was enslaved, restored on release.
-    original_mtu: u32,
-    link: AtomicU8,
-    /// Ticks of updelay/downdelay left (monitor).
-    delay: AtomicI32,
-    /// The monitor's proposal, committed under RTNL (NO_PROPOSAL: none).
-    new_link: AtomicU8,
-    /// Backup in active-backup (`struct ifslave` state, /proc).
-    backup: AtomicBool,
-    /// Frames received on it are not delivered to the bond.
-    inactive: AtomicBool,
-    link_failure_count: AtomicU32,
-    /// Mbps, u32::MAX when unknown.
-    speed: AtomicU32,
-    /// 0 half, 1 full, 255 unknown.
-    duplex: AtomicU8,
-    /// ARP monitor: jiffies of the last probe sent, of the last frame
-    /// received, and of the last time the link went up.
-    last_tx: AtomicU64,
-    last_rx: AtomicU64,
-    last_link_up: AtomicU64,
-    /// The bond runs the ARP monitor: received frames count as liveness.
-    arp_monitored: AtomicBool,
-    /// `prio`: preference when no primary decides (IFLA_BOND_SLAVE_PRIO).
-    prio: AtomicI32,
-    /// `queue_id` (IFLA_BOND_SLAVE_QUEUE_ID, sysfs queue_id).
-    queue_id: AtomicU16,
-    /// 802.3ad: the number of its port; 0 outside 802.3ad.
-    ad_port: AtomicU16,
-    /// The counters last folded into the bond's (under `Bonding::stats`).
-    stats_seen: [AtomicU64; STATS_FIELDS],
-    /// netpoll on the slave, while a netpoll client (netconsole) uses the
-    /// bond.
-    netpoll: NetpollSlot,
-}
-
-impl Slave {
-    fn link(&self) -> Link {
-        Link::from_u8(self.link.load(Relaxed))
-    }
-
-    /// The updelay ticks still to count while `Back` (never negative).
-    fn delay_left(&self) -> u32 {
-        self.delay.load(Relaxed).max(0) as u32
-    }
-
-    /// `bond_slave_can_tx()`: running, carrier, link up, active.
-    fn can_tx(&self) -> bool {
-        self.is_up() && !self.backup.load(Relaxed)
-    }
-
-    /// Up, with carrier, and the monitor's link up (`bond_slave_is_up()`
-    /// and BOND_LINK_UP), backup or not.
-    fn is_up(&self) -> bool {
-        self.dev.is_running() && self.dev.carrier_ok() && self.link() == Link::Up
-    }
-
-    fn update_speed_duplex(&self, rtnl: &Rtnl) {
-        let (speed, duplex) = self.dev.speed_duplex(rtnl);
-        self.speed.store(speed.unwrap_or(u32::MAX), Relaxed);
-        self.duplex.store(duplex.map_or(255, u8::from), Relaxed);
-    }
-
-    fn arp_sample(&self) -> ArpSample {
-        ArpSample {
-            link: self.link(),
-            last_tx: self.last_tx.load(Relaxed),
-            last_rx: self.last_rx.load(Relaxed),
-            last_link_up: self.last_link_up.load(Relaxed),
-        }
-    }
-
-    fn candidate(&self) -> Candidate {
-        Candidate {
-            link: self.link(),
-            dev_up: self.dev.is_running() && self.dev.carrier_ok(),
-            delay: self.delay_left(),
-            prio: self.prio.load(Relaxed),
-            speed: match self.speed.load(Relaxed) {
-                u32::MAX => 0,
-                s => s,
-            },
-            full_duplex: self.duplex.load(Relaxed) == 1,
-        }
-    }
-
-    fn info(&self, level: &crate::net::device::LogLevel, args: fmt::Arguments<'_>) {
-        self.bond
-            .log(level, format_args!("(slave {}): {}", self.dev.name(), args));
-    }
-}
-
-const NO_PROPOSAL: u8 = u8::MAX;
 
 /// What the packet paths see: immutable, replaced as a whole under RTNL.
 struct SlaveSet {
@@ -687,6 +565,27 @@ impl Bonding {
             bond_dev.carrier_off();
         }
         Ok(true)
+    }
+
+    /// Publishes the configuration ([`Bonding::commit`], into `room` if
+    /// memory was taken ahead), then announces a new active slave if the
+    /// caller's selection `changed` it: the one epilogue of every change.
+    fn publish(
+        &self,
+        bond_dev: &Device,
+        rtnl: &Rtnl,
+        room: Option<SnapshotRoom>,
+        changed: bool,
+    ) -> Result {
+        let carrier_before = bond_dev.carrier_ok();
+        let res = match room {
+            Some(room) => self.commit_in(room, bond_dev, rtnl),
+            None => self.commit(bond_dev, rtnl),
+        };
+        if changed {
+            self.announce_active_change(bond_dev, rtnl, carrier_before != bond_dev.carrier_ok());
+        }
+        res
     }
 
     /// After the active slave changed and was published
