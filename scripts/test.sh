@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Runs every test: the fresh-machine dry run, the build, host unit tests
+# Runs every test: the fresh-machine dry run, the code gates (format,
+# clippy, shape: scripts/check-style.sh), the build, host unit tests
 # (cargo test) and the VM tests, after setting up whatever is missing. Ends
 # with "N passed, N failed" and exits non-zero when anything failed. A
 # failed build ends the run there: the tests must never run against a
@@ -48,6 +49,26 @@ if ! "$RBOND_TOP/scripts/setup.sh"; then
 	exit 1
 fi
 
+# The code gates (scripts/check-style.sh), one result each; a failed gate
+# fails the run, and the build and tests still run so that CI shows all.
+for gate in format clippy shape; do
+	echo "== gate: $gate"
+	gate_log=$RBOND_TOP/tests/out/gate-$gate.log
+	if "$RBOND_TOP/scripts/check-style.sh" $gate >"$gate_log" 2>&1; then
+		echo "  PASS gate $gate"
+		passed=$((passed + 1))
+	else
+		echo "  FAIL gate $gate:"
+		tail -n 25 "$gate_log" | sed 's/^/      | /'
+		failed=$((failed + 1))
+	fi
+done
+if [ "${RBOND_RUNNER_SELFTEST:-}" = gates ]; then
+	echo "runner self-test: stopping after the gates"
+	summary
+	exit
+fi
+
 echo "== build"
 build_log=$RBOND_TOP/tests/out/build.log
 build_ok=1
@@ -86,7 +107,7 @@ echo "  host: $hp passed, $hf failed"
 passed=$((passed + hp))
 failed=$((failed + hf))
 
-check runner-selftest.sh "a broken .rs file fails scripts/test.sh at the build step"
+check runner-selftest.sh "a broken .rs file fails scripts/test.sh at the build step; a format error and a clippy warning fail their gates"
 
 echo "== VM tests"
 "$RBOND_TOP/tests/run-vm.sh"
