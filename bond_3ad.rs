@@ -19,6 +19,7 @@
 
 #[path = "bond_3ad_pdu.rs"]
 pub(crate) mod pdu;
+use crate::bond_params::AdSelect;
 use pdu::{state, Lacpdu, Marker, MarkerKind, PortInfo, PDU_LEN};
 
 // ---------------------------------------------------------------------------
@@ -54,11 +55,6 @@ mod var {
 /// Bits of a port key (`AD_*_KEY_MASKS`).
 const DUPLEX_KEY: u16 = 0x1;
 const SPEED_KEY: u16 = 0x3e;
-
-/// `ad_select` values.
-pub(crate) const AD_SELECT_STABLE: u8 = 0;
-pub(crate) const AD_SELECT_BANDWIDTH: u8 = 1;
-pub(crate) const AD_SELECT_COUNT: u8 = 2;
 
 /// Receive machine states (`rx_states_t`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -280,7 +276,7 @@ pub(crate) struct AdParams {
     /// `lacp_rate fast`: ask the partner for one LACPDU a second.
     pub(crate) lacp_fast: bool,
     /// `ad_select`.
-    pub(crate) ad_select: u8,
+    pub(crate) ad_select: AdSelect,
     /// `min_links`.
     pub(crate) min_links: u32,
     /// `ad_actor_sys_prio`.
@@ -297,7 +293,7 @@ impl Default for AdParams {
         Self {
             lacp_active: true,
             lacp_fast: false,
-            ad_select: AD_SELECT_STABLE,
+            ad_select: AdSelect::Stable,
             min_links: 0,
             sys_prio: 65535,
             system: [0; 6],
@@ -442,7 +438,7 @@ fn agg_device_up(ports: &[AdSlave], id: u16) -> bool {
 }
 
 /// `ad_agg_selection_test()`: whether `curr` beats `best`.
-fn better(ports: &[AdSlave], mode: u8, best: Option<usize>, curr: usize) -> usize {
+fn better(ports: &[AdSlave], mode: AdSelect, best: Option<usize>, curr: usize) -> usize {
     let Some(b) = best else { return curr };
     let (Some(ba), Some(ca)) = (
         ports.get(b).map(|s| &s.agg),
@@ -462,7 +458,7 @@ fn better(ports: &[AdSlave], mode: u8, best: Option<usize>, curr: usize) -> usiz
     if !ca.has_partner() && ba.has_partner() {
         return b;
     }
-    if mode == AD_SELECT_COUNT {
+    if mode == AdSelect::Count {
         let (c, n) = (active_ports(ports, ca.id), active_ports(ports, ba.id));
         if c > n {
             return curr;
@@ -911,7 +907,7 @@ impl Lacp {
                 // STABLE keeps an active aggregator that still has ports,
                 // unless it lost its partner while the best has one, or
                 // its key is 0.
-                if mode == AD_SELECT_STABLE
+                if mode == AdSelect::Stable
                     && members(ports, aa.id).next().is_some()
                     && active_ports(ports, aa.id) > 0
                     && (aa.has_partner() || !ba.has_partner())

@@ -33,7 +33,7 @@ impl Bonding {
         rtnl: &Rtnl,
         slave_dev: &Device,
     ) -> Result {
-        if !self.p(rtnl).mode.uses_primary() {
+        if !self.options(rtnl).mode.uses_primary() {
             return Err(EACCES);
         }
         let Some(slave) = self.slave_of(bond_dev, slave_dev, rtnl) else {
@@ -94,9 +94,9 @@ impl Bonding {
                     .read_slice(&mut buf)?;
                 let cfg = self.config.borrow(rtnl)?;
                 let info = IfBond {
-                    bond_mode: self.p(rtnl).mode.number().into(),
+                    bond_mode: self.options(rtnl).mode.number().into(),
                     num_slaves: cfg.slaves.len() as i32,
-                    miimon: self.p(rtnl).miimon as i32,
+                    miimon: self.options(rtnl).miimon as i32,
                 };
                 UserSlice::new(user, IfBond::SIZE)
                     .writer()

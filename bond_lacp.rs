@@ -23,6 +23,7 @@ use crate::bond_3ad::{
     },
     AdInfo, AdNote, AdParams, AdSlave, AdStats, Churn, Lacp, LinkFacts, TICKS_PER_SEC,
 };
+use crate::net::ethtool::Duplex;
 use crate::{
     bond_options::OptId,
     bond_params::{BondParams, Mode},
@@ -92,11 +93,8 @@ fn facts(s: &Slave) -> LinkFacts {
     LinkFacts {
         link_up: s.link() == Link::Up,
         dev_up: s.dev.is_running() && s.dev.carrier_ok(),
-        mbps: match s.speed.load(Relaxed) {
-            u32::MAX => 0,
-            v => v,
-        },
-        full_duplex: s.duplex.load(Relaxed) == 1,
+        mbps: s.speed().unwrap_or(0),
+        full_duplex: s.duplex() == Some(Duplex::Full),
     }
 }
 
@@ -164,7 +162,7 @@ impl Bonding {
     /// the first slave): the slave gets a port, numbered after the last
     /// one, and an aggregator; it starts inactive.
     pub(super) fn ad_bind(&self, bond_dev: &Device, rtnl: &Rtnl, slave: &Arc<Slave>) -> Result {
-        let p = self.p(rtnl);
+        let p = self.options(rtnl);
         let mut g = self.ad.lock();
         let AdState {
             lacp,
@@ -366,7 +364,7 @@ impl Bonding {
         rtnl: &Rtnl,
         slave: Option<&Device>,
     ) -> Option<AdStats> {
-        if self.p(rtnl).mode != Mode::Ieee8023ad {
+        if self.options(rtnl).mode != Mode::Ieee8023ad {
             return None;
         }
         match slave {
@@ -469,7 +467,7 @@ impl Bonding {
         if dirty {
             match Rtnl::try_lock() {
                 Some(rtnl) => {
-                    if self.p(&rtnl).mode != Mode::Ieee8023ad {
+                    if self.options(&rtnl).mode != Mode::Ieee8023ad {
                         return Rearm::Stop;
                     }
                     self.ad_commit_pending

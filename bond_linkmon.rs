@@ -10,6 +10,7 @@ use super::{
     slave::{Slave, NO_PROPOSAL},
     BondDriver, Bonding, MII_WORK,
 };
+use crate::net::ethtool::Duplex;
 use crate::net::route::Route;
 use crate::{
     bond_monitor,
@@ -182,7 +183,7 @@ impl Bonding {
     /// the link is read by polling alone (a driver that reports no carrier
     /// events is why one sets it).
     pub(super) fn mii_event(&self, bond_dev: &Device, rtnl: &Rtnl, s: &Arc<Slave>) {
-        let p = self.p(rtnl);
+        let p = self.options(rtnl);
         if p.miimon == 0 || !p.use_carrier || !bond_dev.is_running() {
             return;
         }
@@ -234,7 +235,7 @@ impl Bonding {
         let Some(rtnl) = Rtnl::try_lock() else {
             return Rearm::Jiffies(1);
         };
-        let p = self.p(&rtnl);
+        let p = self.options(&rtnl);
         if p.arp_interval == 0 {
             return Rearm::Stop;
         }
@@ -264,7 +265,7 @@ impl Bonding {
     /// comes from the bond's address towards the target. VLANs over the
     /// bond are not followed.
     pub(super) fn arp_send_all(&self, bond_dev: &Device, rtnl: &Rtnl, slave: &Slave) {
-        for &target in self.p(rtnl).arp_targets.as_slice() {
+        for &target in self.options(rtnl).arp_targets.as_slice() {
             let src = match Route::output_link(bond_dev.net(), target.0) {
                 None => [0; 4],
                 Some(rt) if !rt.goes_through(bond_dev) => continue,
@@ -465,21 +466,18 @@ impl Bonding {
                 if matches!(new, Link::Up) {
                     s.update_speed_duplex(rtnl);
                 }
-                if matches!(new, Link::Up | Link::Down) && self.p(rtnl).mode == Mode::Ieee8023ad {
+                if matches!(new, Link::Up | Link::Down)
+                    && self.options(rtnl).mode == Mode::Ieee8023ad
+                {
                     self.ad_link_change(bond_dev, s);
                 }
                 let is = |x: &Option<Arc<Slave>>| x.as_ref().is_some_and(|a| Arc::ptr_eq(a, s));
                 match new {
                     Link::Up => {
-                        let speed = match s.speed.load(Relaxed) {
-                            u32::MAX => 0,
-                            v => v,
-                        };
-                        let duplex = if s.duplex.load(Relaxed) == 1 {
-                            "full"
-                        } else {
-                            "half"
-                        };
+                        // The C driver's line: an unknown speed is 0, an
+                        // unknown duplex half.
+                        let speed = s.speed().unwrap_or(0);
+                        let duplex = s.duplex().unwrap_or(Duplex::Half).name();
                         s.info(
                             &KERN_INFO,
                             format_args!(

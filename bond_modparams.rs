@@ -162,8 +162,13 @@ pub(crate) fn check_module_params(
                 mode.description()
             );
         } else {
-            p.xmit_policy =
-                parse_or_refuse(log, XMIT_HASH_TBL, text, "Invalid xmit_hash_policy")? as u8;
+            p.xmit_policy = XmitHashPolicy::from_value(parse_or_refuse(
+                log,
+                XMIT_HASH_TBL,
+                text,
+                "Invalid xmit_hash_policy",
+            )?)
+            .ok_or(Invalid)?;
         }
     }
 
@@ -181,7 +186,13 @@ pub(crate) fn check_module_params(
     }
 
     if let Some(text) = raw.ad_select {
-        p.ad_select = parse_or_refuse(log, AD_SELECT_TBL, text, "Invalid ad_select")? as u8;
+        p.ad_select = AdSelect::from_value(parse_or_refuse(
+            log,
+            AD_SELECT_TBL,
+            text,
+            "Invalid ad_select",
+        )?)
+        .ok_or(Invalid)?;
         if mode != Mode::Ieee8023ad {
             log!(log, Warn, "ad_select param only affects 802.3ad mode");
         }
@@ -396,13 +407,18 @@ pub(crate) fn check_module_params(
             log!(log, Err, "arp_validate requires arp_interval");
             return Err(Invalid);
         }
-        p.arp_validate =
-            parse_or_refuse(log, ARP_VALIDATE_TBL, text, "invalid arp_validate")? as u8;
+        p.arp_validate = ArpValidate::from_value(parse_or_refuse(
+            log,
+            ARP_VALIDATE_TBL,
+            text,
+            "invalid arp_validate",
+        )?)
+        .ok_or(Invalid)?;
     }
 
     if let Some(text) = raw.arp_all_targets {
         match parse_enum(ARP_ALL_TARGETS_TBL, text) {
-            Some(o) => p.arp_all_targets = o.value as u8,
+            Some(o) => p.arp_all_targets = ArpAllTargets::from_value(o.value).unwrap_or_default(),
             // The C driver logs this one and carries on with "any".
             None => log!(
                 log,
@@ -421,7 +437,7 @@ pub(crate) fn check_module_params(
             Info,
             "ARP monitoring set to {} ms, validate {}, with {} target(s):{}",
             arp_interval,
-            value_name(ARP_VALIDATE_TBL, u64::from(p.arp_validate)),
+            p.arp_validate.name(),
             p.arp_targets.as_slice().len(),
             TargetList(p.arp_targets.as_slice())
         );
@@ -443,13 +459,23 @@ pub(crate) fn check_module_params(
         }
     }
     if let (Some(_), Some(text)) = (primary, raw.primary_reselect) {
-        p.primary_reselect =
-            parse_or_refuse(log, PRIMARY_RESELECT_TBL, text, "Invalid primary_reselect")? as u8;
+        p.primary_reselect = PrimaryReselect::from_value(parse_or_refuse(
+            log,
+            PRIMARY_RESELECT_TBL,
+            text,
+            "Invalid primary_reselect",
+        )?)
+        .ok_or(Invalid)?;
     }
 
     if let Some(text) = raw.fail_over_mac {
-        p.fail_over_mac =
-            parse_or_refuse(log, FAIL_OVER_MAC_TBL, text, "invalid fail_over_mac")? as u8;
+        p.fail_over_mac = FailOverMac::from_value(parse_or_refuse(
+            log,
+            FAIL_OVER_MAC_TBL,
+            text,
+            "invalid fail_over_mac",
+        )?)
+        .ok_or(Invalid)?;
         if mode != Mode::ActiveBackup {
             log!(
                 log,

@@ -359,14 +359,14 @@ fn fill_info(bond: &Bonding, rtnl: &Rtnl, msg: &mut NlMsg) -> Result {
         }
         msg.nest_end(nest);
     }
-    msg.put_u32(ifla::ARP_VALIDATE, p.arp_validate.into())?;
-    msg.put_u32(ifla::ARP_ALL_TARGETS, p.arp_all_targets.into())?;
+    msg.put_u32(ifla::ARP_VALIDATE, p.arp_validate.value().into())?;
+    msg.put_u32(ifla::ARP_ALL_TARGETS, p.arp_all_targets.value().into())?;
     if let Some(i) = v.primary_ifindex {
         msg.put_u32(ifla::PRIMARY, i as u32)?;
     }
-    msg.put_u8(ifla::PRIMARY_RESELECT, p.primary_reselect)?;
-    msg.put_u8(ifla::FAIL_OVER_MAC, p.fail_over_mac)?;
-    msg.put_u8(ifla::XMIT_HASH_POLICY, p.xmit_policy)?;
+    msg.put_u8(ifla::PRIMARY_RESELECT, p.primary_reselect.value())?;
+    msg.put_u8(ifla::FAIL_OVER_MAC, p.fail_over_mac.value())?;
+    msg.put_u8(ifla::XMIT_HASH_POLICY, p.xmit_policy.value())?;
     msg.put_u32(ifla::RESEND_IGMP, p.resend_igmp.into())?;
     msg.put_u8(ifla::NUM_PEER_NOTIF, p.num_peer_notif)?;
     msg.put_u8(ifla::ALL_SLAVES_ACTIVE, p.all_slaves_active.into())?;
@@ -377,7 +377,7 @@ fn fill_info(bond: &Bonding, rtnl: &Rtnl, msg: &mut NlMsg) -> Result {
     // driver changes neither.
     msg.put_u8(ifla::AD_LACP_ACTIVE, p.lacp_active.into())?;
     msg.put_u8(ifla::AD_LACP_RATE, p.lacp_fast.into())?;
-    msg.put_u8(ifla::AD_SELECT, p.ad_select)?;
+    msg.put_u8(ifla::AD_SELECT, p.ad_select.value())?;
     msg.put_u8(ifla::TLB_DYNAMIC_LB, 1)?;
     msg.put_u8(ifla::MISSED_MAX, p.missed_max)?;
     msg.put_u8(ifla::COUPLED_CONTROL, 1)?;

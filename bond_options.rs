@@ -578,7 +578,7 @@ pub(crate) fn set_value(
                 }
             }
             // arp_validate is not kept across modes.
-            p.arp_validate = 0;
+            p.arp_validate = ArpValidate::None;
             p.mode = mode;
             Effect::Mode
         }
@@ -587,7 +587,7 @@ pub(crate) fn set_value(
             Effect::None
         }
         OptId::XmitHash => {
-            p.xmit_policy = value as u8;
+            p.xmit_policy = XmitHashPolicy::from_value(value).ok_or(OptErr::Inval)?;
             Effect::None
         }
         OptId::ArpValidate => {
@@ -601,15 +601,15 @@ pub(crate) fn set_value(
                 );
                 return Err(OptErr::NotSupp);
             }
-            p.arp_validate = 0;
+            p.arp_validate = ArpValidate::None;
             Effect::None
         }
         OptId::ArpAllTargets => {
-            p.arp_all_targets = value as u8;
+            p.arp_all_targets = ArpAllTargets::from_value(value).ok_or(OptErr::Inval)?;
             Effect::None
         }
         OptId::FailOverMac => {
-            p.fail_over_mac = value as u8;
+            p.fail_over_mac = FailOverMac::from_value(value).ok_or(OptErr::Inval)?;
             Effect::None
         }
         OptId::ArpInterval => {
@@ -659,7 +659,7 @@ pub(crate) fn set_value(
             Effect::Carrier
         }
         OptId::AdSelect => {
-            p.ad_select = value as u8;
+            p.ad_select = AdSelect::from_value(value).ok_or(OptErr::Inval)?;
             Effect::Lacp
         }
         OptId::LacpRate => {
@@ -686,12 +686,12 @@ pub(crate) fn set_value(
             p.miimon = v32;
             if v32 != 0 && p.arp_interval != 0 {
                 p.arp_interval = 0;
-                p.arp_validate = 0;
+                p.arp_validate = ArpValidate::None;
             }
             Effect::Monitors
         }
         OptId::PrimaryReselect => {
-            p.primary_reselect = value as u8;
+            p.primary_reselect = PrimaryReselect::from_value(value).ok_or(OptErr::Inval)?;
             Effect::Reselect
         }
         OptId::UseCarrier => {

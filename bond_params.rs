@@ -183,6 +183,132 @@ pub(crate) const PRIMARY_RESELECT_TBL: &[OptValue] =
 pub(crate) const LACP_RATE_TBL: &[OptValue] = &[v("slow", 0), v("fast", 1)];
 /// `ad_select`.
 pub(crate) const AD_SELECT_TBL: &[OptValue] = &[d("stable", 0), v("bandwidth", 1), v("count", 2)];
+/// An option whose value is one of a known set (`xmit_hash_policy`,
+/// `arp_validate`...): an enum with the C driver's numbers, named by its
+/// value table.
+macro_rules! coded_option {
+    ($(#[$doc:meta])* $name:ident, $tbl:ident { $($(#[$vdoc:meta])* $v:ident = $n:literal,)* }) => {
+        $(#[$doc])*
+        #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+        #[repr(u8)]
+        pub(crate) enum $name {
+            $($(#[$vdoc])* $v = $n,)*
+        }
+
+        impl $name {
+            /// The value with the C driver's number `n`.
+            pub(crate) fn from_value(n: u64) -> Option<Self> {
+                match n {
+                    $($n => Some(Self::$v),)*
+                    _ => None,
+                }
+            }
+
+            /// The C driver's number (netlink, sysfs, /proc).
+            pub(crate) fn value(self) -> u8 {
+                self as u8
+            }
+
+            /// The name sysfs and /proc show.
+            pub(crate) fn name(self) -> &'static str {
+                value_name($tbl, self.value().into())
+            }
+        }
+    };
+}
+
+coded_option! {
+    /// `xmit_hash_policy`: what the balance-xor and 802.3ad hash reads.
+    XmitHashPolicy, XMIT_HASH_TBL {
+        /// MACs (the default).
+        #[default]
+        Layer2 = 0,
+        /// IP addresses and ports.
+        Layer34 = 1,
+        /// MACs and IP addresses.
+        Layer23 = 2,
+        /// layer2+3 through tunnels (the flow dissector).
+        Encap23 = 3,
+        /// layer3+4 through tunnels.
+        Encap34 = 4,
+        /// VLAN id and source MAC.
+        VlanSrcMac = 5,
+    }
+}
+
+coded_option! {
+    /// `arp_validate`: which slaves' ARP traffic the ARP monitor validates.
+    ArpValidate, ARP_VALIDATE_TBL {
+        /// Any received frame counts (the default).
+        #[default]
+        None = 0,
+        /// The active slave validates.
+        Active = 1,
+        /// Backup slaves validate.
+        Backup = 2,
+        /// Every slave validates.
+        All = 3,
+        /// Only ARP counts, unvalidated.
+        Filter = 4,
+        /// ARP only; the active slave validates.
+        FilterActive = 5,
+        /// ARP only; backup slaves validate.
+        FilterBackup = 6,
+    }
+}
+
+coded_option! {
+    /// `arp_all_targets`: whether one target or every target must answer.
+    ArpAllTargets, ARP_ALL_TARGETS_TBL {
+        /// Any target (the default).
+        #[default]
+        Any = 0,
+        /// Every target.
+        All = 1,
+    }
+}
+
+coded_option! {
+    /// `primary_reselect`: when the primary slave takes over again.
+    PrimaryReselect, PRIMARY_RESELECT_TBL {
+        /// Whenever it comes back (the default).
+        #[default]
+        Always = 0,
+        /// When it is faster, or as fast with a better duplex.
+        Better = 1,
+        /// Only when the active slave fails.
+        Failure = 2,
+    }
+}
+
+coded_option! {
+    /// `ad_select`: how 802.3ad chooses the active aggregator.
+    AdSelect, AD_SELECT_TBL {
+        /// Keep the active one while it has ports (the default).
+        #[default]
+        Stable = 0,
+        /// The most bandwidth.
+        Bandwidth = 1,
+        /// The most ports.
+        Count = 2,
+    }
+}
+
+coded_option! {
+    /// `fail_over_mac`, as configured: in force in active-backup only
+    /// ([`BondParams::fail_over_mac_in_force`]).
+    FailOverMac, FAIL_OVER_MAC_TBL {
+        /// Every slave takes the bond's MAC (the default).
+        #[default]
+        None = 0,
+        /// Slaves keep their own MACs; the bond takes the active slave's.
+        Active = 1,
+        /// The active slave takes the bond's MAC; the one it replaces takes
+        /// the new active slave's old MAC.
+        Follow = 2,
+    }
+}
+
 /// `packets_per_slave`.
 pub(crate) const PPS_TBL: &[OptValue] = &[d("default", 1), f("maxval", 65535, VAL_MAX)];
 /// Intervals and delays in ms, `min_links`.
@@ -427,7 +553,7 @@ pub(crate) struct BondParams {
     /// Bonding mode.
     pub(crate) mode: Mode,
     /// `xmit_hash_policy` value (XMIT_HASH_TBL).
-    pub(crate) xmit_policy: u8,
+    pub(crate) xmit_policy: XmitHashPolicy,
     /// MII polling interval in ms; 0 disables the MII monitor.
     pub(crate) miimon: u32,
     /// Up delay in miimon ticks (the C driver stores ticks, reports ms).
@@ -443,17 +569,17 @@ pub(crate) struct BondParams {
     /// ARP monitor targets.
     pub(crate) arp_targets: ArpTargets,
     /// `arp_validate` value (ARP_VALIDATE_TBL).
-    pub(crate) arp_validate: u8,
+    pub(crate) arp_validate: ArpValidate,
     /// `arp_all_targets` value.
-    pub(crate) arp_all_targets: u8,
+    pub(crate) arp_all_targets: ArpAllTargets,
     /// ARP probes a slave may miss before it is taken down.
     pub(crate) missed_max: u8,
     /// Name of the preferred slave; empty for none.
     pub(crate) primary: IfName,
     /// `primary_reselect` value.
-    pub(crate) primary_reselect: u8,
+    pub(crate) primary_reselect: PrimaryReselect,
     /// `fail_over_mac` value.
-    pub(crate) fail_over_mac: u8,
+    pub(crate) fail_over_mac: FailOverMac,
     /// Transmit queues of a new bond.
     pub(crate) tx_queues: u16,
     /// Deliver frames received on backup slaves too.
@@ -469,7 +595,7 @@ pub(crate) struct BondParams {
     /// 802.3ad: ask the partner for fast LACPDUs.
     pub(crate) lacp_fast: bool,
     /// 802.3ad aggregator selection.
-    pub(crate) ad_select: u8,
+    pub(crate) ad_select: AdSelect,
     /// 802.3ad: send LACPDUs unasked (`lacp_active`).
     pub(crate) lacp_active: bool,
     /// 802.3ad: the actor system priority.
@@ -486,7 +612,7 @@ impl Default for BondParams {
     fn default() -> Self {
         Self {
             mode: Mode::RoundRobin,
-            xmit_policy: 0,
+            xmit_policy: XmitHashPolicy::default(),
             miimon: 0,
             updelay: 0,
             downdelay: 0,
@@ -494,12 +620,12 @@ impl Default for BondParams {
             use_carrier: true,
             arp_interval: 0,
             arp_targets: ArpTargets::default(),
-            arp_validate: 0,
-            arp_all_targets: 0,
+            arp_validate: ArpValidate::default(),
+            arp_all_targets: ArpAllTargets::default(),
             missed_max: 2,
             primary: IfName::default(),
-            primary_reselect: 0,
-            fail_over_mac: 0,
+            primary_reselect: PrimaryReselect::default(),
+            fail_over_mac: FailOverMac::default(),
             tx_queues: DEFAULT_TX_QUEUES as u16,
             all_slaves_active: false,
             resend_igmp: DEFAULT_RESEND_IGMP as u8,
@@ -507,7 +633,7 @@ impl Default for BondParams {
             packets_per_slave: 1,
             min_links: 0,
             lacp_fast: false,
-            ad_select: 0,
+            ad_select: AdSelect::default(),
             lacp_active: true,
             ad_actor_sys_prio: 65535,
             ad_actor_system: [0; 6],
@@ -517,25 +643,11 @@ impl Default for BondParams {
     }
 }
 
-/// What happens to MAC addresses on failover in active-backup
-/// (bonding.rst, `fail_over_mac`).
-#[derive(Clone, Copy, PartialEq, Eq, Debug)]
-pub(crate) enum FailOverMac {
-    /// Every slave takes the bond's MAC (the default).
-    None,
-    /// Slaves keep their own MACs; the bond takes the active slave's.
-    Active,
-    /// The active slave takes the bond's MAC; the one it replaces takes the
-    /// new active slave's old MAC.
-    Follow,
-}
-
 impl BondParams {
     /// The `fail_over_mac` policy in force: it only affects active-backup.
-    pub(crate) fn fail_over_mac(&self) -> FailOverMac {
-        match (self.mode, self.fail_over_mac) {
-            (Mode::ActiveBackup, 1) => FailOverMac::Active,
-            (Mode::ActiveBackup, 2) => FailOverMac::Follow,
+    pub(crate) fn fail_over_mac_in_force(&self) -> FailOverMac {
+        match self.mode {
+            Mode::ActiveBackup => self.fail_over_mac,
             _ => FailOverMac::None,
         }
     }

@@ -11,6 +11,8 @@
 
 #![forbid(unsafe_code)]
 
+use crate::bond_params::{PrimaryReselect, XmitHashPolicy};
+
 /// A slave's link as the bond sees it (`BOND_LINK_*`, as in `struct
 /// ifslave` and /proc/net/bonding).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
@@ -66,16 +68,6 @@ pub(crate) struct Candidate {
     pub(crate) full_duplex: bool,
 }
 
-/// `primary_reselect` values.
-pub(crate) mod reselect {
-    /// Go back to the primary whenever it is up.
-    pub(crate) const ALWAYS: u8 = 0;
-    /// Only if the primary is faster (or as fast and more duplex).
-    pub(crate) const BETTER: u8 = 1;
-    /// Only when the current active slave fails.
-    pub(crate) const FAILURE: u8 = 2;
-}
-
 /// The inputs of `bond_find_best_slave()`.
 #[derive(Clone, Copy, Debug)]
 pub(crate) struct Selection<'a> {
@@ -88,7 +80,7 @@ pub(crate) struct Selection<'a> {
     /// The primary was just enslaved: take it regardless of reselect policy.
     pub(crate) force_primary: bool,
     /// `primary_reselect`.
-    pub(crate) primary_reselect: u8,
+    pub(crate) primary_reselect: PrimaryReselect,
     /// `updelay` in ticks: the longest a `Back` slave can still be waiting.
     pub(crate) updelay: u32,
 }
@@ -126,8 +118,8 @@ fn primary_or_current(sel: &Selection<'_>) -> Option<usize> {
         _ => return prim,
     };
     match sel.primary_reselect {
-        reselect::ALWAYS => Some(p),
-        reselect::BETTER => {
+        PrimaryReselect::Always => Some(p),
+        PrimaryReselect::Better => {
             let (Some(ps), Some(cs)) = (s.get(p), s.get(c)) else {
                 return prim;
             };
@@ -137,9 +129,7 @@ fn primary_or_current(sel: &Selection<'_>) -> Option<usize> {
                 Some(p)
             }
         }
-        reselect::FAILURE => Some(c),
-        // Unknown values cannot be configured; behave as "failure".
-        _ => Some(c),
+        PrimaryReselect::Failure => Some(c),
     }
 }
 
@@ -215,24 +205,6 @@ pub(crate) fn fold_counters(total: &mut [u64], new: &[u64], old: &[u64]) {
 /// addresses and the EtherType, from the Ethernet header's 14 bytes.
 pub(crate) fn hash_layer2(eth: &[u8; 14]) -> u32 {
     u32::from(eth[5] ^ eth[11]) ^ u32::from(u16::from_be_bytes([eth[12], eth[13]]))
-}
-
-/// `xmit_hash_policy` values.
-pub(crate) mod hash_policy {
-    /// MAC addresses and EtherType.
-    pub(crate) const LAYER2: u8 = 0;
-    /// IP addresses and L4 ports (or ICMP echo id).
-    pub(crate) const LAYER34: u8 = 1;
-    /// MAC addresses, EtherType and IP addresses.
-    #[allow(dead_code)]
-    pub(crate) const LAYER23: u8 = 2;
-    /// As layer2+3, with the addresses the kernel's flow dissector finds
-    /// (inside tunnels).
-    pub(crate) const ENCAP23: u8 = 3;
-    /// As layer3+4, through tunnels; the stack's own L4 hash when it has one.
-    pub(crate) const ENCAP34: u8 = 4;
-    /// The source MAC and the VLAN tag.
-    pub(crate) const VLAN_SRCMAC: u8 = 5;
 }
 
 /// What the flow dissector finds in a frame for the bonding hash.
@@ -334,12 +306,12 @@ pub(crate) fn frame_layer2_hash(frame: &[u8]) -> u32 {
 /// fall back to the layer2 hash, as in the C driver. The others (encap2+3,
 /// encap3+4, vlan+srcmac) need the kernel's dissector or the buffer's VLAN
 /// tag: [`flow_hash`], [`vlan_srcmac_hash`].
-pub(crate) fn xmit_hash(policy: u8, frame: &[u8]) -> u32 {
+pub(crate) fn xmit_hash(policy: XmitHashPolicy, frame: &[u8]) -> u32 {
     let l2 = frame_layer2_hash(frame);
-    if policy == hash_policy::LAYER2 {
+    if policy == XmitHashPolicy::Layer2 {
         return l2;
     }
-    let l34 = policy == hash_policy::LAYER34;
+    let l34 = policy == XmitHashPolicy::Layer34;
     match dissect(frame, l34) {
         Some(flow) => flow_hash(policy, l2, &flow),
         None => l2,
@@ -348,8 +320,8 @@ pub(crate) fn xmit_hash(policy: u8, frame: &[u8]) -> u32 {
 
 /// The rest of `__bond_xmit_hash()` once a flow is found: the layer 2
 /// hash (`l2`) or the ports (ICMP id) word, then `bond_ip_hash()`.
-pub(crate) fn flow_hash(policy: u8, l2: u32, flow: &Flow) -> u32 {
-    let l34 = matches!(policy, hash_policy::LAYER34 | hash_policy::ENCAP34);
+pub(crate) fn flow_hash(policy: XmitHashPolicy, l2: u32, flow: &Flow) -> u32 {
+    let l34 = matches!(policy, XmitHashPolicy::Layer34 | XmitHashPolicy::Encap34);
     let mut hash = if l34 {
         if flow.icmp_id != 0 {
             flow.icmp
@@ -415,16 +387,16 @@ mod tests {
             icmp_id: 0,
         };
         assert_eq!(
-            flow_hash(hash_policy::ENCAP23, 0x1234, &flow),
-            flow_hash(hash_policy::LAYER23, 0x1234, &flow)
+            flow_hash(XmitHashPolicy::Encap23, 0x1234, &flow),
+            flow_hash(XmitHashPolicy::Layer23, 0x1234, &flow)
         );
         assert_eq!(
-            flow_hash(hash_policy::ENCAP34, 0x1234, &flow),
-            flow_hash(hash_policy::LAYER34, 0x1234, &flow)
+            flow_hash(XmitHashPolicy::Encap34, 0x1234, &flow),
+            flow_hash(XmitHashPolicy::Layer34, 0x1234, &flow)
         );
         assert_ne!(
-            flow_hash(hash_policy::ENCAP34, 0, &flow),
-            flow_hash(hash_policy::ENCAP23, 0, &flow)
+            flow_hash(XmitHashPolicy::Encap34, 0, &flow),
+            flow_hash(XmitHashPolicy::Encap23, 0, &flow)
         );
     }
 
@@ -455,7 +427,7 @@ mod tests {
             primary: None,
             current: None,
             force_primary: false,
-            primary_reselect: 0,
+            primary_reselect: PrimaryReselect::Always,
             updelay: 0,
         }
     }
@@ -503,7 +475,7 @@ mod tests {
         let s = [up(), up()];
         let failure = Selection {
             current: Some(1),
-            primary_reselect: reselect::FAILURE,
+            primary_reselect: PrimaryReselect::Failure,
             ..sel(&s)
         };
         assert_eq!(find_best_slave(&failure), Some(1));
@@ -520,7 +492,7 @@ mod tests {
         assert_eq!(find_best_slave(&base), Some(1));
         assert_eq!(
             find_best_slave(&Selection {
-                primary_reselect: reselect::FAILURE,
+                primary_reselect: PrimaryReselect::Failure,
                 ..base
             }),
             Some(0)
@@ -552,7 +524,7 @@ mod tests {
         let base = Selection {
             primary: Some(1),
             current: Some(0),
-            primary_reselect: reselect::BETTER,
+            primary_reselect: PrimaryReselect::Better,
             ..sel(&s)
         };
         assert_eq!(find_best_slave(&base), Some(1));
@@ -572,7 +544,7 @@ mod tests {
         let base = Selection {
             primary: Some(1),
             current: Some(0),
-            primary_reselect: reselect::FAILURE,
+            primary_reselect: PrimaryReselect::Failure,
             ..sel(&s)
         };
         assert_eq!(
@@ -707,20 +679,20 @@ mod tests {
         let f = udp4([10, 0, 0, 1], [10, 0, 0, 2], 1234, 5678, 0);
         let ports = u32::from_le_bytes([0x04, 0xd2, 0x16, 0x2e]);
         assert_eq!(
-            xmit_hash(hash_policy::LAYER34, &f),
+            xmit_hash(XmitHashPolicy::Layer34, &f),
             c_ip_hash(ports, [10, 0, 0, 1], [10, 0, 0, 2], true)
         );
         // Fragments hash on addresses only.
         let frag = udp4([10, 0, 0, 1], [10, 0, 0, 2], 1234, 5678, 0x2000);
         assert_eq!(
-            xmit_hash(hash_policy::LAYER34, &frag),
+            xmit_hash(XmitHashPolicy::Layer34, &frag),
             c_ip_hash(0, [10, 0, 0, 1], [10, 0, 0, 2], true)
         );
         // Different ports, different flows.
         let g = udp4([10, 0, 0, 1], [10, 0, 0, 2], 1235, 5678, 0);
         assert_ne!(
-            xmit_hash(hash_policy::LAYER34, &f),
-            xmit_hash(hash_policy::LAYER34, &g)
+            xmit_hash(XmitHashPolicy::Layer34, &f),
+            xmit_hash(XmitHashPolicy::Layer34, &g)
         );
     }
 
@@ -729,14 +701,14 @@ mod tests {
         let f = udp4([192, 168, 1, 1], [192, 168, 1, 200], 1, 2, 0);
         let l2 = 0x01 ^ 0x02 ^ 0x0800;
         assert_eq!(
-            xmit_hash(hash_policy::LAYER23, &f),
+            xmit_hash(XmitHashPolicy::Layer23, &f),
             c_ip_hash(l2, [192, 168, 1, 1], [192, 168, 1, 200], false)
         );
         // Ports do not matter for layer2+3.
         let g = udp4([192, 168, 1, 1], [192, 168, 1, 200], 7, 9, 0);
         assert_eq!(
-            xmit_hash(hash_policy::LAYER23, &f),
-            xmit_hash(hash_policy::LAYER23, &g)
+            xmit_hash(XmitHashPolicy::Layer23, &f),
+            xmit_hash(XmitHashPolicy::Layer23, &g)
         );
     }
 
@@ -745,12 +717,12 @@ mod tests {
         let mut arp = udp4([1, 1, 1, 1], [2, 2, 2, 2], 1, 2, 0);
         arp[12..14].copy_from_slice(&0x0806u16.to_be_bytes());
         let eth: [u8; 14] = arp[..14].try_into().unwrap();
-        assert_eq!(xmit_hash(hash_policy::LAYER34, &arp), hash_layer2(&eth));
+        assert_eq!(xmit_hash(XmitHashPolicy::Layer34, &arp), hash_layer2(&eth));
         assert_eq!(
-            xmit_hash(hash_policy::LAYER34, &arp[..20]),
+            xmit_hash(XmitHashPolicy::Layer34, &arp[..20]),
             hash_layer2(&eth)
         );
-        assert_eq!(xmit_hash(hash_policy::LAYER2, &[1, 2, 3]), 0);
+        assert_eq!(xmit_hash(XmitHashPolicy::Layer2, &[1, 2, 3]), 0);
     }
 
     #[test]
@@ -760,7 +732,7 @@ mod tests {
         f[34..42].copy_from_slice(&[8, 0, 0, 0, 0x12, 0x34, 0, 1]);
         let icmp = u32::from_le_bytes([8, 0, 0x12, 0x34]);
         assert_eq!(
-            xmit_hash(hash_policy::LAYER34, &f),
+            xmit_hash(XmitHashPolicy::Layer34, &f),
             c_ip_hash(icmp, [10, 0, 0, 1], [10, 0, 0, 2], true)
         );
     }

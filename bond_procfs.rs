@@ -5,11 +5,9 @@
 #![forbid(unsafe_code)]
 
 use super::{lacp, Bonding};
-use crate::{bond_params::AD_SELECT_TBL, net::capable_net_admin};
+use crate::net::capable_net_admin;
 use crate::{
-    bond_params::{
-        value_name, FailOverMac, Mode, FAIL_OVER_MAC_TBL, PRIMARY_RESELECT_TBL, XMIT_HASH_TBL,
-    },
+    bond_params::{FailOverMac, Mode},
     net::{
         device::{Device, MacAddr},
         modparam,
@@ -34,20 +32,16 @@ impl Bonding {
             modparam::uts_release()
         )?;
         write!(out, "Bonding Mode: {}", p.mode.description())?;
-        if p.fail_over_mac() != FailOverMac::None {
-            write!(
-                out,
-                " (fail_over_mac {})",
-                value_name(FAIL_OVER_MAC_TBL, p.fail_over_mac.into())
-            )?;
+        if p.fail_over_mac_in_force() != FailOverMac::None {
+            write!(out, " (fail_over_mac {})", p.fail_over_mac.name())?;
         }
         writeln!(out)?;
         if p.mode.uses_xmit_hash() {
             writeln!(
                 out,
                 "Transmit Hash Policy: {} ({})",
-                value_name(XMIT_HASH_TBL, p.xmit_policy.into()),
-                p.xmit_policy
+                p.xmit_policy.name(),
+                p.xmit_policy.value()
             )?;
         }
         if p.mode.uses_primary() {
@@ -56,7 +50,7 @@ impl Bonding {
                     out,
                     "Primary Slave: {} (primary_reselect {})",
                     s.dev.name(),
-                    value_name(PRIMARY_RESELECT_TBL, p.primary_reselect.into())
+                    p.primary_reselect.name()
                 )?,
                 None => write!(out, "Primary Slave: None")?,
             }
@@ -104,7 +98,7 @@ impl Bonding {
             writeln!(
                 out,
                 "Aggregator selection policy (ad_select): {}",
-                value_name(AD_SELECT_TBL, p.ad_select.into())
+                p.ad_select.name()
             )?;
             if capable_net_admin() {
                 let (prio, system) = self.ad_system();
@@ -126,14 +120,13 @@ impl Bonding {
         for s in set.map(|s| &s.all[..]).unwrap_or(&[]) {
             writeln!(out, "\nSlave Interface: {}", s.dev.name())?;
             writeln!(out, "MII Status: {}", s.link().proc_name())?;
-            match s.speed.load(Relaxed) {
-                u32::MAX => writeln!(out, "Speed: Unknown")?,
-                v => writeln!(out, "Speed: {} Mbps", v)?,
+            match s.speed() {
+                None => writeln!(out, "Speed: Unknown")?,
+                Some(v) => writeln!(out, "Speed: {} Mbps", v)?,
             }
-            match s.duplex.load(Relaxed) {
-                0 => writeln!(out, "Duplex: half")?,
-                1 => writeln!(out, "Duplex: full")?,
-                _ => writeln!(out, "Duplex: Unknown")?,
+            match s.duplex() {
+                Some(d) => writeln!(out, "Duplex: {}", d.name())?,
+                None => writeln!(out, "Duplex: Unknown")?,
             }
             writeln!(
                 out,

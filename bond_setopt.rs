@@ -120,7 +120,7 @@ impl Bonding {
             Ok(()) => Ok(()),
             Err(SetErr::Kernel(e)) => Err(e),
             Err(SetErr::Opt(e)) => {
-                let mode = self.p(rtnl).mode;
+                let mode = self.options(rtnl).mode;
                 let msg =
                     bond_options::explain(spec(id), e, Some(input), mode, &mut DevLog(bond_dev));
                 report.extack.set_msg_attr(msg, report.attr);
@@ -137,7 +137,7 @@ impl Bonding {
         input: OptInput<'_>,
     ) -> Result<(), SetErr> {
         let spec = spec(id);
-        let p = self.p(rtnl);
+        let p = self.options(rtnl);
         let st = BondState {
             has_slaves: !self.config.borrow(rtnl)?.slaves.is_empty(),
             is_up: bond_dev.flags() & IFF_UP != 0,
@@ -249,7 +249,7 @@ impl Bonding {
         targets: impl Iterator<Item = Option<u32>>,
         report: &mut OptReport<'_, '_>,
     ) -> Result {
-        let mut np = self.p(rtnl);
+        let mut np = self.options(rtnl);
         np.arp_targets.clear();
         let mut added = 0;
         let mut res = Ok(());
@@ -302,7 +302,7 @@ impl Bonding {
     ) -> Result<(), SetErr> {
         let name = IfName::new(bond_options::first_line(text));
         let room = self.snapshot_room(rtnl)?;
-        let mut np = self.p(rtnl);
+        let mut np = self.options(rtnl);
         np.primary = name;
         let reselect = {
             let mut cfg = self.config.borrow_mut(rtnl)?;
@@ -392,7 +392,7 @@ impl Bonding {
     /// `actor_port_prio`): refused with the C driver's log line and errno.
     pub(super) fn check_slave_option(&self, bond_dev: &Device, rtnl: &Rtnl, id: OptId) -> Result {
         let spec = spec(id);
-        let mode = self.p(rtnl).mode;
+        let mode = self.options(rtnl).mode;
         let st = BondState {
             has_slaves: true,
             is_up: bond_dev.flags() & IFF_UP != 0,
@@ -455,7 +455,7 @@ impl Bonding {
     /// The bond as netlink shows it.
     pub(crate) fn view(&self, rtnl: &Rtnl) -> Result<BondView> {
         let cfg = self.config.borrow(rtnl)?;
-        let p = self.p(rtnl);
+        let p = self.options(rtnl);
         let active = cfg
             .active
             .as_ref()
@@ -482,7 +482,7 @@ impl Bonding {
     ) -> Option<SlaveView> {
         let s = self.slave_of(bond_dev, slave_dev, rtnl)?;
         let mut v = s.view();
-        if self.p(rtnl).mode == Mode::Ieee8023ad {
+        if self.options(rtnl).mode == Mode::Ieee8023ad {
             v.ad = self.ad_port_view(&s);
         }
         Some(v)

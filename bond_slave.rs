@@ -19,6 +19,7 @@ use crate::{
             Device, DeviceRef, LogLevel, MacAddr, NotifyEvent, ARPHRD_CAN, ARPHRD_ETHER, KERN_ERR,
             KERN_INFO, KERN_WARNING, NET_ADDR_RANDOM,
         },
+        ethtool::Duplex,
         netpoll::NetpollSlot,
         notifier::{NetdevEvent, NetdevNotifier},
         rtnl::Rtnl,
@@ -54,10 +55,10 @@ pub(crate) struct Slave {
     /// Frames received on it are not delivered to the bond.
     pub(super) inactive: AtomicBool,
     pub(super) link_failure_count: AtomicU32,
-    /// Mbps, u32::MAX when unknown.
-    pub(super) speed: AtomicU32,
-    /// 0 half, 1 full, 255 unknown.
-    pub(super) duplex: AtomicU8,
+    /// Mbps, `SPEED_UNKNOWN` when unknown: read through [`Slave::speed`].
+    speed: AtomicU32,
+    /// 0 half, 1 full, `DUPLEX_UNKNOWN`: read through [`Slave::duplex`].
+    duplex: AtomicU8,
     /// ARP monitor: jiffies of the last probe sent, of the last frame
     /// received, and of the last time the link went up.
     pub(super) last_tx: AtomicU64,
@@ -101,8 +102,27 @@ impl Slave {
 
     pub(super) fn update_speed_duplex(&self, rtnl: &Rtnl) {
         let (speed, duplex) = self.dev.speed_duplex(rtnl);
-        self.speed.store(speed.unwrap_or(u32::MAX), Relaxed);
-        self.duplex.store(duplex.map_or(255, u8::from), Relaxed);
+        self.speed.store(speed.unwrap_or(SPEED_UNKNOWN), Relaxed);
+        let duplex = match duplex {
+            Some(Duplex::Half) => 0,
+            Some(Duplex::Full) => 1,
+            None => DUPLEX_UNKNOWN,
+        };
+        self.duplex.store(duplex, Relaxed);
+    }
+
+    /// The speed in Mbps ethtool last reported, `None` when unknown.
+    pub(super) fn speed(&self) -> Option<u32> {
+        Some(self.speed.load(Relaxed)).filter(|&s| s != SPEED_UNKNOWN)
+    }
+
+    /// The duplex ethtool last reported, `None` when unknown.
+    pub(super) fn duplex(&self) -> Option<Duplex> {
+        match self.duplex.load(Relaxed) {
+            0 => Some(Duplex::Half),
+            1 => Some(Duplex::Full),
+            _ => None,
+        }
     }
 
     pub(super) fn arp_sample(&self) -> ArpSample {
@@ -120,11 +140,8 @@ impl Slave {
             dev_up: self.dev.is_running() && self.dev.carrier_ok(),
             delay: self.delay_left(),
             prio: self.prio.load(Relaxed),
-            speed: match self.speed.load(Relaxed) {
-                u32::MAX => 0,
-                s => s,
-            },
-            full_duplex: self.duplex.load(Relaxed) == 1,
+            speed: self.speed().unwrap_or(0),
+            full_duplex: self.duplex() == Some(Duplex::Full),
         }
     }
 
@@ -135,6 +152,10 @@ impl Slave {
 }
 
 pub(super) const NO_PROPOSAL: u8 = u8::MAX;
+/// How a slave stores an unknown speed and duplex (its atomics have no
+/// room for an `Option`).
+const SPEED_UNKNOWN: u32 = u32::MAX;
+const DUPLEX_UNKNOWN: u8 = u8::MAX;
 
 /// Enslave and release (`bond_enslave()`, `__bond_release_one()`).
 impl Bonding {
@@ -146,7 +167,7 @@ impl Bonding {
         rtnl: &Rtnl,
         slave: &Arc<Slave>,
     ) -> Result {
-        let p = self.p(rtnl);
+        let p = self.options(rtnl);
         if !p.mode.uses_primary() || p.primary.is_empty() {
             return Ok(());
         }
@@ -314,7 +335,7 @@ impl Bonding {
         // fail_over_mac keeps slaves' own; with `follow`, a second slave
         // with the bond's MAC takes a random one, so that a failover's swap
         // never leaves two slaves with the same address.
-        let new_mac = match self.p(rtnl).fail_over_mac() {
+        let new_mac = match self.options(rtnl).fail_over_mac_in_force() {
             FailOverMac::None => Some(bond_dev.dev_addr()),
             FailOverMac::Follow if !first && perm_hwaddr == bond_dev.dev_addr() => {
                 Some(MacAddr::random())
@@ -360,9 +381,9 @@ impl Bonding {
 
         let link_up = slave_dev.is_running() && slave_dev.carrier_ok();
         let (link, _delay) = bond_policy::initial_link(
-            self.p(rtnl).miimon,
-            self.p(rtnl).arp_interval,
-            self.p(rtnl).updelay,
+            self.options(rtnl).miimon,
+            self.options(rtnl).arp_interval,
+            self.options(rtnl).updelay,
             link_up,
         );
         let slave = Arc::new(
@@ -377,21 +398,23 @@ impl Bonding {
                 // Active-backup slaves start as backups, 802.3ad ones
                 // inactive until their aggregator is chosen.
                 backup: AtomicBool::new(matches!(
-                    self.p(rtnl).mode,
+                    self.options(rtnl).mode,
                     Mode::ActiveBackup | Mode::Ieee8023ad
                 )),
                 inactive: AtomicBool::new(
-                    matches!(self.p(rtnl).mode, Mode::ActiveBackup | Mode::Ieee8023ad)
-                        && !self.p(rtnl).all_slaves_active,
+                    matches!(
+                        self.options(rtnl).mode,
+                        Mode::ActiveBackup | Mode::Ieee8023ad
+                    ) && !self.options(rtnl).all_slaves_active,
                 ),
                 link_failure_count: AtomicU32::new(0),
-                speed: AtomicU32::new(u32::MAX),
-                duplex: AtomicU8::new(255),
+                speed: AtomicU32::new(SPEED_UNKNOWN),
+                duplex: AtomicU8::new(DUPLEX_UNKNOWN),
                 stats_seen: Default::default(),
                 last_tx: AtomicU64::new(0),
                 last_rx: AtomicU64::new(0),
                 last_link_up: AtomicU64::new(0),
-                arp_monitored: AtomicBool::new(self.p(rtnl).arp_interval > 0),
+                arp_monitored: AtomicBool::new(self.options(rtnl).arp_interval > 0),
                 prio: AtomicI32::new(0),
                 queue_id: AtomicU16::new(0),
                 ad_port: AtomicU16::new(0),
@@ -413,7 +436,7 @@ impl Bonding {
         // As bond_enslave(): the ARP stamps start one interval stale, so a
         // slave must prove itself before the monitor calls it up.
         let now = skb::jiffies();
-        let stale = now.wrapping_sub(skb::ms_to_jiffies(self.p(rtnl).arp_interval) + 1);
+        let stale = now.wrapping_sub(skb::ms_to_jiffies(self.options(rtnl).arp_interval) + 1);
         slave.last_rx.store(stale, Relaxed);
         slave.last_tx.store(stale, Relaxed);
         if link != Link::Down {
@@ -440,12 +463,12 @@ impl Bonding {
         // (its nesting level), so locking its address lists inside the
         // bond's is the nesting lockdep expects. In active-backup the
         // filters follow the active slave instead (commit).
-        if !self.p(rtnl).mode.uses_primary() {
+        if !self.options(rtnl).mode.uses_primary() {
             self.give_rx_filters(bond_dev, rtnl, slave_dev, true)?;
             undo.rx_filters = Some(bond_dev.flags());
         }
 
-        if self.p(rtnl).mode == Mode::Ieee8023ad {
+        if self.options(rtnl).mode == Mode::Ieee8023ad {
             self.ad_bind(bond_dev, rtnl, &slave)?;
             undo.ad = Some(slave.clone());
         }
@@ -454,7 +477,7 @@ impl Bonding {
             let mut cfg = self.config.borrow_mut(rtnl)?;
             // Cannot fail: space was reserved by the caller.
             cfg.slaves.push(slave.clone(), GFP_KERNEL)?;
-            let p = self.p(rtnl);
+            let p = self.options(rtnl);
             if p.mode.uses_primary()
                 && !p.primary.is_empty()
                 && p.primary.as_bytes() == slave_dev.name().as_bytes()
@@ -469,7 +492,7 @@ impl Bonding {
             }
         }
         undo.listed = true;
-        let changed = self.p(rtnl).mode.uses_primary() && self.select_active_slave(rtnl)?;
+        let changed = self.options(rtnl).mode.uses_primary() && self.select_active_slave(rtnl)?;
         self.publish(bond_dev, rtnl, None, changed)?;
 
         slave.info(
@@ -520,7 +543,7 @@ impl Bonding {
         };
         let was_active = !slave.backup.load(Relaxed);
         // bond_3ad_unbind_slave(): the partner hears the port go.
-        if self.p(rtnl).mode == Mode::Ieee8023ad {
+        if self.options(rtnl).mode == Mode::Ieee8023ad {
             self.ad_unbind(&slave);
         }
         // The flags the slave's receive filters were given under: changing
@@ -568,7 +591,7 @@ impl Bonding {
             if how != Release::All
                 && !cfg.slaves.is_empty()
                 && bond_dev.dev_addr() == slave.perm_hwaddr
-                && self.p(rtnl).fail_over_mac() != FailOverMac::Active
+                && self.options(rtnl).fail_over_mac_in_force() != FailOverMac::Active
             {
                 slave.info(
                     &KERN_WARNING,
@@ -599,14 +622,14 @@ impl Bonding {
             bond_dev.randomize_hw_addr(rtnl);
         }
         slave.netpoll.disable(rtnl);
-        if !self.p(rtnl).mode.uses_primary() {
+        if !self.options(rtnl).mode.uses_primary() {
             self.take_rx_filters(bond_dev, rtnl, slave_dev, bond_flags);
         }
         slave_dev.vlan_vids_del_by_dev(rtnl, bond_dev);
 
         slave_dev.close(rtnl);
         slave_dev.change_priv_flags(rtnl, 0, IFF_NO_ADDRCONF);
-        if self.p(rtnl).fail_over_mac() != FailOverMac::Active {
+        if self.options(rtnl).fail_over_mac_in_force() != FailOverMac::Active {
             let _ = slave_dev.set_mac_address(rtnl, slave.perm_hwaddr, &mut ExtAck::none());
         }
         let _ = if how == Release::Unregistering {
@@ -662,7 +685,7 @@ impl Bonding {
             .and_then(|mut cfg| cfg.teardown_set.take());
         if let Some(slot) = spare {
             self.slaves
-                .replace(slot, SlaveSet::empty(self.p(rtnl)), rtnl);
+                .replace(slot, SlaveSet::empty(self.options(rtnl)), rtnl);
         }
         loop {
             // In enslave order, as bond_uninit().
@@ -835,14 +858,14 @@ impl NetdevNotifier for SlaveEvents {
             NetdevEvent::Up | NetdevEvent::Change | NetdevEvent::Down => {
                 if event != NetdevEvent::Down {
                     slave.update_speed_duplex(rtnl);
-                    if bond.p(rtnl).mode == Mode::Ieee8023ad {
+                    if bond.options(rtnl).mode == Mode::Ieee8023ad {
                         bond.ad_speed_changed(bond_dev, &slave);
                     }
                 }
                 bond.mii_event(bond_dev, rtnl, &slave);
                 // The hash modes' usable-slave array follows the slaves'
                 // state even with no link monitor (bond_slave_netdev_event()).
-                if bond.p(rtnl).mode.uses_xmit_hash() {
+                if bond.options(rtnl).mode.uses_xmit_hash() {
                     let _ = bond.commit(bond_dev, rtnl);
                 }
             }

@@ -10,11 +10,7 @@
 
 use crate::{
     bond_options::{spec_by_name, OptInput},
-    bond_params::{
-        value_name, Mode, Shown, AD_SELECT_TBL, ARP_ALL_TARGETS_TBL, ARP_VALIDATE_TBL,
-        FAIL_OVER_MAC_TBL, LACP_ACTIVE_TBL, LACP_RATE_TBL, MODE_TBL, PRIMARY_RESELECT_TBL,
-        XMIT_HASH_TBL,
-    },
+    bond_params::{value_name, Mode, Shown, LACP_ACTIVE_TBL, LACP_RATE_TBL, MODE_TBL},
     bonding::{self, BondDriver, Bonding, OptReport, Snap, DEFAULTS},
     net::{
         capable_net_admin,
@@ -104,20 +100,23 @@ show_param!(show_mode, |p, out| enum_line(
     MODE_TBL,
     p.mode.number().into()
 ));
-show_param!(show_fail_over_mac, |p, out| enum_line(
+show_param!(show_fail_over_mac, |p, out| writeln!(
     out,
-    FAIL_OVER_MAC_TBL,
-    p.fail_over_mac.into()
+    "{} {}",
+    p.fail_over_mac.name(),
+    p.fail_over_mac.value()
 ));
-show_param!(show_arp_validate, |p, out| enum_line(
+show_param!(show_arp_validate, |p, out| writeln!(
     out,
-    ARP_VALIDATE_TBL,
-    p.arp_validate.into()
+    "{} {}",
+    p.arp_validate.name(),
+    p.arp_validate.value()
 ));
-show_param!(show_arp_all_targets, |p, out| enum_line(
+show_param!(show_arp_all_targets, |p, out| writeln!(
     out,
-    ARP_ALL_TARGETS_TBL,
-    p.arp_all_targets.into()
+    "{} {}",
+    p.arp_all_targets.name(),
+    p.arp_all_targets.value()
 ));
 show_param!(show_arp_interval, |p, out| writeln!(
     out,
@@ -149,15 +148,17 @@ show_param!(show_lacp_rate, |p, out| enum_line(
     LACP_RATE_TBL,
     p.lacp_fast.into()
 ));
-show_param!(show_ad_select, |p, out| enum_line(
+show_param!(show_ad_select, |p, out| writeln!(
     out,
-    AD_SELECT_TBL,
-    p.ad_select.into()
+    "{} {}",
+    p.ad_select.name(),
+    p.ad_select.value()
 ));
-show_param!(show_xmit_hash, |p, out| enum_line(
+show_param!(show_xmit_hash, |p, out| writeln!(
     out,
-    XMIT_HASH_TBL,
-    p.xmit_policy.into()
+    "{} {}",
+    p.xmit_policy.name(),
+    p.xmit_policy.value()
 ));
 show_param!(show_num_peer_notif, |p, out| writeln!(
     out,
@@ -171,10 +172,11 @@ fn show_primary(dev: &Device, out: &mut SysfsBuf) -> fmt::Result {
             .map_or(Ok(()), |d| writeln!(out, "{}", d.name()))
     })
 }
-show_param!(show_primary_reselect, |p, out| enum_line(
+show_param!(show_primary_reselect, |p, out| writeln!(
     out,
-    PRIMARY_RESELECT_TBL,
-    p.primary_reselect.into()
+    "{} {}",
+    p.primary_reselect.name(),
+    p.primary_reselect.value()
 ));
 show_param!(show_use_carrier, |p, out| writeln!(
     out,

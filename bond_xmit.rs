@@ -8,7 +8,7 @@
 
 use super::{slave::Slave, BondDriver, Bonding};
 use crate::{
-    bond_params::Mode,
+    bond_params::{Mode, XmitHashPolicy},
     bond_policy,
     net::{
         device::{Device, TxOutcome},
@@ -146,12 +146,11 @@ impl Slave {
 /// `bond_xmit_hash()`: the policies that read only the frame are pure
 /// (`bond_policy::xmit_hash`); encap2+3 and encap3+4 ask the kernel's flow
 /// dissector, vlan+srcmac the buffer's VLAN tag.
-fn transmit_hash(policy: u8, skb: &SkBuff) -> u32 {
-    use bond_policy::hash_policy::{ENCAP23, ENCAP34, VLAN_SRCMAC};
+fn transmit_hash(policy: XmitHashPolicy, skb: &SkBuff) -> u32 {
     match policy {
-        VLAN_SRCMAC => bond_policy::vlan_srcmac_hash(skb.linear(), skb.vlan_tag()),
-        ENCAP23 | ENCAP34 => {
-            if policy == ENCAP34 {
+        XmitHashPolicy::VlanSrcMac => bond_policy::vlan_srcmac_hash(skb.linear(), skb.vlan_tag()),
+        XmitHashPolicy::Encap23 | XmitHashPolicy::Encap34 => {
+            if policy == XmitHashPolicy::Encap34 {
                 if let Some(h) = skb.l4_hash() {
                     return h;
                 }

@@ -268,14 +268,14 @@ impl Bonding {
     }
 
     /// The options in force (a copy).
-    fn p(&self, rtnl: &Rtnl) -> BondParams {
+    fn options(&self, rtnl: &Rtnl) -> BondParams {
         self.params.get(rtnl)
     }
 
     /// `bond_open()`'s monitor start: the MII monitor if `miimon` is set,
     /// else the ARP monitor if `arp_interval` is.
     fn start_monitors(&self, bond_dev: &Device, rtnl: &Rtnl) {
-        let p = self.p(rtnl);
+        let p = self.options(rtnl);
         if p.miimon > 0 {
             bond_dev.start_work::<BondDriver>(MII_WORK, 0);
         } else if p.arp_interval > 0 {
@@ -318,7 +318,7 @@ impl Bonding {
                 mut tx,
                 set,
             } = room;
-            let mode = self.p(rtnl).mode;
+            let mode = self.options(rtnl).mode;
             for s in cfg.slaves.iter() {
                 let is = |x: &Option<Arc<Slave>>| x.as_ref().is_some_and(|a| Arc::ptr_eq(a, s));
                 // 802.3ad: the machines decide who collects, distributes,
@@ -335,9 +335,9 @@ impl Bonding {
                 };
                 s.backup.store(backup, Relaxed);
                 s.inactive
-                    .store(backup && !self.p(rtnl).all_slaves_active, Relaxed);
+                    .store(backup && !self.options(rtnl).all_slaves_active, Relaxed);
                 s.arp_monitored
-                    .store(self.p(rtnl).arp_interval > 0, Relaxed);
+                    .store(self.options(rtnl).arp_interval > 0, Relaxed);
                 all.push(s.clone(), GFP_KERNEL)?;
                 // balance-xor and 802.3ad hash over the slaves that can
                 // send now (bond_update_slave_arr(): bond_slave_can_tx()),
@@ -359,7 +359,7 @@ impl Bonding {
                     tx,
                     active: cfg.active.clone(),
                     primary: cfg.primary.clone(),
-                    params: self.p(rtnl),
+                    params: self.options(rtnl),
                 },
             )
         };
@@ -377,7 +377,7 @@ impl Bonding {
     /// the new active slave takes the bond's and the old active one (or
     /// whichever slave has the bond's MAC) takes the new one's.
     fn fail_over_mac(&self, bond_dev: &Device, rtnl: &Rtnl) -> Result {
-        let fom = self.p(rtnl).fail_over_mac();
+        let fom = self.options(rtnl).fail_over_mac_in_force();
         if fom == FailOverMac::None {
             return Ok(());
         }
@@ -464,7 +464,7 @@ impl Bonding {
         if flags & IFF_UP != 0 {
             bond_dev.lock_addr_lists().sync_to(slave_dev, shared);
             // As bond_enslave(), which ignores a failure here too.
-            if self.p(rtnl).mode == Mode::Ieee8023ad {
+            if self.options(rtnl).mode == Mode::Ieee8023ad {
                 let _ = slave_dev.mc_add(rtnl, &crate::bond_3ad::pdu::SLOW_PROTOCOLS_MAC);
             }
         }
@@ -482,7 +482,7 @@ impl Bonding {
         }
         if flags & IFF_UP != 0 {
             slave_dev.unsync_addr_lists(rtnl, bond_dev);
-            if self.p(rtnl).mode == Mode::Ieee8023ad {
+            if self.options(rtnl).mode == Mode::Ieee8023ad {
                 slave_dev.mc_del(rtnl, &crate::bond_3ad::pdu::SLOW_PROTOCOLS_MAC);
             }
         }
@@ -492,7 +492,7 @@ impl Bonding {
     /// receives for the bond (bonding.rst: the others would pass up
     /// duplicates), so the filters follow it on every change.
     fn move_rx_filters(&self, bond_dev: &Device, rtnl: &Rtnl) -> Result {
-        if !self.p(rtnl).mode.uses_primary() {
+        if !self.options(rtnl).mode.uses_primary() {
             return Ok(());
         }
         let (old, new) = {
@@ -539,7 +539,7 @@ impl Bonding {
     /// receive filters: the active one in active-backup, every slave
     /// otherwise.
     fn each_filter_holder(&self, rtnl: &Rtnl, mut f: impl FnMut(&Slave)) {
-        if !self.p(rtnl).mode.uses_primary() {
+        if !self.options(rtnl).mode.uses_primary() {
             return self.each_slave(rtnl, f);
         }
         if let Ok(cfg) = self.config.borrow(rtnl) {
@@ -552,7 +552,7 @@ impl Bonding {
     /// `bond_set_carrier()`; whether the carrier changed.
     fn set_carrier(&self, bond_dev: &Device, rtnl: &Rtnl) -> Result<bool> {
         let cfg = self.config.borrow(rtnl)?;
-        let on = match self.p(rtnl).mode {
+        let on = match self.options(rtnl).mode {
             Mode::Ieee8023ad => !cfg.slaves.is_empty() && self.ad_carrier(),
             _ => bond_policy::bond_has_carrier(cfg.slaves.iter().map(|s| s.link())),
         };
@@ -602,7 +602,7 @@ impl Bonding {
                 );
             }
         }
-        if self.p(rtnl).mode != Mode::ActiveBackup {
+        if self.options(rtnl).mode != Mode::ActiveBackup {
             return;
         }
         let has_active = self
@@ -614,8 +614,8 @@ impl Bonding {
             return;
         }
         if bond_dev.is_running() {
-            let rounds =
-                u32::from(self.p(rtnl).num_peer_notif) * self.p(rtnl).peer_notif_delay.max(1);
+            let rounds = u32::from(self.options(rtnl).num_peer_notif)
+                * self.options(rtnl).peer_notif_delay.max(1);
             self.send_peer_notif.store(rounds, Relaxed);
         }
         let notify = self.should_notify_peers(bond_dev, rtnl);
@@ -639,7 +639,7 @@ impl Bonding {
             .unwrap_or(false);
         active_settled
             && pending != 0
-            && pending % self.p(rtnl).peer_notif_delay.max(1) == 0
+            && pending % self.options(rtnl).peer_notif_delay.max(1) == 0
             && bond_dev.carrier_ok()
     }
 
@@ -658,15 +658,15 @@ impl Bonding {
             primary: index_of(&cfg.slaves, &cfg.primary),
             current: index_of(&cfg.slaves, &cfg.active),
             force_primary: cfg.force_primary,
-            primary_reselect: self.p(rtnl).primary_reselect,
-            updelay: self.p(rtnl).updelay,
+            primary_reselect: self.options(rtnl).primary_reselect,
+            updelay: self.options(rtnl).updelay,
         });
         cfg.force_primary = false;
         let new = best.and_then(|i| cfg.slaves.get(i).cloned());
         let changed = !same_slave(&new, &cfg.active);
         if changed {
             if let Some(n) = &new {
-                let p = self.p(rtnl);
+                let p = self.options(rtnl);
                 let back = n.link() == Link::Back;
                 if p.mode.uses_primary() {
                     if back {
@@ -795,7 +795,7 @@ impl Driver for BondDriver {
     /// `bond_open()`: the link monitor starts with the bond.
     fn open(dev: &Device, bond: &Bonding, rtnl: &Rtnl) -> Result {
         bond.start_monitors(dev, rtnl);
-        if bond.p(rtnl).mode == Mode::Ieee8023ad {
+        if bond.options(rtnl).mode == Mode::Ieee8023ad {
             bond.ad_open(dev, rtnl);
         }
         Ok(())
@@ -804,7 +804,7 @@ impl Driver for BondDriver {
     /// `bond_close()`: no monitor runs on a bond that is down.
     fn stop(dev: &Device, bond: &Bonding, rtnl: &Rtnl) -> Result {
         bond.stop_monitors(dev);
-        if bond.p(rtnl).mode == Mode::Ieee8023ad {
+        if bond.options(rtnl).mode == Mode::Ieee8023ad {
             bond.ad_stop(dev, rtnl);
         }
         // bond_close(): the slaves stop receiving for the bond's address
@@ -1057,7 +1057,7 @@ impl Driver for BondDriver {
     /// one refuses; in active-backup with fail_over_mac the call succeeds
     /// and changes nothing ("returning an error causes ifenslave to fail").
     fn set_mac_address(dev: &Device, bond: &Bonding, rtnl: &Rtnl, mac: MacAddr) -> Result<bool> {
-        if bond.p(rtnl).fail_over_mac() != FailOverMac::None {
+        if bond.options(rtnl).fail_over_mac_in_force() != FailOverMac::None {
             return Ok(false);
         }
         let old = dev.dev_addr();

@@ -31,16 +31,35 @@ impl DrvInfo<'_> {
     }
 }
 
+/// A link's duplex (`DUPLEX_HALF`, `DUPLEX_FULL`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Duplex {
+    /// Half duplex.
+    Half,
+    /// Full duplex.
+    Full,
+}
+
+impl Duplex {
+    /// As ethtool and /proc/net/bonding name it.
+    pub(crate) fn name(self) -> &'static str {
+        match self {
+            Self::Half => "half",
+            Self::Full => "full",
+        }
+    }
+}
+
 impl Device {
     /// Speed in Mbps and duplex from ethtool, `None` when unknown.
-    pub(crate) fn speed_duplex(&self, _rtnl: &Rtnl) -> (Option<u32>, Option<bool>) {
+    pub(crate) fn speed_duplex(&self, _rtnl: &Rtnl) -> (Option<u32>, Option<Duplex>) {
         let (mut speed, mut duplex) = (0u32, 0u8);
         // SAFETY: valid device, RTNL held (as __ethtool_get_link_ksettings requires).
         unsafe { b::rbond_get_speed_duplex(self.as_raw(), &mut speed, &mut duplex) };
         let speed = (speed != b::SPEED_UNKNOWN as u32).then_some(speed);
         let duplex = match u32::from(duplex) {
-            b::DUPLEX_FULL => Some(true),
-            b::DUPLEX_HALF => Some(false),
+            b::DUPLEX_FULL => Some(Duplex::Full),
+            b::DUPLEX_HALF => Some(Duplex::Half),
             _ => None,
         };
         (speed, duplex)

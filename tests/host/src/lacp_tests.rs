@@ -408,7 +408,12 @@ fn passive_on_one_side_forms_driven_by_the_active_partner() {
 
 /// `a` with four ports: ports 0-1 to system `b`, 2-3 to `c` (another
 /// partner key); `n_b`/`n_c` of them are up.
-fn two_partners(select: u8, speeds: (u32, u32), n_b: usize, n_c: usize) -> (Side, Side, Side) {
+fn two_partners(
+    select: AdSelect,
+    speeds: (u32, u32),
+    n_b: usize,
+    n_c: usize,
+) -> (Side, Side, Side) {
     let mut a = Side::new(
         1,
         0,
@@ -487,7 +492,7 @@ fn two_partners(select: u8, speeds: (u32, u32), n_b: usize, n_c: usize) -> (Side
 
 #[test]
 fn ports_to_two_partners_form_two_aggregators_and_one_is_active() {
-    let (a, _, _) = two_partners(AD_SELECT_STABLE, (10000, 10000), 2, 2);
+    let (a, _, _) = two_partners(AdSelect::Stable, (10000, 10000), 2, 2);
     let ids: Vec<u16> = a.ports.iter().map(|s| s.port.agg_id).collect();
     assert_eq!(ids[0], ids[1]);
     assert_eq!(ids[2], ids[3]);
@@ -501,7 +506,7 @@ fn ports_to_two_partners_form_two_aggregators_and_one_is_active() {
 
 #[test]
 fn ad_select_count_picks_the_aggregator_with_more_ports() {
-    let (a, _, _) = two_partners(AD_SELECT_COUNT, (10000, 10000), 1, 2);
+    let (a, _, _) = two_partners(AdSelect::Count, (10000, 10000), 1, 2);
     assert_eq!(a.tx_ports(), vec![2, 3]);
     assert_eq!(
         Lacp::active_info(&a.ports).unwrap().partner_system,
@@ -512,9 +517,9 @@ fn ad_select_count_picks_the_aggregator_with_more_ports() {
 #[test]
 fn ad_select_bandwidth_picks_the_faster_aggregator() {
     // One 10G port to b against two 1G ports to c.
-    let (a, _, _) = two_partners(AD_SELECT_BANDWIDTH, (10000, 1000), 1, 2);
+    let (a, _, _) = two_partners(AdSelect::Bandwidth, (10000, 1000), 1, 2);
     assert_eq!(a.tx_ports(), vec![0]);
-    let (a, _, _) = two_partners(AD_SELECT_COUNT, (10000, 1000), 1, 2);
+    let (a, _, _) = two_partners(AdSelect::Count, (10000, 1000), 1, 2);
     assert_eq!(a.tx_ports(), vec![2, 3], "count ignores speed");
 }
 

@@ -59,7 +59,7 @@ fn fail_over_mac_only_acts_in_active_backup() {
             ..Default::default()
         });
         assert_eq!(
-            cfg.unwrap().params.fail_over_mac(),
+            cfg.unwrap().params.fail_over_mac_in_force(),
             want,
             "mode {:?} fail_over_mac {:?}",
             mode,
@@ -320,7 +320,7 @@ fn arp_validate_needs_arp_interval() {
         arp_validate: Some(b"filter_backup"),
         ..Default::default()
     });
-    assert_eq!(cfg.unwrap().params.arp_validate, 6);
+    assert_eq!(cfg.unwrap().params.arp_validate, ArpValidate::FilterBackup);
 }
 
 #[test]
@@ -329,7 +329,7 @@ fn xmit_hash_policy_only_counts_in_hash_modes() {
         xmit_hash_policy: Some(b"layer3+4"),
         ..Default::default()
     });
-    assert_eq!(cfg.unwrap().params.xmit_policy, 0);
+    assert_eq!(cfg.unwrap().params.xmit_policy, XmitHashPolicy::Layer2);
     assert!(log.has(
         Level::Info,
         "xmit_hash_policy param is irrelevant in mode load balancing (round-robin)"
@@ -339,7 +339,7 @@ fn xmit_hash_policy_only_counts_in_hash_modes() {
         xmit_hash_policy: Some(b"layer2+3"),
         ..Default::default()
     });
-    assert_eq!(cfg.unwrap().params.xmit_policy, 2);
+    assert_eq!(cfg.unwrap().params.xmit_policy, XmitHashPolicy::Layer23);
     let (cfg, log) = check(RawModuleParams {
         mode: Some(b"2"),
         xmit_hash_policy: Some(b"layer5"),
