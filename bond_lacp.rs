@@ -15,7 +15,11 @@
 
 #![forbid(unsafe_code)]
 
-use super::{slave::Slave, BondDriver, Bonding};
+use super::{
+    modes::{ModeHooks, SlaveRole},
+    slave::Slave,
+    BondDriver, Bonding,
+};
 use crate::bond_3ad::{
     pdu::{
         Lacpdu, Marker, PortInfo, ETH_P_SLOW, PDU_LEN, SLOW_PROTOCOLS_MAC, SUBTYPE_LACP,
@@ -86,7 +90,7 @@ pub(crate) struct AdPortView {
 }
 
 /// The 802.3ad work (`ad_work`).
-pub(super) const AD_WORK: WorkId = WorkId(2);
+const AD_WORK: WorkId = WorkId(2);
 
 /// A slave's link as the machines see it.
 fn facts(s: &Slave) -> LinkFacts {
@@ -161,7 +165,7 @@ impl Bonding {
     /// `bond_3ad_bind_slave()` at enslave (with `bond_3ad_initialize()` for
     /// the first slave): the slave gets a port, numbered after the last
     /// one, and an aggregator; it starts inactive.
-    pub(super) fn ad_bind(&self, bond_dev: &Device, rtnl: &Rtnl, slave: &Arc<Slave>) -> Result {
+    fn ad_bind(&self, bond_dev: &Device, rtnl: &Rtnl, slave: &Arc<Slave>) -> Result {
         let p = self.options(rtnl);
         let mut g = self.ad.lock();
         let AdState {
@@ -210,7 +214,7 @@ impl Bonding {
     /// `bond_3ad_unbind_slave()`: the port tells its partner it no longer
     /// aggregates, and leaves the machines. Allocates nothing but the
     /// farewell LACPDU, which is skipped without memory.
-    pub(super) fn ad_unbind(&self, slave: &Slave) {
+    fn ad_unbind(&self, slave: &Slave) {
         let mut g = self.ad.lock();
         let Some(i) = g.index_of(slave) else { return };
         let AdState {
@@ -229,18 +233,6 @@ impl Bonding {
         slave.ad_port.store(0, Relaxed);
     }
 
-    /// `bond_3ad_handle_link_change()`: the monitor changed the slave's link.
-    pub(super) fn ad_link_change(&self, bond_dev: &Device, slave: &Slave) {
-        self.ad_port_event(bond_dev, slave, Lacp::link_change);
-    }
-
-    /// `bond_3ad_adapter_speed_duplex_changed()`.
-    pub(super) fn ad_speed_changed(&self, bond_dev: &Device, slave: &Slave) {
-        self.ad_port_event(bond_dev, slave, Lacp::speed_changed);
-    }
-
-    /// Feeds `slave`'s link facts to the machines through `event`, and logs
-    /// what it reports.
     fn ad_port_event(
         &self,
         bond_dev: &Device,
@@ -263,7 +255,7 @@ impl Bonding {
     /// The options changed: the machines take the 802.3ad ones
     /// (`bond_3ad_update_lacp_rate()`, `bond_3ad_update_lacp_active()`,
     /// `bond_3ad_update_ad_actor_settings()`).
-    pub(super) fn ad_options_changed(&self, bond_dev: &Device, p: &BondParams) {
+    fn ad_options_changed(&self, bond_dev: &Device, p: &BondParams) {
         let mut g = self.ad.lock();
         let AdState {
             lacp,
@@ -309,7 +301,7 @@ impl Bonding {
 
     /// `bond_open()` in 802.3ad: the slaves join the LACPDU group, the
     /// aggregator is chosen at the first tick, the machines run.
-    pub(super) fn ad_open(&self, bond_dev: &Device, rtnl: &Rtnl) {
+    fn ad_open(&self, bond_dev: &Device, rtnl: &Rtnl) {
         self.ad.lock().lacp.select_soon();
         self.each_slave(rtnl, |s| {
             let _ = s.dev.mc_add(rtnl, &SLOW_PROTOCOLS_MAC);
@@ -318,14 +310,14 @@ impl Bonding {
     }
 
     /// `bond_close()` in 802.3ad.
-    pub(super) fn ad_stop(&self, bond_dev: &Device, rtnl: &Rtnl) {
+    fn ad_stop(&self, bond_dev: &Device, rtnl: &Rtnl) {
         bond_dev.stop_work::<BondDriver>(AD_WORK);
         self.each_slave(rtnl, |s| s.dev.mc_del(rtnl, &SLOW_PROTOCOLS_MAC));
     }
 
     /// Whether the machines let `s` collect and distribute, and whether it
     /// transmits for the bond (on the active aggregator).
-    pub(super) fn ad_slave_state(&self, s: &Slave) -> (bool, bool) {
+    fn ad_slave_state(&self, s: &Slave) -> (bool, bool) {
         let g = self.ad.lock();
         match g.index_of(s) {
             Some(i) => (
@@ -337,7 +329,7 @@ impl Bonding {
     }
 
     /// `bond_3ad_set_carrier()`: enough ports on the active aggregator.
-    pub(super) fn ad_carrier(&self) -> bool {
+    fn ad_carrier(&self) -> bool {
         let g = self.ad.lock();
         g.lacp.carrier(&g.ports).unwrap_or(false)
     }
@@ -398,12 +390,7 @@ impl Bonding {
     /// The LACP part of the rx handler (`bond_3ad_lacpdu_recv()`): LACPDUs
     /// and markers are the machines', consumed here; anything else goes on
     /// (`None`).
-    pub(super) fn ad_rx(
-        &self,
-        bond_dev: &Device,
-        slave: &Slave,
-        skb: &mut RxSkb<'_>,
-    ) -> Option<RxResult> {
+    fn ad_rx(&self, bond_dev: &Device, slave: &Slave, skb: &mut RxSkb<'_>) -> Option<RxResult> {
         // Every frame of an 802.3ad bond comes here: the EtherType first,
         // inline, before a buffer is zeroed or a helper called.
         if !skb.has_protocol(ETH_P_SLOW) || skb.eth_dest().0 != SLOW_PROTOCOLS_MAC {
@@ -454,7 +441,7 @@ impl Bonding {
     /// their LACPDUs sent, their decisions applied to the slaves; and when
     /// that changes which slaves transmit or the carrier, a commit under
     /// RTNL (retried at the next jiffy while RTNL is busy).
-    pub(super) fn ad_monitor(&self, bond_dev: &Device) -> Rearm {
+    fn ad_monitor(&self, bond_dev: &Device) -> Rearm {
         let tick_j = skb::ms_to_jiffies(1000 / u32::from(TICKS_PER_SEC)).max(1);
         let now = skb::jiffies();
         let retry = self.ad_commit_pending.load(Relaxed);
@@ -550,4 +537,70 @@ pub(super) fn show_port_info(
     writeln!(out, "    port priority: {}", info.port_priority)?;
     writeln!(out, "    port number: {}", info.port)?;
     writeln!(out, "    port state: {}", info.state)
+}
+
+/// 802.3ad's hooks into the core (`bond_modes.rs`).
+pub(super) struct Lacp8023ad;
+
+impl ModeHooks for Lacp8023ad {
+    fn open(bond: &Bonding, dev: &Device, rtnl: &Rtnl) {
+        bond.ad_open(dev, rtnl);
+    }
+
+    fn stop(bond: &Bonding, dev: &Device, rtnl: &Rtnl) {
+        bond.ad_stop(dev, rtnl);
+    }
+
+    fn bind(bond: &Bonding, dev: &Device, rtnl: &Rtnl, slave: &Arc<Slave>) -> Result {
+        bond.ad_bind(dev, rtnl, slave)
+    }
+
+    fn unbind(bond: &Bonding, slave: &Slave) {
+        bond.ad_unbind(slave);
+    }
+
+    fn link_changed(bond: &Bonding, dev: &Device, slave: &Slave) {
+        bond.ad_port_event(dev, slave, Lacp::link_change);
+    }
+
+    fn speed_changed(bond: &Bonding, dev: &Device, slave: &Slave) {
+        bond.ad_port_event(dev, slave, Lacp::speed_changed);
+    }
+
+    fn options_changed(bond: &Bonding, dev: &Device, p: &BondParams) {
+        bond.ad_options_changed(dev, p);
+    }
+
+    fn slave_role(bond: &Bonding, slave: &Slave) -> Option<SlaveRole> {
+        let (active, transmits) = bond.ad_slave_state(slave);
+        Some(SlaveRole { active, transmits })
+    }
+
+    fn carrier(bond: &Bonding) -> Option<bool> {
+        Some(bond.ad_carrier())
+    }
+
+    fn rx_filters(slave_dev: &Device, rtnl: &Rtnl, give: bool) {
+        // As bond_enslave(), which ignores a failure here too.
+        if give {
+            let _ = slave_dev.mc_add(rtnl, &SLOW_PROTOCOLS_MAC);
+        } else {
+            slave_dev.mc_del(rtnl, &SLOW_PROTOCOLS_MAC);
+        }
+    }
+
+    #[inline]
+    fn receive(slave: &Slave, skb: &mut RxSkb<'_>, _rcu: &RcuGuard) -> Option<RxResult> {
+        // The C driver's recv_probe, set while the bond is up: only a
+        // slave with a port has one.
+        if slave.ad_port.load(Relaxed) == 0 || !slave.bond.is_running() {
+            return None;
+        }
+        let bond = slave.bond.driver_data::<BondDriver>()?;
+        bond.ad_rx(&slave.bond, slave, skb)
+    }
+
+    fn work(bond: &Bonding, dev: &Device, id: WorkId) -> Option<Rearm> {
+        (id == AD_WORK).then(|| bond.ad_monitor(dev))
+    }
 }

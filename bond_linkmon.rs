@@ -466,10 +466,8 @@ impl Bonding {
                 if matches!(new, Link::Up) {
                     s.update_speed_duplex(rtnl);
                 }
-                if matches!(new, Link::Up | Link::Down)
-                    && self.options(rtnl).mode == Mode::Ieee8023ad
-                {
-                    self.ad_link_change(bond_dev, s);
+                if matches!(new, Link::Up | Link::Down) {
+                    self.hooks(rtnl).link_changed(self, bond_dev, s);
                 }
                 let is = |x: &Option<Arc<Slave>>| x.as_ref().is_some_and(|a| Arc::ptr_eq(a, s));
                 match new {

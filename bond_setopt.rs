@@ -6,7 +6,9 @@
 
 #![forbid(unsafe_code)]
 
-use super::{lacp, slave::Slave, xmit::BondRx, BondDriver, Bonding, Release, SlaveSet};
+use super::{
+    lacp, modes::Hooks, slave::Slave, xmit::BondRx, BondDriver, Bonding, Release, SlaveSet,
+};
 use crate::{
     bond_options,
     bond_options::{
@@ -223,9 +225,7 @@ impl Bonding {
     ) -> Result<(), SetErr> {
         let room = self.snapshot_room(rtnl)?;
         self.params.set(rtnl, np);
-        if np.mode == Mode::Ieee8023ad {
-            self.ad_options_changed(bond_dev, &np);
-        }
+        Hooks(np.mode).options_changed(self, bond_dev, &np);
         let changed = effect == Effect::Reselect && self.select_active_slave(rtnl)?;
         self.publish(bond_dev, rtnl, Some(room), changed)?;
         // After publishing: the monitor reads which one to run from the

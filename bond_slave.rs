@@ -468,10 +468,8 @@ impl Bonding {
             undo.rx_filters = Some(bond_dev.flags());
         }
 
-        if self.options(rtnl).mode == Mode::Ieee8023ad {
-            self.ad_bind(bond_dev, rtnl, &slave)?;
-            undo.ad = Some(slave.clone());
-        }
+        self.hooks(rtnl).bind(self, bond_dev, rtnl, &slave)?;
+        undo.mode_bound = Some(slave.clone());
 
         {
             let mut cfg = self.config.borrow_mut(rtnl)?;
@@ -543,9 +541,7 @@ impl Bonding {
         };
         let was_active = !slave.backup.load(Relaxed);
         // bond_3ad_unbind_slave(): the partner hears the port go.
-        if self.options(rtnl).mode == Mode::Ieee8023ad {
-            self.ad_unbind(&slave);
-        }
+        self.hooks(rtnl).unbind(self, &slave);
         // The flags the slave's receive filters were given under: changing
         // the bond's address below may change them (__bond_release_one()).
         let bond_flags = bond_dev.flags();
@@ -729,8 +725,8 @@ pub(super) struct Undo {
     vlans: bool,
     /// The slave whose netpoll was set up.
     netpoll: Option<Arc<Slave>>,
-    /// The slave bound to the 802.3ad machines.
-    ad: Option<Arc<Slave>>,
+    /// The slave bound to the mode's hooks.
+    mode_bound: Option<Arc<Slave>>,
     /// The bond's flags when the slave got its receive filters.
     rx_filters: Option<u32>,
     rx_handler: bool,
@@ -766,8 +762,8 @@ impl Undo {
                 let _ = bond.commit_in(room, bond_dev, rtnl);
             }
         }
-        if let Some(s) = &self.ad {
-            bond.ad_unbind(s);
+        if let Some(s) = &self.mode_bound {
+            bond.hooks(rtnl).unbind(bond, s);
         }
         if let Some(s) = &self.netpoll {
             s.netpoll.disable(rtnl);
@@ -858,9 +854,7 @@ impl NetdevNotifier for SlaveEvents {
             NetdevEvent::Up | NetdevEvent::Change | NetdevEvent::Down => {
                 if event != NetdevEvent::Down {
                     slave.update_speed_duplex(rtnl);
-                    if bond.options(rtnl).mode == Mode::Ieee8023ad {
-                        bond.ad_speed_changed(bond_dev, &slave);
-                    }
+                    bond.hooks(rtnl).speed_changed(bond, bond_dev, &slave);
                 }
                 bond.mii_event(bond_dev, rtnl, &slave);
                 // The hash modes' usable-slave array follows the slaves'

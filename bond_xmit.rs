@@ -6,7 +6,7 @@
 
 #![forbid(unsafe_code)]
 
-use super::{slave::Slave, BondDriver, Bonding};
+use super::{modes::Hooks, slave::Slave, Bonding};
 use crate::{
     bond_params::{Mode, XmitHashPolicy},
     bond_policy,
@@ -196,14 +196,9 @@ impl RxHandler for BondRx {
         if !skb.unshare() {
             return RxResult::Consumed;
         }
-        // 802.3ad (the C driver's recv_probe, set while the bond is up):
-        // LACPDUs and markers go to the machines.
-        if slave.ad_port.load(Relaxed) != 0 && slave.bond.is_running() {
-            if let Some(bond) = slave.bond.driver_data::<BondDriver>() {
-                if let Some(r) = bond.ad_rx(&slave.bond, slave, skb) {
-                    return r;
-                }
-            }
+        // The mode's frames (802.3ad: LACPDUs and markers) go to the mode.
+        if let Some(r) = Hooks::receive(slave, skb, rcu) {
+            return r;
         }
         // bond_rcv_validate() with arp_validate=none: any frame, on any
         // slave, active or not, shows the link is alive.

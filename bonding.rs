@@ -55,6 +55,7 @@ use core::{
     sync::atomic::{AtomicBool, AtomicU32, AtomicU64, Ordering::Relaxed},
 };
 use kernel::{c_str, prelude::*, str::CStr, sync::Arc, uaccess::UserPtr};
+use modes::Hooks;
 
 // One concern per file, each a child of this module (they see the bond's
 // private state; nothing outside does).
@@ -64,6 +65,8 @@ mod ioctl;
 mod lacp;
 #[path = "bond_linkmon.rs"]
 mod linkmon;
+#[path = "bond_modes.rs"]
+mod modes;
 #[path = "bond_procfs.rs"]
 mod procfs;
 #[path = "bond_setopt.rs"]
@@ -272,6 +275,11 @@ impl Bonding {
         self.params.get(rtnl)
     }
 
+    /// The hooks of the mode in force.
+    fn hooks(&self, rtnl: &Rtnl) -> Hooks {
+        Hooks(self.options(rtnl).mode)
+    }
+
     /// `bond_open()`'s monitor start: the MII monitor if `miimon` is set,
     /// else the ARP monitor if `arp_interval` is.
     fn start_monitors(&self, bond_dev: &Device, rtnl: &Rtnl) {
@@ -321,14 +329,11 @@ impl Bonding {
             let mode = self.options(rtnl).mode;
             for s in cfg.slaves.iter() {
                 let is = |x: &Option<Arc<Slave>>| x.as_ref().is_some_and(|a| Arc::ptr_eq(a, s));
-                // 802.3ad: the machines decide who collects, distributes,
-                // and transmits for the bond (the active aggregator).
-                let (backup, ad_tx) = match mode {
-                    Mode::Ieee8023ad => {
-                        let (active, tx) = self.ad_slave_state(s);
-                        (!active, tx)
-                    }
-                    _ => (
+                // A mode may decide who collects, distributes, and transmits
+                // for the bond (802.3ad: the active aggregator's machines).
+                let (backup, mode_tx) = match Hooks(mode).slave_role(self, s) {
+                    Some(role) => (!role.active, role.transmits),
+                    None => (
                         mode == Mode::ActiveBackup && !is(&cfg.active) && !is(&cfg.arp_slave),
                         true,
                     ),
@@ -344,7 +349,7 @@ impl Bonding {
                 // rebuilt on their up/down/carrier events; round-robin checks
                 // each candidate as it transmits.
                 let usable = if mode.uses_xmit_hash() {
-                    s.can_tx() && ad_tx
+                    s.can_tx() && mode_tx
                 } else {
                     s.link() == Link::Up
                 };
@@ -463,10 +468,7 @@ impl Bonding {
         }
         if flags & IFF_UP != 0 {
             bond_dev.lock_addr_lists().sync_to(slave_dev, shared);
-            // As bond_enslave(), which ignores a failure here too.
-            if self.options(rtnl).mode == Mode::Ieee8023ad {
-                let _ = slave_dev.mc_add(rtnl, &crate::bond_3ad::pdu::SLOW_PROTOCOLS_MAC);
-            }
+            self.hooks(rtnl).rx_filters(slave_dev, rtnl, true);
         }
         Ok(())
     }
@@ -482,9 +484,7 @@ impl Bonding {
         }
         if flags & IFF_UP != 0 {
             slave_dev.unsync_addr_lists(rtnl, bond_dev);
-            if self.options(rtnl).mode == Mode::Ieee8023ad {
-                slave_dev.mc_del(rtnl, &crate::bond_3ad::pdu::SLOW_PROTOCOLS_MAC);
-            }
+            self.hooks(rtnl).rx_filters(slave_dev, rtnl, false);
         }
     }
 
@@ -552,9 +552,9 @@ impl Bonding {
     /// `bond_set_carrier()`; whether the carrier changed.
     fn set_carrier(&self, bond_dev: &Device, rtnl: &Rtnl) -> Result<bool> {
         let cfg = self.config.borrow(rtnl)?;
-        let on = match self.options(rtnl).mode {
-            Mode::Ieee8023ad => !cfg.slaves.is_empty() && self.ad_carrier(),
-            _ => bond_policy::bond_has_carrier(cfg.slaves.iter().map(|s| s.link())),
+        let on = match self.hooks(rtnl).carrier(self) {
+            Some(on) => !cfg.slaves.is_empty() && on,
+            None => bond_policy::bond_has_carrier(cfg.slaves.iter().map(|s| s.link())),
         };
         if on == bond_dev.carrier_ok() {
             return Ok(false);
@@ -795,18 +795,14 @@ impl Driver for BondDriver {
     /// `bond_open()`: the link monitor starts with the bond.
     fn open(dev: &Device, bond: &Bonding, rtnl: &Rtnl) -> Result {
         bond.start_monitors(dev, rtnl);
-        if bond.options(rtnl).mode == Mode::Ieee8023ad {
-            bond.ad_open(dev, rtnl);
-        }
+        bond.hooks(rtnl).open(bond, dev, rtnl);
         Ok(())
     }
 
     /// `bond_close()`: no monitor runs on a bond that is down.
     fn stop(dev: &Device, bond: &Bonding, rtnl: &Rtnl) -> Result {
         bond.stop_monitors(dev);
-        if bond.options(rtnl).mode == Mode::Ieee8023ad {
-            bond.ad_stop(dev, rtnl);
-        }
+        bond.hooks(rtnl).stop(bond, dev, rtnl);
         // bond_close(): the slaves stop receiving for the bond's address
         // lists; ndo_set_rx_mode pushes them again when it comes up.
         bond.each_filter_holder(rtnl, |s| s.dev.unsync_addr_lists(rtnl, dev));
@@ -915,8 +911,13 @@ impl Driver for BondDriver {
         match id {
             MII_WORK => bond.mii_monitor(dev),
             ARP_WORK => bond.arp_monitor(dev),
-            lacp::AD_WORK => bond.ad_monitor(dev),
-            _ => Rearm::Stop,
+            // A mode's work runs without RTNL, so the mode is read from
+            // the snapshot (a work of a mode left behind stops itself).
+            _ => {
+                let mode = RcuGuard::lock_with(|rcu| bond.slaves.read(rcu).map(|s| s.params.mode));
+                mode.and_then(|m| Hooks(m).work(bond, dev, id))
+                    .unwrap_or(Rearm::Stop)
+            }
         }
     }
 

@@ -21,6 +21,11 @@ pub(crate) struct RcuGuard {
 }
 
 impl RcuGuard {
+    /// Runs `f` inside a read-side critical section of its own.
+    pub(crate) fn lock_with<R>(f: impl FnOnce(&RcuGuard) -> R) -> R {
+        f(&Self::lock())
+    }
+
     /// Enters a read-side critical section (`rcu_read_lock`).
     pub(crate) fn lock() -> Self {
         // SAFETY: always callable; left in Drop.
