@@ -4,13 +4,13 @@
 
 #![forbid(unsafe_code)]
 
-use super::{Bonding, Release};
+use super::{setopt::OptReport, Bonding, Release};
 use crate::{
-    bond_policy::Link,
+    bond_options::{OptId, OptInput},
     bond_uapi,
     bond_uapi::{BondIoctl, IfBond, IfSlave},
     net::{
-        device::{Device, KERN_ERR, KERN_INFO},
+        device::{Device, NotifyEvent},
         error::eopnotsupp,
         ioctl::IfReq,
         rtnl::Rtnl,
@@ -19,61 +19,27 @@ use crate::{
 };
 use core::sync::atomic::Ordering::Relaxed;
 use kernel::prelude::*;
-use kernel::{
-    sync::Arc,
-    uaccess::{UserPtr, UserSlice},
-};
+use kernel::uaccess::{UserPtr, UserSlice};
 
 /// Ioctls.
 impl Bonding {
-    /// SIOCBONDCHANGEACTIVE (`bond_option_active_slave_set()`).
-    pub(super) fn change_active(
-        &self,
-        bond_dev: &Device,
-        rtnl: &Rtnl,
-        slave_dev: &Device,
-    ) -> Result {
-        if !self.options(rtnl).mode.uses_primary() {
-            return Err(EACCES);
-        }
-        let Some(slave) = self.slave_of(bond_dev, slave_dev, rtnl) else {
-            bond_dev.log(
-                &KERN_ERR,
-                format_args!(
-                    "(slave {}): Device is not bonding slave\n",
-                    slave_dev.name()
-                ),
-            );
-            return Err(EINVAL);
-        };
-        {
-            let mut cfg = self.config.borrow_mut(rtnl)?;
-            if cfg.active.as_ref().is_some_and(|a| Arc::ptr_eq(a, &slave)) {
-                slave.info(
-                    &KERN_INFO,
-                    format_args!("is already the current active slave\n"),
-                );
-                return Ok(());
-            }
-            if cfg.active.is_none() || slave.link() != Link::Up || !slave.dev.is_running() {
-                slave.info(
-                    &KERN_ERR,
-                    format_args!("Setting {} as active slave failed\n", slave_dev.name()),
-                );
-                return Err(EINVAL);
-            }
-            slave.info(
-                &KERN_INFO,
-                format_args!("Setting {} as active slave\n", slave_dev.name()),
-            );
-            slave.info(
-                &KERN_INFO,
-                format_args!("making interface the new active one\n"),
-            );
-            cfg.active = Some(slave);
-        }
-        self.commit(bond_dev, rtnl)?;
-        self.announce_active_change(bond_dev, rtnl, false);
+    /// SIOCBONDCHANGEACTIVE: as the C driver, the `active_slave` option
+    /// set to the slave's name (`__bond_opt_set_notify(bond,
+    /// BOND_OPT_ACTIVE_SLAVE, ...)`), with that option's checks, errno
+    /// values and messages, and the same notification.
+    fn change_active(&self, bond_dev: &Device, rtnl: &Rtnl, slave_dev: &Device) -> Result {
+        let name = slave_dev.name();
+        self.set_option(
+            bond_dev,
+            rtnl,
+            OptId::ActiveSlave,
+            OptInput::Text(name.as_bytes()),
+            &mut OptReport {
+                extack: &mut ExtAck::none(),
+                attr: None,
+            },
+        )?;
+        bond_dev.notify(rtnl, NotifyEvent::ChangeInfoData);
         Ok(())
     }
 

@@ -416,3 +416,49 @@ test_primary_slave_follows_slave_renames() {
 	assert_eq "$ours" "$c" "primary and active slave across renames, as the C driver"
 	assert_match "$ours" "# veth0 renamed veth1" "scenario ran"
 }
+
+# SIOCBONDCHANGEACTIVE (ifenslave -c) goes through the active_slave
+# option, as the C driver's bond_do_ioctl() does: the same refusal in a
+# mode without an active slave (EACCES, "mode dependency failed"), the
+# same refusal of a slave whose link is down (EINVAL), nothing logged for
+# the slave already active, and the same lines for a change.
+cb_change_active() {
+	load_driver "$1" max_bonds=0
+	make_peer 3
+	ip link add bond0 type bond mode balance-rr miimon 100
+	ip link set veth0 master bond0
+	bond_up
+	dmesg -C
+	echo "rr: $("$IFENSLAVE" -c bond0 veth0 2>&1; echo "rc=$?")"
+	dmesg --notime | grep -E '^bond0: '
+	ip link del bond0
+	ip link add bond0 type bond mode active-backup miimon 100
+	local i
+	for i in 0 1 2; do ip link set veth$i master bond0; done
+	bond_up
+	wait_for 10000 active_is veth0 >/dev/null || fail "$1: veth0 never active"
+	for i in 1 2; do
+		wait_for 10000 slave_is veth$i up >/dev/null || fail "$1: veth$i never up"
+	done
+	peer_link 2 down
+	wait_for 10000 slave_is veth2 down >/dev/null || fail "$1: veth2 never down"
+	dmesg -C
+	echo "down: $("$IFENSLAVE" -c bond0 veth2 2>&1; echo "rc=$?")"
+	echo "same: $("$IFENSLAVE" -c bond0 veth0 2>&1; echo "rc=$?")"
+	echo "change: $("$IFENSLAVE" -c bond0 veth1 2>&1; echo "rc=$?")"
+	grep '^Currently Active Slave' /proc/net/bonding/bond0
+	dmesg --notime | grep -E '^bond0: ' | grep -v 'link status'
+	unload_any_bonding
+	ip netns del peer
+}
+
+test_ifenslave_change_active_checks_and_logs_as_the_c_driver() {
+	local c ours
+	c=$(cb_change_active c)
+	ours=$(cb_change_active ours)
+	printf 'C driver:\n%s\nours:\n%s\n' "$c" "$ours"
+	assert_match "$c" "rr: .*rc=[1-9]" "the C driver refused -c in balance-rr (scenario broken)"
+	assert_match "$c" "mode dependency failed" "the C driver's balance-rr refusal (scenario broken)"
+	assert_match "$c" "Currently Active Slave: veth1" "the C driver changed the active slave (scenario broken)"
+	assert_eq "$ours" "$c" "ifenslave -c transcript"
+}
