@@ -103,8 +103,8 @@ mod imp {
         /// (`netpoll_tx_running`: it has netpoll and interrupts are off).
         /// Cheap: one load when the device has no netpoll.
         pub(crate) fn netpoll_tx_running(&self) -> bool {
-            // SAFETY: valid device; `npinfo` is an RCU pointer of which only the nullness is read.
             let np =
+                // SAFETY: valid device; `npinfo` is an RCU pointer of which only the nullness is read.
                 unsafe { core::ptr::read_volatile(core::ptr::addr_of!((*self.as_ptr()).npinfo)) };
             // SAFETY: reads the CPU's interrupt flag.
             !np.is_null() && unsafe { b::rbond_irqs_disabled() }

@@ -30,8 +30,8 @@ unsafe impl Sync for ProcDir {}
 impl ProcDir {
     /// Creates /proc/net/`name` in `net`.
     pub(crate) fn new_in(net: &Net, name: &CStr) -> Result<Arc<Self>> {
-        // SAFETY: a live namespace's /proc/net entry lives as long as the namespace, and the directory is removed (Drop) before the namespace goes (its owner is per-namespace data); `name` is NUL-terminated.
         let dir =
+            // SAFETY: a live namespace's /proc/net entry lives as long as the namespace, and the directory is removed (Drop) before the namespace goes (its owner is per-namespace data); `name` is NUL-terminated.
             unsafe { b::proc_mkdir(name.as_char_ptr().cast(), b::rbond_net_proc(net.as_raw())) };
         let dir = NonNull::new(dir).ok_or(ENOMEM)?;
         Ok(Arc::new(Self(dir), GFP_KERNEL)?)

@@ -486,8 +486,8 @@ impl<T: LinkDriver> LinkOps<T> {
                 unsafe { Adapter::<T>::drop_data(dev) };
                 return Err(e);
             }
-            // SAFETY: registered above, data initialised; attributes as in validate_callback.
             let ((d, priv_data), attrs) =
+                // SAFETY: registered above, data initialised; attributes as in validate_callback.
                 unsafe { (parts::<T>(dev), Attrs::new(data, T::MAX_ATTR.into())) };
             if let Err(e) = T::newlink(d, priv_data, rtnl, &attrs, &mut ExtAck::from_raw(extack)) {
                 // The caller's free_netdev leaves the device to the unregistration, whose destructor drops the data.

@@ -247,8 +247,8 @@ impl<T: Driver> Adapter<T> {
         f: impl FnOnce(&Device, &T::Data, &Rtnl, &mut IfReq<'_>) -> Result,
     ) -> kernel::ffi::c_int {
         from_result(|| {
-            // SAFETY: per the function's requirements; RTNL is held by dev_ifsioc.
             let ((dev, data), rtnl, ifr) =
+                // SAFETY: per the function's requirements; RTNL is held by dev_ifsioc.
                 unsafe { (Self::parts(dev), Rtnl::assume_held(), &mut *ifr) };
             f(dev, data, rtnl, &mut IfReq(ifr))?;
             Ok(0)

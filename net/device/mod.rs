@@ -487,8 +487,8 @@ impl QueueSelect<'_> {
     /// `skb` must be a valid, non-null `sk_buff` that stays valid, and is
     /// used by nobody else, for the returned value's lifetime.
     pub(super) unsafe fn from_raw(skb: *mut b::sk_buff) -> Self {
+        // INVARIANT: valid and ours for the lifetime, per the function's requirements.
         // SAFETY: non-null per the function's requirements.
-        // INVARIANT: valid and ours for the lifetime, per the same.
         Self(unsafe { NonNull::new_unchecked(skb) }, PhantomData)
     }
 
