@@ -60,6 +60,10 @@ pub(super) struct AdState {
     /// A first slave came (`bond_3ad_initialize()` ran): before, /proc
     /// shows a zero system as the C driver does.
     initialized: bool,
+    /// A commit the work could not make yet (RTNL was busy).
+    commit_pending: bool,
+    /// Jiffies of the last tick.
+    last_tick: u64,
 }
 
 impl AdState {
@@ -70,6 +74,8 @@ impl AdState {
             owners: KVec::new(),
             configured_system: [0; 6],
             initialized: false,
+            commit_pending: false,
+            last_tick: 0,
         }
     }
 
@@ -174,6 +180,7 @@ impl Bonding {
             owners,
             configured_system,
             initialized,
+            ..
         } = &mut *g;
         ports.reserve(1, GFP_ATOMIC)?;
         owners.reserve(1, GFP_ATOMIC)?;
@@ -444,11 +451,15 @@ impl Bonding {
     fn ad_monitor(&self, bond_dev: &Device) -> Rearm {
         let tick_j = skb::ms_to_jiffies(1000 / u32::from(TICKS_PER_SEC)).max(1);
         let now = skb::jiffies();
-        let retry = self.ad_commit_pending.load(Relaxed);
-        let since = now.wrapping_sub(self.ad_last_tick.load(Relaxed));
+        let (retry, last_tick) = {
+            let g = self.ad.lock();
+            (g.commit_pending, g.last_tick)
+        };
         let mut dirty = retry;
-        if !retry || since >= tick_j {
-            self.ad_last_tick.store(now, Relaxed);
+        let mut last_tick = last_tick;
+        if !retry || now.wrapping_sub(last_tick) >= tick_j {
+            last_tick = now;
+            self.ad.lock().last_tick = now;
             dirty |= self.ad_tick(bond_dev);
         }
         if dirty {
@@ -457,16 +468,16 @@ impl Bonding {
                     if self.options(&rtnl).mode != Mode::Ieee8023ad {
                         return Rearm::Stop;
                     }
-                    self.ad_commit_pending
-                        .store(self.commit(bond_dev, &rtnl).is_err(), Relaxed);
+                    let failed = self.commit(bond_dev, &rtnl).is_err();
+                    self.ad.lock().commit_pending = failed;
                 }
                 None => {
-                    self.ad_commit_pending.store(true, Relaxed);
+                    self.ad.lock().commit_pending = true;
                     return Rearm::Jiffies(1);
                 }
             }
         }
-        let since = skb::jiffies().wrapping_sub(self.ad_last_tick.load(Relaxed));
+        let since = skb::jiffies().wrapping_sub(last_tick);
         Rearm::Jiffies(
             u32::try_from(tick_j.saturating_sub(since))
                 .unwrap_or(1)

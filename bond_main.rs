@@ -75,7 +75,7 @@ impl Log for KernelLog {
 }
 
 /// The module parameters as given at load (their storage is declared in
-/// bond_helpers.c); `None` if one is missing from the module's table.
+/// bond_modparams.c); `None` if one is missing from the module's table.
 fn module_params() -> Option<RawModuleParams<'static>> {
     let p = ModuleParams::this_module();
     let mut arp_ip_target = [None; MAX_ARP_TARGETS];

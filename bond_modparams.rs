@@ -10,7 +10,7 @@
 
 use crate::bond_params::*;
 use core::fmt;
-/// The module parameters as the user gave them (storage in bond_helpers.c).
+/// The module parameters as the user gave them (storage in bond_modparams.c).
 #[derive(Clone, Copy, Debug)]
 pub(crate) struct RawModuleParams<'a> {
     /// `max_bonds`.

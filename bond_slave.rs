@@ -1,14 +1,15 @@
 // SPDX-License-Identifier: GPL-2.0
 
-//! Slaves: enslave with its undo log, release (one slave, or all with
-//! the bond), renames, and the notifier for events on slaves.
+//! Slaves: enslave and release as one list of steps taken and taken
+//! back (release of one slave, or of all with the bond), renames, and the
+//! notifier for events on slaves.
 
 #![forbid(unsafe_code)]
 
 use super::{nl_err, xmit::BondRx, BondDriver, Bonding, Release, SlaveSet, SnapshotRoom};
 use crate::{
     bond_monitor::ArpSample,
-    bond_params::{FailOverMac, Mode},
+    bond_params::{BondParams, FailOverMac, Mode},
     bond_policy,
     bond_policy::{Candidate, Link},
     bond_sysfs,
@@ -80,6 +81,65 @@ pub(crate) struct Slave {
 }
 
 impl Slave {
+    /// A slave of `bond_dev` for `dev`, as it is before the enslave changes
+    /// it: its own MAC and MTU are what a release restores. Its link is
+    /// down until [`Slave::first_look`].
+    fn new(bond_dev: &Device, dev: &Device, p: &BondParams) -> Result<Arc<Self>> {
+        // Active-backup slaves start as backups, 802.3ad ones inactive
+        // until their aggregator is chosen.
+        let backup = matches!(p.mode, Mode::ActiveBackup | Mode::Ieee8023ad);
+        let slave = Arc::new(
+            Slave {
+                dev: dev.to_ref(),
+                bond: bond_dev.to_ref(),
+                perm_hwaddr: dev.dev_addr(),
+                original_mtu: dev.mtu(),
+                link: AtomicU8::new(Link::Down as u8),
+                delay: AtomicI32::new(0),
+                new_link: AtomicU8::new(NO_PROPOSAL),
+                backup: AtomicBool::new(backup),
+                inactive: AtomicBool::new(backup && !p.all_slaves_active),
+                link_failure_count: AtomicU32::new(0),
+                speed: AtomicU32::new(SPEED_UNKNOWN),
+                duplex: AtomicU8::new(DUPLEX_UNKNOWN),
+                stats_seen: Default::default(),
+                last_tx: AtomicU64::new(0),
+                last_rx: AtomicU64::new(0),
+                last_link_up: AtomicU64::new(0),
+                arp_monitored: AtomicBool::new(p.arp_interval > 0),
+                prio: AtomicI32::new(0),
+                queue_id: AtomicU16::new(0),
+                ad_port: AtomicU16::new(0),
+                netpoll: NetpollSlot::new(),
+            },
+            GFP_KERNEL,
+        )?;
+        Ok(slave)
+    }
+
+    /// Once the slave is open: its first link state, speed and duplex,
+    /// and the counters its growth is counted from. As bond_enslave(),
+    /// the ARP stamps start one interval stale, so that a slave must prove
+    /// itself before the ARP monitor calls it up.
+    fn first_look(&self, rtnl: &Rtnl, p: &BondParams) {
+        let link_up = self.dev.is_running() && self.dev.carrier_ok();
+        let (link, delay) = bond_policy::initial_link(p.miimon, p.arp_interval, p.updelay, link_up);
+        self.link.store(link as u8, Relaxed);
+        self.delay.store(delay as i32, Relaxed);
+        let now = skb::jiffies();
+        let stale = now.wrapping_sub(skb::ms_to_jiffies(p.arp_interval) + 1);
+        self.last_rx.store(stale, Relaxed);
+        self.last_tx.store(stale, Relaxed);
+        if link != Link::Down {
+            self.last_link_up.store(now, Relaxed);
+        }
+        self.update_speed_duplex(rtnl);
+        let seen = self.dev.stats();
+        for (a, &v) in self.stats_seen.iter().zip(seen.counters().iter()) {
+            a.store(v, Relaxed);
+        }
+    }
+
     pub(super) fn link(&self) -> Link {
         Link::from_u8(self.link.load(Relaxed))
     }
@@ -203,7 +263,8 @@ impl Bonding {
         self.publish(bond_dev, rtnl, None, changed)
     }
 
-    /// `bond_enslave()`, with the C driver's checks in its order.
+    /// `bond_enslave()`, with the C driver's checks in its order, then the
+    /// steps of [`Membership::STEPS`]: whole, or not at all.
     pub(super) fn enslave(
         &self,
         bond_dev: &Device,
@@ -279,8 +340,9 @@ impl Bonding {
             return Err(EINVAL);
         }
 
-        // Room in the list first, so that nothing after the device changes
-        // can fail for lack of memory before the slave is in.
+        // All the memory first, so that nothing after the device changes
+        // fails for lack of it: room in the lists, the slave, and the
+        // snapshot without it that taking the steps back publishes.
         let first = {
             let mut cfg = self.config.borrow_mut(rtnl)?;
             cfg.slaves.reserve(1, GFP_KERNEL)?;
@@ -288,232 +350,32 @@ impl Bonding {
             cfg.cands.reserve(more, GFP_KERNEL)?;
             cfg.slaves.is_empty()
         };
-
-        // The undo's snapshot, taken now: unwinding a listed slave must
-        // republish without it, and must not fail for lack of memory.
-        let undo_room = self.snapshot_room(rtnl)?;
-        let mut undo = Undo::default();
-        let res = self.enslave_steps(bond_dev, rtnl, slave_dev, extack, first, &mut undo);
-        if res.is_err() {
-            undo.run(self, bond_dev, rtnl, slave_dev, undo_room);
-        }
-        res
-    }
-
-    pub(super) fn enslave_steps(
-        &self,
-        bond_dev: &Device,
-        rtnl: &Rtnl,
-        slave_dev: &Device,
-        extack: &mut ExtAck,
-        first: bool,
-        undo: &mut Undo,
-    ) -> Result {
-        // The first slave lends its MAC to a bond whose own is still random.
-        if first && bond_dev.addr_assign_type() == NET_ADDR_RANDOM {
-            let own = bond_dev.dev_addr();
-            bond_dev.steal_hw_addr(rtnl, slave_dev.dev_addr())?;
-            undo.bond_addr = Some(own);
-        }
-
-        let original_mtu = slave_dev.mtu();
-        if let Err(e) = slave_dev.set_mtu(rtnl, bond_dev.mtu()) {
-            bond_dev.log(
-                &KERN_ERR,
-                format_args!(
-                    "(slave {}): Error {} calling dev_set_mtu\n",
-                    slave_dev.name(),
-                    e.to_errno()
-                ),
-            );
-            return Err(e);
-        }
-        undo.mtu = Some(original_mtu);
-
-        let perm_hwaddr = slave_dev.dev_addr();
-        // bond_enslave(): the slave takes the bond's MAC, unless
-        // fail_over_mac keeps slaves' own; with `follow`, a second slave
-        // with the bond's MAC takes a random one, so that a failover's swap
-        // never leaves two slaves with the same address.
-        let new_mac = match self.options(rtnl).fail_over_mac_in_force() {
-            FailOverMac::None => Some(bond_dev.dev_addr()),
-            FailOverMac::Follow if !first && perm_hwaddr == bond_dev.dev_addr() => {
-                Some(MacAddr::random())
-            }
-            _ => None,
+        let slave = Slave::new(bond_dev, slave_dev, &self.options(rtnl))?;
+        let mut m = Membership {
+            bond: self,
+            bond_dev,
+            rtnl,
+            slave,
+            first,
+            why: TakeBack::FailedEnslave,
+            bond_random_mac: None,
+            slave_mac_changed: false,
+            room: Some(self.snapshot_room(rtnl)?),
+            outcome: Ok(()),
         };
-        if let Some(mac) = new_mac {
-            if let Err(e) = slave_dev.set_mac_address(rtnl, mac, extack) {
-                bond_dev.log(
-                    &KERN_ERR,
-                    format_args!(
-                        "(slave {}): Error {} calling set_mac_address\n",
-                        slave_dev.name(),
-                        e.to_errno()
-                    ),
-                );
+        for (taken, step) in Membership::STEPS.iter().enumerate() {
+            if let Err(e) = (step.take)(&mut m, extack) {
+                for step in Membership::STEPS.iter().take(taken).rev() {
+                    (step.back)(&mut m);
+                }
                 return Err(e);
             }
-            undo.mac = Some(perm_hwaddr);
         }
-
-        // No IPv6 autoconfiguration on a slave: set before it opens.
-        slave_dev.change_priv_flags(rtnl, IFF_NO_ADDRCONF, 0);
-        undo.no_addrconf = true;
-        if let Err(e) = slave_dev.open(rtnl, extack) {
-            bond_dev.log(
-                &KERN_ERR,
-                format_args!("(slave {}): Opening slave failed\n", slave_dev.name()),
-            );
-            return Err(e);
-        }
-        undo.opened = true;
-
-        // VLANs configured on the bond reach every slave (bond_enslave()).
-        if let Err(e) = slave_dev.vlan_vids_add_by_dev(rtnl, bond_dev) {
-            bond_dev.log(
-                &KERN_ERR,
-                format_args!("(slave {}): Couldn't add bond vlan ids\n", slave_dev.name()),
-            );
-            return Err(e);
-        }
-        undo.vlans = true;
-
-        let link_up = slave_dev.is_running() && slave_dev.carrier_ok();
-        let (link, _delay) = bond_policy::initial_link(
-            self.options(rtnl).miimon,
-            self.options(rtnl).arp_interval,
-            self.options(rtnl).updelay,
-            link_up,
-        );
-        let slave = Arc::new(
-            Slave {
-                dev: slave_dev.to_ref(),
-                bond: bond_dev.to_ref(),
-                perm_hwaddr,
-                original_mtu,
-                link: AtomicU8::new(link as u8),
-                delay: AtomicI32::new(_delay as i32),
-                new_link: AtomicU8::new(NO_PROPOSAL),
-                // Active-backup slaves start as backups, 802.3ad ones
-                // inactive until their aggregator is chosen.
-                backup: AtomicBool::new(matches!(
-                    self.options(rtnl).mode,
-                    Mode::ActiveBackup | Mode::Ieee8023ad
-                )),
-                inactive: AtomicBool::new(
-                    matches!(
-                        self.options(rtnl).mode,
-                        Mode::ActiveBackup | Mode::Ieee8023ad
-                    ) && !self.options(rtnl).all_slaves_active,
-                ),
-                link_failure_count: AtomicU32::new(0),
-                speed: AtomicU32::new(SPEED_UNKNOWN),
-                duplex: AtomicU8::new(DUPLEX_UNKNOWN),
-                stats_seen: Default::default(),
-                last_tx: AtomicU64::new(0),
-                last_rx: AtomicU64::new(0),
-                last_link_up: AtomicU64::new(0),
-                arp_monitored: AtomicBool::new(self.options(rtnl).arp_interval > 0),
-                prio: AtomicI32::new(0),
-                queue_id: AtomicU16::new(0),
-                ad_port: AtomicU16::new(0),
-                netpoll: NetpollSlot::new(),
-            },
-            GFP_KERNEL,
-        )?;
-        // A bond that netconsole uses keeps using it through every slave.
-        if bond_dev.has_netpoll(rtnl) {
-            if slave.netpoll.enable(rtnl, slave_dev).is_err() {
-                slave.info(
-                    &KERN_INFO,
-                    format_args!("master_dev is using netpoll, but new slave device does not support netpoll\n"),
-                );
-                return Err(EBUSY);
-            }
-            undo.netpoll = Some(slave.clone());
-        }
-        // As bond_enslave(): the ARP stamps start one interval stale, so a
-        // slave must prove itself before the monitor calls it up.
-        let now = skb::jiffies();
-        let stale = now.wrapping_sub(skb::ms_to_jiffies(self.options(rtnl).arp_interval) + 1);
-        slave.last_rx.store(stale, Relaxed);
-        slave.last_tx.store(stale, Relaxed);
-        if link != Link::Down {
-            slave.last_link_up.store(now, Relaxed);
-        }
-        slave.update_speed_duplex(rtnl);
-        let seen = slave_dev.stats();
-        for (a, &v) in slave.stats_seen.iter().zip(seen.counters().iter()) {
-            a.store(v, Relaxed);
-        }
-
-        slave_dev.disable_lro(rtnl);
-        slave_dev.rx_handler_register::<BondRx>(rtnl, slave.clone())?;
-        undo.rx_handler = true;
-        // bond_master_upper_dev_link(): the bond marks its slaves itself.
-        slave_dev.link_master(rtnl, bond_dev, extack)?;
-        slave_dev.change_flags_raw(rtnl, IFF_SLAVE, 0);
-        undo.linked = true;
-        // bond_sysfs_slave_add(): /sys/class/net/<slave>/bonding_slave/.
-        slave_dev.add_sysfs_group(&bond_sysfs::SLAVE_GROUP, rtnl)?;
-        undo.sysfs = true;
-
-        // Once linked, as bond_enslave(): the slave now sits below the bond
-        // (its nesting level), so locking its address lists inside the
-        // bond's is the nesting lockdep expects. In active-backup the
-        // filters follow the active slave instead (commit).
-        if !self.options(rtnl).mode.uses_primary() {
-            self.give_rx_filters(bond_dev, rtnl, slave_dev, true)?;
-            undo.rx_filters = Some(bond_dev.flags());
-        }
-
-        self.hooks(rtnl).bind(self, bond_dev, rtnl, &slave)?;
-        undo.mode_bound = Some(slave.clone());
-
-        {
-            let mut cfg = self.config.borrow_mut(rtnl)?;
-            // Cannot fail: space was reserved by the caller.
-            cfg.slaves.push(slave.clone(), GFP_KERNEL)?;
-            let p = self.options(rtnl);
-            if p.mode.uses_primary()
-                && !p.primary.is_empty()
-                && p.primary.as_bytes() == slave_dev.name().as_bytes()
-            {
-                cfg.primary = Some(slave.clone());
-                cfg.force_primary = true;
-            }
-            // Outside active-backup, the first usable slave is "current"
-            // without any failover event (bond_enslave()).
-            if !p.mode.uses_primary() && cfg.active.is_none() && link == Link::Up {
-                cfg.active = Some(slave.clone());
-            }
-        }
-        undo.listed = true;
-        let changed = self.options(rtnl).mode.uses_primary() && self.select_active_slave(rtnl)?;
-        self.publish(bond_dev, rtnl, None, changed)?;
-
-        slave.info(
-            &KERN_INFO,
-            format_args!(
-                "Enslaving as {} interface with {} link\n",
-                if slave.backup.load(Relaxed) {
-                    "a backup"
-                } else {
-                    "an active"
-                },
-                if slave.link() != Link::Down {
-                    "an up"
-                } else {
-                    "a down"
-                }
-            ),
-        );
         Ok(())
     }
 
-    /// `__bond_release_one()`. `unregistering`: the slave device is going
-    /// away, so its MTU is restored without notifications.
+    /// `__bond_release_one()`: every step of [`Membership::STEPS`] taken
+    /// back, last first.
     pub(super) fn release(
         &self,
         bond_dev: &Device,
@@ -534,25 +396,15 @@ impl Bonding {
         // Everything that can fail comes first: past this point the
         // release runs to its end, whatever happens. A bond going away
         // needs no memory at all (its snapshot is already empty).
-        let room = if how == Release::All {
-            None
-        } else {
-            Some(self.snapshot_room(rtnl)?)
+        let room = match how {
+            Release::All => None,
+            Release::One | Release::Unregistering => Some(self.snapshot_room(rtnl)?),
         };
         let was_active = !slave.backup.load(Relaxed);
-        // bond_3ad_unbind_slave(): the partner hears the port go.
-        self.hooks(rtnl).unbind(self, &slave);
-        // The flags the slave's receive filters were given under: changing
-        // the bond's address below may change them (__bond_release_one()).
-        let bond_flags = bond_dev.flags();
+        // Frames still arriving on the slave no longer reach the bond.
         slave.inactive.store(true, Relaxed);
         // Keep the bond's counters: fold this slave's growth in one last time.
         self.fold_stats();
-
-        slave_dev.remove_sysfs_group(&bond_sysfs::SLAVE_GROUP, rtnl);
-        drop(slave_dev.rx_handler_unregister::<BondRx>(rtnl));
-        slave_dev.unlink_master(rtnl, bond_dev);
-        slave_dev.change_flags_raw(rtnl, 0, IFF_SLAVE);
         slave.info(
             &KERN_INFO,
             format_args!(
@@ -560,80 +412,22 @@ impl Bonding {
                 if was_active { "active" } else { "backup" }
             ),
         );
-
-        let (was_current, none_left) = {
-            let Ok(mut cfg) = self.config.borrow_mut(rtnl) else {
-                // Only a re-entrant call could get here; the slave is
-                // already unhooked, so finish what can be finished.
-                return Err(EBUSY);
-            };
-            drop(vec::remove_first(&mut cfg.slaves, |s| {
-                Arc::ptr_eq(s, &slave)
-            }));
-            if cfg.primary.as_ref().is_some_and(|p| Arc::ptr_eq(p, &slave)) {
-                cfg.primary = None;
-            }
-            if cfg
-                .arp_slave
-                .as_ref()
-                .is_some_and(|p| Arc::ptr_eq(p, &slave))
-            {
-                cfg.arp_slave = None;
-            }
-            let was_current = cfg.active.as_ref().is_some_and(|a| Arc::ptr_eq(a, &slave));
-            if was_current {
-                cfg.active = None;
-            }
-            if how != Release::All
-                && !cfg.slaves.is_empty()
-                && bond_dev.dev_addr() == slave.perm_hwaddr
-                && self.options(rtnl).fail_over_mac_in_force() != FailOverMac::Active
-            {
-                slave.info(
-                    &KERN_WARNING,
-                    format_args!(
-                        "the permanent HWaddr of slave - {} - is still in use by bond - set the HWaddr of slave to a different address to avoid conflicts\n",
-                        slave.perm_hwaddr
-                    ),
-                );
-            }
-            (was_current, cfg.slaves.is_empty())
+        let mut m = Membership {
+            bond: self,
+            bond_dev,
+            rtnl,
+            slave,
+            first: false,
+            why: TakeBack::Release(how),
+            bond_random_mac: None,
+            slave_mac_changed: self.options(rtnl).fail_over_mac_in_force() != FailOverMac::Active,
+            room,
+            outcome: Ok(()),
         };
-        // A bond going away chooses no new active slave and announces
-        // nothing (__bond_release_one() with `all`).
-        let changed =
-            was_current && how != Release::All && self.select_active_slave(rtnl).unwrap_or(false);
-        // Packets in flight may still leave through the slave until the
-        // old snapshot's grace period ends: harmless, it is alive (the
-        // snapshot holds it) and about to be closed.
-        let carrier_before = bond_dev.carrier_ok();
-        let res = match room {
-            Some(room) => self.commit_in(room, bond_dev, rtnl),
-            None => self.detach_for_teardown(bond_dev, rtnl, &slave),
-        };
-        if changed {
-            self.announce_active_change(bond_dev, rtnl, carrier_before != bond_dev.carrier_ok());
+        for step in Membership::STEPS.iter().rev() {
+            (step.back)(&mut m);
         }
-        if none_left {
-            bond_dev.randomize_hw_addr(rtnl);
-        }
-        slave.netpoll.disable(rtnl);
-        if !self.options(rtnl).mode.uses_primary() {
-            self.take_rx_filters(bond_dev, rtnl, slave_dev, bond_flags);
-        }
-        slave_dev.vlan_vids_del_by_dev(rtnl, bond_dev);
-
-        slave_dev.close(rtnl);
-        slave_dev.change_priv_flags(rtnl, 0, IFF_NO_ADDRCONF);
-        if self.options(rtnl).fail_over_mac_in_force() != FailOverMac::Active {
-            let _ = slave_dev.set_mac_address(rtnl, slave.perm_hwaddr, &mut ExtAck::none());
-        }
-        let _ = if how == Release::Unregistering {
-            slave_dev.set_mtu_quiet(rtnl, slave.original_mtu)
-        } else {
-            slave_dev.set_mtu(rtnl, slave.original_mtu)
-        };
-        res
+        m.outcome
     }
 
     /// What `commit` would do for a slave leaving a bond that is going
@@ -712,93 +506,404 @@ impl Bonding {
     }
 }
 
-/// Undo log of a half-done enslave, run in reverse on failure so that the
-/// slave ends exactly as it was.
-#[derive(Default)]
-pub(super) struct Undo {
-    /// The bond's random MAC before it took the slave's.
-    bond_addr: Option<MacAddr>,
-    mtu: Option<u32>,
-    mac: Option<MacAddr>,
-    no_addrconf: bool,
-    opened: bool,
-    vlans: bool,
-    /// The slave whose netpoll was set up.
-    netpoll: Option<Arc<Slave>>,
-    /// The slave bound to the mode's hooks.
-    mode_bound: Option<Arc<Slave>>,
-    /// The bond's flags when the slave got its receive filters.
-    rx_filters: Option<u32>,
-    rx_handler: bool,
-    linked: bool,
-    sysfs: bool,
-    listed: bool,
+/// Why the steps of an enslave are taken back.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum TakeBack {
+    /// A step failed: the slave and the bond end exactly as they were.
+    FailedEnslave,
+    /// The slave leaves: the bond chooses a new active slave and says so,
+    /// unless it is going away ([`Release::All`]).
+    Release(Release),
 }
 
-impl Undo {
-    fn run(
-        &self,
-        bond: &Bonding,
-        bond_dev: &Device,
-        rtnl: &Rtnl,
-        slave_dev: &Device,
-        room: SnapshotRoom,
-    ) {
-        if self.listed {
-            {
-                if let Ok(mut cfg) = bond.config.borrow_mut(rtnl) {
-                    drop(vec::remove_first(&mut cfg.slaves, |s| s.dev.is(slave_dev)));
-                    if cfg.active.as_ref().is_some_and(|a| a.dev.is(slave_dev)) {
-                        cfg.active = None;
-                    }
-                    if cfg.primary.as_ref().is_some_and(|a| a.dev.is(slave_dev)) {
-                        cfg.primary = None;
-                    }
-                    if cfg.arp_slave.as_ref().is_some_and(|a| a.dev.is(slave_dev)) {
-                        cfg.arp_slave = None;
-                    }
+/// One step of an enslave: how it is taken, and how it is taken back.
+struct Step<'a> {
+    take: fn(&mut Membership<'a>, &mut ExtAck) -> Result,
+    back: fn(&mut Membership<'a>),
+}
+
+/// A slave on its way into or out of a bond: what the steps work on.
+struct Membership<'a> {
+    bond: &'a Bonding,
+    bond_dev: &'a Device,
+    rtnl: &'a Rtnl,
+    slave: Arc<Slave>,
+    /// The bond had no slave before this one.
+    first: bool,
+    why: TakeBack,
+    /// The bond's own random MAC, while it carries the first slave's.
+    bond_random_mac: Option<MacAddr>,
+    /// The slave was given another MAC: taking back restores its own.
+    slave_mac_changed: bool,
+    /// Memory for the snapshot without the slave, taken before the first
+    /// step so that leaving the bond never fails for lack of it. `None`
+    /// when the bond is going away (its empty snapshot is published).
+    room: Option<SnapshotRoom>,
+    /// What the release reports: the result of publishing without it.
+    outcome: Result,
+}
+
+impl<'a> Membership<'a> {
+    /// The steps of `bond_enslave()`, in its order. An enslave takes them
+    /// one after the other; when one fails, it takes back the ones taken,
+    /// last first. A release takes them all back. A step that fails has
+    /// changed nothing.
+    const STEPS: [Step<'a>; 11] = [
+        Step {
+            take: Self::lend_mac,
+            back: Self::unlend_mac,
+        },
+        Step {
+            take: Self::set_mtu,
+            back: Self::restore_mtu,
+        },
+        Step {
+            take: Self::set_mac,
+            back: Self::restore_mac,
+        },
+        Step {
+            take: Self::open,
+            back: Self::close,
+        },
+        Step {
+            take: Self::add_vlans,
+            back: Self::del_vlans,
+        },
+        Step {
+            take: Self::enable_netpoll,
+            back: Self::disable_netpoll,
+        },
+        Step {
+            take: Self::hook_rx,
+            back: Self::unhook_rx,
+        },
+        Step {
+            take: Self::link_upper,
+            back: Self::unlink_upper,
+        },
+        Step {
+            take: Self::add_sysfs,
+            back: Self::del_sysfs,
+        },
+        Step {
+            take: Self::give_rx_filters,
+            back: Self::take_rx_filters,
+        },
+        Step {
+            take: Self::join,
+            back: Self::leave,
+        },
+    ];
+
+    fn dev(&self) -> &Device {
+        &self.slave.dev
+    }
+
+    fn failed(&self, what: fmt::Arguments<'_>) {
+        self.bond_dev.log(
+            &KERN_ERR,
+            format_args!("(slave {}): {}\n", self.dev().name(), what),
+        );
+    }
+
+    /// The first slave lends its MAC to a bond whose own is still random.
+    fn lend_mac(&mut self, _: &mut ExtAck) -> Result {
+        if self.first && self.bond_dev.addr_assign_type() == NET_ADDR_RANDOM {
+            let own = self.bond_dev.dev_addr();
+            self.bond_dev
+                .steal_hw_addr(self.rtnl, self.dev().dev_addr())?;
+            self.bond_random_mac = Some(own);
+        }
+        Ok(())
+    }
+
+    /// A bond left without slaves takes a random MAC again: after a failed
+    /// enslave the one it had, after a release a new one.
+    fn unlend_mac(&mut self) {
+        match self.why {
+            TakeBack::FailedEnslave => {
+                if let Some(mac) = self.bond_random_mac {
+                    let _ = self.bond_dev.restore_random_hw_addr(self.rtnl, mac);
                 }
-                // The room was taken with the list as it is again now.
-                let _ = bond.commit_in(room, bond_dev, rtnl);
+            }
+            TakeBack::Release(_) => {
+                let none_left = self
+                    .bond
+                    .config
+                    .borrow(self.rtnl)
+                    .is_ok_and(|cfg| cfg.slaves.is_empty());
+                if none_left {
+                    self.bond_dev.randomize_hw_addr(self.rtnl);
+                }
             }
         }
-        if let Some(s) = &self.mode_bound {
-            bond.hooks(rtnl).unbind(bond, s);
+    }
+
+    /// The slave takes the bond's MTU.
+    fn set_mtu(&mut self, _: &mut ExtAck) -> Result {
+        self.dev()
+            .set_mtu(self.rtnl, self.bond_dev.mtu())
+            .inspect_err(|e| {
+                self.failed(format_args!("Error {} calling dev_set_mtu", e.to_errno()))
+            })
+    }
+
+    /// The slave's MTU from before; quietly for a device going away.
+    fn restore_mtu(&mut self) {
+        let mtu = self.slave.original_mtu;
+        let _ = if self.why == TakeBack::Release(Release::Unregistering) {
+            self.dev().set_mtu_quiet(self.rtnl, mtu)
+        } else {
+            self.dev().set_mtu(self.rtnl, mtu)
+        };
+    }
+
+    /// The slave takes the bond's MAC, unless fail_over_mac keeps slaves'
+    /// own; with `follow`, a second slave with the bond's MAC takes a
+    /// random one, so that a failover's swap never leaves two slaves with
+    /// the same address.
+    fn set_mac(&mut self, extack: &mut ExtAck) -> Result {
+        let bond_mac = self.bond_dev.dev_addr();
+        let new_mac = match self.bond.options(self.rtnl).fail_over_mac_in_force() {
+            FailOverMac::None => bond_mac,
+            FailOverMac::Follow if !self.first && self.slave.perm_hwaddr == bond_mac => {
+                MacAddr::random()
+            }
+            _ => return Ok(()),
+        };
+        self.dev()
+            .set_mac_address(self.rtnl, new_mac, extack)
+            .inspect_err(|e| {
+                self.failed(format_args!(
+                    "Error {} calling set_mac_address",
+                    e.to_errno()
+                ))
+            })?;
+        self.slave_mac_changed = true;
+        Ok(())
+    }
+
+    fn restore_mac(&mut self) {
+        if self.slave_mac_changed {
+            let _ =
+                self.dev()
+                    .set_mac_address(self.rtnl, self.slave.perm_hwaddr, &mut ExtAck::none());
         }
-        if let Some(s) = &self.netpoll {
-            s.netpoll.disable(rtnl);
+    }
+
+    /// The slave opens, with no IPv6 autoconfiguration of its own; once
+    /// open, its link, speed and counters are read.
+    fn open(&mut self, extack: &mut ExtAck) -> Result {
+        let (dev, rtnl) = (self.dev(), self.rtnl);
+        dev.change_priv_flags(rtnl, IFF_NO_ADDRCONF, 0);
+        if let Err(e) = dev.open(rtnl, extack) {
+            dev.change_priv_flags(rtnl, 0, IFF_NO_ADDRCONF);
+            self.failed(format_args!("Opening slave failed"));
+            return Err(e);
         }
-        if let Some(flags) = self.rx_filters {
-            bond.take_rx_filters(bond_dev, rtnl, slave_dev, flags);
+        self.slave.first_look(rtnl, &self.bond.options(rtnl));
+        Ok(())
+    }
+
+    fn close(&mut self) {
+        self.dev().close(self.rtnl);
+        self.dev().change_priv_flags(self.rtnl, 0, IFF_NO_ADDRCONF);
+    }
+
+    /// VLANs configured on the bond reach every slave.
+    fn add_vlans(&mut self, _: &mut ExtAck) -> Result {
+        self.dev()
+            .vlan_vids_add_by_dev(self.rtnl, self.bond_dev)
+            .inspect_err(|_| self.failed(format_args!("Couldn't add bond vlan ids")))
+    }
+
+    fn del_vlans(&mut self) {
+        self.dev().vlan_vids_del_by_dev(self.rtnl, self.bond_dev);
+    }
+
+    /// A bond that netconsole uses keeps using it through every slave.
+    fn enable_netpoll(&mut self, _: &mut ExtAck) -> Result {
+        if self.bond_dev.has_netpoll(self.rtnl)
+            && self.slave.netpoll.enable(self.rtnl, self.dev()).is_err()
+        {
+            self.slave.info(
+                &KERN_INFO,
+                format_args!(
+                    "master_dev is using netpoll, but new slave device does not support netpoll\n"
+                ),
+            );
+            return Err(EBUSY);
         }
-        if self.sysfs {
-            slave_dev.remove_sysfs_group(&bond_sysfs::SLAVE_GROUP, rtnl);
+        Ok(())
+    }
+
+    fn disable_netpoll(&mut self) {
+        self.slave.netpoll.disable(self.rtnl);
+    }
+
+    /// Frames received on the slave go to the bond.
+    fn hook_rx(&mut self, _: &mut ExtAck) -> Result {
+        self.dev().disable_lro(self.rtnl);
+        self.dev()
+            .rx_handler_register::<BondRx>(self.rtnl, self.slave.clone())
+    }
+
+    fn unhook_rx(&mut self) {
+        drop(self.dev().rx_handler_unregister::<BondRx>(self.rtnl));
+    }
+
+    /// `bond_master_upper_dev_link()`: the slave sits below the bond, which
+    /// marks it IFF_SLAVE itself.
+    fn link_upper(&mut self, extack: &mut ExtAck) -> Result {
+        self.dev().link_master(self.rtnl, self.bond_dev, extack)?;
+        self.dev().change_flags_raw(self.rtnl, IFF_SLAVE, 0);
+        Ok(())
+    }
+
+    fn unlink_upper(&mut self) {
+        self.dev().unlink_master(self.rtnl, self.bond_dev);
+        self.dev().change_flags_raw(self.rtnl, 0, IFF_SLAVE);
+    }
+
+    /// `bond_sysfs_slave_add()`: /sys/class/net/<slave>/bonding_slave/.
+    fn add_sysfs(&mut self, _: &mut ExtAck) -> Result {
+        self.dev()
+            .add_sysfs_group(&bond_sysfs::SLAVE_GROUP, self.rtnl)
+    }
+
+    fn del_sysfs(&mut self) {
+        self.dev()
+            .remove_sysfs_group(&bond_sysfs::SLAVE_GROUP, self.rtnl);
+    }
+
+    /// Outside active-backup, every slave gets the bond's receive filters;
+    /// once linked, so that locking its address lists inside the bond's is
+    /// the nesting lockdep expects. In active-backup the filters follow the
+    /// active slave instead (commit).
+    fn give_rx_filters(&mut self, _: &mut ExtAck) -> Result {
+        if self.bond.options(self.rtnl).mode.uses_primary() {
+            return Ok(());
         }
-        if self.linked {
-            slave_dev.unlink_master(rtnl, bond_dev);
-            slave_dev.change_flags_raw(rtnl, 0, IFF_SLAVE);
+        self.bond
+            .give_rx_filters(self.bond_dev, self.rtnl, self.dev(), true)
+    }
+
+    fn take_rx_filters(&mut self) {
+        if !self.bond.options(self.rtnl).mode.uses_primary() {
+            self.bond
+                .take_rx_filters(self.bond_dev, self.rtnl, self.dev(), self.bond_dev.flags());
         }
-        if self.rx_handler {
-            drop(slave_dev.rx_handler_unregister::<BondRx>(rtnl));
+    }
+
+    /// The slave joins: the mode binds it, it goes on the list, the active
+    /// slave is chosen, and the packet paths see it.
+    fn join(&mut self, _: &mut ExtAck) -> Result {
+        let (bond, rtnl) = (self.bond, self.rtnl);
+        bond.hooks(rtnl)
+            .bind(bond, self.bond_dev, rtnl, &self.slave)?;
+        if let Err(e) = self.list() {
+            self.leave();
+            return Err(e);
         }
-        if self.vlans {
-            slave_dev.vlan_vids_del_by_dev(rtnl, bond_dev);
+        let slave = &self.slave;
+        slave.info(
+            &KERN_INFO,
+            format_args!(
+                "Enslaving as {} interface with {} link\n",
+                if slave.backup.load(Relaxed) {
+                    "a backup"
+                } else {
+                    "an active"
+                },
+                if slave.link() != Link::Down {
+                    "an up"
+                } else {
+                    "a down"
+                }
+            ),
+        );
+        Ok(())
+    }
+
+    fn list(&mut self) -> Result {
+        let (bond, rtnl, slave) = (self.bond, self.rtnl, &self.slave);
+        let p = bond.options(rtnl);
+        {
+            let mut cfg = bond.config.borrow_mut(rtnl)?;
+            // Cannot fail: space was reserved by the caller.
+            cfg.slaves.push(slave.clone(), GFP_KERNEL)?;
+            if p.mode.uses_primary()
+                && !p.primary.is_empty()
+                && p.primary.as_bytes() == slave.dev.name().as_bytes()
+            {
+                cfg.primary = Some(slave.clone());
+                cfg.force_primary = true;
+            }
+            // Outside active-backup, the first usable slave is "current"
+            // without any failover event (bond_enslave()).
+            if !p.mode.uses_primary() && cfg.active.is_none() && slave.link() == Link::Up {
+                cfg.active = Some(slave.clone());
+            }
         }
-        if self.opened {
-            slave_dev.close(rtnl);
-        }
-        if self.no_addrconf {
-            slave_dev.change_priv_flags(rtnl, 0, IFF_NO_ADDRCONF);
-        }
-        if let Some(mac) = self.mac {
-            let _ = slave_dev.set_mac_address(rtnl, mac, &mut ExtAck::none());
-        }
-        if let Some(mtu) = self.mtu {
-            let _ = slave_dev.set_mtu(rtnl, mtu);
-        }
-        if let Some(mac) = self.bond_addr {
-            let _ = bond_dev.restore_random_hw_addr(rtnl, mac);
-        }
+        let changed = p.mode.uses_primary() && bond.select_active_slave(rtnl)?;
+        bond.publish(self.bond_dev, rtnl, None, changed)
+    }
+
+    /// The slave leaves: the mode unbinds it (the 802.3ad partner hears
+    /// the port go), it goes off the list, and the packet paths stop
+    /// seeing it. A release chooses a new active slave if it was the
+    /// active one and says so, unless the bond is going away.
+    fn leave(&mut self) {
+        let (bond, bond_dev, rtnl, slave) = (self.bond, self.bond_dev, self.rtnl, &self.slave);
+        bond.hooks(rtnl).unbind(bond, slave);
+        let released = match self.why {
+            TakeBack::Release(Release::One | Release::Unregistering) => true,
+            TakeBack::Release(Release::All) | TakeBack::FailedEnslave => false,
+        };
+        let was_current = {
+            let Ok(mut cfg) = bond.config.borrow_mut(rtnl) else {
+                // Only a re-entrant call could get here; the slave is
+                // still unhooked by the steps after this one.
+                self.outcome = Err(EBUSY);
+                return;
+            };
+            drop(vec::remove_first(&mut cfg.slaves, |s| {
+                Arc::ptr_eq(s, slave)
+            }));
+            let is = |x: &Option<Arc<Slave>>| x.as_ref().is_some_and(|a| Arc::ptr_eq(a, slave));
+            if is(&cfg.primary) {
+                cfg.primary = None;
+            }
+            if is(&cfg.arp_slave) {
+                cfg.arp_slave = None;
+            }
+            let was_current = is(&cfg.active);
+            if was_current {
+                cfg.active = None;
+            }
+            if released
+                && !cfg.slaves.is_empty()
+                && bond_dev.dev_addr() == slave.perm_hwaddr
+                && bond.options(rtnl).fail_over_mac_in_force() != FailOverMac::Active
+            {
+                slave.info(
+                    &KERN_WARNING,
+                    format_args!(
+                        "the permanent HWaddr of slave - {} - is still in use by bond - set the HWaddr of slave to a different address to avoid conflicts\n",
+                        slave.perm_hwaddr
+                    ),
+                );
+            }
+            was_current
+        };
+        let changed = was_current && released && bond.select_active_slave(rtnl).unwrap_or(false);
+        // Packets in flight may still leave through the slave until the
+        // old snapshot's grace period ends: harmless, it is alive (the
+        // snapshot holds it) and about to be closed.
+        self.outcome = match self.room.take() {
+            Some(room) => bond.publish(bond_dev, rtnl, Some(room), changed),
+            None => bond.detach_for_teardown(bond_dev, rtnl, slave),
+        };
     }
 }
 

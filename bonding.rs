@@ -52,7 +52,7 @@ use crate::{
 };
 use core::{
     fmt,
-    sync::atomic::{AtomicBool, AtomicU32, AtomicU64, Ordering::Relaxed},
+    sync::atomic::{AtomicBool, AtomicU32, Ordering::Relaxed},
 };
 use kernel::{c_str, prelude::*, str::CStr, sync::Arc, uaccess::UserPtr};
 use modes::Hooks;
@@ -190,10 +190,6 @@ pub(crate) struct Bonding {
     /// 802.3ad: the machines, under the mode lock.
     #[pin]
     ad: BhSpinLock<lacp::AdState>,
-    /// 802.3ad: a commit the work could not make yet (RTNL was busy).
-    ad_commit_pending: AtomicBool,
-    /// 802.3ad: jiffies of the last tick.
-    ad_last_tick: AtomicU64,
 }
 
 /// A change of the slave some per-failover state follows: `(previous, new)`.
@@ -265,8 +261,6 @@ impl Bonding {
             send_peer_notif: AtomicU32::new(0),
             computing_features: AtomicBool::new(false),
             ad <- BhSpinLock::new(lacp::AdState::new()),
-            ad_commit_pending: AtomicBool::new(false),
-            ad_last_tick: AtomicU64::new(0),
         }? Error))
     }
 

@@ -14,4 +14,9 @@
 #include <linux/if_vlan.h>
 #include <linux/netpoll.h>
 #include <net/net_namespace.h>
-#include "../bond_helpers.h"
+#include <linux/inetdevice.h>
+#include <net/route.h>
+#include <net/arp.h>
+#include <net/flow_dissector.h>
+#include <net/sch_generic.h>
+#include "helpers/helpers.h"

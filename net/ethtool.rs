@@ -53,9 +53,13 @@ impl Duplex {
 impl Device {
     /// Speed in Mbps and duplex from ethtool, `None` when unknown.
     pub(crate) fn speed_duplex(&self, _rtnl: &Rtnl) -> (Option<u32>, Option<Duplex>) {
-        let (mut speed, mut duplex) = (0u32, 0u8);
-        // SAFETY: valid device, RTNL held (as __ethtool_get_link_ksettings requires).
-        unsafe { b::rbond_get_speed_duplex(self.as_raw(), &mut speed, &mut duplex) };
+        let mut ks = b::ethtool_link_ksettings::default();
+        // SAFETY: valid device, RTNL held (as __ethtool_get_link_ksettings requires); `ks` is ours
+        // to fill.
+        if unsafe { b::__ethtool_get_link_ksettings(self.as_raw(), &mut ks) } != 0 {
+            return (None, None);
+        }
+        let (speed, duplex) = (ks.base.speed, ks.base.duplex);
         let speed = (speed != b::SPEED_UNKNOWN as u32).then_some(speed);
         let duplex = match u32::from(duplex) {
             b::DUPLEX_FULL => Some(Duplex::Full),
@@ -69,11 +73,12 @@ impl Device {
     /// has no get_link. Needs RTNL: `ethtool_op_get_link` syncs a pending
     /// linkwatch event, which may activate the device's qdiscs.
     pub(crate) fn ethtool_link(&self, _rtnl: &Rtnl) -> Option<bool> {
+        // SAFETY: valid device; its ethtool_ops, if any, are fixed while it is registered.
+        let ops = unsafe { (*self.as_raw()).ethtool_ops };
+        // SAFETY: as above: a static table of the driver's.
+        let get_link = unsafe { ops.as_ref() }?.get_link?;
         // SAFETY: valid device; get_link may sleep, which the monitor (a work item) allows.
-        match unsafe { b::rbond_ethtool_get_link(self.as_raw()) } {
-            -1 => None,
-            v => Some(v != 0),
-        }
+        Some(unsafe { get_link(self.as_raw()) } != 0)
     }
 
     /// The MII basic mode status register through the driver's
@@ -83,17 +88,21 @@ impl Device {
         let mut ifr = b::ifreq::default();
         // SAFETY: valid device; netdev_ops is fixed while registered.
         let ioctl = unsafe { (*(*self.as_raw()).netdev_ops).ndo_eth_ioctl }?;
-        // SAFETY: `ifr` is a zeroed kernel ifreq we own; if_mii overlays mii_ioctl_data on its union; the driver's ndo_eth_ioctl gets a kernel pointer in process context, as bond_check_dev_link() does.
-        unsafe {
-            let mii = b::rbond_if_mii(&mut ifr);
-            if ioctl(self.as_raw(), &mut ifr, b::SIOCGMIIPHY as i32) != 0 {
-                return None;
-            }
-            (*mii).reg_num = b::MII_BMSR as u16;
-            if ioctl(self.as_raw(), &mut ifr, b::SIOCGMIIREG as i32) != 0 {
-                return None;
-            }
-            Some((*mii).val_out)
+        // SAFETY: `ifr` is a zeroed kernel ifreq we own; if_mii overlays mii_ioctl_data on its
+        // union.
+        let mii = unsafe { b::rbond_if_mii(&mut ifr) };
+        // SAFETY: the driver's ndo_eth_ioctl gets a kernel ifreq in process context, as
+        // bond_check_dev_link() passes it.
+        if unsafe { ioctl(self.as_raw(), &mut ifr, b::SIOCGMIIPHY as i32) } != 0 {
+            return None;
         }
+        // SAFETY: `mii` points into `ifr`, which is ours.
+        unsafe { (*mii).reg_num = b::MII_BMSR as u16 };
+        // SAFETY: as for SIOCGMIIPHY.
+        if unsafe { ioctl(self.as_raw(), &mut ifr, b::SIOCGMIIREG as i32) } != 0 {
+            return None;
+        }
+        // SAFETY: `mii` points into `ifr`, which is ours.
+        Some(unsafe { (*mii).val_out })
     }
 }

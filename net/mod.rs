@@ -5,7 +5,7 @@
 //!
 //! 6.12's `kernel` crate has no net_device support, so this layer binds the C
 //! API itself (bindgen over `bindings_helper.h`, plus one-line wrappers in
-//! `bond_helpers.c` for static inlines). It is shaped after
+//! `net/helpers/` for static inlines and macros). It is shaped after
 //! `kernel::net::phy`: C structs wrapped in `Opaque`, a `#[vtable]` trait of
 //! callbacks, and private trampolines that turn raw pointers into references.
 
@@ -37,15 +37,13 @@ pub(crate) mod vec;
 pub(crate) fn fatal_signal_pending() -> bool {
     // Every caller runs in process context, which has a current task.
     // SAFETY: only reads the current task's pending signals.
-    unsafe { bindings::rbond_fatal_signal_pending() }
+    unsafe { bindings::rbond_fatal_signal_pending_current() }
 }
 
-/// EOPNOTSUPP (95): 6.12's `kernel::error::code` lacks it, and user space
-/// must never see the kernel-internal ENOTSUPP (524).
 /// Whether the current task may administer networking in the initial
 /// namespace (`capable(CAP_NET_ADMIN)`): what /proc/net/bonding asks before
 /// it shows the 802.3ad details.
 pub(crate) fn capable_net_admin() -> bool {
     // SAFETY: process context (a read of a /proc file).
-    unsafe { bindings::rbond_capable_net_admin() }
+    unsafe { bindings::capable(bindings::CAP_NET_ADMIN as i32) }
 }

@@ -95,13 +95,10 @@ unsafe extern "C" fn callback<N: NetdevNotifier>(
     if event == NetdevEvent::Other {
         return b::NOTIFY_DONE as _;
     }
-    // SAFETY: netdevice notifiers get a netdev_notifier_info for a valid device and run under RTNL.
-    let (dev, rtnl) = unsafe {
-        (
-            Device::from_raw(b::rbond_notifier_info_to_dev(info)),
-            Rtnl::assume_held(),
-        )
-    };
+    // SAFETY: netdevice notifiers get a netdev_notifier_info for a valid device.
+    let dev = unsafe { Device::from_raw(b::rbond_netdev_notifier_info_to_dev(info)) };
+    // SAFETY: netdevice notifiers run under RTNL.
+    let rtnl = unsafe { Rtnl::assume_held() };
     N::event(event, dev, rtnl);
     b::NOTIFY_DONE as _
 }

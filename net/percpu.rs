@@ -46,7 +46,8 @@ impl PerCpuU32 {
             let mut v: u32 = 1;
             // On x86-64 a per-CPU pointer is an offset from the running
             // CPU's per-CPU area, which %gs addresses.
-            // SAFETY: `ptr` is a live per-CPU allocation (type invariant), so `gs:[ptr]` is this CPU's u32, the only memory the instruction touches.
+            // SAFETY: `ptr` is a live per-CPU allocation (type invariant), so `gs:[ptr]` is this
+            // CPU's u32, the only memory the instruction touches.
             unsafe {
                 core::arch::asm!(
                     "xadd dword ptr gs:[{p}], {v:e}",

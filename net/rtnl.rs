@@ -32,7 +32,8 @@ impl Rtnl {
     /// Takes RTNL if nobody holds it (for work that a holder of RTNL may be
     /// waiting for, such as a monitor cancelled synchronously by ndo_stop).
     pub(crate) fn try_lock() -> Option<RtnlGuard> {
-        // SAFETY: process context; released by RtnlGuard::drop on success. `then`, not `then_some`: a guard built eagerly would unlock on drop.
+        // SAFETY: process context; released by RtnlGuard::drop on success. `then`, not `then_some`:
+        // a guard built eagerly would unlock on drop.
         (unsafe { b::rtnl_trylock() } != 0).then(|| RtnlGuard(PROOF))
     }
 

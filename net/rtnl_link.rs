@@ -57,7 +57,8 @@ unsafe impl Sync for NlaPolicy {}
 
 impl NlaPolicy {
     const fn of(ty: u32, len: u16) -> Self {
-        // SAFETY: nla_policy is plain old data for which all-zeroes is NLA_UNSPEC with no validation.
+        // SAFETY: nla_policy is plain old data for which all-zeroes is NLA_UNSPEC with no
+        // validation.
         let mut p: b::nla_policy = unsafe { MaybeUninit::zeroed().assume_init() };
         p.type_ = ty as u8;
         p.len = len;
@@ -169,7 +170,8 @@ impl<'a> Attrs<'a> {
         if p.is_null() {
             return None;
         }
-        // SAFETY: per `new`'s requirements the attribute is valid for 'a, and nla_len (its first field) covers the header and payload inside the message.
+        // SAFETY: per `new`'s requirements the attribute is valid for 'a, and nla_len (its first
+        // field) covers the header and payload inside the message.
         let len = usize::from(unsafe { (*p).nla_len });
         // SAFETY: as above.
         Some(Attr(unsafe {
@@ -187,12 +189,12 @@ impl ExtAck {
         attr: Option<Attr<'_>>,
     ) {
         if let (Some(raw), Some(msg)) = (self.raw(), msg) {
-            // SAFETY: a non-null extack is valid for the callback's duration; the message is static; the attribute is part of the request it answers.
-            unsafe {
-                (*raw)._msg = msg.as_ptr().cast();
-                if let Some(a) = attr {
-                    (*raw).bad_attr = a.as_raw();
-                }
+            // SAFETY: a non-null extack is valid for the callback's duration; the message is
+            // static.
+            unsafe { (*raw)._msg = msg.as_ptr().cast() };
+            if let Some(a) = attr {
+                // SAFETY: as above; the attribute is part of the request it answers.
+                unsafe { (*raw).bad_attr = a.as_raw() };
             }
         }
     }
@@ -208,7 +210,8 @@ impl NlMsg {
     /// Appends an attribute; emsgsize() when the message is full.
     pub(crate) fn put(&mut self, ty: u16, payload: &[u8]) -> Result {
         let len = c_int::try_from(payload.len()).map_err(|_| emsgsize())?;
-        // SAFETY: the skb is the message being built for this call; `payload` is valid for its length.
+        // SAFETY: the skb is the message being built for this call; `payload` is valid for its
+        // length.
         let r = unsafe { b::nla_put(self.0.as_ptr(), ty.into(), len, payload.as_ptr().cast()) };
         if r != 0 {
             return Err(emsgsize());
@@ -250,7 +253,7 @@ impl NlMsg {
     /// Opens a nest (`nla_nest_start_noflag`).
     pub(crate) fn nest_start(&mut self, ty: u16) -> Result<Nest> {
         // SAFETY: the skb is the message being built for this call.
-        let n = unsafe { b::rbond_nla_nest_start(self.0.as_ptr(), ty.into()) };
+        let n = unsafe { b::rbond_nla_nest_start_noflag(self.0.as_ptr(), ty.into()) };
         if n.is_null() {
             return Err(emsgsize());
         }
@@ -361,7 +364,8 @@ unsafe fn parts<'a, T: LinkDriver>(dev: *const b::net_device) -> (&'a Device, &'
 impl<T: LinkDriver> LinkOps<T> {
     /// The ops, for a `static`.
     pub(crate) const fn new() -> Self {
-        // SAFETY: rtnl_link_ops is plain old data for which all-zeroes means "no such callback" (the core initialises the list head).
+        // SAFETY: rtnl_link_ops is plain old data for which all-zeroes means "no such callback"
+        // (the core initialises the list head).
         let mut ops: b::rtnl_link_ops = unsafe { MaybeUninit::zeroed().assume_init() };
         ops.kind = T::KIND.as_char_ptr();
         ops.priv_size = Adapter::<T>::PRIV_SIZE;
@@ -398,7 +402,8 @@ impl<T: LinkDriver> LinkOps<T> {
     ) -> Result<&'a Device> {
         // netdev_priv() is aligned to NETDEV_ALIGN (32).
         build_assert!(core::mem::align_of::<T::Data>() <= 32);
-        // SAFETY: name_fmt is NUL-terminated; setup_callback fits the prototype and expects PRIV_SIZE bytes of private area; queue counts are checked by the callee.
+        // SAFETY: name_fmt is NUL-terminated; setup_callback fits the prototype and expects
+        // PRIV_SIZE bytes of private area; queue counts are checked by the callee.
         let dev = unsafe {
             b::alloc_netdev_mqs(
                 Adapter::<T>::PRIV_SIZE as _,
@@ -411,21 +416,26 @@ impl<T: LinkDriver> LinkOps<T> {
         };
         let dev = NonNull::new(dev).ok_or(ENOMEM)?.as_ptr();
         // SAFETY: a new device, set up by setup_callback and not registered; the ops are static.
-        unsafe {
-            (*dev).rtnl_link_ops = self.0.get();
-            b::rbond_dev_net_set(dev, net.as_raw());
-            if let Err(e) = Adapter::<T>::init_data(dev, data) {
-                b::free_netdev(dev);
-                return Err(e);
-            }
-            if let Err(e) = to_result(b::register_netdevice(dev)) {
-                // register_netdevice ran the destructor, or left the data to us.
-                Adapter::<T>::drop_data(dev);
-                b::free_netdev(dev);
-                return Err(e);
-            }
-            Ok(Device::from_raw(dev))
+        unsafe { (*dev).rtnl_link_ops = self.0.get() };
+        // SAFETY: as above; `net` is live.
+        unsafe { b::rbond_dev_net_set(dev, net.as_raw()) };
+        // SAFETY: as above: its private area is set up, its data not yet.
+        if let Err(e) = unsafe { Adapter::<T>::init_data(dev, data) } {
+            // SAFETY: never registered, so ours to free.
+            unsafe { b::free_netdev(dev) };
+            return Err(e);
         }
+        // SAFETY: a set-up device, RTNL held (the proof).
+        if let Err(e) = to_result(unsafe { b::register_netdevice(dev) }) {
+            // SAFETY: register_netdevice ran the destructor, or left the data to us; drop_data
+            // tells which.
+            unsafe { Adapter::<T>::drop_data(dev) };
+            // SAFETY: not registered, so ours to free.
+            unsafe { b::free_netdev(dev) };
+            return Err(e);
+        }
+        // SAFETY: registered, and kept so by RTNL for `'a`.
+        Ok(unsafe { Device::from_raw(dev) })
     }
 
     /// The `num_queues` trampoline.
@@ -449,13 +459,10 @@ impl<T: LinkDriver> LinkOps<T> {
         extack: *mut b::netlink_ext_ack,
     ) -> c_int {
         from_result(|| {
-            // SAFETY: the core passes tb[IFLA_MAX + 1] and data[MAX_ATTR + 1] (or null), parsed against the policies.
-            let (tb, data) = unsafe {
-                (
-                    Attrs::new(tb, b::__IFLA_MAX - 1),
-                    Attrs::new(data, T::MAX_ATTR.into()),
-                )
-            };
+            // SAFETY: the core passes tb[IFLA_MAX + 1], parsed against the policy.
+            let tb = unsafe { Attrs::new(tb, b::__IFLA_MAX - 1) };
+            // SAFETY: the core passes data[MAX_ATTR + 1] (or null), parsed against the policy.
+            let data = unsafe { Attrs::new(data, T::MAX_ATTR.into()) };
             T::validate(&tb, &data, &mut ExtAck::from_raw(extack))?;
             Ok(0)
         })
@@ -476,7 +483,8 @@ impl<T: LinkDriver> LinkOps<T> {
         extack: *mut b::netlink_ext_ack,
     ) -> c_int {
         from_result(|| {
-            // SAFETY: rtnl_newlink calls this under RTNL with a device rtnl_create_link allocated with our setup and PRIV_SIZE, not registered.
+            // SAFETY: rtnl_newlink calls this under RTNL with a device rtnl_create_link allocated
+            // with our setup and PRIV_SIZE, not registered.
             let rtnl = unsafe { Rtnl::assume_held() };
             // SAFETY: as above.
             unsafe { Adapter::<T>::init_data(dev, T::new_data()?)? };
@@ -490,7 +498,8 @@ impl<T: LinkDriver> LinkOps<T> {
                 // SAFETY: registered above, data initialised; attributes as in validate_callback.
                 unsafe { (parts::<T>(dev), Attrs::new(data, T::MAX_ATTR.into())) };
             if let Err(e) = T::newlink(d, priv_data, rtnl, &attrs, &mut ExtAck::from_raw(extack)) {
-                // The caller's free_netdev leaves the device to the unregistration, whose destructor drops the data.
+                // The caller's free_netdev leaves the device to the unregistration, whose
+                // destructor drops the data.
                 d.unregister(rtnl);
                 return Err(e);
             }
@@ -512,7 +521,8 @@ impl<T: LinkDriver> LinkOps<T> {
     ) -> c_int {
         from_result(|| {
             let ((d, priv_data), rtnl, attrs) =
-                // SAFETY: do_setlink calls this under RTNL on a registered device of ours, with data[] as in validate_callback.
+                // SAFETY: do_setlink calls this under RTNL on a registered device of ours, with
+                // data[] as in validate_callback.
                 unsafe { (parts::<T>(dev), Rtnl::assume_held(), Attrs::new(data, T::MAX_ATTR.into())) };
             T::changelink(d, priv_data, rtnl, &attrs, &mut ExtAck::from_raw(extack))?;
             Ok(0)
@@ -541,7 +551,8 @@ impl<T: LinkDriver> LinkOps<T> {
         dev: *const b::net_device,
     ) -> c_int {
         from_result(|| {
-            // SAFETY: rtnl_fill_ifinfo calls this under RTNL on a registered device of ours, with the message it builds.
+            // SAFETY: rtnl_fill_ifinfo calls this under RTNL on a registered device of ours, with
+            // the message it builds.
             let ((d, data), rtnl) = unsafe { (parts::<T>(dev), Rtnl::assume_held()) };
             let mut msg = NlMsg(NonNull::new(skb).ok_or(emsgsize())?);
             T::fill_info(d, data, rtnl, &mut msg)?;
@@ -564,15 +575,12 @@ impl<T: LinkDriver> LinkOps<T> {
         extack: *mut b::netlink_ext_ack,
     ) -> c_int {
         from_result(|| {
-            // SAFETY: do_setlink calls this under RTNL for a slave of a registered device of ours, with data[SLAVE_MAX_ATTR + 1].
-            let ((d, priv_data), rtnl, slave, attrs) = unsafe {
-                (
-                    parts::<T>(dev),
-                    Rtnl::assume_held(),
-                    Device::from_raw(slave),
-                    Attrs::new(data, T::SLAVE_MAX_ATTR.into()),
-                )
-            };
+            // SAFETY: do_setlink calls this under RTNL for a slave of a registered device of ours.
+            let ((d, priv_data), rtnl) = unsafe { (parts::<T>(dev), Rtnl::assume_held()) };
+            // SAFETY: as above: a registered device.
+            let slave = unsafe { Device::from_raw(slave) };
+            // SAFETY: as above, with data[SLAVE_MAX_ATTR + 1].
+            let attrs = unsafe { Attrs::new(data, T::SLAVE_MAX_ATTR.into()) };
             T::slave_changelink(
                 d,
                 priv_data,
@@ -628,7 +636,8 @@ impl<T: LinkDriver> LinkOps<T> {
         attr: c_int,
     ) -> c_int {
         from_result(|| {
-            // SAFETY: rtnl_fill_statsinfo calls this under RTNL, for a device of ours (XSTATS) or a slave of one (XSTATS_SLAVE), with the message it builds.
+            // SAFETY: rtnl_fill_statsinfo calls this under RTNL, for a device of ours (XSTATS) or a
+            // slave of one (XSTATS_SLAVE), with the message it builds.
             let (dev, rtnl) = unsafe { (Device::from_raw(dev.cast_mut()), Rtnl::assume_held()) };
             let (master, slave) = match attr {
                 IFLA_STATS_LINK_XSTATS => (dev, None),
@@ -660,7 +669,8 @@ impl<T: LinkDriver> LinkOps<T> {
     ) -> c_int {
         from_result(|| {
             let ((d, data), rtnl, slave) =
-                // SAFETY: rtnl_fill_ifinfo calls this under RTNL for a slave of a registered device of ours.
+                // SAFETY: rtnl_fill_ifinfo calls this under RTNL for a slave of a registered device
+                // of ours.
                 unsafe { (parts::<T>(dev), Rtnl::assume_held(), Device::from_raw(slave.cast_mut())) };
             let mut msg = NlMsg(NonNull::new(skb).ok_or(emsgsize())?);
             T::fill_slave_info(d, data, rtnl, slave, &mut msg)?;
@@ -693,7 +703,7 @@ impl<T: LinkDriver> Drop for LinkRegistration<T> {
 /// Whether `mac` may be a device's address (`is_valid_ether_addr()`): not
 /// multicast, not all zeroes.
 pub(crate) fn is_valid_ether_addr(mac: &[u8]) -> bool {
-    mac.len() == 6 && mac[0] & 1 == 0 && mac.iter().any(|&b| b != 0)
+    <[u8; 6]>::try_from(mac).is_ok_and(|m| super::device::MacAddr(m).is_valid())
 }
 /// A netlink extended-ack, for error messages back to `ip`.
 pub(crate) struct ExtAck(pub(super) *mut b::netlink_ext_ack);

@@ -35,7 +35,8 @@ impl RxSkb<'_> {
     /// (`skb_share_check`). False if it had to be dropped: the handler must
     /// then return `Consumed`.
     pub(crate) fn unshare(&mut self) -> bool {
-        // SAFETY: `*pskb` is the valid frame the core handed us; on failure skb_share_check freed it and returns null.
+        // SAFETY: `*pskb` is the valid frame the core handed us; on failure skb_share_check freed
+        // it and returns null.
         let skb = unsafe { b::rbond_skb_share_check(*self.pskb) };
         *self.pskb = skb;
         !skb.is_null()
@@ -44,14 +45,10 @@ impl RxSkb<'_> {
     /// The Ethernet destination address.
     pub(crate) fn eth_dest(&self) -> MacAddr {
         let mut mac = MacAddr::default();
-        // SAFETY: frames reach rx handlers with the MAC header set (eth_type_trans ran), at least ETH_HLEN bytes from it.
-        unsafe {
-            core::ptr::copy_nonoverlapping(
-                b::rbond_eth_hdr_dest(*self.pskb),
-                mac.0.as_mut_ptr(),
-                ETH_ALEN,
-            )
-        };
+        // SAFETY: frames reach rx handlers with the MAC header set (eth_type_trans ran), at least
+        // ETH_HLEN bytes from it.
+        let dest = unsafe { (*b::rbond_eth_hdr(*self.pskb)).h_dest };
+        mac.0.copy_from_slice(&dest[..ETH_ALEN]);
         mac
     }
 
@@ -60,14 +57,8 @@ impl RxSkb<'_> {
     /// comes before any copy.
     #[inline]
     pub(crate) fn has_protocol(&self, ethertype: u16) -> bool {
-        // SAFETY: `*pskb` is the valid frame the core handed us; `protocol` is a plain field of the headers group, which both union members lay out alike.
-        let proto = unsafe {
-            (*(*self.pskb))
-                .__bindgen_anon_4
-                .__bindgen_anon_1
-                .as_ref()
-                .protocol
-        };
+        // SAFETY: `*pskb` is the valid frame the core handed us.
+        let proto = unsafe { *super::skb::protocol(*self.pskb) };
         proto == ethertype.to_be()
     }
 
@@ -87,7 +78,8 @@ impl RxSkb<'_> {
     pub(crate) fn consume(&mut self) {
         let skb = core::mem::take(self.pskb);
         if !skb.is_null() {
-            // SAFETY: the frame was ours (the core handed it over); nothing uses it after this, `*pskb` is cleared.
+            // SAFETY: the frame was ours (the core handed it over); nothing uses it after this,
+            // `*pskb` is cleared.
             unsafe { b::rbond_consume_skb(skb) };
         }
     }
@@ -102,14 +94,15 @@ impl RxSkb<'_> {
     /// upper device registered for as long as this RCU section lasts, which
     /// no `&Device` the caller could pass would promise.
     pub(crate) fn set_dev_to_master(&mut self, _rcu: &RcuGuard) -> bool {
-        // SAFETY: we own the unshared frame, whose device is valid in the rx path; under RCU (the proof) the master's link, and so the master, stays valid.
-        unsafe {
-            let master = b::netdev_master_upper_dev_get_rcu(skb_dev(*self.pskb));
-            if master.is_null() {
-                return false;
-            }
-            set_skb_dev(*self.pskb, master);
+        let skb = *self.pskb;
+        // SAFETY: we own the unshared frame, whose device is valid in the rx path; under RCU (the
+        // proof) the master's link, and so the master, stays valid.
+        let master = unsafe { b::netdev_master_upper_dev_get_rcu(super::skb::skb_dev(skb)) };
+        if master.is_null() {
+            return false;
         }
+        // SAFETY: as above.
+        unsafe { super::skb::set_skb_dev(skb, master) };
         true
     }
 }
@@ -123,43 +116,6 @@ pub(crate) trait RxHandler: 'static {
     fn handle(data: &Self::Data, skb: &mut RxSkb<'_>, rcu: &RcuGuard) -> RxResult;
 }
 
-// Per-frame field accesses, inline rather than through a helper call.
-
-/// `skb->dev`.
-///
-/// # Safety
-///
-/// `skb` must be a valid buffer.
-#[inline]
-unsafe fn skb_dev(skb: *mut b::sk_buff) -> *mut b::net_device {
-    // SAFETY: a valid buffer (the caller's promise); `dev` is the member of the anonymous unions a buffer in the receive path uses.
-    unsafe {
-        (*skb)
-            .__bindgen_anon_1
-            .__bindgen_anon_1
-            .__bindgen_anon_1
-            .dev
-    }
-}
-
-/// `skb->dev = dev`.
-///
-/// # Safety
-///
-/// `skb` must be a valid buffer the caller owns, `dev` a device that
-/// outlives its use by the buffer.
-#[inline]
-unsafe fn set_skb_dev(skb: *mut b::sk_buff, dev: *mut b::net_device) {
-    // SAFETY: a valid buffer the caller owns (its promise); a plain store to the union member the receive path uses.
-    unsafe {
-        (*skb)
-            .__bindgen_anon_1
-            .__bindgen_anon_1
-            .__bindgen_anon_1
-            .dev = dev
-    };
-}
-
 /// `rcu_dereference(dev->rx_handler_data)`.
 ///
 /// # Safety
@@ -168,7 +124,8 @@ unsafe fn set_skb_dev(skb: *mut b::sk_buff, dev: *mut b::net_device) {
 /// section.
 #[inline]
 unsafe fn rx_handler_data(dev: *mut b::net_device) -> *mut core::ffi::c_void {
-    // SAFETY: a valid device (the caller's promise); a READ_ONCE of the RCU pointer, which the caller's RCU section keeps valid.
+    // SAFETY: a valid device (the caller's promise); a READ_ONCE of the RCU pointer, which the
+    // caller's RCU section keeps valid.
     unsafe { core::ptr::read_volatile(core::ptr::addr_of!((*dev).rx_handler_data)) }
 }
 
@@ -183,8 +140,10 @@ pub(crate) unsafe extern "C" fn trampoline<H: RxHandler>(
     let Some(skb) = NonNull::new(unsafe { *pskb }) else {
         return b::rx_handler_result_RX_HANDLER_PASS;
     };
-    // SAFETY: the frame's device is the one our handler is registered on; rx_handler_data is the Arc<H::Data> reference of the registration, valid until netdev_rx_handler_unregister has waited for this call.
-    let data: &H::Data = unsafe { &*rx_handler_data(skb_dev(skb.as_ptr())).cast() };
+    // SAFETY: the frame's device is the one our handler is registered on; rx_handler_data is the
+    // Arc<H::Data> reference of the registration, valid until netdev_rx_handler_unregister has
+    // waited for this call.
+    let data: &H::Data = unsafe { &*rx_handler_data(super::skb::skb_dev(skb.as_ptr())).cast() };
     // SAFETY: rx handlers run under rcu_read_lock.
     let rcu = unsafe { RcuGuard::assume_held() };
     // SAFETY: `pskb` is valid and ours for the call.
@@ -206,18 +165,17 @@ impl Device {
         &self,
         _rcu: &'a RcuGuard,
     ) -> Option<&'a H::Data> {
-        // SAFETY: valid device; the handler and its data are read under RCU, as __netif_receive_skb does.
-        let (handler, data) = unsafe {
-            (
-                (*self.as_raw()).rx_handler,
-                b::rbond_rx_handler_data_rcu(self.as_raw()),
-            )
-        };
+        // SAFETY: valid device; the handler and its data are read under RCU, as __netif_receive_skb
+        // does.
+        let handler = unsafe { (*self.as_raw()).rx_handler };
+        // SAFETY: as above.
+        let data = unsafe { b::rbond_rcu_dereference_rx_handler_data(self.as_raw()) };
         let ours: b::rx_handler_func_t = Some(super::rx::trampoline::<H>);
         if handler.map(|f| f as usize) != ours.map(|f| f as usize) || data.is_null() {
             return None;
         }
-        // SAFETY: registered by rx_handler_register::<H>: `data` is an Arc<H::Data> that netdev_rx_handler_unregister's grace period keeps alive for the guard's section.
+        // SAFETY: registered by rx_handler_register::<H>: `data` is an Arc<H::Data> that
+        // netdev_rx_handler_unregister's grace period keeps alive for the guard's section.
         Some(unsafe { &*data.cast::<H::Data>() })
     }
 
@@ -229,7 +187,8 @@ impl Device {
         data: Arc<H::Data>,
     ) -> Result {
         let raw = data.into_raw();
-        // SAFETY: valid device, RTNL held; `raw` stays valid until rx_handler_unregister turns it back into an Arc.
+        // SAFETY: valid device, RTNL held; `raw` stays valid until rx_handler_unregister turns it
+        // back into an Arc.
         let res = to_result(unsafe {
             b::netdev_rx_handler_register(
                 self.as_raw(),
@@ -260,7 +219,8 @@ impl Device {
         if handler.map(|f| f as usize) != ours.map(|f| f as usize) || data.is_null() {
             return None;
         }
-        // SAFETY: registered by rx_handler_register::<H>, so `data` is an Arc<H::Data> reference owned by the registration; take another.
+        // SAFETY: registered by rx_handler_register::<H>, so `data` is an Arc<H::Data> reference
+        // owned by the registration; take another.
         unsafe {
             let owned = core::mem::ManuallyDrop::new(Arc::<H::Data>::from_raw(data.cast()));
             Some((*owned).clone())
@@ -274,12 +234,13 @@ impl Device {
         rtnl: &Rtnl,
     ) -> Option<Arc<H::Data>> {
         let data = self.rx_handler_data::<H>(rtnl)?;
-        // SAFETY: valid device, RTNL held; our handler is registered. After netdev_rx_handler_unregister returns, no frame is in the handler.
-        unsafe {
-            let raw = (*self.as_raw()).rx_handler_data;
-            b::netdev_rx_handler_unregister(self.as_raw());
-            drop(Arc::<H::Data>::from_raw(raw.cast()));
-        }
+        // SAFETY: valid device, RTNL held; a plain field read.
+        let raw = unsafe { (*self.as_raw()).rx_handler_data };
+        // SAFETY: as above; our handler is registered.
+        unsafe { b::netdev_rx_handler_unregister(self.as_raw()) };
+        // SAFETY: the reference rx_handler_register gave the core, back: after
+        // netdev_rx_handler_unregister returns, no frame is in the handler.
+        drop(unsafe { Arc::<H::Data>::from_raw(raw.cast()) });
         Some(data)
     }
 }

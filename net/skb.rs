@@ -37,16 +37,28 @@ impl SkBuff {
         if data.is_null() {
             return &[];
         }
-        // SAFETY: `data` points at `skb_headlen()` readable bytes that live as long as the buffer, which `&self` borrows.
+        // SAFETY: `data` points at `skb_headlen()` readable bytes that live as long as the buffer,
+        // which `&self` borrows.
         unsafe { core::slice::from_raw_parts(data, head) }
     }
 
-    /// Hands the buffer to `dev`'s transmit queue (`dev_queue_xmit`).
-    /// Returns the NET_XMIT_* code.
+    /// Hands the buffer to `dev`'s transmit queue (`dev_queue_xmit`), with
+    /// the queue mapping it had before the upper device's
+    /// `ndo_select_queue` (kept by [`QueueSelect::keep_queue_mapping`]), as
+    /// the C bonding driver's `bond_dev_queue_xmit()`. Returns the
+    /// NET_XMIT_* code.
+    ///
+    /// [`QueueSelect::keep_queue_mapping`]: super::device::QueueSelect::keep_queue_mapping
     pub(crate) fn xmit_on(self, dev: &Device) -> i32 {
-        let skb = core::mem::ManuallyDrop::new(self);
-        // SAFETY: we pass our reference on to dev_queue_xmit, which consumes it whatever it returns; `dev` is a registered device (a slave kept alive by the caller's RCU section).
-        unsafe { b::rbond_dev_queue_xmit(skb.0.as_ptr(), dev.as_ptr()) }
+        let skb = core::mem::ManuallyDrop::new(self).0.as_ptr();
+        // SAFETY: a valid buffer we own (type invariant); `dev` is a registered device (a slave
+        // kept alive by the caller's RCU section).
+        unsafe { set_skb_dev(skb, dev.as_raw()) };
+        // SAFETY: as above; the control buffer is the qdisc layer's, as qdisc_skb_cb() casts it.
+        unsafe { (*skb).queue_mapping = (*qdisc_cb(skb)).__bindgen_anon_1.slave_dev_queue_mapping };
+        // SAFETY: we pass our reference on to __dev_queue_xmit, which consumes it whatever it
+        // returns.
+        unsafe { b::__dev_queue_xmit(skb, core::ptr::null_mut()) }
     }
 
     /// The transmit queue the stack mapped the buffer to
@@ -73,34 +85,55 @@ impl SkBuff {
         ethertype: u16,
         pdu: &[u8],
     ) -> Option<SkBuff> {
-        let len = u32::try_from(pdu.len()).ok()?;
-        // SAFETY: valid device; the addresses are 6 readable bytes and `pdu` `len` bytes, all copied before the call returns; the result is a new buffer we own.
-        NonNull::new(unsafe {
-            b::rbond_control_frame(
-                dev.as_raw(),
-                src.as_ptr(),
-                dst.as_ptr(),
-                ethertype,
-                pdu.as_ptr().cast(),
-                len,
-            )
-        })
-        .map(SkBuff)
+        const ETH_HLEN: usize = b::ETH_HLEN as usize;
+        let len = u32::try_from(ETH_HLEN + pdu.len()).ok()?;
+        // SAFETY: callable in any context; the result is a new buffer we own.
+        let skb = SkBuff(NonNull::new(unsafe { b::rbond_dev_alloc_skb(len) })?);
+        let p = skb.0.as_ptr();
+        // SAFETY: a new buffer, ours alone; plain fields.
+        unsafe { set_skb_dev(p, dev.as_raw()) };
+        // SAFETY: as above.
+        unsafe { (*headers(p)).priority = b::TC_PRIO_CONTROL };
+        // SAFETY: as above.
+        unsafe { *protocol(p) = ethertype.to_be() };
+        // SAFETY: as above.
+        unsafe { b::rbond_skb_reset_mac_header(p) };
+        // SAFETY: as above.
+        unsafe { b::rbond_skb_set_network_header(p, ETH_HLEN as i32) };
+        // SAFETY: as above, with `len` bytes of tailroom: skb_put() of `len` returns that many
+        // writable bytes, which live as long as the buffer.
+        let frame = unsafe {
+            core::slice::from_raw_parts_mut(b::skb_put(p, len).cast::<u8>(), len as usize)
+        };
+        let (header, payload) = frame.split_at_mut(ETH_HLEN);
+        header[..6].copy_from_slice(dst);
+        header[6..12].copy_from_slice(src);
+        header[12..].copy_from_slice(&ethertype.to_be_bytes());
+        payload.copy_from_slice(pdu);
+        Some(skb)
     }
 
     /// The VLAN tag the stack put in the buffer's metadata (hardware
     /// acceleration), or 0.
     pub(crate) fn vlan_tag(&self) -> u16 {
-        // SAFETY: valid buffer.
-        unsafe { b::rbond_skb_vlan_tag(self.0.as_ptr()) }
+        let skb = self.0.as_ptr();
+        // SAFETY: valid buffer; reads of its VLAN metadata.
+        if unsafe { b::rbond_skb_vlan_tag_present(skb) } {
+            // SAFETY: as above.
+            unsafe { b::rbond_skb_vlan_tag_get(skb) }
+        } else {
+            0
+        }
     }
 
     /// The stack's layer 4 hash of the buffer's flow, if it has one
     /// (`skb->l4_hash`).
     pub(crate) fn l4_hash(&self) -> Option<u32> {
-        let mut h = 0u32;
-        // SAFETY: valid buffer; `h` is writable.
-        unsafe { b::rbond_skb_l4_hash(self.0.as_ptr(), &mut h) }.then_some(h)
+        let skb = self.0.as_ptr();
+        // SAFETY: valid buffer; a read of its flags.
+        let has = unsafe { b::rbond_skb_l4_hash(skb) };
+        // SAFETY: as above; a plain field read.
+        has.then(|| unsafe { (*headers(skb)).hash })
     }
 
     /// What the kernel's flow dissector finds, through encapsulations
@@ -108,14 +141,47 @@ impl SkBuff {
     /// `flow_get_u32_src/dst` give them, the ports word, the ICMP word and
     /// echo id. `None` when it finds no flow.
     pub(crate) fn flow_dissect(&self) -> Option<FlowKeys> {
-        let mut f = b::rbond_flow::default();
-        // SAFETY: valid buffer, read only; `f` is writable. The dissector was initialised at module load (flow_init).
-        unsafe { b::rbond_flow_dissect(self.0.as_ptr(), &mut f) }.then_some(FlowKeys {
-            src: f.src,
-            dst: f.dst,
-            ports: f.ports,
-            icmp: f.icmp,
-            icmp_id: f.icmp_id,
+        let skb = self.0.as_ptr();
+        let head = self.linear();
+        let mut fk = b::flow_keys::default();
+        // SAFETY: valid buffer; plain reads.
+        let (proto, nhoff) = unsafe { (*protocol(skb), b::rbond_skb_network_offset(skb)) };
+        // SAFETY: valid buffer, read only; `fk` is writable, of the layout the keys' offsets were
+        // taken in; the dissector was initialised at module load (flow_init) and is never written
+        // again.
+        let found = unsafe {
+            b::__skb_flow_dissect(
+                core::ptr::null(),
+                skb,
+                core::ptr::addr_of_mut!(b::rbond_flow_keys_bonding),
+                core::ptr::addr_of_mut!(fk).cast(),
+                head.as_ptr().cast(),
+                proto,
+                nhoff,
+                head.len() as i32,
+                0,
+            )
+        };
+        if !found {
+            return None;
+        }
+        let icmp = &fk.icmp;
+        let id = icmp.id.to_ne_bytes();
+        // SAFETY: the ports word is the union's whole; reading a filled (or zeroed) key.
+        let ports = unsafe { fk.ports.__bindgen_anon_1.ports };
+        Some(FlowKeys {
+            // SAFETY: `fk` was filled by the dissector above.
+            src: unsafe { b::flow_get_u32_src(&fk) },
+            // SAFETY: as above.
+            dst: unsafe { b::flow_get_u32_dst(&fk) },
+            ports,
+            icmp: u32::from_ne_bytes([
+                icmp.__bindgen_anon_1.type_,
+                icmp.__bindgen_anon_1.code,
+                id[0],
+                id[1],
+            ]),
+            icmp_id: icmp.id,
         })
     }
 
@@ -128,7 +194,8 @@ impl SkBuff {
 
 impl Drop for SkBuff {
     fn drop(&mut self) {
-        // SAFETY: by the type invariant we own one reference; dev_kfree_skb_any may be called from any context, including hard IRQ and netpoll.
+        // SAFETY: by the type invariant we own one reference; dev_kfree_skb_any may be called from
+        // any context, including hard IRQ and netpoll.
         unsafe { b::rbond_dev_kfree_skb_any(self.0.as_ptr()) };
     }
 }
@@ -145,8 +212,83 @@ pub(crate) struct FlowKeys {
 /// Sets up the dissector [`SkBuff::flow_dissect`] uses; once, at module
 /// load, before any device can transmit.
 pub(crate) fn flow_init() {
-    // SAFETY: initialises a static of the helper object; called once, before any reader.
-    unsafe { b::rbond_flow_init() }
+    // SAFETY: initialises the helpers' dissector; called once, before any reader.
+    unsafe { b::rbond_skb_flow_dissector_init() }
+}
+
+// Per-frame field accesses, inline rather than through a helper call.
+
+/// `skb->dev`.
+///
+/// # Safety
+///
+/// `skb` must be a valid buffer.
+#[inline]
+pub(super) unsafe fn skb_dev(skb: *mut b::sk_buff) -> *mut b::net_device {
+    // SAFETY: a valid buffer (the caller's promise); `dev` is the member of the anonymous unions a
+    // buffer in the receive path uses.
+    unsafe {
+        (*skb)
+            .__bindgen_anon_1
+            .__bindgen_anon_1
+            .__bindgen_anon_1
+            .dev
+    }
+}
+
+/// `skb->dev = dev`.
+///
+/// # Safety
+///
+/// `skb` must be a valid buffer the caller owns, `dev` a device that
+/// outlives its use by the buffer.
+#[inline]
+pub(super) unsafe fn set_skb_dev(skb: *mut b::sk_buff, dev: *mut b::net_device) {
+    // SAFETY: a valid buffer the caller owns (its promise); a plain store to the union member the
+    // receive path uses.
+    unsafe {
+        (*skb)
+            .__bindgen_anon_1
+            .__bindgen_anon_1
+            .__bindgen_anon_1
+            .dev = dev
+    };
+}
+
+/// The buffer's `headers` group (`protocol`, `priority`, `hash`, the header
+/// offsets...), which both members of its union lay out alike.
+///
+/// # Safety
+///
+/// `skb` must be a valid buffer; the result points into it.
+#[inline]
+pub(super) unsafe fn headers(skb: *mut b::sk_buff) -> *mut b::sk_buff__bindgen_ty_4__bindgen_ty_1 {
+    // SAFETY: per the function's requirements; only the address is taken, of
+    // the union, where its member starts.
+    unsafe { core::ptr::addr_of_mut!((*skb).__bindgen_anon_4) }.cast()
+}
+
+/// `&skb->protocol`.
+///
+/// # Safety
+///
+/// `skb` must be a valid buffer; the result points into it.
+#[inline]
+pub(super) unsafe fn protocol(skb: *mut b::sk_buff) -> *mut u16 {
+    // SAFETY: per the function's requirements; only the address is taken.
+    unsafe { core::ptr::addr_of_mut!((*headers(skb)).protocol) }
+}
+
+/// The qdisc layer's view of a buffer's control block (`qdisc_skb_cb()`).
+///
+/// # Safety
+///
+/// `skb` must be a valid buffer; the result points into it.
+#[inline]
+pub(super) unsafe fn qdisc_cb(skb: *mut b::sk_buff) -> *mut b::qdisc_skb_cb {
+    // SAFETY: `cb` is the first bytes of a valid buffer, which qdisc_skb_cb()
+    // casts to the same type (its size is checked by the kernel's build).
+    unsafe { core::ptr::addr_of_mut!((*skb).cb).cast() }
 }
 
 /// A random number (`get_random_u32`), for balance-rr with
@@ -160,7 +302,7 @@ pub(crate) fn random_u32() -> u32 {
 /// monitor compares.
 pub(crate) fn jiffies() -> u64 {
     // SAFETY: callable in any context.
-    unsafe { b::rbond_jiffies() }
+    unsafe { b::rbond_get_jiffies_64() }
 }
 
 /// Milliseconds as jiffies (`msecs_to_jiffies`).

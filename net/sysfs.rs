@@ -49,7 +49,8 @@ impl fmt::Write for SysfsBuf {
     fn write_str(&mut self, s: &str) -> fmt::Result {
         let room = (PAGE - 1).saturating_sub(self.len);
         let n = s.len().min(room);
-        // SAFETY: the page has PAGE bytes; `self.len + n < PAGE`; `s` is valid for `n` bytes and does not overlap the page.
+        // SAFETY: the page has PAGE bytes; `self.len + n < PAGE`; `s` is valid for `n` bytes and
+        // does not overlap the page.
         unsafe { core::ptr::copy_nonoverlapping(s.as_ptr(), self.buf.as_ptr().add(self.len), n) };
         self.len += n;
         Ok(())
@@ -78,7 +79,8 @@ impl DevAttr {
     /// A file readable by all, writable by root (0644), or read-only (0444)
     /// without `store`.
     pub(crate) const fn new(name: &'static CStr, show: ShowFn, store: Option<StoreFn>) -> Self {
-        // SAFETY: device_attribute is plain old data; all-zeroes is no callbacks and no lockdep key (a static attribute needs none).
+        // SAFETY: device_attribute is plain old data; all-zeroes is no callbacks and no lockdep key
+        // (a static attribute needs none).
         let mut a: b::device_attribute = unsafe { MaybeUninit::zeroed().assume_init() };
         a.attr.name = name.as_char_ptr();
         a.attr.mode = if store.is_some() { 0o644 } else { 0o444 };
@@ -140,7 +142,9 @@ unsafe extern "C" fn show_callback(
     attr: *mut b::device_attribute,
     buf: *mut c_char,
 ) -> isize {
-    // SAFETY: the core calls show with an attribute of a group of ours (a DevAttr, whose first field it is), the device whose directory has the file (a registered net_device: the files go before it is unregistered), and a page.
+    // SAFETY: the core calls show with an attribute of a group of ours (a DevAttr, whose first
+    // field it is), the device whose directory has the file (a registered net_device: the files go
+    // before it is unregistered), and a page.
     unsafe {
         let (a, dev) = (&*attr.cast::<DevAttr>(), net_dev(d));
         emit(buf, |out| (a.show)(dev, out))
@@ -201,7 +205,8 @@ impl AttrGroup {
         name: &'static CStr,
         list: &'static AttrList<N>,
     ) -> Self {
-        // SAFETY: attribute_group is plain old data; all-zeroes is no visibility callback and no binary files.
+        // SAFETY: attribute_group is plain old data; all-zeroes is no visibility callback and no
+        // binary files.
         let mut g: b::attribute_group = unsafe { MaybeUninit::zeroed().assume_init() };
         g.name = name.as_char_ptr();
         g.attrs = list.0.as_ptr().cast_mut().cast();
@@ -220,15 +225,19 @@ impl Device {
     /// unregistered.
     pub(crate) fn add_sysfs_group(&self, group: &'static AttrGroup, _rtnl: &Rtnl) -> Result {
         // SAFETY: a registered device; the group is static.
-        to_result(unsafe {
-            b::sysfs_create_group(b::rbond_netdev_kobj(self.as_raw()), group.as_raw())
-        })
+        to_result(unsafe { b::sysfs_create_group(self.kobj(), group.as_raw()) })
     }
 
     /// Removes a group added by [`Device::add_sysfs_group`].
     pub(crate) fn remove_sysfs_group(&self, group: &'static AttrGroup, _rtnl: &Rtnl) {
         // SAFETY: as above; removing waits for readers of the files.
-        unsafe { b::sysfs_remove_group(b::rbond_netdev_kobj(self.as_raw()), group.as_raw()) }
+        unsafe { b::sysfs_remove_group(self.kobj(), group.as_raw()) }
+    }
+
+    /// The device's kobject (`&dev->dev.kobj`), its sysfs directory.
+    fn kobj(&self) -> *mut b::kobject {
+        // SAFETY: valid device; only the address is taken.
+        unsafe { core::ptr::addr_of_mut!((*self.as_raw()).dev.kobj) }
     }
 }
 
@@ -276,21 +285,19 @@ impl NetClassFile {
             },
             GFP_KERNEL,
         )?;
-        // SAFETY: the attribute lives in the box until Drop removes the file; a dynamically allocated attribute needs its lockdep key initialised; `net` is live.
-        unsafe {
-            b::rbond_sysfs_attr_init(core::ptr::addr_of_mut!((*f.raw.get()).attr));
-            to_result(b::netdev_class_create_file_ns(
-                f.raw.get(),
-                net.as_raw().cast(),
-            ))?;
-        }
+        // SAFETY: the attribute lives in the box until Drop removes the file; a dynamically
+        // allocated attribute needs its lockdep key initialised.
+        unsafe { b::rbond_sysfs_attr_init(core::ptr::addr_of_mut!((*f.raw.get()).attr)) };
+        // SAFETY: as above; `net` is live.
+        to_result(unsafe { b::netdev_class_create_file_ns(f.raw.get(), net.as_raw().cast()) })?;
         Ok(Self(f))
     }
 }
 
 impl Drop for NetClassFile {
     fn drop(&mut self) {
-        // SAFETY: created in `new` in this namespace, which is still live (its per-namespace data, which owns this, goes first); removal waits for running callbacks.
+        // SAFETY: created in `new` in this namespace, which is still live (its per-namespace data,
+        // which owns this, goes first); removal waits for running callbacks.
         unsafe { b::netdev_class_remove_file_ns(self.0.raw.get(), self.0.net.as_ptr().cast()) };
     }
 }
@@ -306,12 +313,12 @@ unsafe extern "C" fn class_show_callback(
     attr: *const b::class_attribute,
     buf: *mut c_char,
 ) -> isize {
-    // SAFETY: the attribute is the first field of a live ClassFile (its file exists), whose namespace is live; `buf` is the page.
-    unsafe {
-        let f = &*attr.cast::<ClassFile>();
-        let net = Net::from_raw(f.net.as_ptr());
-        emit(buf, |out| (f.show)(net, out))
-    }
+    // SAFETY: the attribute is the first field of a live ClassFile (its file exists).
+    let f = unsafe { &*attr.cast::<ClassFile>() };
+    // SAFETY: its namespace is live while the file exists.
+    let net = unsafe { Net::from_raw(f.net.as_ptr()) };
+    // SAFETY: `buf` is the page sysfs hands a show callback.
+    unsafe { emit(buf, |out| (f.show)(net, out)) }
 }
 
 /// The `class_store` trampoline.
@@ -326,15 +333,12 @@ unsafe extern "C" fn class_store_callback(
     buf: *const c_char,
     count: usize,
 ) -> isize {
-    // SAFETY: as in class_show_callback; `buf` holds `count` bytes.
-    let (f, net, data) = unsafe {
-        let f = &*attr.cast::<ClassFile>();
-        (
-            f,
-            Net::from_raw(f.net.as_ptr()),
-            core::slice::from_raw_parts(buf.cast::<u8>(), count),
-        )
-    };
+    // SAFETY: as in class_show_callback.
+    let f = unsafe { &*attr.cast::<ClassFile>() };
+    // SAFETY: as in class_show_callback.
+    let net = unsafe { Net::from_raw(f.net.as_ptr()) };
+    // SAFETY: `buf` holds `count` bytes, for the call.
+    let data = unsafe { core::slice::from_raw_parts(buf.cast::<u8>(), count) };
     stored(count, (f.store)(net, data))
 }
 

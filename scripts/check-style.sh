@@ -9,7 +9,8 @@
 #   shape    no `unsafe` in the bonding files (each says
 #            #![forbid(unsafe_code)]), no `use super::*` outside tests, no
 #            bonding import under net/, file sizes (net/device/ files at
-#            most 700 lines, any other file outside tests 1,200)
+#            most 700 lines, any other file outside tests 1,200), C helpers
+#            of one statement each, with no decision
 #
 #   scripts/check-style.sh [format|clippy|shape ...]   default: all three
 set -uo pipefail
@@ -79,6 +80,13 @@ for gate in "${gates[@]}"; do
 		fi
 		if grep -nE 'crate::bond|use crate::\{[^}]*bond' net/*.rs net/*/*.rs; then
 			bad "shape: net/ imports a bonding module"
+		fi
+		# net/helpers/: a wrapper is one line, one statement, no decision
+		# (an `if` or a `?:` belongs in Rust).
+		if awk '/^[a-z].*[ *]rbond_[a-z0-9_]+\(.*\)$/ || (/^[a-z].*[ *]rbond_[a-z0-9_]+\(/ && !/\{/) { print FILENAME ":" FNR ": not on one line"; n++ }
+			/^[a-z].*[ *]rbond_[a-z0-9_]+\(.*\{/ { b = $0; sub(/^[^{]*\{/, "", b); if (gsub(/;/, ";", b) != 1 || b ~ /(\<if \(|\?)/) { print FILENAME ":" FNR ": " $0; n++ } }
+			END { exit n > 0 }' net/helpers/*.c; then :; else
+			bad "shape: a C helper with more than one statement or a decision"
 		fi
 		for f in $(rust_files | grep -v '^tests/'); do
 			n=$(wc -l <"$f")

@@ -26,7 +26,7 @@ use core::{
     sync::atomic::AtomicBool,
 };
 use kernel::{
-    error::{code::*, from_result, to_result, Result},
+    error::{code::*, from_result, Result},
     types::Opaque,
     uaccess::UserPtr,
 };
@@ -45,7 +45,8 @@ impl<T: Driver> Adapter<T> {
     /// Called by the core as `priv_destructor`, once, on a device of `T` that nothing uses any
     /// more.
     unsafe extern "C" fn destructor_callback(dev: *mut b::net_device) {
-        // SAFETY: netdev_run_todo (or register_netdevice's unwinding) calls this on a device of ours that nothing uses any more.
+        // SAFETY: netdev_run_todo (or register_netdevice's unwinding) calls this on a device of
+        // ours that nothing uses any more.
         unsafe { Self::drop_data(dev) };
     }
 
@@ -56,17 +57,21 @@ impl<T: Driver> Adapter<T> {
     /// Called by the workqueue with the `work_struct` of a [`WorkSlot`] in the private area of a
     /// device of `T`, queued only while the device's data is initialised.
     unsafe extern "C" fn work_callback(work: *mut b::work_struct) {
-        // SAFETY: the work is the first field of the delayed_work that is the first field of a repr(C) WorkSlot, number `index` of the array that is the first field of a repr(C) DevPriv<T> in a device's private area; it is only queued while the data is initialised, and the destructor cancels it before dropping the data.
-        let (dev, dw, id) = unsafe {
-            let slot = work.cast::<WorkSlot>();
-            let index = (*slot).index;
-            let p = slot.sub(usize::from(index)).cast::<DevPriv<T>>();
-            (
-                b::rbond_netdev_from_priv(p.cast()),
-                (*slot).dw.get(),
-                WorkId(index),
-            )
-        };
+        // The work is the first field of the delayed_work that is the
+        // first field of a repr(C) WorkSlot.
+        let slot = work.cast::<WorkSlot>();
+        // SAFETY: the slot is number `index` of the array that is the first
+        // field of a repr(C) DevPriv<T> in a device's private area; it is
+        // only queued while the data is initialised, and the destructor
+        // cancels it before dropping the data.
+        let index = unsafe { (*slot).index };
+        // SAFETY: as above: slot 0 is the start of the private area.
+        let p = unsafe { slot.sub(usize::from(index)) };
+        // SAFETY: as above: `p` is the device's private area.
+        let dev = unsafe { b::rbond_netdev_from_priv(p.cast()) };
+        // SAFETY: as above.
+        let dw = unsafe { (*slot).dw.get() };
+        let id = WorkId(index);
         // SAFETY: as above.
         let (d, data) = unsafe { Self::parts(dev) };
         let delay = match T::work(d, data, id) {
@@ -77,7 +82,8 @@ impl<T: Driver> Adapter<T> {
             Rearm::Jiffies(j) => j as _,
             Rearm::Stop => return,
         };
-        // SAFETY: the work is initialised; re-queueing from its own callback is allowed and cancel_delayed_work_sync handles it.
+        // SAFETY: the work is initialised; re-queueing from its own callback is allowed and
+        // cancel_delayed_work_sync handles it.
         unsafe { b::rbond_queue_delayed_work(dw, delay) };
     }
 
@@ -89,22 +95,27 @@ impl<T: Driver> Adapter<T> {
     /// Called by `alloc_netdev_mqs` (or `rtnl_create_link`) with a new, exclusively owned device
     /// whose private area has `PRIV_SIZE` bytes.
     pub(in crate::net) unsafe extern "C" fn setup_callback(dev: *mut b::net_device) {
-        // SAFETY: alloc_netdev_mqs calls setup with the new, exclusively owned device, whose private area has PRIV_SIZE bytes (every allocation of ours asks for that size).
+        // SAFETY: alloc_netdev_mqs calls setup with the new, exclusively owned device, whose
+        // private area has PRIV_SIZE bytes (every allocation of ours asks for that size).
         let p = unsafe { Self::priv_of(dev) };
-        // SAFETY: as above; the layer's fields are written in place, the data stays uninitialised (`ready` false).
-        unsafe {
-            let works = core::ptr::addr_of_mut!((*p).works).cast::<WorkSlot>();
-            for i in 0..MAX_WORKS {
-                let slot = works.add(i);
-                core::ptr::addr_of_mut!((*slot).index).write(i as u8);
-                b::rbond_init_delayed_work(
-                    Opaque::raw_get(core::ptr::addr_of!((*slot).dw)),
-                    Some(Self::work_callback),
-                );
-            }
-            core::ptr::addr_of_mut!((*p).proc_file).write(RtnlCell::new(None));
-            core::ptr::addr_of_mut!((*p).ready).write(AtomicBool::new(false));
+        // The layer's fields are written in place; the data stays
+        // uninitialised (`ready` false).
+        // SAFETY: as above; only the address of a field is taken.
+        let works = unsafe { core::ptr::addr_of_mut!((*p).works) }.cast::<WorkSlot>();
+        for i in 0..MAX_WORKS {
+            // SAFETY: `works` is an array of MAX_WORKS slots.
+            let slot = unsafe { works.add(i) };
+            // SAFETY: a slot of the exclusively owned private area.
+            unsafe { core::ptr::addr_of_mut!((*slot).index).write(i as u8) };
+            // SAFETY: as above; the work is initialised once, before anything can queue it.
+            let dw = unsafe { Opaque::raw_get(core::ptr::addr_of!((*slot).dw)) };
+            // SAFETY: as above.
+            unsafe { b::rbond_init_delayed_work(dw, Some(Self::work_callback)) };
         }
+        // SAFETY: a field of the exclusively owned private area.
+        unsafe { core::ptr::addr_of_mut!((*p).proc_file).write(RtnlCell::new(None)) };
+        // SAFETY: as above.
+        unsafe { core::ptr::addr_of_mut!((*p).ready).write(AtomicBool::new(false)) };
         // SAFETY: as above.
         let dev = unsafe { &mut *dev };
         // SAFETY: `dev` is a freshly allocated net_device.
@@ -160,7 +171,8 @@ impl<T: Driver> Adapter<T> {
     ) -> b::netdev_tx_t {
         // SAFETY: the core calls ndo_start_xmit on a registered device of ours.
         let (dev, data) = unsafe { Self::parts(dev) };
-        // SAFETY: __dev_queue_xmit, pktgen and netpoll call ndo_start_xmit with BH (or IRQs) off, an RCU read-side section that synchronize_rcu waits for.
+        // SAFETY: __dev_queue_xmit, pktgen and netpoll call ndo_start_xmit with BH (or IRQs) off,
+        // an RCU read-side section that synchronize_rcu waits for.
         let rcu = unsafe { RcuGuard::assume_held() };
         // SAFETY: the stack transfers its reference to `skb` to us.
         match unsafe { SkBuff::from_raw(skb) } {
@@ -182,7 +194,8 @@ impl<T: Driver> Adapter<T> {
         skb: *mut b::sk_buff,
         _sb_dev: *mut b::net_device,
     ) -> u16 {
-        // SAFETY: netdev_core_pick_tx calls this on a registered device of ours, with BH off and under RCU, with a frame it owns for the call.
+        // SAFETY: netdev_core_pick_tx calls this on a registered device of ours, with BH off and
+        // under RCU, with a frame it owns for the call.
         let ((d, data), mut skb) = unsafe { (Self::parts(dev), QueueSelect::from_raw(skb)) };
         T::select_queue(d, data, &mut skb)
     }
@@ -197,7 +210,8 @@ impl<T: Driver> Adapter<T> {
         dev: *mut b::net_device,
         info: *mut b::ethtool_drvinfo,
     ) {
-        // SAFETY: the ethtool core calls this on a registered device of ours, with a valid drvinfo buffer it owns for the duration of the call.
+        // SAFETY: the ethtool core calls this on a registered device of ours, with a valid drvinfo
+        // buffer it owns for the duration of the call.
         let (dev, data, info) = unsafe { (Device::from_raw(dev), Self::parts(dev).1, &mut *info) };
         T::get_drvinfo(dev, data, &mut DrvInfo(info));
     }
@@ -210,7 +224,8 @@ impl<T: Driver> Adapter<T> {
     /// data is initialised.
     unsafe extern "C" fn init_callback(raw: *mut b::net_device) -> kernel::ffi::c_int {
         from_result(|| {
-            // SAFETY: register_netdevice calls ndo_init under RTNL, with the private data initialised (before registration).
+            // SAFETY: register_netdevice calls ndo_init under RTNL, with the private data
+            // initialised (before registration).
             let ((dev, data), rtnl) = unsafe { (Self::parts(raw), Rtnl::assume_held()) };
             T::init(dev, data, rtnl)?;
             Ok(0)
@@ -367,8 +382,9 @@ impl<T: Driver> Adapter<T> {
             let ((d, data), rtnl) = unsafe { (Self::parts(dev), Rtnl::assume_held()) };
             let mtu = u32::try_from(mtu).map_err(|_| EINVAL)?;
             T::change_mtu(d, data, rtnl, mtu)?;
-            // SAFETY: as above; ndo_change_mtu must store the new MTU.
-            unsafe { b::rbond_set_mtu_field(dev, mtu) };
+            // SAFETY: as above; ndo_change_mtu must store the new MTU, which lockless readers read
+            // once (WRITE_ONCE()).
+            unsafe { core::ptr::write_volatile(core::ptr::addr_of_mut!((*dev).mtu), mtu) };
             Ok(0)
         })
     }
@@ -384,14 +400,30 @@ impl<T: Driver> Adapter<T> {
         sa: *mut core::ffi::c_void,
     ) -> kernel::ffi::c_int {
         from_result(|| {
+            // SAFETY: dev_set_mac_address passes a sockaddr with addr_len (6) bytes of address
+            // data, in its fixed-size view.
+            let data = unsafe {
+                (*sa.cast::<b::sockaddr>())
+                    .__bindgen_anon_1
+                    .sa_data_min
+                    .as_ref()
+            };
             let mut mac = MacAddr::default();
-            // SAFETY: dev_set_mac_address passes a sockaddr with addr_len (6) bytes of address data.
-            to_result(unsafe { b::rbond_sockaddr_to_mac(sa, mac.0.as_mut_ptr()) })?;
+            for (m, &d) in mac.0.iter_mut().zip(data.iter()) {
+                *m = d;
+            }
+            // As eth_prepare_mac_addr_change().
+            if !mac.is_valid() {
+                return Err(crate::net::error::eaddrnotavail());
+            }
             // SAFETY: called under RTNL on a device of ours.
             let ((d, data), rtnl) = unsafe { (Self::parts(dev), Rtnl::assume_held()) };
             if T::set_mac_address(d, data, rtnl, mac)? {
-                // SAFETY: as above; the core notifies NETDEV_CHANGEADDR after ndo_set_mac_address returns.
-                unsafe { b::rbond_dev_addr_set_notify_quiet(dev, mac.0.as_ptr()) };
+                // SAFETY: as above; the core notifies NETDEV_CHANGEADDR after ndo_set_mac_address
+                // returns.
+                unsafe { b::rbond___dev_addr_set(dev, mac.0.as_ptr().cast(), mac.0.len()) };
+                // SAFETY: as above; a plain field (eth_commit_mac_addr_change()).
+                unsafe { (*dev).addr_assign_type = b::NET_ADDR_SET as u8 };
             }
             Ok(0)
         })
@@ -422,7 +454,8 @@ impl<T: Driver> Adapter<T> {
         dev: *mut b::net_device,
         change: kernel::ffi::c_int,
     ) {
-        // SAFETY: dev_change_rx_flags runs only from __dev_set_promiscuity and __dev_set_allmulti, which assert RTNL, on a device of ours.
+        // SAFETY: dev_change_rx_flags runs only from __dev_set_promiscuity and __dev_set_allmulti,
+        // which assert RTNL, on a device of ours.
         let ((d, data), rtnl) = unsafe { (Self::parts(dev), Rtnl::assume_held()) };
         T::change_rx_flags(d, data, rtnl, change as u32);
     }
@@ -434,7 +467,8 @@ impl<T: Driver> Adapter<T> {
     /// Called by the core as `ndo_set_rx_mode` on a registered device of `T` (its private data
     /// initialised), with the device's address lists locked and BH off.
     unsafe extern "C" fn set_rx_mode_callback(dev: *mut b::net_device) {
-        // SAFETY: __dev_set_rx_mode calls this on a device of ours with its address lists locked (netif_addr_lock_bh).
+        // SAFETY: __dev_set_rx_mode calls this on a device of ours with its address lists locked
+        // (netif_addr_lock_bh).
         let (d, data) = unsafe { Self::parts(dev) };
         let rcu = RcuGuard::lock();
         T::set_rx_mode(d, data, &AddrLists { dev: d }, &rcu);
@@ -634,7 +668,8 @@ impl<T: Driver> Adapter<T> {
         } else {
             None
         },
-        // SAFETY: net_device_ops is plain old data (function pointers and integers) for which all-zeroes means "not implemented".
+        // SAFETY: net_device_ops is plain old data (function pointers and integers) for which
+        // all-zeroes means "not implemented".
         ..unsafe { MaybeUninit::zeroed().assume_init() }
     };
 

@@ -22,16 +22,20 @@ impl AddrLists<'_> {
     /// count each lower device separately).
     pub(crate) fn sync_to(&self, lower: &Device, shared: bool) {
         let (to, from) = (lower.as_raw(), self.dev.as_raw());
-        // SAFETY: valid devices; `from`'s lists are locked (this proof), and the functions lock `to`'s themselves, nested, as layered devices do. Errors (no memory for a list entry) leave the lower device with fewer addresses, as in the C callers, which ignore them.
-        unsafe {
-            if shared {
-                b::dev_uc_sync_multiple(to, from);
-                b::dev_mc_sync_multiple(to, from);
-            } else {
-                b::dev_uc_sync(to, from);
-                b::dev_mc_sync(to, from);
-            }
-        }
+        type Sync =
+            unsafe extern "C" fn(*mut b::net_device, *mut b::net_device) -> kernel::ffi::c_int;
+        let (uc, mc): (Sync, Sync) = if shared {
+            (b::dev_uc_sync_multiple, b::dev_mc_sync_multiple)
+        } else {
+            (b::dev_uc_sync, b::dev_mc_sync)
+        };
+        // Errors (no memory for a list entry) leave the lower device with
+        // fewer addresses, as in the C callers, which ignore them.
+        // SAFETY: valid devices; `from`'s lists are locked (this proof), and
+        // the functions lock `to`'s themselves, nested, as layered devices do.
+        unsafe { uc(to, from) };
+        // SAFETY: as above.
+        unsafe { mc(to, from) };
     }
 }
 
@@ -66,7 +70,8 @@ impl Device {
     /// `upper` pushed to it (`dev_uc_unsync`, `dev_mc_unsync`). Must not be
     /// called with `upper`'s lists locked: these take the lock themselves.
     pub(crate) fn unsync_addr_lists(&self, _rtnl: &Rtnl, upper: &Device) {
-        // SAFETY: both devices are valid; the functions take both address list locks in the order the core documents (from, then to).
+        // SAFETY: both devices are valid; the functions take both address list locks in the order
+        // the core documents (from, then to).
         unsafe {
             b::dev_uc_unsync(self.as_raw(), upper.as_raw());
             b::dev_mc_unsync(self.as_raw(), upper.as_raw());
@@ -76,12 +81,12 @@ impl Device {
     /// Joins the multicast group `addr` (`dev_mc_add`).
     pub(crate) fn mc_add(&self, _rtnl: &Rtnl, addr: &[u8; 6]) -> Result {
         // SAFETY: valid device, RTNL held; `addr` is 6 readable bytes, copied.
-        to_result(unsafe { b::rbond_dev_mc_add(self.as_raw(), addr.as_ptr()) })
+        to_result(unsafe { b::dev_mc_add(self.as_raw(), addr.as_ptr()) })
     }
 
     /// Leaves the multicast group `addr` (`dev_mc_del`).
     pub(crate) fn mc_del(&self, _rtnl: &Rtnl, addr: &[u8; 6]) {
         // SAFETY: as in mc_add.
-        unsafe { b::rbond_dev_mc_del(self.as_raw(), addr.as_ptr()) };
+        unsafe { b::dev_mc_del(self.as_raw(), addr.as_ptr()) };
     }
 }

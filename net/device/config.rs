@@ -36,45 +36,77 @@ impl Device {
         to_result(unsafe { b::__dev_set_mtu(self.as_raw(), mtu) })
     }
 
-    /// `dev_set_mac_address`.
+    /// `dev_set_mac_address`, for a device with Ethernet-sized addresses
+    /// (EINVAL for any other).
     pub(crate) fn set_mac_address(
         &self,
         _rtnl: &Rtnl,
         mac: MacAddr,
         extack: &mut ExtAck,
     ) -> Result {
-        // SAFETY: valid device, RTNL held; `mac` holds addr_len (6) bytes of an Ethernet device.
-        to_result(unsafe { b::rbond_dev_set_mac_address(self.as_raw(), mac.0.as_ptr(), extack.0) })
+        // SAFETY: valid device; a plain field read.
+        if usize::from(unsafe { (*self.as_raw()).addr_len }) != mac.0.len() {
+            return Err(EINVAL);
+        }
+        let mut sa = b::sockaddr {
+            sa_family: self.hw_type(),
+            ..Default::default()
+        };
+        // SAFETY: the union's fixed-size view, 14 bytes, of which the address takes the first 6.
+        let data = unsafe { sa.__bindgen_anon_1.sa_data_min.as_mut() };
+        for (d, &s) in data.iter_mut().zip(mac.0.iter()) {
+            *d = s as _;
+        }
+        // SAFETY: valid device, RTNL held; `sa` holds addr_len bytes of address.
+        to_result(unsafe { b::dev_set_mac_address(self.as_raw(), &mut sa, extack.0) })
+    }
+
+    /// Takes `mac` as the device's address, assigned as `assign_type`
+    /// (`NET_ADDR_*`), and announces it (`bond_set_dev_addr()`).
+    fn set_hw_addr_notify(&self, mac: MacAddr, assign_type: u32) -> Result {
+        let dev = self.as_raw();
+        // SAFETY: valid device, RTNL held (the callers' proof); `mac` is read for the call.
+        to_result(unsafe {
+            b::dev_pre_changeaddr_notify(dev, mac.0.as_ptr(), core::ptr::null_mut())
+        })?;
+        // SAFETY: as above; an Ethernet device's address is `mac`'s 6 bytes.
+        unsafe { b::rbond___dev_addr_set(dev, mac.0.as_ptr().cast(), mac.0.len()) };
+        // SAFETY: valid device; a plain field, written under RTNL.
+        unsafe { (*dev).addr_assign_type = assign_type as u8 };
+        self.notify_change_addr();
+        Ok(())
+    }
+
+    fn notify_change_addr(&self) {
+        // SAFETY: valid device, RTNL held (the callers' proof).
+        unsafe { b::call_netdevice_notifiers(b::netdev_cmd_NETDEV_CHANGEADDR as _, self.as_raw()) };
     }
 
     /// Takes `mac` as the device's address, marked as stolen from a slave
     /// (the bond, from its first slave), and announces it.
     pub(crate) fn steal_hw_addr(&self, _rtnl: &Rtnl, mac: MacAddr) -> Result {
-        // SAFETY: valid device, RTNL held; `mac` holds addr_len bytes.
-        to_result(unsafe {
-            b::rbond_dev_addr_set_notify(self.as_raw(), mac.0.as_ptr(), b::NET_ADDR_STOLEN as u8)
-        })
+        self.set_hw_addr_notify(mac, b::NET_ADDR_STOLEN)
     }
 
     /// Puts back a random address the device had before (undoing
     /// `steal_hw_addr`), and announces it.
     pub(crate) fn restore_random_hw_addr(&self, _rtnl: &Rtnl, mac: MacAddr) -> Result {
-        // SAFETY: valid device, RTNL held; `mac` holds addr_len bytes.
-        to_result(unsafe {
-            b::rbond_dev_addr_set_notify(self.as_raw(), mac.0.as_ptr(), b::NET_ADDR_RANDOM as u8)
-        })
+        self.set_hw_addr_notify(mac, b::NET_ADDR_RANDOM)
     }
 
     /// Gives the device a new random address and announces it.
     pub(crate) fn randomize_hw_addr(&self, _rtnl: &Rtnl) {
         // SAFETY: valid device, RTNL held.
-        unsafe { b::rbond_dev_addr_random(self.as_raw()) }
+        unsafe { b::rbond_eth_hw_addr_random(self.as_raw()) };
+        self.notify_change_addr();
     }
 
     /// Adds and removes private flags (IFF_NO_ADDRCONF, ...).
     pub(crate) fn change_priv_flags(&self, _rtnl: &Rtnl, add: u64, remove: u64) {
-        // SAFETY: valid device; priv_flags change under RTNL.
-        unsafe { b::rbond_netdev_change_priv_flags(self.as_raw(), add, remove) }
+        // SAFETY: valid device; priv_flags change under RTNL, which is held.
+        let flags = unsafe { b::rbond_netdev_priv_flags(self.as_raw()) };
+        // SAFETY: as above.
+        unsafe { b::rbond_netdev_set_priv_flags(self.as_raw(), (flags | add) & !remove) }
     }
 
     /// Whether another rx_handler (a bond, bridge, macvlan...) owns the device.
@@ -152,8 +184,9 @@ impl Device {
     /// of dev_change_flags: for IFF_SLAVE, which only the master manages
     /// (user space cannot set it, it is in IFF_VOLATILE).
     pub(crate) fn change_flags_raw(&self, _rtnl: &Rtnl, add: u32, remove: u32) {
+        let dev = self.as_raw();
         // SAFETY: valid device; flags change under RTNL, which is held.
-        unsafe { b::rbond_netdev_change_flags_raw(self.as_raw(), add, remove) }
+        unsafe { (*dev).flags = ((*dev).flags | add) & !remove }
     }
 
     /// Whether `upper` is one of this device's upper devices.

@@ -232,7 +232,8 @@ unsafe impl<T: Driver> Sync for ProcView<T> {}
 
 impl<T: Driver> Show for ProcView<T> {
     fn show(&self, out: &mut SeqFile) -> fmt::Result {
-        // SAFETY: a ProcView is only created by Device::proc_create over a registered `T` device, whose ndo_uninit removes the proc file before the data can be dropped.
+        // SAFETY: a ProcView is only created by Device::proc_create over a registered `T` device,
+        // whose ndo_uninit removes the proc file before the data can be dropped.
         let (dev, data) = unsafe { Adapter::<T>::parts(self.0.get()) };
         T::proc_show(dev, data, out)
     }

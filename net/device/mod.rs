@@ -89,6 +89,12 @@ impl MacAddr {
         );
         MacAddr([(a[0] & 0xfe) | 0x02, a[1], a[2], a[3], b[0], b[1]])
     }
+
+    /// A unicast address other than 00:00:00:00:00:00
+    /// (`is_valid_ether_addr()`).
+    pub(crate) fn is_valid(&self) -> bool {
+        self.0[0] & 1 == 0 && self.0.iter().any(|&b| b != 0)
+    }
 }
 
 impl fmt::Display for MacAddr {
@@ -166,7 +172,8 @@ impl Device {
         // place while lockless readers (the monitors, /proc) copy it. Each
         // byte is read once, volatile, so a copy at worst mixes two names,
         // as C's netdev_info() may.
-        // SAFETY: by the type invariant the device is valid; `name` is an array of IFNAMSIZ bytes inside it.
+        // SAFETY: by the type invariant the device is valid; `name` is an array of IFNAMSIZ bytes
+        // inside it.
         let name = unsafe { core::ptr::addr_of!((*self.as_raw()).name) }.cast::<u8>();
         for (i, o) in out.iter_mut().enumerate() {
             // SAFETY: `i < IFNAMSIZ`, within the array.
@@ -182,7 +189,8 @@ impl Device {
     /// does; inline here rather than through a C call, since the transmit
     /// path asks for every packet.
     fn state(&self) -> usize {
-        // SAFETY: valid device; `state` is a word the core changes with atomic bit operations, so a volatile word read is what test_bit() amounts to.
+        // SAFETY: valid device; `state` is a word the core changes with atomic bit operations, so a
+        // volatile word read is what test_bit() amounts to.
         unsafe { core::ptr::read_volatile(core::ptr::addr_of!((*self.as_raw()).state)) as usize }
     }
 
@@ -229,12 +237,12 @@ impl Device {
     /// The hardware address.
     pub(crate) fn dev_addr(&self) -> MacAddr {
         let mut mac = MacAddr::default();
-        // SAFETY: valid device; an Ethernet device's dev_addr points to at least ETH_ALEN bytes for as long as it is registered.
-        unsafe {
-            let addr = (*self.as_raw()).dev_addr;
-            if !addr.is_null() {
-                core::ptr::copy_nonoverlapping(addr, mac.0.as_mut_ptr(), ETH_ALEN);
-            }
+        // SAFETY: valid device; a plain field read.
+        let addr = unsafe { (*self.as_raw()).dev_addr };
+        if !addr.is_null() {
+            // SAFETY: an Ethernet device's dev_addr points to at least ETH_ALEN bytes for as long
+            // as it is registered.
+            unsafe { core::ptr::copy_nonoverlapping(addr, mac.0.as_mut_ptr(), ETH_ALEN) };
         }
         mac
     }
@@ -247,14 +255,15 @@ impl Device {
 
     /// The hardware type (`ARPHRD_*`).
     pub(crate) fn hw_type(&self) -> u16 {
-        // SAFETY: valid device; the type changes only under RTNL, and a torn read of a u16 is impossible.
+        // SAFETY: valid device; the type changes only under RTNL, and a torn read of a u16 is
+        // impossible.
         unsafe { (*self.as_raw()).type_ }
     }
 
     /// How the address was assigned (`NET_ADDR_*`).
     pub(crate) fn addr_assign_type(&self) -> u8 {
-        // SAFETY: valid device.
-        unsafe { b::rbond_addr_assign_type(self.as_raw()) }
+        // SAFETY: valid device; a plain field read (written under RTNL).
+        unsafe { (*self.as_raw()).addr_assign_type }
     }
 
     /// Takes a reference that keeps the device allocated (`dev_hold`).
@@ -272,7 +281,8 @@ impl Device {
     /// Logs `args` as `netdev_printk` does ("bond0: ..."). `level` is one of
     /// the `KERN_*` strings below.
     pub(crate) fn log(&self, level: &LogLevel, args: fmt::Arguments<'_>) {
-        // SAFETY: valid device; "%pA" formats a `fmt::Arguments` (Rust printk support), which outlives the call.
+        // SAFETY: valid device; "%pA" formats a `fmt::Arguments` (Rust printk support), which
+        // outlives the call.
         unsafe {
             b::netdev_printk(
                 level.0.as_ptr().cast(),
@@ -285,11 +295,11 @@ impl Device {
 
     /// Finds a device by name in this device's network namespace.
     pub(crate) fn lookup_in_same_ns<'a>(&self, name: &CStr, _rtnl: &'a Rtnl) -> Option<&'a Device> {
-        // SAFETY: RTNL is held (by the proof), which keeps the returned device registered and valid for `'a`.
-        unsafe {
-            let dev = b::rbond_dev_get_by_name(self.as_raw(), name.as_char_ptr().cast());
-            (!dev.is_null()).then(|| Device::from_raw(dev))
-        }
+        // SAFETY: RTNL is held (by the proof), which keeps the returned device registered and valid
+        // for `'a`; `name` is NUL-terminated.
+        let dev = unsafe { b::__dev_get_by_name(self.net().as_raw(), name.as_char_ptr().cast()) };
+        // SAFETY: non-null: a registered device, kept by RTNL as above.
+        (!dev.is_null()).then(|| unsafe { Device::from_raw(dev) })
     }
 
     /// [`Device::lookup_in_same_ns`] by a name given as bytes (no NUL).
@@ -310,15 +320,17 @@ impl Device {
     /// Whether the caller may administer this device's namespace
     /// (`ns_capable(net->user_ns, CAP_NET_ADMIN)`).
     pub(crate) fn net_admin_capable(&self) -> bool {
-        // SAFETY: valid device; process context (an ioctl).
-        unsafe { b::rbond_net_admin_capable(self.as_raw()) }
+        // SAFETY: valid device; its namespace, and that namespace's user namespace, outlive it.
+        let user_ns = unsafe { (*self.net().as_raw()).user_ns };
+        // SAFETY: a live user namespace; process context (an ioctl).
+        unsafe { b::ns_capable(user_ns, b::CAP_NET_ADMIN as i32) }
     }
 
     /// The master this device is linked under, if any
     /// (`netdev_master_upper_dev_get`).
     pub(crate) fn master_upper<'a>(&self, _rtnl: &'a Rtnl) -> Option<&'a Device> {
         // SAFETY: valid device, RTNL held: the master and its link stay while the guard lives.
-        let m = unsafe { b::rbond_master_upper(self.as_raw()) };
+        let m = unsafe { b::netdev_master_upper_dev_get(self.as_raw()) };
         // SAFETY: non-null: a registered device, kept by RTNL as above.
         (!m.is_null()).then(|| unsafe { Device::from_raw(m) })
     }
@@ -331,13 +343,14 @@ impl Device {
 
     /// The interface index.
     pub(crate) fn ifindex(&self) -> i32 {
-        // SAFETY: valid device.
-        unsafe { b::rbond_dev_ifindex(self.as_raw()) }
+        // SAFETY: valid device; a plain field read (set at registration).
+        unsafe { (*self.as_raw()).ifindex }
     }
 
     /// The device's network namespace.
     pub(crate) fn net(&self) -> &Net {
-        // SAFETY: valid device; its namespace outlives it (devices are removed from a namespace before it goes).
+        // SAFETY: valid device; its namespace outlives it (devices are removed from a namespace
+        // before it goes).
         unsafe { Net::from_raw(b::rbond_dev_net(self.as_raw())) }
     }
 
@@ -347,9 +360,10 @@ impl Device {
         ifindex: i32,
         _rtnl: &'a Rtnl,
     ) -> Option<&'a Device> {
-        // SAFETY: valid device; under RTNL the devices of a namespace stay registered, and the returned device lives at least while RTNL is held.
+        // SAFETY: valid device; under RTNL the devices of a namespace stay registered, and the
+        // returned device lives at least while RTNL is held.
         unsafe {
-            let d = b::__dev_get_by_index(b::rbond_dev_net(self.as_raw()), ifindex);
+            let d = b::__dev_get_by_index(self.net().as_raw(), ifindex);
             (!d.is_null()).then(|| Device::from_raw(d))
         }
     }
@@ -419,7 +433,9 @@ impl SetupDevice<'_> {
     /// Adds and removes IFF_* private flags.
     pub(crate) fn change_priv_flags(&mut self, add: u64, remove: u64) {
         // SAFETY: a device in setup is exclusively ours.
-        unsafe { b::rbond_netdev_change_priv_flags(self.0, add, remove) };
+        let flags = unsafe { b::rbond_netdev_priv_flags(self.0) };
+        // SAFETY: as above.
+        unsafe { b::rbond_netdev_set_priv_flags(self.0, (flags | add) & !remove) };
     }
 
     /// Marks transmit as lockless (no `netif_tx_lock` around xmit).
@@ -433,26 +449,46 @@ impl SetupDevice<'_> {
         self.0.set_netns_immutable(1);
     }
 
-    /// Offers the offloads a master can pass on to its lower devices.
+    /// Offers the offloads a master can pass on to its lower devices
+    /// (`bond_setup()`, `team_setup()`); [`Device::lower_features`] then
+    /// narrows them to what the lower devices support.
     pub(crate) fn set_master_features(&mut self) {
-        // SAFETY: a device in setup is exclusively ours.
-        unsafe { b::rbond_setup_features(self.0) };
+        let bit = |b: u32| 1u64 << b;
+        // SAFETY: constants.
+        let (vlan, encap) = unsafe {
+            (
+                b::rbond_master_upper_dev_vlan_features(),
+                b::rbond_netif_f_gso_encap_all(),
+            )
+        };
+        let hw = vlan
+            | bit(b::NETIF_F_HW_VLAN_CTAG_RX_BIT)
+            | bit(b::NETIF_F_HW_VLAN_CTAG_FILTER_BIT)
+            | bit(b::NETIF_F_HW_VLAN_STAG_RX_BIT)
+            | bit(b::NETIF_F_HW_VLAN_STAG_FILTER_BIT)
+            | encap;
+        self.0.hw_features = hw;
+        self.0.features |= hw
+            | bit(b::NETIF_F_HW_VLAN_CTAG_TX_BIT)
+            | bit(b::NETIF_F_HW_VLAN_STAG_TX_BIT)
+            | bit(b::NETIF_F_GSO_PARTIAL_BIT);
     }
 
     /// Gives the device a random, locally administered MAC address
     /// (`NET_ADDR_RANDOM`).
     pub(crate) fn set_random_hw_addr(&mut self) {
-        // SAFETY: alloc_netdev_mqs allocated dev_addr before calling setup, and ether_setup set addr_len; the device is exclusively ours.
+        // SAFETY: alloc_netdev_mqs allocated dev_addr before calling setup, and ether_setup set
+        // addr_len; the device is exclusively ours.
         unsafe { b::rbond_eth_hw_addr_random(self.0) };
     }
 
-    /// Sets the largest MTU the device accepts.
     /// The device's own group of sysfs files (`sysfs_groups[0]`), made with
     /// its directory when it registers.
     pub(crate) fn set_sysfs_group(&mut self, group: &'static super::sysfs::AttrGroup) {
         self.0.sysfs_groups[0] = group.as_raw();
     }
 
+    /// Sets the largest MTU the device accepts.
     pub(crate) fn set_max_mtu(&mut self, mtu: u32) {
         self.0.max_mtu = mtu;
     }
@@ -508,8 +544,14 @@ impl QueueSelect<'_> {
     /// core overwrites the mapping with this device's queue.
     #[inline]
     pub(crate) fn keep_queue_mapping(&mut self) {
-        // SAFETY: a valid frame we may write for the call (type invariant).
-        unsafe { b::rbond_skb_keep_queue_mapping(self.0.as_ptr()) }
+        let skb = self.0.as_ptr();
+        // SAFETY: a valid frame we may write for the call (type invariant); its control buffer is
+        // the qdisc layer's while it is queued, as qdisc_skb_cb() casts it.
+        unsafe {
+            (*super::skb::qdisc_cb(skb))
+                .__bindgen_anon_1
+                .slave_dev_queue_mapping = (*skb).queue_mapping
+        };
     }
 }
 
@@ -520,10 +562,11 @@ impl Device {
     /// with TSO added back if any lower device has it.
     pub(crate) fn lower_features(&self, _rtnl: &Rtnl, wanted: Features) -> Features {
         let (dev, mask) = (self.as_raw(), wanted.0);
-        // SAFETY: valid device; RTNL (the proof) keeps the lower device list stable; the iterator starts at the first entry, as netdev_for_each_lower_dev() does.
+        // SAFETY: valid device; RTNL (the proof) keeps the lower device list stable; the iterator
+        // starts at the first entry, as netdev_for_each_lower_dev() does.
         let mut f = unsafe { b::rbond_netdev_base_features(mask) };
-        // SAFETY: as above.
-        let mut iter = unsafe { b::rbond_lower_iter(dev) };
+        // SAFETY: as above; a plain field read.
+        let mut iter = unsafe { (*dev).adj_list.lower.next };
         loop {
             // SAFETY: as above; the iterator is the one netdev_lower_get_next() advanced.
             let lower = unsafe { b::netdev_lower_get_next(dev.cast(), &mut iter) };
