@@ -14,14 +14,19 @@ use crate::net::ethtool::Duplex;
 use crate::net::route::Route;
 use crate::{
     bond_monitor,
-    bond_monitor::{ArpClock, Event, MiiTicks},
+    bond_monitor::{
+        arp_trust, in_interval, time_after, Arp, ArpClock, ArpTrust, Event, MiiTicks, ARPOP_REPLY,
+        ARP_LEN,
+    },
     bond_params::{BondParams, Mode},
+    bond_policy,
     bond_policy::Link,
     bond_uapi::BMSR_LSTATUS,
     net::{
         device::{Device, NotifyEvent, Rearm, KERN_INFO},
         rcu::RcuGuard,
         rtnl::Rtnl,
+        rx::RxSkb,
         skb,
         skb::net_ratelimit,
     },
@@ -29,6 +34,74 @@ use crate::{
 use core::sync::atomic::Ordering::Relaxed;
 use kernel::prelude::*;
 use kernel::sync::Arc;
+
+/// EtherTypes the ARP monitor looks for.
+const ETH_P_ARP: u16 = 0x0806;
+const ETH_P_IPV6: u16 = 0x86dd;
+
+/// `bond_rcv_validate()`: what a frame received on a slave of a bond that
+/// runs the ARP monitor says of the slave's link. Where `arp_validate`
+/// does not apply to the slave, any frame counts (only ARP and IPv6 under
+/// the `filter` values); where it does, only an ARP exchanged between the
+/// bond and one of its targets, trusted as [`arp_trust`] says.
+pub(super) fn arp_rcv(slave: &Slave, skb: &RxSkb<'_>, rcu: &RcuGuard) {
+    let Some(bond) = slave.bond.driver_data::<BondDriver>() else {
+        return;
+    };
+    let Some(set) = bond.slaves.read(rcu) else {
+        return;
+    };
+    let p = &set.params;
+    let backup = slave.backup.load(Relaxed);
+    let is_arp = skb.has_protocol(ETH_P_ARP);
+    if !p.arp_validate.validates(backup) {
+        if !p.arp_validate.filters() || is_arp || skb.has_protocol(ETH_P_IPV6) {
+            slave.last_rx.store(skb::jiffies(), Relaxed);
+        }
+        return;
+    }
+    let mut buf = [0u8; ARP_LEN];
+    if !is_arp || skb.is_otherhost_or_loopback() || !skb.copy_payload(&mut buf) {
+        return;
+    }
+    let Some(arp) = Arp::parse(&buf) else {
+        return;
+    };
+    let active_heard_since_up = set
+        .active
+        .as_ref()
+        .is_some_and(|a| time_after(a.arp_last_rx(p), a.last_link_up.load(Relaxed)));
+    let delta = skb::ms_to_jiffies(p.arp_interval);
+    let reply_to_probe = arp.op == ARPOP_REPLY
+        && set
+            .arp_slave
+            .as_ref()
+            .is_some_and(|s| in_interval(skb::jiffies(), s.last_tx.load(Relaxed), delta, 1));
+    let (sip, tip) = match arp_trust(!backup, active_heard_since_up, reply_to_probe) {
+        Some(ArpTrust::AsSent) => (arp.sip, arp.tip),
+        Some(ArpTrust::Swapped) => (arp.tip, arp.sip),
+        None => return,
+    };
+    // bond_validate_arp(): from a target, to an address of the bond (or
+    // of a device stacked on it).
+    if sip == [0; 4] || !has_this_ip(&slave.bond, tip, rcu) {
+        return;
+    }
+    let Some(i) = p.arp_targets.as_slice().iter().position(|t| t.0 == sip) else {
+        return;
+    };
+    let now = skb::jiffies();
+    slave.last_rx.store(now, Relaxed);
+    if let Some(t) = slave.target_last_rx.get(i) {
+        t.store(now, Relaxed);
+    }
+}
+
+/// `bond_has_this_ip()`: the bond, or a device above it, has `ip`.
+fn has_this_ip(bond_dev: &Device, ip: [u8; 4], rcu: &RcuGuard) -> bool {
+    let has = |d: &Device| d.confirm_addr([0; 4], ip) == ip;
+    has(bond_dev) || bond_dev.any_upper(rcu, has)
+}
 
 /// Link monitors.
 impl Bonding {
@@ -269,7 +342,7 @@ impl Bonding {
             let src = match Route::output_link(bond_dev.net(), target.0) {
                 None => [0; 4],
                 Some(rt) if !rt.goes_through(bond_dev) => continue,
-                Some(_) => bond_dev.confirm_addr(target.0),
+                Some(_) => bond_dev.confirm_addr(target.0, [0; 4]),
             };
             if slave.dev.send_arp_request(target.0, src).is_ok() {
                 slave.last_tx.store(skb::jiffies(), Relaxed);
@@ -285,10 +358,11 @@ impl Bonding {
         slaves: &[Arc<Slave>],
         c: &ArpClock,
     ) -> Result {
+        let p = self.options(rtnl);
         let old_current = self.config.borrow(rtnl)?.active.clone();
         let (mut changed, mut failover) = (false, false);
         for s in slaves {
-            if let Some(new) = bond_monitor::loadbalance_arp_inspect(&s.arp_sample(), c) {
+            if let Some(new) = bond_monitor::loadbalance_arp_inspect(&s.arp_sample(&p), c) {
                 changed = true;
                 s.link.store(new as u8, Relaxed);
                 if new == Link::Up {
@@ -328,6 +402,7 @@ impl Bonding {
         slaves: &[Arc<Slave>],
         c: &ArpClock,
     ) -> Result {
+        let p = self.options(rtnl);
         let notify_peers = self.should_notify_peers(bond_dev, rtnl);
         let (active, probing, primary) = {
             let cfg = self.config.borrow(rtnl)?;
@@ -342,7 +417,7 @@ impl Bonding {
         let (mut any, mut failover) = (false, false);
         for s in slaves {
             let Some(new) =
-                bond_monitor::ab_arp_inspect(&s.arp_sample(), c, is(&active, s), probing)
+                bond_monitor::ab_arp_inspect(&s.arp_sample(&p), c, is(&active, s), probing)
             else {
                 continue;
             };
@@ -352,7 +427,11 @@ impl Bonding {
                     s.link.store(Link::Up as u8, Relaxed);
                     self.config.borrow_mut(rtnl)?.arp_slave = None;
                     s.info(&KERN_INFO, format_args!("link status definitely up\n"));
-                    failover |= active.is_none() || is(&primary, s);
+                    failover |= bond_policy::up_reselects(
+                        active.as_ref().map(|a| a.prio.load(Relaxed)),
+                        is(&primary, s),
+                        s.prio.load(Relaxed),
+                    );
                 }
                 Link::Down => {
                     let _ = s
@@ -450,7 +529,7 @@ impl Bonding {
         let mut failover = false;
         {
             let cfg = self.config.borrow(rtnl)?;
-            let no_active = cfg.active.is_none();
+            let active_prio = cfg.active.as_ref().map(|a| a.prio.load(Relaxed));
             for s in cfg.slaves.iter() {
                 let new = s.new_link.swap(NO_PROPOSAL, Relaxed);
                 if new == NO_PROPOSAL {
@@ -483,7 +562,11 @@ impl Bonding {
                                 speed, duplex
                             ),
                         );
-                        failover |= no_active || is(&cfg.primary);
+                        failover |= bond_policy::up_reselects(
+                            active_prio,
+                            is(&cfg.primary),
+                            s.prio.load(Relaxed),
+                        );
                     }
                     Link::Down => {
                         let _ = s

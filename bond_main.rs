@@ -37,7 +37,7 @@ mod bonding;
 mod net;
 
 use bond_modparams::{check_module_params, RawModuleParams};
-use bond_params::{ArpValidate, Level, Log, MAX_ARP_TARGETS};
+use bond_params::{Level, Log, MAX_ARP_TARGETS};
 use core::fmt;
 use kernel::{c_str, prelude::*};
 use net::{
@@ -134,12 +134,6 @@ impl kernel::Module for BondingModule {
         }
         let raw = module_params().ok_or(EINVAL)?;
         let cfg = check_module_params(&raw, &mut KernelLog).map_err(|_| EINVAL)?;
-        if cfg.params.arp_validate != ArpValidate::None {
-            // The ARP monitor counts any received frame (arp_validate=none);
-            // refuse what it would silently not do.
-            pr_err!("Error: arp_validate other than none is not supported by this driver yet\n");
-            return Err(EINVAL);
-        }
         bonding::DEFAULTS.set(cfg.params);
         net::skb::flow_init();
         // Made in this order, dropped in the reverse (the field order) if a

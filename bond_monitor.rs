@@ -252,6 +252,102 @@ pub(crate) struct ArpSample {
     pub(crate) last_link_up: u64,
 }
 
+/// The length of an Ethernet/IPv4 ARP packet (`arp_hdr_len()`).
+pub(crate) const ARP_LEN: usize = 28;
+/// ARPOP_REPLY.
+pub(crate) const ARPOP_REPLY: u16 = 2;
+
+/// What the ARP monitor reads of a received ARP packet.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct Arp {
+    /// ARPOP_REQUEST or ARPOP_REPLY.
+    pub(crate) op: u16,
+    /// Sender and target protocol addresses.
+    pub(crate) sip: [u8; 4],
+    pub(crate) tip: [u8; 4],
+}
+
+impl Arp {
+    /// An Ethernet/IPv4 ARP packet, from its first [`ARP_LEN`] bytes; `None`
+    /// for another hardware or protocol type or address length
+    /// (`bond_arp_rcv()`'s checks).
+    pub(crate) fn parse(b: &[u8; ARP_LEN]) -> Option<Self> {
+        let be16 = |hi: u8, lo: u8| u16::from_be_bytes([hi, lo]);
+        let (hrd, pro, hln, pln) = (be16(b[0], b[1]), be16(b[2], b[3]), b[4], b[5]);
+        if hrd != 1 || pro != 0x0800 || hln != 6 || pln != 4 {
+            return None;
+        }
+        Some(Self {
+            op: be16(b[6], b[7]),
+            sip: [b[14], b[15], b[16], b[17]],
+            tip: [b[24], b[25], b[26], b[27]],
+        })
+    }
+}
+
+/// How a received ARP packet is validated against the targets.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum ArpTrust {
+    /// Its sender is the target, its target the bond.
+    AsSent,
+    /// A request from the active slave, seen on a backup: its target is
+    /// the target, its sender the bond.
+    Swapped,
+}
+
+/// Whether a received ARP is trusted enough to validate (`bond_arp_rcv()`):
+/// on the active slave (or the slave being probed); on a backup once the
+/// active slave has heard a target since it came up (the request it sent
+/// passes the switch to the backups); or a reply on any slave to the probe
+/// sent in the last interval (a switch may deliver it elsewhere). Anything
+/// else could be the bond's own requests fooling it.
+pub(crate) fn arp_trust(
+    slave_active: bool,
+    active_heard_since_up: bool,
+    reply_to_probe: bool,
+) -> Option<ArpTrust> {
+    if slave_active {
+        Some(ArpTrust::AsSent)
+    } else if active_heard_since_up {
+        Some(ArpTrust::Swapped)
+    } else if reply_to_probe {
+        Some(ArpTrust::AsSent)
+    } else {
+        None
+    }
+}
+
+/// The oldest of some jiffies stamps (`slave_oldest_target_arp_rx()`).
+pub(crate) fn oldest(stamps: impl Iterator<Item = u64>) -> Option<u64> {
+    stamps.reduce(|old, t| if time_after(old, t) { t } else { old })
+}
+
+/// A slave's per-target stamps after the target list changed from `old`
+/// to `new` (`bond_option_arp_ip_target_add()`, `_rem()`): a target kept
+/// keeps its stamp, wherever it moved; a new one starts at `now`.
+pub(crate) fn retime_targets<T: PartialEq, const N: usize>(
+    old: &[T],
+    new: &[T],
+    stamps: &[u64; N],
+    now: u64,
+) -> [u64; N] {
+    let mut out = [0; N];
+    for (slot, t) in out.iter_mut().zip(new) {
+        *slot = old
+            .iter()
+            .position(|o| o == t)
+            .and_then(|i| stamps.get(i))
+            .copied()
+            .unwrap_or(now);
+    }
+    out
+}
+
+/// `time_after(a, b)` on jiffies.
+pub(crate) fn time_after(a: u64, b: u64) -> bool {
+    (b.wrapping_sub(a) as i64) < 0
+}
+
 /// The ARP monitor's clock: now, and the interval, in jiffies.
 #[derive(Clone, Copy, Debug)]
 pub(crate) struct ArpClock {
@@ -322,6 +418,57 @@ mod arp_tests {
             last_rx: C.now - rx_ago,
             last_link_up: 0,
         }
+    }
+
+    #[test]
+    fn arp_packets_parse_as_the_c_driver_reads_them() {
+        let mut b = [0u8; ARP_LEN];
+        b[..8].copy_from_slice(&[0, 1, 8, 0, 6, 4, 0, 2]);
+        b[14..18].copy_from_slice(&[192, 0, 2, 2]);
+        b[24..28].copy_from_slice(&[192, 0, 2, 1]);
+        assert_eq!(
+            Arp::parse(&b),
+            Some(Arp {
+                op: ARPOP_REPLY,
+                sip: [192, 0, 2, 2],
+                tip: [192, 0, 2, 1]
+            })
+        );
+        for (i, v) in [(1, 6), (3, 0xdd), (4, 8), (5, 16)] {
+            let mut bad = b;
+            bad[i] = v;
+            assert_eq!(Arp::parse(&bad), None, "byte {i} = {v}");
+        }
+    }
+
+    #[test]
+    fn arp_is_trusted_on_the_active_slave_then_swapped_then_as_a_probe_reply() {
+        assert_eq!(arp_trust(true, false, false), Some(ArpTrust::AsSent));
+        assert_eq!(arp_trust(true, true, true), Some(ArpTrust::AsSent));
+        assert_eq!(arp_trust(false, true, true), Some(ArpTrust::Swapped));
+        assert_eq!(arp_trust(false, false, true), Some(ArpTrust::AsSent));
+        assert_eq!(arp_trust(false, false, false), None);
+        assert!(time_after(5, u64::MAX - 3), "wraps like jiffies");
+        assert!(!time_after(7, 7));
+        assert_eq!(oldest([30, 10, 20].into_iter()), Some(10));
+        assert_eq!(
+            oldest([5, u64::MAX - 1].into_iter()),
+            Some(u64::MAX - 1),
+            "wraps"
+        );
+        assert_eq!(oldest([].into_iter()), None);
+        let (a, b, c) = ("a", "b", "c");
+        assert_eq!(
+            retime_targets(&[a, b, c], &[a, c], &[1, 2, 3, 0], 9),
+            [1, 3, 0, 0],
+            "removed"
+        );
+        assert_eq!(
+            retime_targets(&[a], &[a, b], &[1, 0, 0], 9),
+            [1, 9, 0],
+            "added"
+        );
+        assert_eq!(retime_targets(&[], &[a, b], &[1, 2], 9), [9, 9], "replaced");
     }
 
     #[test]

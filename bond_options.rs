@@ -591,17 +591,7 @@ pub(crate) fn set_value(
             Effect::None
         }
         OptId::ArpValidate => {
-            if value != 0 {
-                log.log(
-                    Level::Err,
-                    format_args!(
-                        "option arp_validate: {} is not supported by this driver yet",
-                        value_name(ARP_VALIDATE_TBL, value)
-                    ),
-                );
-                return Err(OptErr::NotSupp);
-            }
-            p.arp_validate = ArpValidate::None;
+            p.arp_validate = ArpValidate::from_value(value).ok_or(OptErr::Inval)?;
             Effect::None
         }
         OptId::ArpAllTargets => {

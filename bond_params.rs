@@ -257,6 +257,22 @@ coded_option! {
     }
 }
 
+impl ArpValidate {
+    /// Whether a slave, backup or not, validates the ARP it receives
+    /// (`slave_do_arp_validate()`): the value's bit 0 is for the active
+    /// slave, bit 1 for backups.
+    pub(crate) fn validates(self, backup: bool) -> bool {
+        (self as u8) & (1 << u8::from(backup)) != 0
+    }
+
+    /// Whether, on a slave that does not validate, only ARP (and IPv6,
+    /// for the NS monitor) counts as traffic (`slave_do_arp_validate_only()`:
+    /// the `filter` values).
+    pub(crate) fn filters(self) -> bool {
+        (self as u8) & 4 != 0
+    }
+}
+
 coded_option! {
     /// `arp_all_targets`: whether one target or every target must answer.
     ArpAllTargets, ARP_ALL_TARGETS_TBL {

@@ -155,6 +155,17 @@ pub(crate) fn find_best_slave(sel: &Selection<'_>) -> Option<usize> {
     best
 }
 
+/// Whether a slave whose link came up makes the monitors choose the active
+/// slave again (`bond_miimon_commit()`, `bond_ab_arp_commit()`): when
+/// there is no active slave (`active_prio` None), when it is the primary,
+/// or when its `prio` is higher than the active slave's.
+pub(crate) fn up_reselects(active_prio: Option<i32>, is_primary: bool, prio: i32) -> bool {
+    match active_prio {
+        None => true,
+        Some(a) => is_primary || prio > a,
+    }
+}
+
 /// `bond_set_carrier()` outside 802.3ad: the bond has carrier while at
 /// least one slave's link is up.
 pub(crate) fn bond_has_carrier(links: impl IntoIterator<Item = Link>) -> bool {
@@ -367,6 +378,15 @@ pub(crate) fn rr_slave_id(counter: u32, packets_per_slave: u16, random: u32) -> 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_slave_up_reselects_without_active_for_the_primary_or_a_higher_prio() {
+        assert!(up_reselects(None, false, 0), "no active slave");
+        assert!(up_reselects(Some(5), true, 0), "the primary");
+        assert!(up_reselects(Some(5), false, 6), "a higher prio");
+        assert!(!up_reselects(Some(5), false, 5), "the same prio");
+        assert!(!up_reselects(Some(5), false, -1), "a lower prio");
+    }
 
     #[test]
     fn vlan_srcmac_hashes_the_source_mac_halves_and_the_tag() {

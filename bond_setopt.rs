@@ -10,7 +10,7 @@ use super::{
     lacp, modes::Hooks, slave::Slave, xmit::BondRx, BondDriver, Bonding, Release, SlaveSet,
 };
 use crate::{
-    bond_options,
+    bond_monitor, bond_options,
     bond_options::{
         check_deps, spec, BondState, Effect, OptId, OptInput, SlaveCmd, TargetCmd, OPT_RAWVAL,
     },
@@ -22,6 +22,7 @@ use crate::{
         rcu::RcuGuard,
         rtnl::Rtnl,
         rtnl_link::{Attr, ExtAck},
+        skb,
     },
 };
 use core::{fmt, sync::atomic::Ordering::Relaxed};
@@ -162,6 +163,7 @@ impl Bonding {
                         TargetCmd::Remove(ip) => np.arp_targets.remove(ip, p.arp_interval, log)?,
                     },
                 }
+                self.retime_arp_targets(rtnl, p.arp_targets.as_slice(), &np);
                 return self.apply_params(bond_dev, rtnl, np, Effect::None);
             }
             OptId::Slaves => {
@@ -285,10 +287,29 @@ impl Bonding {
                 format_args!("Removing last arp target with arp_interval on\n"),
             );
         }
+        // Cleared, then added: every target starts now.
+        self.retime_arp_targets(rtnl, &[], &np);
         match self.apply_params(bond_dev, rtnl, np, Effect::None) {
             Err(SetErr::Kernel(e)) => Err(e),
             Err(SetErr::Opt(e)) => Err(opt_errno(e)),
             Ok(()) => Ok(()),
+        }
+    }
+
+    /// The slaves' per-target ARP stamps follow a change of the target
+    /// list from `old` to `new`'s.
+    fn retime_arp_targets(&self, rtnl: &Rtnl, old: &[Ipv4], new: &BondParams) {
+        let Ok(cfg) = self.config.borrow(rtnl) else {
+            return;
+        };
+        let now = skb::jiffies();
+        for s in cfg.slaves.iter() {
+            let stamps = s.target_last_rx.each_ref().map(|t| t.load(Relaxed));
+            let retimed =
+                bond_monitor::retime_targets(old, new.arp_targets.as_slice(), &stamps, now);
+            for (t, v) in s.target_last_rx.iter().zip(retimed) {
+                t.store(v, Relaxed);
+            }
         }
     }
 

@@ -8,8 +8,9 @@
 
 use super::{nl_err, xmit::BondRx, BondDriver, Bonding, Release, SlaveSet, SnapshotRoom};
 use crate::{
+    bond_monitor,
     bond_monitor::ArpSample,
-    bond_params::{BondParams, FailOverMac, Mode},
+    bond_params::{ArpAllTargets, BondParams, FailOverMac, Mode, MAX_ARP_TARGETS},
     bond_policy,
     bond_policy::{Candidate, Link},
     bond_sysfs,
@@ -65,6 +66,9 @@ pub(crate) struct Slave {
     pub(super) last_tx: AtomicU64,
     pub(super) last_rx: AtomicU64,
     pub(super) last_link_up: AtomicU64,
+    /// With `arp_validate`: jiffies of the last ARP validated from each
+    /// target, in `arp_ip_target` order (`target_last_arp_rx`).
+    pub(super) target_last_rx: [AtomicU64; MAX_ARP_TARGETS],
     /// The bond runs the ARP monitor: received frames count as liveness.
     pub(super) arp_monitored: AtomicBool,
     /// `prio`: preference when no primary decides (IFLA_BOND_SLAVE_PRIO).
@@ -106,6 +110,7 @@ impl Slave {
                 last_tx: AtomicU64::new(0),
                 last_rx: AtomicU64::new(0),
                 last_link_up: AtomicU64::new(0),
+                target_last_rx: Default::default(),
                 arp_monitored: AtomicBool::new(p.arp_interval > 0),
                 prio: AtomicI32::new(0),
                 queue_id: AtomicU16::new(0),
@@ -130,6 +135,9 @@ impl Slave {
         let stale = now.wrapping_sub(skb::ms_to_jiffies(p.arp_interval) + 1);
         self.last_rx.store(stale, Relaxed);
         self.last_tx.store(stale, Relaxed);
+        for t in self.target_last_rx.iter() {
+            t.store(stale, Relaxed);
+        }
         if link != Link::Down {
             self.last_link_up.store(now, Relaxed);
         }
@@ -185,11 +193,23 @@ impl Slave {
         }
     }
 
-    pub(super) fn arp_sample(&self) -> ArpSample {
+    /// When the slave last heard what the ARP monitor counts
+    /// (`slave_last_rx()`): with `arp_all_targets all`, the oldest of its
+    /// targets' last validated ARP, else its last such frame.
+    pub(super) fn arp_last_rx(&self, p: &BondParams) -> u64 {
+        if p.arp_all_targets != ArpAllTargets::All {
+            return self.last_rx.load(Relaxed);
+        }
+        let n = p.arp_targets.as_slice().len().max(1);
+        bond_monitor::oldest(self.target_last_rx.iter().take(n).map(|t| t.load(Relaxed)))
+            .unwrap_or(0)
+    }
+
+    pub(super) fn arp_sample(&self, p: &BondParams) -> ArpSample {
         ArpSample {
             link: self.link(),
             last_tx: self.last_tx.load(Relaxed),
-            last_rx: self.last_rx.load(Relaxed),
+            last_rx: self.arp_last_rx(p),
             last_link_up: self.last_link_up.load(Relaxed),
         }
     }

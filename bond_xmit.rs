@@ -200,10 +200,8 @@ impl RxHandler for BondRx {
         if let Some(r) = Hooks::receive(slave, skb, rcu) {
             return r;
         }
-        // bond_rcv_validate() with arp_validate=none: any frame, on any
-        // slave, active or not, shows the link is alive.
         if slave.arp_monitored.load(Relaxed) {
-            slave.last_rx.store(skb::jiffies(), Relaxed);
+            super::linkmon::arp_rcv(slave, skb, rcu);
         }
         // Frames on inactive slaves reach only sockets bound to the slave,
         // so nothing arrives twice; link-local control frames (LLDP, ...)

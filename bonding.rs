@@ -91,6 +91,9 @@ struct SlaveSet {
     active: Option<Arc<Slave>>,
     /// The primary slave, for /proc.
     primary: Option<Arc<Slave>>,
+    /// The slave the ARP monitor probes while none is active
+    /// (`current_arp_slave`).
+    arp_slave: Option<Arc<Slave>>,
     /// The options in force when this was published.
     params: BondParams,
 }
@@ -107,6 +110,7 @@ impl SlaveSet {
             tx: KVec::new(),
             active: None,
             primary: None,
+            arp_slave: None,
             params,
         }
     }
@@ -187,6 +191,9 @@ pub(crate) struct Bonding {
     /// Recomputing features on a slave's NETDEV_FEAT_CHANGE (under RTNL;
     /// the C driver's `notifier_ctx`).
     computing_features: AtomicBool,
+    /// NETDEV_RESEND_IGMP events still to send after a change of active
+    /// slave (`igmp_retrans`), by [`MCAST_WORK`].
+    igmp_retrans: AtomicU32,
     /// 802.3ad: the machines, under the mode lock.
     #[pin]
     ad: BhSpinLock<lacp::AdState>,
@@ -260,6 +267,7 @@ impl Bonding {
             rr_counter,
             send_peer_notif: AtomicU32::new(0),
             computing_features: AtomicBool::new(false),
+            igmp_retrans: AtomicU32::new(0),
             ad <- BhSpinLock::new(lacp::AdState::new()),
         }? Error))
     }
@@ -358,6 +366,7 @@ impl Bonding {
                     tx,
                     active: cfg.active.clone(),
                     primary: cfg.primary.clone(),
+                    arp_slave: cfg.arp_slave.clone(),
                     params: self.options(rtnl),
                 },
             )
@@ -596,15 +605,23 @@ impl Bonding {
                 );
             }
         }
-        if self.options(rtnl).mode != Mode::ActiveBackup {
-            return;
-        }
+        let p = self.options(rtnl);
         let has_active = self
             .config
             .borrow(rtnl)
             .map(|c| c.active.is_some())
             .unwrap_or(false);
-        if !has_active {
+        // The multicast groups joined on the bond are reported again on the
+        // new path, `resend_igmp` times; in round-robin, whose "active"
+        // slave is only the first one, on every change too.
+        if bond_dev.is_running()
+            && p.resend_igmp > 0
+            && ((p.mode.uses_primary() && has_active) || p.mode == Mode::RoundRobin)
+        {
+            self.igmp_retrans.store(u32::from(p.resend_igmp), Relaxed);
+            bond_dev.start_work::<BondDriver>(MCAST_WORK, 0);
+        }
+        if p.mode != Mode::ActiveBackup || !has_active {
             return;
         }
         if bond_dev.is_running() {
@@ -617,6 +634,24 @@ impl Bonding {
         if notify {
             self.send_peer_notif.fetch_sub(1, Relaxed);
             bond_dev.notify(rtnl, NotifyEvent::NotifyPeers);
+        }
+    }
+
+    /// One NETDEV_RESEND_IGMP for the groups joined on the bond (the C
+    /// driver's `bond_resend_igmp_join_requests_delayed()`): the IPv4 and
+    /// IPv6 layers send their membership reports again, through the active
+    /// slave; again 200 ms later while `igmp_retrans` counts down.
+    fn resend_igmp(&self, bond_dev: &Device) -> Rearm {
+        let Some(rtnl) = Rtnl::try_lock() else {
+            return Rearm::Jiffies(1);
+        };
+        bond_dev.notify(&rtnl, NotifyEvent::ResendIgmp);
+        let left = self.igmp_retrans.load(Relaxed);
+        if left > 1 {
+            self.igmp_retrans.store(left - 1, Relaxed);
+            Rearm::Ms(200)
+        } else {
+            Rearm::Stop
         }
     }
 
@@ -796,6 +831,7 @@ impl Driver for BondDriver {
     /// `bond_close()`: no monitor runs on a bond that is down.
     fn stop(dev: &Device, bond: &Bonding, rtnl: &Rtnl) -> Result {
         bond.stop_monitors(dev);
+        dev.stop_work::<BondDriver>(MCAST_WORK);
         bond.hooks(rtnl).stop(bond, dev, rtnl);
         // bond_close(): the slaves stop receiving for the bond's address
         // lists; ndo_set_rx_mode pushes them again when it comes up.
@@ -905,6 +941,7 @@ impl Driver for BondDriver {
         match id {
             MII_WORK => bond.mii_monitor(dev),
             ARP_WORK => bond.arp_monitor(dev),
+            MCAST_WORK => bond.resend_igmp(dev),
             // A mode's work runs without RTNL, so the mode is read from
             // the snapshot (a work of a mode left behind stops itself).
             _ => {
@@ -1081,6 +1118,9 @@ impl Driver for BondDriver {
 pub(crate) const MII_WORK: WorkId = WorkId(0);
 /// The ARP monitor's work (`arp_work`).
 const ARP_WORK: WorkId = WorkId(1);
+/// The multicast rejoin after a change of active slave (`mcast_work`).
+/// WorkId(2) is the mode's (802.3ad).
+const MCAST_WORK: WorkId = WorkId(3);
 
 /// The options a new bond starts with: the module's parameters
 /// (`bonding_defaults`), set once at load.

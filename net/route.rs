@@ -49,10 +49,12 @@ impl Drop for Route {
 }
 
 impl Device {
-    /// The address this device would use to talk to `dst`
-    /// (`inet_confirm_addr()`, as the C driver's `bond_confirm_addr()`);
-    /// 0.0.0.0 if none.
-    pub(crate) fn confirm_addr(&self, dst: [u8; 4]) -> [u8; 4] {
+    /// `inet_confirm_addr()` on this device's IPv4 configuration, as the C
+    /// driver's `bond_confirm_addr()`: with `local` 0, the address of
+    /// scope link or wider it would use to talk to `dst`; with `local`
+    /// set, `local` itself if the device has it. 0.0.0.0 if none. Any
+    /// context.
+    pub(crate) fn confirm_addr(&self, dst: [u8; 4], local: [u8; 4]) -> [u8; 4] {
         let _rcu = RcuGuard::lock();
         // SAFETY: valid device, under RCU (the guard), as __in_dev_get_rcu() requires.
         let in_dev = unsafe { b::rbond___in_dev_get_rcu(self.as_raw()) };
@@ -66,7 +68,7 @@ impl Device {
                 self.net().as_raw(),
                 in_dev,
                 u32::from_ne_bytes(dst),
-                0,
+                u32::from_ne_bytes(local),
                 b::rt_scope_t_RT_SCOPE_HOST as i32,
             )
         }

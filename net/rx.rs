@@ -62,6 +62,15 @@ impl RxSkb<'_> {
         proto == ethertype.to_be()
     }
 
+    /// Whether the frame was addressed to another host, or looped back
+    /// (`skb->pkt_type` PACKET_OTHERHOST or PACKET_LOOPBACK): not the
+    /// network's answer to this host.
+    pub(crate) fn is_otherhost_or_loopback(&self) -> bool {
+        // SAFETY: `*pskb` is the valid frame the core handed us; a read of its headers group.
+        let t = u32::from(unsafe { (*super::skb::headers(*self.pskb)).pkt_type() });
+        t == b::PACKET_OTHERHOST || t == b::PACKET_LOOPBACK
+    }
+
     /// Copies the frame's first `buf.len()` bytes after the Ethernet
     /// header into `buf` (`skb_copy_bits()`, which reads the paged parts
     /// too); false if the frame is shorter.

@@ -25,7 +25,7 @@ pub(crate) use addr::AddrLists;
 pub(crate) use driver::{Driver, NetdevOps};
 pub(crate) use priv_area::{priv_offset_agrees, Rearm, WorkId, MAX_WORKS};
 
-use super::{bindings as b, pernet::Net, rtnl::Rtnl};
+use super::{bindings as b, pernet::Net, rcu::RcuGuard, rtnl::Rtnl};
 use core::{fmt, marker::PhantomData, ptr::NonNull};
 use kernel::{str::CStr, types::Opaque};
 
@@ -326,6 +326,22 @@ impl Device {
         unsafe { b::ns_capable(user_ns, b::CAP_NET_ADMIN as i32) }
     }
 
+    /// Whether `f` holds for one of the devices stacked above this one, at
+    /// any depth (VLANs, bridges, macvlans, a bond above...), walked as
+    /// `netdev_walk_all_upper_dev_rcu()` does: depth first, stopping at the
+    /// first for which it holds.
+    pub(crate) fn any_upper<F: FnMut(&Device) -> bool>(&self, _rcu: &RcuGuard, mut f: F) -> bool {
+        let mut p = b::netdev_nested_priv {
+            flags: 0,
+            data: core::ptr::addr_of_mut!(f).cast(),
+        };
+        // SAFETY: valid device, under RCU (the proof), as the walk requires; `visit_upper::<F>` gets `p`,
+        // whose `f` outlives the call.
+        unsafe {
+            b::netdev_walk_all_upper_dev_rcu(self.as_raw(), Some(visit_upper::<F>), &mut p) != 0
+        }
+    }
+
     /// The master this device is linked under, if any
     /// (`netdev_master_upper_dev_get`).
     pub(crate) fn master_upper<'a>(&self, _rtnl: &'a Rtnl) -> Option<&'a Device> {
@@ -367,6 +383,22 @@ impl Device {
             (!d.is_null()).then(|| Device::from_raw(d))
         }
     }
+}
+
+/// The callback of [`Device::any_upper`]'s walk.
+///
+/// # Safety
+///
+/// Called by netdev_walk_all_upper_dev_rcu under RCU with a valid upper device and the `priv`
+/// that `any_upper` built, whose data is the `F` it borrows for the walk.
+unsafe extern "C" fn visit_upper<F: FnMut(&Device) -> bool>(
+    upper: *mut b::net_device,
+    p: *mut b::netdev_nested_priv,
+) -> kernel::ffi::c_int {
+    // SAFETY: per the function's requirements.
+    let f = unsafe { &mut *(*p).data.cast::<F>() };
+    // SAFETY: per the function's requirements: valid for the RCU section.
+    kernel::ffi::c_int::from(f(unsafe { Device::from_raw(upper) }))
 }
 
 /// Events a driver announces about its own device.

@@ -1,6 +1,6 @@
 # The ARP monitor (issue 5), checked side by side with the C driver: with
-# arp_validate=none any frame a slave hears counts, so the two must react
-# to the same events the same way.
+# arp_validate=none any frame a slave hears counts; with arp_validate, only
+# ARP between the bond and its targets, on the slaves it applies to.
 # shellcheck shell=bash
 
 arp_topology() {
@@ -95,7 +95,77 @@ test_loadbalance_arp_monitor_behaves_as_the_c_driver() {
 	assert_eq "$ours" "0 down up" "silent target tolerated, cut link down, then back"
 }
 
-test_arp_validate_other_than_none_is_refused() {
-	assert_eq "$(try_insmod "$RBOND_KO" arp_interval=100 arp_ip_target=10.0.0.1 arp_validate=all)" 22 "errno"
-	assert_klog "arp_validate other than none is not supported by this driver yet"
+# arp_validate_scenario <c|ours> <value> [all_targets] [extra target]:
+# active-backup over veth0 (active) and veth1 with the ARP monitor. The
+# peer answers for 192.0.2.2 and broadcasts pings, which both slaves hear.
+# Then ARP stops reaching veth1's port (the active slave's probes no
+# longer pass the switch to it): a backup that validates, or that counts
+# only ARP (filter), goes down; one that counts any frame stays up. Then
+# ARP reaches it again. Prints veth0's and veth1's MII status after each
+# phase.
+arp_validate_scenario() {
+	local drv=$1 v=$2 all=${3:-any} extra=${4:-}
+	load_driver "$drv" max_bonds=0
+	make_peer 2
+	ip link add bond0 type bond mode active-backup arp_interval 100 arp_ip_target 192.0.2.2 \
+		arp_validate "$v" arp_all_targets "$all" primary veth0
+	[ -z "$extra" ] || echo "+$extra" >/sys/class/net/bond0/bonding/arp_ip_target
+	bond_up
+	ip link set veth0 master bond0
+	ip link set veth1 master bond0
+	ip netns exec peer ping -q -b -i 0.1 192.0.2.255 >/dev/null 2>&1 &
+	local noise=$!
+	wait_for 10000 active_is veth0 >/dev/null || fail "$drv $v: veth0 never active"
+	# Settled: veth1 up, or (arp_all_targets all with a dead target) not.
+	wait_for 5000 slave_is veth1 up >/dev/null
+	echo "healthy: $(slave_mii veth0) $(slave_mii veth1)"
+	ip netns exec peer tc qdisc add dev pveth1 clsact
+	ip netns exec peer tc filter add dev pveth1 egress protocol arp pref 1 matchall action drop
+	# Down within 3 missed intervals where it goes down; 30 intervals for
+	# the others to show that they stay up.
+	wait_for 3000 slave_is veth1 down >/dev/null
+	echo "no ARP to veth1: $(slave_mii veth0) $(slave_mii veth1)"
+	ip netns exec peer tc qdisc del dev pveth1 clsact
+	wait_for 5000 slave_is veth1 up >/dev/null
+	echo "ARP back: $(slave_mii veth0) $(slave_mii veth1)"
+	kill $noise
+	wait $noise 2>/dev/null || true
+	unload_any_bonding
+	ip netns del peer
+}
+
+test_arp_validate_decides_which_frames_keep_a_slave_up_as_the_c_driver() {
+	local v c ours
+	for v in none active backup all filter filter_active filter_backup; do
+		c=$(arp_validate_scenario c $v)
+		ours=$(arp_validate_scenario ours $v)
+		printf 'arp_validate %s:\nC driver:\n%s\nours:\n%s\n' $v "$c" "$ours"
+		assert_same_as_c "arp_validate $v" "$c" "$ours"
+		case $v in
+		none | active) assert_match "$c" "no ARP to veth1: up up" "C, $v: veth1 counts any frame (scenario broken)" ;;
+		*) assert_match "$c" "no ARP to veth1: up down" "C, $v: veth1 needs ARP (scenario broken)" ;;
+		esac
+	done
+}
+
+test_arp_all_targets_all_needs_every_target_as_the_c_driver() {
+	local all c ours
+	for all in any all; do
+		c=$(arp_validate_scenario c all $all 192.0.2.9)
+		ours=$(arp_validate_scenario ours all $all 192.0.2.9)
+		printf 'arp_all_targets %s, 192.0.2.9 dead:\nC driver:\n%s\nours:\n%s\n' $all "$c" "$ours"
+		assert_same_as_c "arp_all_targets $all" "$c" "$ours"
+	done
+}
+
+test_arp_validate_is_taken_at_load_as_by_the_c_driver() {
+	local c ours
+	load_driver c arp_interval=100 arp_ip_target=10.0.0.1 arp_validate=filter_backup
+	c=$(cat /sys/class/net/bond0/bonding/arp_validate)
+	unload_any_bonding
+	load_driver ours arp_interval=100 arp_ip_target=10.0.0.1 arp_validate=filter_backup
+	ours=$(cat /sys/class/net/bond0/bonding/arp_validate)
+	unload_any_bonding
+	assert_eq "$ours" "$c" "arp_validate from the module parameter"
+	assert_eq "$ours" "filter_backup 6" "sysfs"
 }

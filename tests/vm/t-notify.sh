@@ -64,3 +64,56 @@ test_an_unanswered_arp_target_does_not_flap_a_healthy_slave() {
 	assert_match "$(cat /proc/net/bonding/bond0)" "^ARP IP target/s \(n.n.n.n form\): 192.0.2.2, 192.0.2.99$" "targets"
 	[ "$(grep -c '^MII Status: up' /proc/net/bonding/bond0)" -eq 3 ] || fail "bond and both slaves should be up: $(cat /proc/net/bonding/bond0)"
 }
+
+# rejoin_reports <c|ours> <params...>: the IGMP and MLD reports for the
+# groups joined on the bond (239.1.1.1, ff05::1234) that the new active
+# slave sends after a failover, counted at its switch port, as "<IGMP>
+# <MLD>". The joins' own reports are retransmitted within 1 ms
+# (unsolicited report intervals of 1 ms), long done when the count starts.
+rejoin_reports() {
+	local drv=$1 n last i
+	shift
+	load_driver "$drv" "$@"
+	make_peer 2
+	sysctl -qw net.ipv4.conf.bond0.igmpv3_unsolicited_report_interval=1 \
+		net.ipv6.conf.bond0.mldv2_unsolicited_report_interval=1
+	ip link set bond0 up
+	ip addr add 192.0.2.1/24 dev bond0
+	ip link set veth0 master bond0
+	ip link set veth1 master bond0
+	wait_for 10000 active_is veth0 >/dev/null || fail "$drv: veth0 never active"
+	ip addr add 239.1.1.1/32 dev bond0 autojoin
+	ip -6 addr add ff05::1234/128 dev bond0 autojoin
+	ping -c 1 -W 2 192.0.2.2 >/dev/null || fail "$drv: no ping"
+	rm -f /tmp/rejoin.out /tmp/rejoin.err
+	ip netns exec peer tcpdump -l -n -v -Q in -i pveth1 'igmp or ip6' >/tmp/rejoin.out 2>/tmp/rejoin.err &
+	local dump=$!
+	for i in $(seq 400); do grep -q "listening on" /tmp/rejoin.err 2>/dev/null && break; sleep 0.05; done
+	grep -q "listening on" /tmp/rejoin.err || fail "tcpdump did not start"
+	peer_link 0 down
+	# resend_igmp reports 200 ms apart: done when the count has not moved
+	# for 2 s, or after 20 s on a very loaded machine.
+	last=-1
+	for i in $(seq 10); do
+		sleep 2
+		n=$(grep -c "gaddr 239.1.1.1\|gaddr ff05::1234" /tmp/rejoin.out || true)
+		[ "$n" = "$last" ] && break
+		last=$n
+	done
+	kill $dump; wait $dump 2>/dev/null || true
+	echo "$(grep -c "gaddr 239.1.1.1" /tmp/rejoin.out || true) $(grep -c "gaddr ff05::1234" /tmp/rejoin.out || true)"
+	unload_any_bonding
+	ip netns del peer
+}
+
+test_a_failover_reports_the_bonds_multicast_groups_resend_igmp_times_as_the_c_driver() {
+	local r c ours
+	for r in 0 1 3; do
+		c=$(rejoin_reports c mode=1 miimon=100 resend_igmp=$r)
+		ours=$(rejoin_reports ours mode=1 miimon=100 resend_igmp=$r)
+		echo "resend_igmp=$r: C driver $c, ours $ours (IGMP, MLD reports on the new active slave)"
+		assert_eq "$ours" "$c" "membership reports after a failover with resend_igmp=$r"
+	done
+	# The scenario shows the option at all: three of each with 3.
+	assert_eq "$c" "3 3" "the C driver's reports with resend_igmp=3 (scenario broken)"
+}

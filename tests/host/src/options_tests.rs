@@ -324,6 +324,25 @@ fn arp_validate_needs_arp_interval() {
 }
 
 #[test]
+fn arp_validate_values_say_which_slaves_validate_and_filter() {
+    use ArpValidate::*;
+    let table = [
+        (None, false, false, false),
+        (Active, true, false, false),
+        (Backup, false, true, false),
+        (All, true, true, false),
+        (Filter, false, false, true),
+        (FilterActive, true, false, true),
+        (FilterBackup, false, true, true),
+    ];
+    for (v, active, backup, filters) in table {
+        assert_eq!(v.validates(false), active, "{v:?} on the active slave");
+        assert_eq!(v.validates(true), backup, "{v:?} on a backup");
+        assert_eq!(v.filters(), filters, "{v:?} filters");
+    }
+}
+
+#[test]
 fn xmit_hash_policy_only_counts_in_hash_modes() {
     let (cfg, log) = check(RawModuleParams {
         xmit_hash_policy: Some(b"layer3+4"),
@@ -609,8 +628,12 @@ fn setters_follow_the_c_driver() {
     );
     assert_eq!(
         set_value(&mut p, OptId::ArpValidate, 3, &mut log),
-        Err(OptErr::NotSupp)
+        Ok(Effect::None)
     );
+    assert_eq!(p.arp_validate, ArpValidate::All);
+    // A mode change drops it, as the C driver's bond_option_mode_set().
+    set_value(&mut p, OptId::Mode, 1, &mut log).unwrap();
+    assert_eq!(p.arp_validate, ArpValidate::None);
 }
 
 #[test]
