@@ -18,20 +18,21 @@ use crate::{
         arp_trust, in_interval, time_after, Arp, ArpClock, ArpTrust, Event, MiiTicks, ARPOP_REPLY,
         ARP_LEN,
     },
-    bond_params::{BondParams, Mode},
+    bond_params::{ArpValidate, BondParams, Mode},
     bond_policy,
     bond_policy::Link,
     bond_uapi::BMSR_LSTATUS,
     net::{
         device::{Device, NotifyEvent, Rearm, KERN_INFO},
         rcu::RcuGuard,
+        route::VlanTag,
         rtnl::Rtnl,
         rx::RxSkb,
         skb,
         skb::net_ratelimit,
     },
 };
-use core::sync::atomic::Ordering::Relaxed;
+use core::sync::atomic::{AtomicBool, Ordering::Relaxed};
 use kernel::prelude::*;
 use kernel::sync::Arc;
 
@@ -95,6 +96,42 @@ pub(super) fn arp_rcv(slave: &Slave, skb: &RxSkb<'_>, rcu: &RcuGuard) {
     if let Some(t) = slave.target_last_rx.get(i) {
         t.store(now, Relaxed);
     }
+}
+
+/// How deep devices stack (`MAX_NEST_DEV`).
+const MAX_NEST_DEV: usize = 8;
+
+/// `pr_warn_once()` of a target without a route while arp_validate is set.
+static NO_ROUTE_WARNED: AtomicBool = AtomicBool::new(false);
+
+/// `bond_verify_device_path()`: whether `end` is `start` or stacked above
+/// it, depth first; if so, how many devices up, with `path[i]` the VLAN
+/// tag of the device `i + 1` levels above `start` (id 0 where that device
+/// is not a VLAN).
+fn device_path(
+    start: &Device,
+    end: &Device,
+    rcu: &RcuGuard,
+    level: usize,
+    path: &mut [VlanTag; MAX_NEST_DEV],
+) -> Option<usize> {
+    if start.is(end) {
+        return Some(level);
+    }
+    if level >= MAX_NEST_DEV {
+        return None;
+    }
+    let mut found = None;
+    start.find_upper(rcu, |upper| {
+        found = device_path(upper, end, rcu, level + 1, path);
+        if found.is_some() {
+            if let Some(slot) = path.get_mut(level) {
+                *slot = upper.vlan().unwrap_or_default();
+            }
+        }
+        found.is_some()
+    });
+    found
 }
 
 /// `bond_has_this_ip()`: the bond, or a device above it, has `ip`.
@@ -338,13 +375,35 @@ impl Bonding {
     /// comes from the bond's address towards the target. VLANs over the
     /// bond are not followed.
     pub(super) fn arp_send_all(&self, bond_dev: &Device, rtnl: &Rtnl, slave: &Slave) {
-        for &target in self.options(rtnl).arp_targets.as_slice() {
-            let src = match Route::output_link(bond_dev.net(), target.0) {
-                None => [0; 4],
-                Some(rt) if !rt.goes_through(bond_dev) => continue,
-                Some(_) => bond_dev.confirm_addr(target.0, [0; 4]),
+        let p = self.options(rtnl);
+        for &target in p.arp_targets.as_slice() {
+            let mut path = [VlanTag::default(); MAX_NEST_DEV];
+            let (src, depth) = match Route::output_link(bond_dev.net(), target.0) {
+                // No route: a probe all the same, for some traffic.
+                None => {
+                    if p.arp_validate != ArpValidate::None && !NO_ROUTE_WARNED.swap(true, Relaxed) {
+                        pr_warn!(
+                            "{}: no route to arp_ip_target {} and arp_validate is set\n",
+                            bond_dev.name(),
+                            target
+                        );
+                    }
+                    ([0; 4], 0)
+                }
+                Some(rt) => {
+                    let out = rt.device();
+                    let depth = if out.is(bond_dev) {
+                        Some(0)
+                    } else {
+                        RcuGuard::lock_with(|rcu| device_path(bond_dev, out, rcu, 0, &mut path))
+                    };
+                    // Not through the bond: not this bond's to probe.
+                    let Some(depth) = depth else { continue };
+                    (out.confirm_addr(target.0, [0; 4]), depth)
+                }
             };
-            if slave.dev.send_arp_request(target.0, src).is_ok() {
+            let tags = path.get(..depth).unwrap_or(&[]);
+            if slave.dev.send_arp_request(target.0, src, tags).is_ok() {
                 slave.last_tx.store(skb::jiffies(), Relaxed);
             }
         }

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 
-//! IPv4 routes (`struct rtable`), as far as the ARP monitor needs them:
-//! which device a target is reached through.
+//! IPv4 routes (`struct rtable`), as far as the ARP monitor needs them
+//! (which device a target is reached through), the device's IPv4
+//! addresses, and ARP requests, VLAN-tagged on the way if need be.
 
 use super::rcu::RcuGuard;
 use super::{bindings as b, device::Device, pernet::Net};
@@ -33,11 +34,11 @@ impl Route {
             .map(Self)
     }
 
-    /// Whether the route goes out through `dev`.
-    pub(crate) fn goes_through(&self, dev: &Device) -> bool {
-        // SAFETY: a route we hold a reference to; its device pointer is only compared.
-        let out = unsafe { (*self.0.as_ptr()).dst.__bindgen_anon_1.dev };
-        core::ptr::eq(out, dev.as_raw())
+    /// The device the route goes out through.
+    pub(crate) fn device(&self) -> &Device {
+        // SAFETY: a route we hold a reference to; its dst holds a reference to its device for as
+        // long as it lives, which `&self` borrows.
+        unsafe { Device::from_raw((*self.0.as_ptr()).dst.__bindgen_anon_1.dev) }
     }
 }
 
@@ -75,9 +76,31 @@ impl Device {
         .to_ne_bytes()
     }
 
+    /// The VLAN this device is, if it is one (`is_vlan_dev()`): the tag a
+    /// frame sent through it carries.
+    pub(crate) fn vlan(&self) -> Option<VlanTag> {
+        // SAFETY: valid device.
+        if !unsafe { b::rbond_is_vlan_dev(self.as_raw()) } {
+            return None;
+        }
+        // SAFETY: valid VLAN device.
+        let proto = unsafe { b::rbond_vlan_dev_vlan_proto(self.as_raw()) };
+        // SAFETY: as above.
+        let id = unsafe { b::rbond_vlan_dev_vlan_id(self.as_raw()) };
+        Some(VlanTag { proto, id })
+    }
+
     /// Sends an ARP request for `target` from `src` out of this device
-    /// (`arp_create` + `arp_xmit`).
-    pub(crate) fn send_arp_request(&self, target: [u8; 4], src: [u8; 4]) -> Result {
+    /// (`arp_create` + `arp_xmit`), with the VLAN tags of `tags`, the
+    /// outermost first, as the C bonding driver's `bond_handle_vlan()` adds
+    /// them: the outermost in the buffer's metadata (hardware
+    /// acceleration), the others in the frame; tags of id 0 are skipped.
+    pub(crate) fn send_arp_request(
+        &self,
+        target: [u8; 4],
+        src: [u8; 4],
+        tags: &[VlanTag],
+    ) -> Result {
         // SAFETY: valid device, whose address is addr_len bytes that arp_create copies; the result
         // is a new buffer we own.
         let skb = unsafe {
@@ -95,8 +118,28 @@ impl Device {
         if skb.is_null() {
             return Err(ENOMEM);
         }
-        // SAFETY: we pass the new buffer on to arp_xmit, which consumes it; process context.
+        let mut skb = skb;
+        for t in tags.iter().skip(1).filter(|t| t.id != 0) {
+            // SAFETY: a buffer we own; on failure the helper freed it and returns null.
+            skb = unsafe { b::rbond_vlan_insert_tag_set_proto(skb, t.proto, t.id) };
+            if skb.is_null() {
+                return Err(ENOMEM);
+            }
+        }
+        if let Some(outer) = tags.first().filter(|t| t.id != 0) {
+            // SAFETY: a buffer we own; metadata only.
+            unsafe { b::rbond___vlan_hwaccel_put_tag(skb, outer.proto, outer.id) };
+        }
+        // SAFETY: we pass the buffer on to arp_xmit, which consumes it; process context.
         unsafe { b::arp_xmit(skb) };
         Ok(())
     }
+}
+
+/// A VLAN tag: its protocol as the kernel keeps it (`__be16`, ETH_P_8021Q
+/// or ETH_P_8021AD in network byte order) and its id.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub(crate) struct VlanTag {
+    pub(crate) proto: u16,
+    pub(crate) id: u16,
 }

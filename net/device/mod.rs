@@ -342,6 +342,27 @@ impl Device {
         }
     }
 
+    /// Calls `f` on each device directly above this one
+    /// (`netdev_for_each_upper_dev_rcu`) until it returns true; whether it
+    /// did.
+    pub(crate) fn find_upper(&self, _rcu: &RcuGuard, mut f: impl FnMut(&Device) -> bool) -> bool {
+        let dev = self.as_raw();
+        // SAFETY: valid device; only the address of its upper list is taken.
+        let mut iter = unsafe { core::ptr::addr_of_mut!((*dev).adj_list.upper) };
+        loop {
+            // SAFETY: valid device, under RCU (the proof), with the iterator the walk started at
+            // its upper list and advanced.
+            let upper = unsafe { b::netdev_upper_get_next_dev_rcu(dev, &mut iter) };
+            if upper.is_null() {
+                return false;
+            }
+            // SAFETY: an upper device on the list, valid in the RCU section.
+            if f(unsafe { Device::from_raw(upper) }) {
+                return true;
+            }
+        }
+    }
+
     /// The master this device is linked under, if any
     /// (`netdev_master_upper_dev_get`).
     pub(crate) fn master_upper<'a>(&self, _rtnl: &'a Rtnl) -> Option<&'a Device> {

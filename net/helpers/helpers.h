@@ -126,6 +126,11 @@ int rbond_vlan_vid_add(struct net_device *dev, __be16 proto, u16 vid);
 void rbond_vlan_vid_del(struct net_device *dev, __be16 proto, u16 vid);
 int rbond_vlan_vids_add_by_dev(struct net_device *dev, const struct net_device *by);
 void rbond_vlan_vids_del_by_dev(struct net_device *dev, const struct net_device *by);
+bool rbond_is_vlan_dev(const struct net_device *dev);
+u16 rbond_vlan_dev_vlan_id(const struct net_device *dev);
+__be16 rbond_vlan_dev_vlan_proto(const struct net_device *dev);
+struct sk_buff *rbond_vlan_insert_tag_set_proto(struct sk_buff *skb, __be16 vlan_proto, u16 vlan_tci);
+void rbond___vlan_hwaccel_put_tag(struct sk_buff *skb, __be16 vlan_proto, u16 vlan_tci);
 
 /* workqueue.c */
 void rbond_init_delayed_work(struct delayed_work *dw, void (*fn)(struct work_struct *));

@@ -169,3 +169,64 @@ test_arp_validate_is_taken_at_load_as_by_the_c_driver() {
 	assert_eq "$ours" "$c" "arp_validate from the module parameter"
 	assert_eq "$ours" "filter_backup 6" "sysfs"
 }
+
+# arp_via_upper <c|ours> <vlan|bridge>: active-backup with the ARP monitor,
+# whose only target, 192.0.3.2, is reached through bond0.100 (the peer
+# answers on br0.100) or through a bridge over the bond. Prints both
+# slaves' MII status once settled, and the first three probes the peer
+# sees on veth0's port (VLAN 100 only, for vlan).
+arp_via_upper() {
+	local drv=$1 how=$2 filter=arp
+	load_driver "$drv" max_bonds=0
+	make_peer 2
+	ip link add bond0 type bond mode active-backup arp_interval 100 arp_ip_target 192.0.3.2 primary veth0
+	sysctl -qw net.ipv6.conf.bond0.disable_ipv6=1
+	ip link set bond0 up
+	ip link set veth0 master bond0
+	ip link set veth1 master bond0
+	case $how in
+	vlan)
+		ip link add link bond0 name bond0.100 type vlan id 100
+		sysctl -qw net.ipv6.conf.bond0/100.disable_ipv6=1
+		ip link set bond0.100 up
+		ip addr add 192.0.3.1/24 dev bond0.100
+		ip -n peer link add link br0 name br0.100 type vlan id 100
+		ip -n peer link set br0.100 up
+		ip -n peer addr add 192.0.3.2/24 dev br0.100
+		filter="vlan 100 and arp"
+		;;
+	bridge)
+		ip link add brb type bridge
+		sysctl -qw net.ipv6.conf.brb.disable_ipv6=1
+		ip link set bond0 master brb
+		ip link set brb up
+		ip addr add 192.0.3.1/24 dev brb
+		ip -n peer addr add 192.0.3.2/24 dev br0
+		;;
+	esac
+	local probes
+	probes=$(timeout 20 ip netns exec peer tcpdump -c 3 -l -e -n -Q in -i pveth0 "$filter" 2>/dev/null |
+		sed -nE 's/.*(vlan [0-9]+).*(Request who-has [0-9.]+ tell [0-9.]+).*/\1 \2/p; t; s/.*(Request who-has [0-9.]+ tell [0-9.]+).*/\1/p')
+	wait_for 10000 slave_is veth0 up >/dev/null
+	wait_for 10000 slave_is veth1 up >/dev/null
+	echo "veth0 $(slave_mii veth0), veth1 $(slave_mii veth1), carrier $(cat /sys/class/net/bond0/carrier)"
+	echo "$probes"
+	[ "$how" != bridge ] || ip link del brb
+	unload_any_bonding
+	ip netns del peer
+}
+
+test_arp_targets_behind_a_vlan_or_bridge_on_the_bond_are_probed_as_by_the_c_driver() {
+	local how c ours
+	for how in vlan bridge; do
+		c=$(arp_via_upper c $how)
+		ours=$(arp_via_upper ours $how)
+		printf '%s:\nC driver:\n%s\nours:\n%s\n' $how "$c" "$ours"
+		assert_same_as_c "a target through a $how" "$c" "$ours"
+		assert_match "$ours" "veth0 up, veth1 up, carrier 1" "slaves up with a target through a $how"
+		case $how in
+		vlan) assert_match "$ours" "vlan 100 Request who-has 192.0.3.2 tell 192.0.3.1" "probes tagged with VLAN 100, from bond0.100's address" ;;
+		bridge) assert_match "$ours" "Request who-has 192.0.3.2 tell 192.0.3.1" "probes from the bridge's address" ;;
+		esac
+	done
+}
