@@ -95,39 +95,43 @@ test_loadbalance_arp_monitor_behaves_as_the_c_driver() {
 	assert_eq "$ours" "0 down up" "silent target tolerated, cut link down, then back"
 }
 
-# arp_validate_scenario <c|ours> <value> [all_targets] [extra target]:
+# arp_validate_scenario <c|ours> <all_targets> <extra target> <values...>:
 # active-backup over veth0 (active) and veth1 with the ARP monitor. The
 # peer answers for 192.0.2.2 and broadcasts pings, which both slaves hear.
-# Then ARP stops reaching veth1's port (the active slave's probes no
-# longer pass the switch to it): a backup that validates, or that counts
-# only ARP (filter), goes down; one that counts any frame stays up. Then
-# ARP reaches it again. Prints veth0's and veth1's MII status after each
-# phase.
+# For each arp_validate value in turn: ARP stops reaching veth1's port
+# (the active slave's probes no longer pass the switch to it), and a backup
+# that validates, or that counts only ARP (filter), goes down while one
+# that counts any frame stays up; then ARP reaches it again. Prints
+# veth0's and veth1's MII status after each phase.
 arp_validate_scenario() {
-	local drv=$1 v=$2 all=${3:-any} extra=${4:-}
+	local drv=$1 all=$2 extra=$3 v
+	shift 3
 	load_driver "$drv" max_bonds=0
 	make_peer 2
 	ip link add bond0 type bond mode active-backup arp_interval 100 arp_ip_target 192.0.2.2 \
-		arp_validate "$v" arp_all_targets "$all" primary veth0
+		arp_all_targets "$all" primary veth0
 	[ -z "$extra" ] || echo "+$extra" >/sys/class/net/bond0/bonding/arp_ip_target
 	bond_up
 	ip link set veth0 master bond0
 	ip link set veth1 master bond0
 	ip netns exec peer ping -q -b -i 0.1 192.0.2.255 >/dev/null 2>&1 &
 	local noise=$!
-	wait_for 10000 active_is veth0 >/dev/null || fail "$drv $v: veth0 never active"
-	# Settled: veth1 up, or (arp_all_targets all with a dead target) not.
-	wait_for 5000 slave_is veth1 up >/dev/null || true
-	echo "healthy: $(slave_mii veth0) $(slave_mii veth1)"
+	wait_for 10000 active_is veth0 >/dev/null || fail "$drv: veth0 never active"
 	ip netns exec peer tc qdisc add dev pveth1 clsact
-	ip netns exec peer tc filter add dev pveth1 egress protocol arp pref 1 flower skip_hw action drop
-	# Down within 3 missed intervals where it goes down; 30 intervals for
-	# the others to show that they stay up.
-	wait_for 3000 slave_is veth1 down >/dev/null || true
-	echo "no ARP to veth1: $(slave_mii veth0) $(slave_mii veth1)"
-	ip netns exec peer tc qdisc del dev pveth1 clsact
-	wait_for 5000 slave_is veth1 up >/dev/null || true
-	echo "ARP back: $(slave_mii veth0) $(slave_mii veth1)"
+	for v in "$@"; do
+		ip link set bond0 type bond arp_validate "$v"
+		# Settled: veth1 up, or (arp_all_targets all with a dead target) not.
+		wait_for 5000 slave_is veth1 up >/dev/null || true
+		echo "$v, healthy: $(slave_mii veth0) $(slave_mii veth1)"
+		ip netns exec peer tc filter add dev pveth1 egress protocol arp pref 1 flower skip_hw action drop
+		# Down within 3 missed intervals where it goes down; 20 intervals
+		# for the others to show that they stay up.
+		wait_for 2000 slave_is veth1 down >/dev/null || true
+		echo "$v, no ARP to veth1: $(slave_mii veth0) $(slave_mii veth1)"
+		ip netns exec peer tc filter del dev pveth1 egress pref 1
+		wait_for 5000 slave_is veth1 up >/dev/null || true
+		echo "$v, ARP back: $(slave_mii veth0) $(slave_mii veth1)"
+	done
 	kill $noise
 	wait $noise 2>/dev/null || true
 	unload_any_bonding
@@ -135,15 +139,15 @@ arp_validate_scenario() {
 }
 
 test_arp_validate_decides_which_frames_keep_a_slave_up_as_the_c_driver() {
-	local v c ours
-	for v in none active backup all filter filter_active filter_backup; do
-		c=$(arp_validate_scenario c $v)
-		ours=$(arp_validate_scenario ours $v)
-		printf 'arp_validate %s:\nC driver:\n%s\nours:\n%s\n' $v "$c" "$ours"
-		assert_same_as_c "arp_validate $v" "$c" "$ours"
+	local values="none active backup all filter filter_active filter_backup" c ours v
+	c=$(arp_validate_scenario c any "" $values)
+	ours=$(arp_validate_scenario ours any "" $values)
+	printf 'C driver:\n%s\nours:\n%s\n' "$c" "$ours"
+	assert_same_as_c "arp_validate" "$c" "$ours"
+	for v in $values; do
 		case $v in
-		none | active) assert_match "$c" "no ARP to veth1: up up" "C, $v: veth1 counts any frame (scenario broken)" ;;
-		*) assert_match "$c" "no ARP to veth1: up down" "C, $v: veth1 needs ARP (scenario broken)" ;;
+		none | active) assert_match "$c" "^$v, no ARP to veth1: up up" "C, $v: veth1 counts any frame (scenario broken)" ;;
+		*) assert_match "$c" "^$v, no ARP to veth1: up down" "C, $v: veth1 needs ARP (scenario broken)" ;;
 		esac
 	done
 }
@@ -151,8 +155,8 @@ test_arp_validate_decides_which_frames_keep_a_slave_up_as_the_c_driver() {
 test_arp_all_targets_all_needs_every_target_as_the_c_driver() {
 	local all c ours
 	for all in any all; do
-		c=$(arp_validate_scenario c all $all 192.0.2.9)
-		ours=$(arp_validate_scenario ours all $all 192.0.2.9)
+		c=$(arp_validate_scenario c $all 192.0.2.9 all)
+		ours=$(arp_validate_scenario ours $all 192.0.2.9 all)
 		printf 'arp_all_targets %s, 192.0.2.9 dead:\nC driver:\n%s\nours:\n%s\n' $all "$c" "$ours"
 		assert_same_as_c "arp_all_targets $all" "$c" "$ours"
 	done
