@@ -82,7 +82,16 @@ rejoin_reports() {
 	ip link set veth0 master bond0
 	ip link set veth1 master bond0
 	wait_for 10000 active_is veth0 >/dev/null || fail "$drv: veth0 never active"
-	ip addr add 239.1.1.1/32 dev bond0 autojoin
+	# A socket that stays joined to 239.1.1.1 on bond0 (IPv4 autojoin
+	# addresses fail here), and an IPv6 autojoin address.
+	rm -f /tmp/rejoin.joined
+	python3 -c 'import socket, time
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+s.setsockopt(socket.IPPROTO_IP, socket.IP_ADD_MEMBERSHIP, socket.inet_aton("239.1.1.1") + socket.inet_aton("192.0.2.1"))
+open("/tmp/rejoin.joined", "w").close()
+time.sleep(3600)' &
+	local member=$!
+	wait_for 10000 test -e /tmp/rejoin.joined >/dev/null || fail "$drv: no IPv4 membership"
 	ip -6 addr add ff05::1234/128 dev bond0 autojoin
 	ping -c 1 -W 2 192.0.2.2 >/dev/null || fail "$drv: no ping"
 	rm -f /tmp/rejoin.out /tmp/rejoin.err
@@ -100,7 +109,8 @@ rejoin_reports() {
 		[ "$n" = "$last" ] && break
 		last=$n
 	done
-	kill $dump; wait $dump 2>/dev/null || true
+	kill $dump $member
+	wait $dump $member 2>/dev/null || true
 	echo "$(grep -c "gaddr 239.1.1.1" /tmp/rejoin.out || true) $(grep -c "gaddr ff05::1234" /tmp/rejoin.out || true)"
 	unload_any_bonding
 	ip netns del peer
