@@ -123,7 +123,7 @@ arp_validate_scenario() {
 	for v in "$@"; do
 		ip link set bond0 type bond arp_validate "$v"
 		# Settled: veth1 up, or (arp_all_targets all with a dead target) not.
-		wait_for 5000 slave_is veth1 up >/dev/null || true
+		wait_for 3000 slave_is veth1 up >/dev/null || true
 		echo "$v, healthy: $(slave_mii veth0) $(slave_mii veth1)"
 		ip netns exec peer tc filter add dev pveth1 egress protocol arp pref 1 flower skip_hw action drop
 		# Down within 3 missed intervals where it goes down; 20 intervals
@@ -131,7 +131,7 @@ arp_validate_scenario() {
 		wait_for 2000 slave_is veth1 down >/dev/null || true
 		echo "$v, no ARP to veth1: $(slave_mii veth0) $(slave_mii veth1)"
 		ip netns exec peer tc filter del dev pveth1 egress pref 1
-		wait_for 5000 slave_is veth1 up >/dev/null || true
+		wait_for 3000 slave_is veth1 up >/dev/null || true
 		echo "$v, ARP back: $(slave_mii veth0) $(slave_mii veth1)"
 	done
 	kill $noise
