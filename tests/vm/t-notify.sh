@@ -65,37 +65,27 @@ test_an_unanswered_arp_target_does_not_flap_a_healthy_slave() {
 	[ "$(grep -c '^MII Status: up' /proc/net/bonding/bond0)" -eq 3 ] || fail "bond and both slaves should be up: $(cat /proc/net/bonding/bond0)"
 }
 
-# rejoin_reports <c|ours> <params...>: the IGMP and MLD reports for the
-# groups joined on the bond (239.1.1.1, ff05::1234) that the new active
-# slave sends after a failover, counted at its switch port, as "<IGMP>
-# <MLD>". The joins' own reports are retransmitted within 1 ms
-# (unsolicited report intervals of 1 ms), long done when the count starts.
+# rejoin_reports <c|ours> <params...>: the MLD reports for the group joined
+# on the bond (ff05::1234) that the new active slave sends after a failover,
+# counted at its switch port. The join's own reports are retransmitted
+# within 1 ms (an unsolicited report interval of 1 ms), long done when the
+# count starts. IGMP goes through the same NETDEV_RESEND_IGMP, but the test
+# kernel has no CONFIG_IP_MULTICAST (no IPv4 group membership at all).
 rejoin_reports() {
 	local drv=$1 n last i
 	shift
 	load_driver "$drv" "$@"
 	make_peer 2
-	sysctl -qw net.ipv4.conf.bond0.igmpv3_unsolicited_report_interval=1 \
-		net.ipv6.conf.bond0.mldv2_unsolicited_report_interval=1
+	sysctl -qw net.ipv6.conf.bond0.mldv2_unsolicited_report_interval=1
 	ip link set bond0 up
 	ip addr add 192.0.2.1/24 dev bond0
 	ip link set veth0 master bond0
 	ip link set veth1 master bond0
 	wait_for 10000 active_is veth0 >/dev/null || fail "$drv: veth0 never active"
-	# A socket that stays joined to 239.1.1.1 on bond0 (IPv4 autojoin
-	# addresses fail here), and an IPv6 autojoin address.
-	rm -f /tmp/rejoin.joined
-	python3 -c 'import socket, time
-s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-s.setsockopt(socket.IPPROTO_IP, socket.IP_ADD_MEMBERSHIP, socket.inet_aton("239.1.1.1") + socket.inet_aton("192.0.2.1"))
-open("/tmp/rejoin.joined", "w").close()
-time.sleep(3600)' &
-	local member=$!
-	wait_for 10000 test -e /tmp/rejoin.joined >/dev/null || fail "$drv: no IPv4 membership"
 	ip -6 addr add ff05::1234/128 dev bond0 autojoin
 	ping -c 1 -W 2 192.0.2.2 >/dev/null || fail "$drv: no ping"
 	rm -f /tmp/rejoin.out /tmp/rejoin.err
-	ip netns exec peer tcpdump -l -n -v -Q in -i pveth1 'igmp or ip6' >/tmp/rejoin.out 2>/tmp/rejoin.err &
+	ip netns exec peer tcpdump -l -n -v -Q in -i pveth1 ip6 >/tmp/rejoin.out 2>/tmp/rejoin.err &
 	local dump=$!
 	for i in $(seq 400); do grep -q "listening on" /tmp/rejoin.err 2>/dev/null && break; sleep 0.05; done
 	grep -q "listening on" /tmp/rejoin.err || fail "tcpdump did not start"
@@ -105,13 +95,13 @@ time.sleep(3600)' &
 	last=-1
 	for i in $(seq 10); do
 		sleep 2
-		n=$(grep -c "gaddr 239.1.1.1\|gaddr ff05::1234" /tmp/rejoin.out || true)
+		n=$(grep -c "gaddr ff05::1234" /tmp/rejoin.out || true)
 		[ "$n" = "$last" ] && break
 		last=$n
 	done
-	kill $dump $member
-	wait $dump $member 2>/dev/null || true
-	echo "$(grep -c "gaddr 239.1.1.1" /tmp/rejoin.out || true) $(grep -c "gaddr ff05::1234" /tmp/rejoin.out || true)"
+	kill $dump
+	wait $dump 2>/dev/null || true
+	echo "$n"
 	unload_any_bonding
 	ip netns del peer
 }
@@ -121,9 +111,9 @@ test_a_failover_reports_the_bonds_multicast_groups_resend_igmp_times_as_the_c_dr
 	for r in 0 1 3; do
 		c=$(rejoin_reports c mode=1 miimon=100 resend_igmp=$r)
 		ours=$(rejoin_reports ours mode=1 miimon=100 resend_igmp=$r)
-		echo "resend_igmp=$r: C driver $c, ours $ours (IGMP, MLD reports on the new active slave)"
+		echo "resend_igmp=$r: C driver $c, ours $ours (MLD reports on the new active slave)"
 		assert_eq "$ours" "$c" "membership reports after a failover with resend_igmp=$r"
+		# The scenario shows the option at all: one report a rejoin.
+		assert_eq "$c" "$r" "the C driver's reports with resend_igmp=$r (scenario broken)"
 	done
-	# The scenario shows the option at all: three of each with 3.
-	assert_eq "$c" "3 3" "the C driver's reports with resend_igmp=3 (scenario broken)"
 }
