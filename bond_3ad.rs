@@ -78,16 +78,18 @@ pub(crate) enum PeriodicState {
     Tx,
 }
 
-/// Mux machine states (`mux_states_t`); this driver couples collecting and
-/// distributing (`coupled_control` 1), so it has no separate COLLECTING and
-/// DISTRIBUTING states.
+/// Mux machine states (`mux_states_t`): COLLECTING_DISTRIBUTING under
+/// coupled control (`coupled_control 1`), COLLECTING then DISTRIBUTING
+/// under independent control (802.1AX-2014, `coupled_control 0`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum MuxState {
     Dummy = 0,
     Detached,
     Waiting,
     Attached,
-    CollectingDistributing = 6,
+    Collecting,
+    Distributing,
+    CollectingDistributing,
 }
 
 /// Churn detection machine states (`churn_state_t`).
@@ -240,9 +242,15 @@ pub(crate) struct Port {
     /// driver's `lag_ports` list.
     join_seq: u32,
     link: LinkFacts,
-    /// Collecting and distributing: the slave receives for the bond and
-    /// transmits (`bond_set_slave_active_flags()`); else it is inactive.
-    pub(crate) active: bool,
+    /// Distributing: the slave transmits for the bond (an active slave,
+    /// `BOND_STATE_ACTIVE`); else it is a backup.
+    pub(crate) distributing: bool,
+    /// Collecting: frames the slave receives go up on the bond (not
+    /// `inactive`).
+    pub(crate) collecting: bool,
+    /// The slave's `rx_disabled`, which only the mux machine reads: off once
+    /// collecting is enabled, even while `collecting` is not.
+    rx_disabled: bool,
     pub(crate) stats: AdStats,
 }
 
@@ -286,6 +294,8 @@ pub(crate) struct AdParams {
     pub(crate) system: [u8; 6],
     /// `ad_user_port_key`.
     pub(crate) user_port_key: u16,
+    /// `coupled_control`: collecting and distributing switched together.
+    pub(crate) coupled_control: bool,
 }
 
 impl Default for AdParams {
@@ -298,6 +308,7 @@ impl Default for AdParams {
             sys_prio: 65535,
             system: [0; 6],
             user_port_key: 0,
+            coupled_control: true,
         }
     }
 }
@@ -563,7 +574,7 @@ impl Lacp {
         }
         let me = ports.get_mut(i)?;
         me.port.agg_id = 0;
-        me.port.active = false;
+        me.port.disable();
         me.agg.clear();
         me.agg.id = 0;
         Some(last)
@@ -802,7 +813,7 @@ impl Lacp {
     /// active aggregator (`bond_update_slave_arr()`).
     pub(crate) fn tx_enabled(ports: &[AdSlave], i: usize) -> bool {
         let Some(s) = ports.get(i) else { return false };
-        s.port.active
+        s.port.distributing
             && agg_index(ports, s.port.agg_id)
                 .and_then(|a| ports.get(a))
                 .is_some_and(|a| a.agg.is_active)
@@ -946,7 +957,7 @@ impl Lacp {
         note
     }
 
-    /// `ad_mux_machine()` (coupled control).
+    /// `ad_mux_machine()`.
     fn mux_machine(&mut self, ports: &mut [AdSlave], i: usize) {
         let Some(me) = ports.get(i) else { return };
         let last = me.port.mux;
@@ -957,6 +968,7 @@ impl Lacp {
         let agg_active = agg.is_some_and(|a| a.is_active);
         let has_partner = agg.is_some_and(|a| a.has_partner());
         let selecting = self.agg_select_timer != 0;
+        let coupled = self.params.coupled_control;
         let Some(p) = port_mut(ports, i) else { return };
         if p.has(var::BEGIN) {
             p.mux = MuxState::Detached;
@@ -992,7 +1004,11 @@ impl Lacp {
                 MuxState::Attached => {
                     if p.has(var::SELECTED) && p.partner_has(state::SYNCHRONIZATION) && !selecting {
                         if agg_active {
-                            p.mux = MuxState::CollectingDistributing;
+                            p.mux = if coupled {
+                                MuxState::CollectingDistributing
+                            } else {
+                                MuxState::Collecting
+                            };
                         }
                     } else if !p.has(var::SELECTED) || p.has(var::STANDBY) {
                         p.set(var::READY_N, false);
@@ -1003,13 +1019,31 @@ impl Lacp {
                     }
                 }
                 MuxState::CollectingDistributing => {
+                    if !p.move_to_attached() && agg_active && !p.distributing {
+                        p.enable();
+                    }
+                }
+                MuxState::Collecting => {
+                    if !p.move_to_attached() {
+                        if p.has(var::SELECTED)
+                            && p.partner_has(state::SYNCHRONIZATION)
+                            && p.partner_has(state::COLLECTING)
+                        {
+                            p.mux = MuxState::Distributing;
+                        } else if agg_active && p.rx_disabled {
+                            p.enable_collecting();
+                        }
+                    }
+                }
+                MuxState::Distributing => {
                     if !p.has(var::SELECTED)
                         || p.has(var::STANDBY)
+                        || !p.partner_has(state::COLLECTING)
                         || !p.partner_has(state::SYNCHRONIZATION)
                         || !p.state(state::SYNCHRONIZATION)
                     {
-                        p.mux = MuxState::Attached;
-                    } else if agg_active && !p.active {
+                        p.mux = MuxState::Collecting;
+                    } else if agg_active && !p.distributing {
                         p.enable();
                     }
                 }
@@ -1053,6 +1087,23 @@ impl Lacp {
                     p.enable();
                 }
                 p.ntt = true;
+            }
+            MuxState::Collecting => {
+                p.set_state(state::COLLECTING | state::SYNCHRONIZATION, true);
+                p.set_state(state::DISTRIBUTING, false);
+                if agg_active {
+                    p.enable_collecting();
+                }
+                if has_partner {
+                    p.disable_distributing();
+                }
+                p.ntt = true;
+            }
+            MuxState::Distributing => {
+                p.set_state(state::DISTRIBUTING | state::SYNCHRONIZATION, true);
+                if agg_active {
+                    p.enable();
+                }
             }
             MuxState::Dummy => {}
         }

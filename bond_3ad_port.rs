@@ -63,7 +63,9 @@ impl Port {
             agg_id: 0,
             join_seq: 0,
             link: LinkFacts::default(),
-            active: false,
+            distributing: false,
+            collecting: false,
+            rx_disabled: true,
             stats: AdStats::default(),
         }
     }
@@ -139,13 +141,40 @@ impl Port {
     /// carrier collects and distributes.
     pub(super) fn enable(&mut self) {
         if self.link.link_up && self.link.dev_up {
-            self.active = true;
+            (self.distributing, self.collecting, self.rx_disabled) = (true, true, false);
         }
     }
 
     /// `__disable_port()`.
     pub(super) fn disable(&mut self) {
-        self.active = false;
+        (self.distributing, self.collecting, self.rx_disabled) = (false, false, true);
+    }
+
+    /// `__enable_collecting_port()`: the slave's `rx_disabled` goes, as
+    /// the C driver's: a slave disabled before stays `inactive` until it
+    /// distributes too.
+    pub(super) fn enable_collecting(&mut self) {
+        if self.link.link_up && self.link.dev_up {
+            self.rx_disabled = false;
+        }
+    }
+
+    /// `__disable_distributing_port()`: a backup, collecting or not.
+    pub(super) fn disable_distributing(&mut self) {
+        self.distributing = false;
+    }
+
+    /// `__port_move_to_attached_state()`: back to ATTACHED when no longer
+    /// selected, on standby, or either side out of sync; whether it went.
+    pub(super) fn move_to_attached(&mut self) -> bool {
+        if !self.has(var::SELECTED)
+            || self.has(var::STANDBY)
+            || !self.partner_has(state::SYNCHRONIZATION)
+            || !self.state(state::SYNCHRONIZATION)
+        {
+            self.mux = MuxState::Attached;
+        }
+        self.mux == MuxState::Attached
     }
 
     /// `ad_update_actor_keys()`: the key follows speed and duplex; only a

@@ -192,6 +192,7 @@ impl Bonding {
             sys_prio: p.ad_actor_sys_prio,
             system: actor_system(&p, bond_dev),
             user_port_key: p.ad_user_port_key,
+            coupled_control: p.coupled_control,
         };
         let number = match owners.last() {
             None => {
@@ -283,6 +284,7 @@ impl Bonding {
         lacp.params.ad_select = p.ad_select;
         lacp.params.min_links = p.min_links;
         lacp.params.user_port_key = p.ad_user_port_key;
+        lacp.params.coupled_control = p.coupled_control;
     }
 
     /// `bond_option_actor_port_prio_set()` for `slave_dev` (netlink's
@@ -322,16 +324,22 @@ impl Bonding {
         self.each_slave(rtnl, |s| s.dev.mc_del(rtnl, &SLOW_PROTOCOLS_MAC));
     }
 
-    /// Whether the machines let `s` collect and distribute, and whether it
-    /// transmits for the bond (on the active aggregator).
-    fn ad_slave_state(&self, s: &Slave) -> (bool, bool) {
+    /// What the machines let `s` do: be an active slave (distributing),
+    /// collect, and transmit for the bond (on the active aggregator).
+    fn ad_slave_state(&self, s: &Slave) -> SlaveRole {
         let g = self.ad.lock();
-        match g.index_of(s) {
-            Some(i) => (
-                g.ports.get(i).is_some_and(|p| p.port.active),
-                Lacp::tx_enabled(&g.ports, i),
-            ),
-            None => (false, false),
+        let port = g.index_of(s).and_then(|i| Some((i, &g.ports.get(i)?.port)));
+        match port {
+            Some((i, port)) => SlaveRole {
+                active: port.distributing,
+                collects: port.collecting,
+                transmits: Lacp::tx_enabled(&g.ports, i),
+            },
+            None => SlaveRole {
+                active: false,
+                collects: false,
+                transmits: false,
+            },
         }
     }
 
@@ -522,10 +530,9 @@ impl Bonding {
             }
             // __enable_port()/__disable_port(): the flags take effect now;
             // the list the transmit path hashes over follows at the commit.
-            let active = port.active;
-            s.backup.store(!active, Relaxed);
+            s.backup.store(!port.distributing, Relaxed);
             s.inactive
-                .store(!active && !set.params.all_slaves_active, Relaxed);
+                .store(!port.collecting && !set.params.all_slaves_active, Relaxed);
             let tx = Lacp::tx_enabled(ports, i) && s.can_tx();
             dirty |= tx != set.tx.iter().any(|x| Arc::ptr_eq(x, s));
         }
@@ -583,8 +590,7 @@ impl ModeHooks for Lacp8023ad {
     }
 
     fn slave_role(bond: &Bonding, slave: &Slave) -> Option<SlaveRole> {
-        let (active, transmits) = bond.ad_slave_state(slave);
-        Some(SlaveRole { active, transmits })
+        Some(bond.ad_slave_state(slave))
     }
 
     fn carrier(bond: &Bonding) -> Option<bool> {

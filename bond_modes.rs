@@ -45,8 +45,10 @@ use kernel::{prelude::*, sync::Arc};
 /// backup): whether it receives for the bond, and whether it transmits.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) struct SlaveRole {
-    /// It collects: frames received on it go up on the bond.
+    /// It is an active slave, not a backup.
     pub(crate) active: bool,
+    /// It collects: frames received on it go up on the bond.
+    pub(crate) collects: bool,
     /// It distributes: the transmit hash may choose it.
     pub(crate) transmits: bool,
 }

@@ -329,7 +329,7 @@ pub(crate) static OPTIONS: &[OptSpec] = &[
         0,
         PEER_NOTIF_DELAY_TBL,
     ),
-    not_yet(
+    opt(
         OptId::CoupledControl,
         "coupled_control",
         OPT_IFDOWN,
@@ -667,6 +667,18 @@ pub(crate) fn set_value(
         OptId::AdUserPortKey => {
             p.ad_user_port_key = value as u16;
             Effect::None
+        }
+        OptId::CoupledControl => {
+            log.log(
+                Level::Info,
+                format_args!(
+                    "Setting coupled_control to {} ({})",
+                    value_name(COUPLED_CONTROL_TBL, value),
+                    value
+                ),
+            );
+            p.coupled_control = value != 0;
+            Effect::Lacp
         }
         OptId::NumPeerNotif | OptId::NumPeerNotifAlias => {
             p.num_peer_notif = value as u8;

@@ -620,6 +620,9 @@ pub(crate) struct BondParams {
     pub(crate) ad_actor_system: [u8; 6],
     /// 802.3ad: the user bits of the port key.
     pub(crate) ad_user_port_key: u16,
+    /// `coupled_control`: 802.3ad's mux switches collecting and
+    /// distributing together (on, the default) or one after the other.
+    pub(crate) coupled_control: bool,
     /// balance-alb learning packet interval, seconds.
     pub(crate) lp_interval: u32,
 }
@@ -654,6 +657,7 @@ impl Default for BondParams {
             ad_actor_sys_prio: 65535,
             ad_actor_system: [0; 6],
             ad_user_port_key: 0,
+            coupled_control: true,
             lp_interval: DEFAULT_LP_INTERVAL,
         }
     }

@@ -333,16 +333,17 @@ impl Bonding {
                 let is = |x: &Option<Arc<Slave>>| x.as_ref().is_some_and(|a| Arc::ptr_eq(a, s));
                 // A mode may decide who collects, distributes, and transmits
                 // for the bond (802.3ad: the active aggregator's machines).
-                let (backup, mode_tx) = match Hooks(mode).slave_role(self, s) {
-                    Some(role) => (!role.active, role.transmits),
-                    None => (
-                        mode == Mode::ActiveBackup && !is(&cfg.active) && !is(&cfg.arp_slave),
-                        true,
-                    ),
+                let (backup, collects, mode_tx) = match Hooks(mode).slave_role(self, s) {
+                    Some(role) => (!role.active, role.collects, role.transmits),
+                    None => {
+                        let backup =
+                            mode == Mode::ActiveBackup && !is(&cfg.active) && !is(&cfg.arp_slave);
+                        (backup, !backup, true)
+                    }
                 };
                 s.backup.store(backup, Relaxed);
                 s.inactive
-                    .store(backup && !self.options(rtnl).all_slaves_active, Relaxed);
+                    .store(!collects && !self.options(rtnl).all_slaves_active, Relaxed);
                 s.arp_monitored
                     .store(self.options(rtnl).arp_interval > 0, Relaxed);
                 all.push(s.clone(), GFP_KERNEL)?;

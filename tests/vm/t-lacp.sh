@@ -608,3 +608,43 @@ test_module_parameters_ifenslave_and_actor_port_prio() {
 	assert_eq "$(set_actor_port_prio veth9 5)" "13 option not supported in mode" "the refusal"
 	assert_klog "option actor_port_prio: mode dependency failed, not supported in mode balance-rr\(0\)"
 }
+
+# set_coupled_control <bond> <0|1>: IFLA_BOND_COUPLED_CONTROL by hand
+# (iproute2 6.1 does not know it); prints the errno, 0 for success.
+set_coupled_control() {
+	PYTHONPATH=$RBOND_TOP/tests/vm python3 - "$1" "$2" <<'PY'
+import struct, sys
+import rbnl
+from rbnl import attr
+nl = rbnl.Rtnl()
+print(nl.changelink(rbnl.ifindex(sys.argv[1]), "bond", attr(32, struct.pack("B", int(sys.argv[2])))))
+PY
+}
+
+# coupled_control_bond <ours|c>: bond1 in 802.3ad with coupled_control 0
+# (set while it is down) against teamd: which ports end distributing,
+# whether it carries traffic, and the refusal of a change while up.
+coupled_control_bond() {
+	local drv=$1 i
+	lacp_partner team0 0 2
+	load_driver "$drv" max_bonds=0
+	ip link add bond1 type bond mode 802.3ad miimon 100 lacp_rate fast
+	echo "coupled_control 0: errno $(set_coupled_control bond1 0)"
+	for i in 0 1; do ip link set veth$i master bond1; done
+	bond_up bond1
+	wait_aggregated 2 02:00:00:00:00:02
+	echo "distributing: $(distributing)"
+	ping -c 3 -i 0.2 -W 2 192.0.2.2 >/dev/null && echo "ping ok" || echo "no ping"
+	echo "while up: errno $(set_coupled_control bond1 1)"
+	lacp_teardown
+}
+
+test_coupled_control_off_aggregates_with_teamd_as_the_c_driver() {
+	local c ours
+	c=$(coupled_control_bond c)
+	ours=$(coupled_control_bond ours)
+	printf 'C driver:\n%s\nours:\n%s\n' "$c" "$ours"
+	assert_same_as_c "coupled_control 0 against teamd" "$c" "$ours"
+	assert_match "$ours" "distributing: veth0 veth1" "both ports distribute"
+	assert_match "$ours" "ping ok" "traffic over the aggregation"
+}

@@ -314,7 +314,7 @@ fn expiry_ticks(params: AdParams) -> u32 {
     let t = run_until(&mut a, &mut b, &w, 2000, |a, _| a.tx_ports() == [1]).unwrap();
     assert_eq!(a.ports[0].port.rx, RxState::Expired);
     assert!(a.ports[0].port.actor.state & state::EXPIRED != 0);
-    assert!(a.ports[1].port.active, "the other port carries on");
+    assert!(a.ports[1].port.distributing, "the other port carries on");
     t
 }
 
@@ -542,7 +542,9 @@ fn min_links_drops_the_carrier_below_it_and_raises_it_again() {
     a.set_link(0, DOWN);
     b.set_link(0, DOWN);
     assert_eq!(a.lacp.carrier(&a.ports), Some(true), "2 of 3 left");
-    assert!(!Lacp::tx_enabled(&a.ports, 0) || !a.ports[0].port.active || a.tx_ports().len() <= 3);
+    assert!(
+        !Lacp::tx_enabled(&a.ports, 0) || !a.ports[0].port.distributing || a.tx_ports().len() <= 3
+    );
     a.set_link(1, DOWN);
     b.set_link(1, DOWN);
     assert_eq!(
@@ -717,4 +719,63 @@ fn the_port_key_follows_speed_duplex_and_user_key() {
     assert_eq!(a.ports[0].port.actor.key, 3 << 6);
     assert_eq!(speed_code(123), 0);
     assert_eq!(Churn::Churned.desc(), "churned");
+}
+
+fn independent() -> AdParams {
+    AdParams {
+        coupled_control: false,
+        ..AdParams::default()
+    }
+}
+
+#[test]
+fn independent_control_collects_first_then_distributes_once_the_partner_collects() {
+    // a under independent control, b coupled (as teamd): a says
+    // COLLECTING without DISTRIBUTING first, transmits nothing, then
+    // distributes once b's LACPDU says b collects.
+    let (mut a, mut b) = (
+        Side::new(1, 2, independent()),
+        Side::new(2, 2, AdParams::default()),
+    );
+    let w = straight(2);
+    let seen = run_until(&mut a, &mut b, &w, 200, |a, _| {
+        a.ports[0].port.mux == MuxState::Collecting
+    });
+    assert!(seen.is_some(), "never COLLECTING");
+    let p = &a.ports[0].port;
+    assert!(p.state(state::COLLECTING) && !p.state(state::DISTRIBUTING));
+    assert!(
+        !p.distributing && !Lacp::tx_enabled(&a.ports, 0),
+        "no transmit while collecting"
+    );
+    run_until(&mut a, &mut b, &w, 200, |a, _| a.tx_ports().len() == 2).expect("never distributing");
+    for i in 0..2 {
+        assert_eq!(a.ports[i].port.mux, MuxState::Distributing);
+        assert_eq!(a.ports[i].port.actor.state, FORMED);
+        assert_eq!(b.ports[i].port.mux, MuxState::CollectingDistributing);
+    }
+    assert_eq!(a.lacp.carrier(&a.ports), Some(true));
+    // The partner stops collecting: back to COLLECTING, no transmit.
+    b.ports[1].port.actor.state &= !state::COLLECTING;
+    let pdu = b.ports[1].port.lacpdu();
+    a.rx(1, &pdu);
+    let _ = a.tick();
+    assert_eq!(a.ports[1].port.mux, MuxState::Collecting);
+    assert!(!Lacp::tx_enabled(&a.ports, 1));
+}
+
+#[test]
+fn both_sides_under_independent_control_aggregate() {
+    let (mut a, mut b) = (
+        Side::new(1, 2, independent()),
+        Side::new(2, 2, independent()),
+    );
+    let w = straight(2);
+    run_until(&mut a, &mut b, &w, 300, |a, b| {
+        a.tx_ports().len() == 2 && b.tx_ports().len() == 2
+    })
+    .expect("never distributing");
+    for s in [&a, &b] {
+        assert!(s.ports.iter().all(|p| p.port.mux == MuxState::Distributing));
+    }
 }
