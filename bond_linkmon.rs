@@ -15,8 +15,8 @@ use crate::net::route::Route;
 use crate::{
     bond_monitor,
     bond_monitor::{
-        arp_trust, in_interval, time_after, Arp, ArpClock, ArpTrust, Event, MiiTicks, ARPOP_REPLY,
-        ARP_LEN,
+        arp_trust, in_interval, time_after, Arp, ArpClock, ArpSample, ArpTrust, Event, MiiTicks,
+        ARPOP_REPLY, ARP_LEN,
     },
     bond_params::{ArpValidate, BondParams, Mode},
     bond_policy,
@@ -417,11 +417,10 @@ impl Bonding {
         slaves: &[Arc<Slave>],
         c: &ArpClock,
     ) -> Result {
-        let p = self.options(rtnl);
         let old_current = self.config.borrow(rtnl)?.active.clone();
         let (mut changed, mut failover) = (false, false);
         for s in slaves {
-            if let Some(new) = bond_monitor::loadbalance_arp_inspect(&s.arp_sample(&p), c) {
+            if let Some(new) = bond_monitor::loadbalance_arp_inspect(&s.arp_sample(), c) {
                 changed = true;
                 s.link.store(new as u8, Relaxed);
                 if new == Link::Up {
@@ -462,6 +461,12 @@ impl Bonding {
         c: &ArpClock,
     ) -> Result {
         let p = self.options(rtnl);
+        // bond_ab_arp_inspect() reads slave_last_rx(): with arp_all_targets
+        // all, the oldest of the targets' stamps.
+        let sample = |s: &Slave| ArpSample {
+            last_rx: s.arp_last_rx(&p),
+            ..s.arp_sample()
+        };
         let notify_peers = self.should_notify_peers(bond_dev, rtnl);
         let (active, probing, primary) = {
             let cfg = self.config.borrow(rtnl)?;
@@ -475,8 +480,7 @@ impl Bonding {
             |x: &Option<Arc<Slave>>, s: &Arc<Slave>| x.as_ref().is_some_and(|a| Arc::ptr_eq(a, s));
         let (mut any, mut failover) = (false, false);
         for s in slaves {
-            let Some(new) =
-                bond_monitor::ab_arp_inspect(&s.arp_sample(&p), c, is(&active, s), probing)
+            let Some(new) = bond_monitor::ab_arp_inspect(&sample(s), c, is(&active, s), probing)
             else {
                 continue;
             };

@@ -205,11 +205,14 @@ impl Slave {
             .unwrap_or(0)
     }
 
-    pub(super) fn arp_sample(&self, p: &BondParams) -> ArpSample {
+    /// What the ARP monitor reads of the slave, with its last frame
+    /// received as `last_rx` (the load-balance monitor's; active-backup's
+    /// takes [`Slave::arp_last_rx`]).
+    pub(super) fn arp_sample(&self) -> ArpSample {
         ArpSample {
             link: self.link(),
             last_tx: self.last_tx.load(Relaxed),
-            last_rx: self.arp_last_rx(p),
+            last_rx: self.last_rx.load(Relaxed),
             last_link_up: self.last_link_up.load(Relaxed),
         }
     }
