@@ -296,6 +296,18 @@ install_both_drivers() {
 	assert_match "$(modprobe -n -v bonding)" "updates/bonding.ko" "modprobe resolves bonding to ours"
 }
 
+# side_by_side <what> <scenario> [args...]: runs `<scenario> c args`, then
+# `<scenario> ours args`, prints both transcripts and fails with the diff
+# unless they are the same; leaves them in $C_OUT and $OURS_OUT.
+side_by_side() {
+	local what=$1 scenario=$2
+	shift 2
+	C_OUT=$("$scenario" c "$@")
+	OURS_OUT=$("$scenario" ours "$@")
+	printf '%s\nC driver:\n%s\nours:\n%s\n' "$what" "$C_OUT" "$OURS_OUT"
+	assert_same_as_c "$what" "$C_OUT" "$OURS_OUT"
+}
+
 # assert_same_as_c <what> <C driver's output> <ours>: fails with the diff.
 assert_same_as_c() {
 	[ "$2" = "$3" ] && return 0

@@ -141,26 +141,20 @@ arp_validate_scenario() {
 }
 
 test_arp_validate_decides_which_frames_keep_a_slave_up_as_the_c_driver() {
-	local values="none active backup all filter filter_active filter_backup" c ours v
-	c=$(arp_validate_scenario c any "" $values)
-	ours=$(arp_validate_scenario ours any "" $values)
-	printf 'C driver:\n%s\nours:\n%s\n' "$c" "$ours"
-	assert_same_as_c "arp_validate" "$c" "$ours"
+	local values="none active backup all filter filter_active filter_backup" v
+	side_by_side "arp_validate" arp_validate_scenario any "" $values
 	for v in $values; do
 		case $v in
-		none | active) assert_match "$c" "^$v, no ARP to veth1: up up" "C, $v: veth1 counts any frame (scenario broken)" ;;
-		*) assert_match "$c" "^$v, no ARP to veth1: up down" "C, $v: veth1 needs ARP (scenario broken)" ;;
+		none | active) assert_match "$C_OUT" "^$v, no ARP to veth1: up up" "C, $v: veth1 counts any frame (scenario broken)" ;;
+		*) assert_match "$C_OUT" "^$v, no ARP to veth1: up down" "C, $v: veth1 needs ARP (scenario broken)" ;;
 		esac
 	done
 }
 
 test_arp_all_targets_all_needs_every_target_as_the_c_driver() {
-	local all c ours
+	local all
 	for all in any all; do
-		c=$(arp_validate_scenario c $all 192.0.2.9 all)
-		ours=$(arp_validate_scenario ours $all 192.0.2.9 all)
-		printf 'arp_all_targets %s, 192.0.2.9 dead:\nC driver:\n%s\nours:\n%s\n' $all "$c" "$ours"
-		assert_same_as_c "arp_all_targets $all" "$c" "$ours"
+		side_by_side "arp_all_targets $all, 192.0.2.9 dead" arp_validate_scenario $all 192.0.2.9 all
 	done
 }
 
@@ -223,16 +217,13 @@ arp_via_upper() {
 }
 
 test_arp_targets_behind_a_vlan_or_bridge_on_the_bond_are_probed_as_by_the_c_driver() {
-	local how c ours
+	local how
 	for how in vlan bridge; do
-		c=$(arp_via_upper c $how)
-		ours=$(arp_via_upper ours $how)
-		printf '%s:\nC driver:\n%s\nours:\n%s\n' $how "$c" "$ours"
-		assert_same_as_c "a target through a $how" "$c" "$ours"
-		assert_match "$ours" "veth0 up, veth1 up, carrier 1" "slaves up with a target through a $how"
+		side_by_side "a target through a $how" arp_via_upper $how
+		assert_match "$OURS_OUT" "veth0 up, veth1 up, carrier 1" "slaves up with a target through a $how"
 		case $how in
-		vlan) assert_match "$ours" "vlan 100 Request who-has 192.0.3.2 tell 192.0.3.1" "probes tagged with VLAN 100, from bond0.100's address" ;;
-		bridge) assert_match "$ours" "Request who-has 192.0.3.2 tell 192.0.3.1" "probes from the bridge's address" ;;
+		vlan) assert_match "$OURS_OUT" "vlan 100 Request who-has 192.0.3.2 tell 192.0.3.1" "probes tagged with VLAN 100, from bond0.100's address" ;;
+		bridge) assert_match "$OURS_OUT" "Request who-has 192.0.3.2 tell 192.0.3.1" "probes from the bridge's address" ;;
 		esac
 	done
 }

@@ -640,11 +640,7 @@ coupled_control_bond() {
 }
 
 test_coupled_control_off_aggregates_with_teamd_as_the_c_driver() {
-	local c ours
-	c=$(coupled_control_bond c)
-	ours=$(coupled_control_bond ours)
-	printf 'C driver:\n%s\nours:\n%s\n' "$c" "$ours"
-	assert_same_as_c "coupled_control 0 against teamd" "$c" "$ours"
-	assert_match "$ours" "distributing: veth0 veth1" "both ports distribute"
-	assert_match "$ours" "ping ok" "traffic over the aggregation"
+	side_by_side "coupled_control 0 against teamd" coupled_control_bond
+	assert_match "$OURS_OUT" "distributing: veth0 veth1" "both ports distribute"
+	assert_match "$OURS_OUT" "ping ok" "traffic over the aggregation"
 }

@@ -299,15 +299,10 @@ prio_step() {
 }
 
 prio_reselect_case() {
-	local values=$1 c ours
-	shift
-	c=$(prio_reselect_run c "$values" "$@")
-	ours=$(prio_reselect_run ours "$values" "$@")
-	printf 'C driver:\n%s\nours:\n%s\n' "$c" "$ours"
+	side_by_side "primary_reselect $1 with ${*:2}, the active slaves" prio_reselect_run "$@"
 	# Under "always" the C driver takes veth2 back: the scenario shows the
 	# rule at all.
-	assert_match "$c" "veth2 up: active veth2" "the C driver's outcome under always (scenario broken)"
-	assert_same_as_c "primary_reselect $values with $*, the active slaves" "$c" "$ours"
+	assert_match "$C_OUT" "veth2 up: active veth2" "the C driver's outcome under always (scenario broken)"
 }
 
 test_a_slave_up_with_a_higher_prio_reselects_as_the_c_driver() {
