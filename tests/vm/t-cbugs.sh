@@ -126,6 +126,7 @@ test_cve_2023_52784_a_non_ethernet_first_slave_leaves_the_bond_as_it_was() {
 	ip link set veth0 master bond0
 	bond_up
 	ping -c 2 -W 2 192.0.2.2 >/dev/null || fail "no ping through the bond afterwards"
+	ip link del sit1
 }
 
 # A release racing the broadcast transmit path ("bonding: fix
@@ -341,6 +342,7 @@ test_a_bond_in_a_bond_keeps_master_and_slave_after_a_non_ethernet_enslave() {
 		ip link del bond1
 		ip link del bond2
 	done
+	ip link del sit1
 }
 
 # The kernel's selftests mode-1-recovery-updelay.sh and
