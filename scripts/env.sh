@@ -11,7 +11,7 @@ RBOND_VENV=$RBOND_CACHE/venv
 
 # Pinned versions (fall back to the candidate only if a pin disappears).
 RBOND_KSRC_PKG=linux-source-6.12
-RBOND_KSRC_VERSION=6.12.117-1~deb12u1
+RBOND_KSRC_VERSION=6.12.118-1~deb12u1
 RBOND_RUST_VERSION=1.96.0+dfsg1-1~deb12u2
 RBOND_BINDGEN_VERSION=0.73.2
 RBOND_VNG_VERSION=1.42
