@@ -54,8 +54,7 @@ impl Device {
     /// Speed in Mbps and duplex from ethtool, `None` when unknown.
     pub(crate) fn speed_duplex(&self, _rtnl: &Rtnl) -> (Option<u32>, Option<Duplex>) {
         let mut ks = b::ethtool_link_ksettings::default();
-        // SAFETY: valid device, RTNL held (as __ethtool_get_link_ksettings requires); `ks` is ours
-        // to fill.
+        // SAFETY: valid device, RTNL held (as __ethtool_get_link_ksettings requires); `ks` is ours to fill.
         if unsafe { b::__ethtool_get_link_ksettings(self.as_raw(), &mut ks) } != 0 {
             return (None, None);
         }
@@ -88,11 +87,9 @@ impl Device {
         let mut ifr = b::ifreq::default();
         // SAFETY: valid device; netdev_ops is fixed while registered.
         let ioctl = unsafe { (*(*self.as_raw()).netdev_ops).ndo_eth_ioctl }?;
-        // SAFETY: `ifr` is a zeroed kernel ifreq we own; if_mii overlays mii_ioctl_data on its
-        // union.
+        // SAFETY: `ifr` is a zeroed kernel ifreq we own; if_mii overlays mii_ioctl_data on its union.
         let mii = unsafe { b::rbond_if_mii(&mut ifr) };
-        // SAFETY: the driver's ndo_eth_ioctl gets a kernel ifreq in process context, as
-        // bond_check_dev_link() passes it.
+        // SAFETY: the driver's ndo_eth_ioctl gets a kernel ifreq in process context, as bond_check_dev_link() passes it.
         if unsafe { ioctl(self.as_raw(), &mut ifr, b::SIOCGMIIPHY as i32) } != 0 {
             return None;
         }

@@ -50,8 +50,7 @@ impl ModuleParams {
     pub(crate) fn int(&self, name: &str) -> Option<i32> {
         // SAFETY: only the address of the kernel's static ops is taken.
         let kp = self.find(name, unsafe { &b::param_ops_int })?;
-        // SAFETY: an `int` parameter's `arg` points to its int storage, which lives as long as the
-        // module; a volatile read, as sysfs may write a writable one.
+        // SAFETY: an `int` parameter's `arg` points to its int storage, which lives as long as the module; a volatile read, as sysfs may write a writable one.
         Some(unsafe { core::ptr::read_volatile(kp.__bindgen_anon_1.arg.cast::<i32>()) })
     }
 
@@ -70,8 +69,7 @@ impl ModuleParams {
         let kp = self.find(name, unsafe { &b::param_ops_charp })?;
         // SAFETY: a `charp` parameter's `arg` points to its `char *` storage.
         let p = unsafe { *kp.__bindgen_anon_1.arg.cast::<*const c_char>() };
-        // SAFETY: null or a string the loader copied for the module's lifetime; a read-only
-        // (permission 0) parameter is never rewritten after load.
+        // SAFETY: null or a string the loader copied for the module's lifetime; a read-only (permission 0) parameter is never rewritten after load.
         Some(unsafe { charp(p) })
     }
 
@@ -108,8 +106,7 @@ unsafe fn charp(p: *const c_char) -> Option<&'static [u8]> {
     if p.is_null() {
         None
     } else {
-        // SAFETY: non-null and NUL-terminated for the module's lifetime, by the function's safety
-        // requirement.
+        // SAFETY: non-null and NUL-terminated for the module's lifetime, by the function's safety requirement.
         Some(unsafe { CStr::from_ptr(p) }.to_bytes())
     }
 }

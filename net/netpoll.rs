@@ -55,11 +55,9 @@ mod imp {
             }
             let np = KBox::<MaybeUninit<b::netpoll>>::new_uninit(GFP_KERNEL | __GFP_ZERO)?;
             let np = KBox::into_raw(np).cast::<b::netpoll>();
-            // SAFETY: `np` is a zeroed netpoll (all-zeroes is the state netpoll clients allocate
-            // with kzalloc); `dev` is valid and RTNL is held, as __netpoll_setup asserts.
+            // SAFETY: `np` is a zeroed netpoll (all-zeroes is the state netpoll clients allocate with kzalloc); `dev` is valid and RTNL is held, as __netpoll_setup asserts.
             if let Err(e) = to_result(unsafe { b::__netpoll_setup(np, dev.as_ptr()) }) {
-                // SAFETY: set-up failed, so nothing else refers to `np`, which came from
-                // KBox::into_raw above.
+                // SAFETY: set-up failed, so nothing else refers to `np`, which came from KBox::into_raw above.
                 drop(unsafe { KBox::from_raw(np.cast::<MaybeUninit<b::netpoll>>()) });
                 return Err(e);
             }
@@ -72,8 +70,7 @@ mod imp {
         pub(crate) fn disable(&self, _rtnl: &Rtnl) {
             let np = self.ptr.swap(core::ptr::null_mut(), Ordering::AcqRel);
             if !np.is_null() {
-                // SAFETY: by the type invariant `np` was set up by __netpoll_setup and is freed
-                // only here; RTNL is held; no new sender can load it.
+                // SAFETY: by the type invariant `np` was set up by __netpoll_setup and is freed only here; RTNL is held; no new sender can load it.
                 unsafe { b::__netpoll_free(np) };
             }
         }
@@ -86,9 +83,7 @@ mod imp {
             if np.is_null() {
                 return;
             }
-            // SAFETY: `np` is set up and stays allocated for this RCU read-side section (interrupts
-            // are off: netpoll transmit), by the type invariant; netpoll_send_skb consumes our
-            // reference to the buffer whatever it returns.
+            // SAFETY: `np` is set up and stays allocated for this RCU read-side section (interrupts are off: netpoll transmit), by the type invariant; netpoll_send_skb consumes our reference to the buffer whatever it returns.
             unsafe { b::netpoll_send_skb(np, skb.into_raw()) };
         }
     }
@@ -109,8 +104,7 @@ mod imp {
         /// Cheap: one load when the device has no netpoll.
         pub(crate) fn netpoll_tx_running(&self) -> bool {
             let np =
-                // SAFETY: valid device; `npinfo` is an RCU pointer of which only the nullness is
-                // read.
+                // SAFETY: valid device; `npinfo` is an RCU pointer of which only the nullness is read.
                 unsafe { core::ptr::read_volatile(core::ptr::addr_of!((*self.as_ptr()).npinfo)) };
             // SAFETY: reads the CPU's interrupt flag.
             !np.is_null() && unsafe { b::rbond_irqs_disabled() }
@@ -125,8 +119,7 @@ mod imp {
         /// Lets the device's driver process completions and receive with
         /// interrupts off (`netpoll_poll_dev`).
         pub(crate) fn netpoll_poll(&self) {
-            // SAFETY: valid device; called from a poll controller, where netpoll has interrupts off
-            // and holds RCU.
+            // SAFETY: valid device; called from a poll controller, where netpoll has interrupts off and holds RCU.
             unsafe { b::netpoll_poll_dev(self.as_ptr()) }
         }
     }

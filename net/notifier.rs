@@ -39,8 +39,7 @@ pub(crate) struct NotifierRegistration<N: NetdevNotifier> {
     _n: PhantomData<N>,
 }
 
-// SAFETY: the notifier block is only touched by (un)registration, which
-// the notifier chain serialises itself.
+// SAFETY: the notifier block is only touched by (un)registration, which the notifier chain serialises itself.
 unsafe impl<N: NetdevNotifier> Send for NotifierRegistration<N> {}
 // SAFETY: no `&self` method.
 unsafe impl<N: NetdevNotifier> Sync for NotifierRegistration<N> {}

@@ -17,8 +17,7 @@ pub(crate) struct PerCpuU32 {
     ptr: *mut u32,
 }
 
-// SAFETY: each CPU touches only its own slot, with single-instruction
-// per-CPU operations; the allocation itself is shared read-only.
+// SAFETY: each CPU touches only its own slot, with single-instruction per-CPU operations; the allocation itself is shared read-only.
 unsafe impl Send for PerCpuU32 {}
 // SAFETY: as above.
 unsafe impl Sync for PerCpuU32 {}
@@ -46,8 +45,7 @@ impl PerCpuU32 {
             let mut v: u32 = 1;
             // On x86-64 a per-CPU pointer is an offset from the running
             // CPU's per-CPU area, which %gs addresses.
-            // SAFETY: `ptr` is a live per-CPU allocation (type invariant), so `gs:[ptr]` is this
-            // CPU's u32, the only memory the instruction touches.
+            // SAFETY: `ptr` is a live per-CPU allocation (type invariant), so `gs:[ptr]` is this CPU's u32, the only memory the instruction touches.
             unsafe {
                 core::arch::asm!(
                     "xadd dword ptr gs:[{p}], {v:e}",

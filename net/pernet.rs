@@ -38,8 +38,7 @@ impl Net {
     /// Calls `f` on each device of the namespace, in registration order
     /// (`for_each_netdev_rcu`).
     pub(crate) fn for_each_device(&self, _rcu: &RcuGuard, mut f: impl FnMut(&Device)) {
-        // SAFETY: a live namespace; under RCU (the guard) the list may be walked and its devices
-        // are not freed.
+        // SAFETY: a live namespace; under RCU (the guard) the list may be walked and its devices are not freed.
         let mut d = unsafe { b::rbond_first_net_device_rcu(self.as_raw()) };
         loop {
             if d.is_null() {
@@ -60,8 +59,7 @@ impl Net {
         }
         buf.get_mut(..name.len())?.copy_from_slice(name);
         let _ = rtnl;
-        // SAFETY: a live namespace; `buf` is NUL-terminated; under RTNL (the proof) the device
-        // stays registered while the proof lives.
+        // SAFETY: a live namespace; `buf` is NUL-terminated; under RTNL (the proof) the device stays registered while the proof lives.
         unsafe {
             let d = b::__dev_get_by_name(self.as_raw(), buf.as_ptr().cast());
             (!d.is_null()).then(|| Device::from_raw(d))
@@ -85,15 +83,13 @@ pub(crate) struct Pernet<T: PernetData> {
     _data: PhantomData<T>,
 }
 
-// SAFETY: the core reads the ops and the id from any thread; it writes the
-// id once, at registration, before any callback runs.
+// SAFETY: the core reads the ops and the id from any thread; it writes the id once, at registration, before any callback runs.
 unsafe impl<T: PernetData> Sync for Pernet<T> {}
 
 impl<T: PernetData> Pernet<T> {
     /// The operations, for a `static`.
     pub(crate) const fn new() -> Self {
-        // SAFETY: pernet_operations is plain old data for which all-zeroes means "no such
-        // callback"; the id pointer is set at registration.
+        // SAFETY: pernet_operations is plain old data for which all-zeroes means "no such callback"; the id pointer is set at registration.
         let mut ops: b::pernet_operations = unsafe { MaybeUninit::zeroed().assume_init() };
         ops.init = Some(Self::init_callback);
         ops.exit = Some(Self::exit_callback);
@@ -110,17 +106,13 @@ impl<T: PernetData> Pernet<T> {
     /// `net` must be live and this module's operations registered, with
     /// `init_callback` done for `net`.
     unsafe fn slot(net: *mut b::net) -> *mut T {
-        // SAFETY: per the function's requirements the id was assigned and the namespace's generic
-        // slot holds `size` bytes (kzalloc'd, so aligned to 8 at least).
+        // SAFETY: per the function's requirements the id was assigned and the namespace's generic slot holds `size` bytes (kzalloc'd, so aligned to 8 at least).
         unsafe { b::rbond_net_generic(net, *T::OPS.id.get()).cast() }
     }
 
     /// The data of `net`.
     pub(crate) fn get<'a>(&'static self, net: &'a Net) -> &'a T {
-        // SAFETY: `net` is live; the data exists from init_callback until exit_callback, which runs
-        // only once no device of the namespace is left, and the caller reached `net` through
-        // something that keeps it alive (a device of ours, a sysfs file of it). The registration
-        // outlives every such object.
+        // SAFETY: `net` is live; the data exists from init_callback until exit_callback, which runs only once no device of the namespace is left, and the caller reached `net` through something that keeps it alive (a device of ours, a sysfs file of it). The registration outlives every such object.
         unsafe { &*Self::slot(net.as_raw()) }
     }
 
@@ -148,8 +140,7 @@ impl<T: PernetData> Pernet<T> {
     /// Called by the namespace core as `exit` of these pernet operations, with a namespace being
     /// torn down whose `init` succeeded.
     unsafe extern "C" fn exit_callback(net: *mut b::net) {
-        // SAFETY: the core calls exit once per namespace whose init succeeded, before freeing the
-        // slot.
+        // SAFETY: the core calls exit once per namespace whose init succeeded, before freeing the slot.
         unsafe { core::ptr::drop_in_place(Self::slot(net)) };
     }
 }
@@ -161,8 +152,7 @@ impl<T: PernetData> PernetRegistration<T> {
     /// Registers `T::OPS`: `T::init` runs for every existing namespace.
     pub(crate) fn new() -> Result<Self> {
         let ops = T::OPS.ops.get();
-        // SAFETY: the ops are static and not registered yet, so nothing else reads them; the id
-        // they point to is static too.
+        // SAFETY: the ops are static and not registered yet, so nothing else reads them; the id they point to is static too.
         unsafe {
             (*ops).id = T::OPS.id.get();
             to_result(b::register_pernet_subsys(ops))?;

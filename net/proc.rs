@@ -20,20 +20,16 @@ use kernel::{
 /// `self.0` is a live proc directory entry that this value created.
 pub(crate) struct ProcDir(NonNull<b::proc_dir_entry>);
 
-// SAFETY: a proc_dir_entry pointer may be used and removed from any thread;
-// procfs does its own locking.
+// SAFETY: a proc_dir_entry pointer may be used and removed from any thread; procfs does its own locking.
 unsafe impl Send for ProcDir {}
-// SAFETY: `&ProcDir` only allows creating entries in it, which procfs
-// serialises itself.
+// SAFETY: `&ProcDir` only allows creating entries in it, which procfs serialises itself.
 unsafe impl Sync for ProcDir {}
 
 impl ProcDir {
     /// Creates /proc/net/`name` in `net`.
     pub(crate) fn new_in(net: &Net, name: &CStr) -> Result<Arc<Self>> {
         let dir =
-            // SAFETY: a live namespace's /proc/net entry lives as long as the namespace, and the
-            // directory is removed (Drop) before the namespace goes (its owner is per-namespace
-            // data); `name` is NUL-terminated.
+            // SAFETY: a live namespace's /proc/net entry lives as long as the namespace, and the directory is removed (Drop) before the namespace goes (its owner is per-namespace data); `name` is NUL-terminated.
             unsafe { b::proc_mkdir(name.as_char_ptr().cast(), (*net.as_raw()).proc_net) };
         let dir = NonNull::new(dir).ok_or(ENOMEM)?;
         Ok(Arc::new(Self(dir), GFP_KERNEL)?)
@@ -52,9 +48,7 @@ pub(crate) struct SeqFile(NonNull<b::seq_file>);
 
 impl fmt::Write for SeqFile {
     fn write_str(&mut self, s: &str) -> fmt::Result {
-        // SAFETY: `self.0` is the seq_file of the read in progress (see `show_callback`), and `s`
-        // is valid for `s.len()` bytes. seq_write records an overflow itself and the read is
-        // retried with a larger buffer, so its result needs no handling here.
+        // SAFETY: `self.0` is the seq_file of the read in progress (see `show_callback`), and `s` is valid for `s.len()` bytes. seq_write records an overflow itself and the read is retried with a larger buffer, so its result needs no handling here.
         unsafe { b::seq_write(self.0.as_ptr(), s.as_ptr().cast(), s.len()) };
         Ok(())
     }
@@ -80,8 +74,7 @@ pub(crate) struct ProcFile<T: Show> {
     _data: PhantomData<*const T>,
 }
 
-// SAFETY: the entry may be removed from any thread; `T: Sync` because reads of
-// the file run on any CPU concurrently.
+// SAFETY: the entry may be removed from any thread; `T: Sync` because reads of the file run on any CPU concurrently.
 unsafe impl<T: Show> Send for ProcFile<T> {}
 // SAFETY: no method takes `&self`.
 unsafe impl<T: Show> Sync for ProcFile<T> {}
@@ -93,9 +86,7 @@ impl<T: Show> ProcFile<T> {
     ///
     /// `data` must stay valid until the returned value is dropped.
     pub(crate) unsafe fn new(dir: &Arc<ProcDir>, name: &CStr, data: *const T) -> Result<Self> {
-        // SAFETY: `dir.0` is live (ProcDir invariant); `name` is NUL-terminated;
-        // `show_callback::<T>` matches the expected signature and receives `data` back as
-        // `seq_file::private`.
+        // SAFETY: `dir.0` is live (ProcDir invariant); `name` is NUL-terminated; `show_callback::<T>` matches the expected signature and receives `data` back as `seq_file::private`.
         let entry = unsafe {
             b::proc_create_single_data(
                 name.as_char_ptr().cast(),
@@ -116,8 +107,7 @@ impl<T: Show> ProcFile<T> {
     /// Shows the same data under `name` (the device was renamed): the new
     /// entry first, so that on failure the old one stays.
     pub(crate) fn rename(&mut self, name: &CStr) -> Result {
-        // SAFETY: the same data as the existing entry, which the caller of `new` keeps valid for as
-        // long as this value lives.
+        // SAFETY: the same data as the existing entry, which the caller of `new` keeps valid for as long as this value lives.
         let new = unsafe { Self::new(&self.dir, name, self.data)? };
         let old = core::mem::replace(self, new);
         drop(old);
@@ -127,8 +117,7 @@ impl<T: Show> ProcFile<T> {
 
 impl<T: Show> Drop for ProcFile<T> {
     fn drop(&mut self) {
-        // SAFETY: by the type invariant the entry is live; proc_remove waits for readers in
-        // `show_callback` to finish, so `data` is not used after this returns.
+        // SAFETY: by the type invariant the entry is live; proc_remove waits for readers in `show_callback` to finish, so `data` is not used after this returns.
         unsafe { b::proc_remove(self.entry.as_ptr()) };
     }
 }
@@ -142,8 +131,7 @@ unsafe extern "C" fn show_callback<T: Show>(
     _v: *mut c_void,
 ) -> kernel::ffi::c_int {
     let Some(m) = NonNull::new(m) else { return 0 };
-    // SAFETY: `m` is the seq_file of this read; single_open stored our data pointer in `private`,
-    // valid per the ProcFile invariant.
+    // SAFETY: `m` is the seq_file of this read; single_open stored our data pointer in `private`, valid per the ProcFile invariant.
     let data = unsafe { &*((*m.as_ptr()).private as *const T) };
     // An error here only means a short read; seq_file tracks overflow itself.
     let _ = data.show(&mut SeqFile(m));

@@ -83,8 +83,7 @@ struct Node<T> {
 /// must not fail halfway.
 pub(crate) struct RcuSlot<T>(KBox<MaybeUninit<Node<T>>>);
 
-// SAFETY: uninitialised memory, and the rcu_head in it is only used once
-// the node is published: the slot moves between threads as T would.
+// SAFETY: uninitialised memory, and the rcu_head in it is only used once the node is published: the slot moves between threads as T would.
 unsafe impl<T: Send> Send for RcuSlot<T> {}
 // SAFETY: a slot gives no access to anything through `&self`.
 unsafe impl<T: Sync> Sync for RcuSlot<T> {}
@@ -117,8 +116,7 @@ pub(crate) struct RcuBox<T> {
     _owns: PhantomData<KBox<Node<T>>>,
 }
 
-// SAFETY: readers on other threads get `&T` (T: Sync); the value moves
-// between threads when replaced (T: Send).
+// SAFETY: readers on other threads get `&T` (T: Sync); the value moves between threads when replaced (T: Send).
 unsafe impl<T: Send + Sync> Sync for RcuBox<T> {}
 // SAFETY: as above.
 unsafe impl<T: Send + Sync> Send for RcuBox<T> {}
@@ -137,8 +135,7 @@ impl<T> RcuBox<T> {
     pub(crate) fn read<'a>(&'a self, _guard: &'a RcuGuard) -> Option<&'a T> {
         // Acquire pairs with the Release in `replace` (rcu_dereference).
         let p = self.ptr.load(Ordering::Acquire);
-        // SAFETY: by the type invariant `p` is null or a live node, not freed before the grace
-        // period that ends after `_guard`.
+        // SAFETY: by the type invariant `p` is null or a live node, not freed before the grace period that ends after `_guard`.
         unsafe { p.as_ref().map(|n| &n.value) }
     }
 }
@@ -151,9 +148,7 @@ impl<T: DropInSoftirq + Send + 'static> RcuBox<T> {
     pub(crate) fn replace(&self, slot: RcuSlot<T>, value: T, _rtnl: &Rtnl) {
         let old = self.ptr.swap(slot.fill(value), Ordering::AcqRel);
         if !old.is_null() {
-            // SAFETY: `old` is a node of ours (type invariant), unpublished just now; its head is
-            // first and unused; the callback frees it after the grace period, when no reader holds
-            // it. The module waits for pending callbacks before it goes (rcu_barrier in its exit).
+            // SAFETY: `old` is a node of ours (type invariant), unpublished just now; its head is first and unused; the callback frees it after the grace period, when no reader holds it. The module waits for pending callbacks before it goes (rcu_barrier in its exit).
             unsafe {
                 b::call_rcu(
                     Opaque::raw_get(core::ptr::addr_of!((*old).head)),
@@ -169,8 +164,7 @@ impl<T: DropInSoftirq + Send + 'static> RcuBox<T> {
 /// `head` is the head of a `Node<T>` from `RcuSlot::fill` that no reader
 /// can reach any more (the call_rcu in `RcuBox::replace`).
 unsafe extern "C" fn free_node<T: DropInSoftirq>(head: *mut b::callback_head) {
-    // SAFETY: per the function's requirements; the head is the node's first field (repr(C));
-    // dropping T here is allowed (DropInSoftirq).
+    // SAFETY: per the function's requirements; the head is the node's first field (repr(C)); dropping T here is allowed (DropInSoftirq).
     drop(unsafe { KBox::from_raw(head.cast::<Node<T>>()) });
 }
 
@@ -178,8 +172,7 @@ impl<T> Drop for RcuBox<T> {
     fn drop(&mut self) {
         let p = *self.ptr.get_mut();
         if !p.is_null() {
-            // SAFETY: the owner drops an RcuBox only once no reader can reach it (the device is
-            // unregistered); `p` came from RcuSlot::fill.
+            // SAFETY: the owner drops an RcuBox only once no reader can reach it (the device is unregistered); `p` came from RcuSlot::fill.
             drop(unsafe { KBox::from_raw(p) });
         }
     }

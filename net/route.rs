@@ -36,8 +36,7 @@ impl Route {
 
     /// The device the route goes out through.
     pub(crate) fn device(&self) -> &Device {
-        // SAFETY: a route we hold a reference to; its dst holds a reference to its device for as
-        // long as it lives, which `&self` borrows.
+        // SAFETY: a route we hold a reference to; its dst holds a reference to its device for as long as it lives, which `&self` borrows.
         unsafe { Device::from_raw((*self.0.as_ptr()).dst.__bindgen_anon_1.dev) }
     }
 }
@@ -62,8 +61,7 @@ impl Device {
         if in_dev.is_null() {
             return [0; 4];
         }
-        // SAFETY: `in_dev` stays valid in the RCU section; `self.net()` is the device's live
-        // namespace.
+        // SAFETY: `in_dev` stays valid in the RCU section; `self.net()` is the device's live namespace.
         unsafe {
             b::inet_confirm_addr(
                 self.net().as_raw(),
@@ -101,8 +99,7 @@ impl Device {
         src: [u8; 4],
         tags: &[VlanTag],
     ) -> Result {
-        // SAFETY: valid device, whose address is addr_len bytes that arp_create copies; the result
-        // is a new buffer we own.
+        // SAFETY: valid device, whose address is addr_len bytes that arp_create copies; the result is a new buffer we own.
         let skb = unsafe {
             b::arp_create(
                 b::ARPOP_REQUEST as i32,

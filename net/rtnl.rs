@@ -32,8 +32,7 @@ impl Rtnl {
     /// Takes RTNL if nobody holds it (for work that a holder of RTNL may be
     /// waiting for, such as a monitor cancelled synchronously by ndo_stop).
     pub(crate) fn try_lock() -> Option<RtnlGuard> {
-        // SAFETY: process context; released by RtnlGuard::drop on success. `then`, not `then_some`:
-        // a guard built eagerly would unlock on drop.
+        // SAFETY: process context; released by RtnlGuard::drop on success. `then`, not `then_some`: a guard built eagerly would unlock on drop.
         (unsafe { b::rtnl_trylock() } != 0).then(|| RtnlGuard(PROOF))
     }
 
@@ -71,8 +70,7 @@ impl Drop for RtnlGuard {
 /// reported as EBUSY instead of aliasing.
 pub(crate) struct RtnlCell<T>(RefCell<T>);
 
-// SAFETY: every access goes through a method that requires `&Rtnl`, so at
-// most one thread (the RTNL holder) touches the RefCell at a time.
+// SAFETY: every access goes through a method that requires `&Rtnl`, so at most one thread (the RTNL holder) touches the RefCell at a time.
 unsafe impl<T: Send> Sync for RtnlCell<T> {}
 // SAFETY: as above; the value itself is Send.
 unsafe impl<T: Send> Send for RtnlCell<T> {}
@@ -99,8 +97,7 @@ impl<T> RtnlCell<T> {
 /// never fails.
 pub(crate) struct RtnlCopy<T: Copy>(Cell<T>);
 
-// SAFETY: every access goes through a method that requires `&Rtnl`, so at
-// most one thread (the RTNL holder) touches the Cell at a time.
+// SAFETY: every access goes through a method that requires `&Rtnl`, so at most one thread (the RTNL holder) touches the Cell at a time.
 unsafe impl<T: Copy + Send> Sync for RtnlCopy<T> {}
 // SAFETY: as above; the value itself is Send.
 unsafe impl<T: Copy + Send> Send for RtnlCopy<T> {}

@@ -51,14 +51,12 @@ pub(crate) const fn nla_total_size_64bit(payload: usize) -> usize {
 #[repr(transparent)]
 pub(crate) struct NlaPolicy(b::nla_policy);
 
-// SAFETY: a policy is immutable data; its pointers (none here) would point
-// to static data.
+// SAFETY: a policy is immutable data; its pointers (none here) would point to static data.
 unsafe impl Sync for NlaPolicy {}
 
 impl NlaPolicy {
     const fn of(ty: u32, len: u16) -> Self {
-        // SAFETY: nla_policy is plain old data for which all-zeroes is NLA_UNSPEC with no
-        // validation.
+        // SAFETY: nla_policy is plain old data for which all-zeroes is NLA_UNSPEC with no validation.
         let mut p: b::nla_policy = unsafe { MaybeUninit::zeroed().assume_init() };
         p.type_ = ty as u8;
         p.len = len;
@@ -170,8 +168,7 @@ impl<'a> Attrs<'a> {
         if p.is_null() {
             return None;
         }
-        // SAFETY: per `new`'s requirements the attribute is valid for 'a, and nla_len (its first
-        // field) covers the header and payload inside the message.
+        // SAFETY: per `new`'s requirements the attribute is valid for 'a, and nla_len (its first field) covers the header and payload inside the message.
         let len = usize::from(unsafe { (*p).nla_len });
         // SAFETY: as above.
         Some(Attr(unsafe {
@@ -189,8 +186,7 @@ impl ExtAck {
         attr: Option<Attr<'_>>,
     ) {
         if let (Some(raw), Some(msg)) = (self.raw(), msg) {
-            // SAFETY: a non-null extack is valid for the callback's duration; the message is
-            // static.
+            // SAFETY: a non-null extack is valid for the callback's duration; the message is static.
             unsafe { (*raw)._msg = msg.as_ptr().cast() };
             if let Some(a) = attr {
                 // SAFETY: as above; the attribute is part of the request it answers.
@@ -210,8 +206,7 @@ impl NlMsg {
     /// Appends an attribute; emsgsize() when the message is full.
     pub(crate) fn put(&mut self, ty: u16, payload: &[u8]) -> Result {
         let len = c_int::try_from(payload.len()).map_err(|_| emsgsize())?;
-        // SAFETY: the skb is the message being built for this call; `payload` is valid for its
-        // length.
+        // SAFETY: the skb is the message being built for this call; `payload` is valid for its length.
         let r = unsafe { b::nla_put(self.0.as_ptr(), ty.into(), len, payload.as_ptr().cast()) };
         if r != 0 {
             return Err(emsgsize());
@@ -349,8 +344,7 @@ const IFLA_STATS_LINK_XSTATS_SLAVE: c_int = 3;
 /// list of kinds when registered).
 pub(crate) struct LinkOps<T: LinkDriver>(Opaque<b::rtnl_link_ops>, PhantomData<T>);
 
-// SAFETY: the core reads the ops from any thread and writes only its list
-// head, under its own lock.
+// SAFETY: the core reads the ops from any thread and writes only its list head, under its own lock.
 unsafe impl<T: LinkDriver> Sync for LinkOps<T> {}
 
 /// # Safety
@@ -364,8 +358,7 @@ unsafe fn parts<'a, T: LinkDriver>(dev: *const b::net_device) -> (&'a Device, &'
 impl<T: LinkDriver> LinkOps<T> {
     /// The ops, for a `static`.
     pub(crate) const fn new() -> Self {
-        // SAFETY: rtnl_link_ops is plain old data for which all-zeroes means "no such callback"
-        // (the core initialises the list head).
+        // SAFETY: rtnl_link_ops is plain old data for which all-zeroes means "no such callback" (the core initialises the list head).
         let mut ops: b::rtnl_link_ops = unsafe { MaybeUninit::zeroed().assume_init() };
         ops.kind = T::KIND.as_char_ptr();
         ops.priv_size = Adapter::<T>::PRIV_SIZE;
@@ -402,8 +395,7 @@ impl<T: LinkDriver> LinkOps<T> {
     ) -> Result<&'a Device> {
         // netdev_priv() is aligned to NETDEV_ALIGN (32).
         build_assert!(core::mem::align_of::<T::Data>() <= 32);
-        // SAFETY: name_fmt is NUL-terminated; setup_callback fits the prototype and expects
-        // PRIV_SIZE bytes of private area; queue counts are checked by the callee.
+        // SAFETY: name_fmt is NUL-terminated; setup_callback fits the prototype and expects PRIV_SIZE bytes of private area; queue counts are checked by the callee.
         let dev = unsafe {
             b::alloc_netdev_mqs(
                 Adapter::<T>::PRIV_SIZE as _,
@@ -427,8 +419,7 @@ impl<T: LinkDriver> LinkOps<T> {
         }
         // SAFETY: a set-up device, RTNL held (the proof).
         if let Err(e) = to_result(unsafe { b::register_netdevice(dev) }) {
-            // SAFETY: register_netdevice ran the destructor, or left the data to us; drop_data
-            // tells which.
+            // SAFETY: register_netdevice ran the destructor, or left the data to us; drop_data tells which.
             unsafe { Adapter::<T>::drop_data(dev) };
             // SAFETY: not registered, so ours to free.
             unsafe { b::free_netdev(dev) };
@@ -483,8 +474,7 @@ impl<T: LinkDriver> LinkOps<T> {
         extack: *mut b::netlink_ext_ack,
     ) -> c_int {
         from_result(|| {
-            // SAFETY: rtnl_newlink calls this under RTNL with a device rtnl_create_link allocated
-            // with our setup and PRIV_SIZE, not registered.
+            // SAFETY: rtnl_newlink calls this under RTNL with a device rtnl_create_link allocated with our setup and PRIV_SIZE, not registered.
             let rtnl = unsafe { Rtnl::assume_held() };
             // SAFETY: as above.
             unsafe { Adapter::<T>::init_data(dev, T::new_data()?)? };
@@ -521,8 +511,7 @@ impl<T: LinkDriver> LinkOps<T> {
     ) -> c_int {
         from_result(|| {
             let ((d, priv_data), rtnl, attrs) =
-                // SAFETY: do_setlink calls this under RTNL on a registered device of ours, with
-                // data[] as in validate_callback.
+                // SAFETY: do_setlink calls this under RTNL on a registered device of ours, with data[] as in validate_callback.
                 unsafe { (parts::<T>(dev), Rtnl::assume_held(), Attrs::new(data, T::MAX_ATTR.into())) };
             T::changelink(d, priv_data, rtnl, &attrs, &mut ExtAck::from_raw(extack))?;
             Ok(0)
@@ -551,8 +540,7 @@ impl<T: LinkDriver> LinkOps<T> {
         dev: *const b::net_device,
     ) -> c_int {
         from_result(|| {
-            // SAFETY: rtnl_fill_ifinfo calls this under RTNL on a registered device of ours, with
-            // the message it builds.
+            // SAFETY: rtnl_fill_ifinfo calls this under RTNL on a registered device of ours, with the message it builds.
             let ((d, data), rtnl) = unsafe { (parts::<T>(dev), Rtnl::assume_held()) };
             let mut msg = NlMsg(NonNull::new(skb).ok_or(emsgsize())?);
             T::fill_info(d, data, rtnl, &mut msg)?;
@@ -636,8 +624,7 @@ impl<T: LinkDriver> LinkOps<T> {
         attr: c_int,
     ) -> c_int {
         from_result(|| {
-            // SAFETY: rtnl_fill_statsinfo calls this under RTNL, for a device of ours (XSTATS) or a
-            // slave of one (XSTATS_SLAVE), with the message it builds.
+            // SAFETY: rtnl_fill_statsinfo calls this under RTNL, for a device of ours (XSTATS) or a slave of one (XSTATS_SLAVE), with the message it builds.
             let (dev, rtnl) = unsafe { (Device::from_raw(dev.cast_mut()), Rtnl::assume_held()) };
             let (master, slave) = match attr {
                 IFLA_STATS_LINK_XSTATS => (dev, None),
@@ -669,8 +656,7 @@ impl<T: LinkDriver> LinkOps<T> {
     ) -> c_int {
         from_result(|| {
             let ((d, data), rtnl, slave) =
-                // SAFETY: rtnl_fill_ifinfo calls this under RTNL for a slave of a registered device
-                // of ours.
+                // SAFETY: rtnl_fill_ifinfo calls this under RTNL for a slave of a registered device of ours.
                 unsafe { (parts::<T>(dev), Rtnl::assume_held(), Device::from_raw(slave.cast_mut())) };
             let mut msg = NlMsg(NonNull::new(skb).ok_or(emsgsize())?);
             T::fill_slave_info(d, data, rtnl, slave, &mut msg)?;

@@ -35,8 +35,7 @@ impl RxSkb<'_> {
     /// (`skb_share_check`). False if it had to be dropped: the handler must
     /// then return `Consumed`.
     pub(crate) fn unshare(&mut self) -> bool {
-        // SAFETY: `*pskb` is the valid frame the core handed us; on failure skb_share_check freed
-        // it and returns null.
+        // SAFETY: `*pskb` is the valid frame the core handed us; on failure skb_share_check freed it and returns null.
         let skb = unsafe { b::rbond_skb_share_check(*self.pskb) };
         *self.pskb = skb;
         !skb.is_null()
@@ -45,8 +44,7 @@ impl RxSkb<'_> {
     /// The Ethernet destination address.
     pub(crate) fn eth_dest(&self) -> MacAddr {
         let mut mac = MacAddr::default();
-        // SAFETY: frames reach rx handlers with the MAC header set (eth_type_trans ran), at least
-        // ETH_HLEN bytes from it.
+        // SAFETY: frames reach rx handlers with the MAC header set (eth_type_trans ran), at least ETH_HLEN bytes from it.
         let dest = unsafe { (*b::rbond_eth_hdr(*self.pskb)).h_dest };
         mac.0.copy_from_slice(&dest[..ETH_ALEN]);
         mac
@@ -87,8 +85,7 @@ impl RxSkb<'_> {
     pub(crate) fn consume(&mut self) {
         let skb = core::mem::take(self.pskb);
         if !skb.is_null() {
-            // SAFETY: the frame was ours (the core handed it over); nothing uses it after this,
-            // `*pskb` is cleared.
+            // SAFETY: the frame was ours (the core handed it over); nothing uses it after this, `*pskb` is cleared.
             unsafe { b::rbond_consume_skb(skb) };
         }
     }
@@ -104,8 +101,7 @@ impl RxSkb<'_> {
     /// no `&Device` the caller could pass would promise.
     pub(crate) fn set_dev_to_master(&mut self, _rcu: &RcuGuard) -> bool {
         let skb = *self.pskb;
-        // SAFETY: we own the unshared frame, whose device is valid in the rx path; under RCU (the
-        // proof) the master's link, and so the master, stays valid.
+        // SAFETY: we own the unshared frame, whose device is valid in the rx path; under RCU (the proof) the master's link, and so the master, stays valid.
         let master = unsafe { b::netdev_master_upper_dev_get_rcu(super::skb::skb_dev(skb)) };
         if master.is_null() {
             return false;
@@ -133,8 +129,7 @@ pub(crate) trait RxHandler: 'static {
 /// section.
 #[inline]
 unsafe fn rx_handler_data(dev: *mut b::net_device) -> *mut core::ffi::c_void {
-    // SAFETY: a valid device (the caller's promise); a READ_ONCE of the RCU pointer, which the
-    // caller's RCU section keeps valid.
+    // SAFETY: a valid device (the caller's promise); a READ_ONCE of the RCU pointer, which the caller's RCU section keeps valid.
     unsafe { core::ptr::read_volatile(core::ptr::addr_of!((*dev).rx_handler_data)) }
 }
 
@@ -149,9 +144,7 @@ pub(crate) unsafe extern "C" fn trampoline<H: RxHandler>(
     let Some(skb) = NonNull::new(unsafe { *pskb }) else {
         return b::rx_handler_result_RX_HANDLER_PASS;
     };
-    // SAFETY: the frame's device is the one our handler is registered on; rx_handler_data is the
-    // Arc<H::Data> reference of the registration, valid until netdev_rx_handler_unregister has
-    // waited for this call.
+    // SAFETY: the frame's device is the one our handler is registered on; rx_handler_data is the Arc<H::Data> reference of the registration, valid until netdev_rx_handler_unregister has waited for this call.
     let data: &H::Data = unsafe { &*rx_handler_data(super::skb::skb_dev(skb.as_ptr())).cast() };
     // SAFETY: rx handlers run under rcu_read_lock.
     let rcu = unsafe { RcuGuard::assume_held() };
@@ -174,8 +167,7 @@ impl Device {
         &self,
         _rcu: &'a RcuGuard,
     ) -> Option<&'a H::Data> {
-        // SAFETY: valid device; the handler and its data are read under RCU, as __netif_receive_skb
-        // does.
+        // SAFETY: valid device; the handler and its data are read under RCU, as __netif_receive_skb does.
         let handler = unsafe { (*self.as_raw()).rx_handler };
         // SAFETY: as above.
         let data = unsafe { b::rbond_rcu_dereference_rx_handler_data(self.as_raw()) };
@@ -183,8 +175,7 @@ impl Device {
         if handler.map(|f| f as usize) != ours.map(|f| f as usize) || data.is_null() {
             return None;
         }
-        // SAFETY: registered by rx_handler_register::<H>: `data` is an Arc<H::Data> that
-        // netdev_rx_handler_unregister's grace period keeps alive for the guard's section.
+        // SAFETY: registered by rx_handler_register::<H>: `data` is an Arc<H::Data> that netdev_rx_handler_unregister's grace period keeps alive for the guard's section.
         Some(unsafe { &*data.cast::<H::Data>() })
     }
 
@@ -196,8 +187,7 @@ impl Device {
         data: Arc<H::Data>,
     ) -> Result {
         let raw = data.into_raw();
-        // SAFETY: valid device, RTNL held; `raw` stays valid until rx_handler_unregister turns it
-        // back into an Arc.
+        // SAFETY: valid device, RTNL held; `raw` stays valid until rx_handler_unregister turns it back into an Arc.
         let res = to_result(unsafe {
             b::netdev_rx_handler_register(
                 self.as_raw(),
@@ -228,8 +218,7 @@ impl Device {
         if handler.map(|f| f as usize) != ours.map(|f| f as usize) || data.is_null() {
             return None;
         }
-        // SAFETY: registered by rx_handler_register::<H>, so `data` is an Arc<H::Data> reference
-        // owned by the registration; take another.
+        // SAFETY: registered by rx_handler_register::<H>, so `data` is an Arc<H::Data> reference owned by the registration; take another.
         unsafe {
             let owned = core::mem::ManuallyDrop::new(Arc::<H::Data>::from_raw(data.cast()));
             Some((*owned).clone())
@@ -247,8 +236,7 @@ impl Device {
         let raw = unsafe { (*self.as_raw()).rx_handler_data };
         // SAFETY: as above; our handler is registered.
         unsafe { b::netdev_rx_handler_unregister(self.as_raw()) };
-        // SAFETY: the reference rx_handler_register gave the core, back: after
-        // netdev_rx_handler_unregister returns, no frame is in the handler.
+        // SAFETY: the reference rx_handler_register gave the core, back: after netdev_rx_handler_unregister returns, no frame is in the handler.
         drop(unsafe { Arc::<H::Data>::from_raw(raw.cast()) });
         Some(data)
     }

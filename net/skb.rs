@@ -37,8 +37,7 @@ impl SkBuff {
         if data.is_null() {
             return &[];
         }
-        // SAFETY: `data` points at `skb_headlen()` readable bytes that live as long as the buffer,
-        // which `&self` borrows.
+        // SAFETY: `data` points at `skb_headlen()` readable bytes that live as long as the buffer, which `&self` borrows.
         unsafe { core::slice::from_raw_parts(data, head) }
     }
 
@@ -51,13 +50,11 @@ impl SkBuff {
     /// [`QueueSelect::keep_queue_mapping`]: super::device::QueueSelect::keep_queue_mapping
     pub(crate) fn xmit_on(self, dev: &Device) -> i32 {
         let skb = core::mem::ManuallyDrop::new(self).0.as_ptr();
-        // SAFETY: a valid buffer we own (type invariant); `dev` is a registered device (a slave
-        // kept alive by the caller's RCU section).
+        // SAFETY: a valid buffer we own (type invariant); `dev` is a registered device (a slave kept alive by the caller's RCU section).
         unsafe { set_skb_dev(skb, dev.as_raw()) };
         // SAFETY: as above; the control buffer is the qdisc layer's, as qdisc_skb_cb() casts it.
         unsafe { (*skb).queue_mapping = (*qdisc_cb(skb)).__bindgen_anon_1.slave_dev_queue_mapping };
-        // SAFETY: we pass our reference on to __dev_queue_xmit, which consumes it whatever it
-        // returns.
+        // SAFETY: we pass our reference on to __dev_queue_xmit, which consumes it whatever it returns.
         unsafe { b::__dev_queue_xmit(skb, core::ptr::null_mut()) }
     }
 
@@ -100,8 +97,7 @@ impl SkBuff {
         unsafe { b::rbond_skb_reset_mac_header(p) };
         // SAFETY: as above.
         unsafe { b::rbond_skb_set_network_header(p, ETH_HLEN as i32) };
-        // SAFETY: as above, with `len` bytes of tailroom: skb_put() of `len` returns that many
-        // writable bytes, which live as long as the buffer.
+        // SAFETY: as above, with `len` bytes of tailroom: skb_put() of `len` returns that many writable bytes, which live as long as the buffer.
         let frame = unsafe {
             core::slice::from_raw_parts_mut(b::skb_put(p, len).cast::<u8>(), len as usize)
         };
@@ -146,9 +142,7 @@ impl SkBuff {
         let mut fk = b::flow_keys::default();
         // SAFETY: valid buffer; plain reads.
         let (proto, nhoff) = unsafe { (*protocol(skb), b::rbond_skb_network_offset(skb)) };
-        // SAFETY: valid buffer, read only; `fk` is writable, of the layout the keys' offsets were
-        // taken in; the dissector was initialised at module load (flow_init) and is never written
-        // again.
+        // SAFETY: valid buffer, read only; `fk` is writable, of the layout the keys' offsets were taken in; the dissector was initialised at module load (flow_init) and is never written again.
         let found = unsafe {
             b::__skb_flow_dissect(
                 core::ptr::null(),
@@ -194,8 +188,7 @@ impl SkBuff {
 
 impl Drop for SkBuff {
     fn drop(&mut self) {
-        // SAFETY: by the type invariant we own one reference; dev_kfree_skb_any may be called from
-        // any context, including hard IRQ and netpoll.
+        // SAFETY: by the type invariant we own one reference; dev_kfree_skb_any may be called from any context, including hard IRQ and netpoll.
         unsafe { b::rbond_dev_kfree_skb_any(self.0.as_ptr()) };
     }
 }
@@ -225,8 +218,7 @@ pub(crate) fn flow_init() {
 /// `skb` must be a valid buffer.
 #[inline]
 pub(super) unsafe fn skb_dev(skb: *mut b::sk_buff) -> *mut b::net_device {
-    // SAFETY: a valid buffer (the caller's promise); `dev` is the member of the anonymous unions a
-    // buffer in the receive path uses.
+    // SAFETY: a valid buffer (the caller's promise); `dev` is the member of the anonymous unions a buffer in the receive path uses.
     unsafe {
         (*skb)
             .__bindgen_anon_1
@@ -244,8 +236,7 @@ pub(super) unsafe fn skb_dev(skb: *mut b::sk_buff) -> *mut b::net_device {
 /// outlives its use by the buffer.
 #[inline]
 pub(super) unsafe fn set_skb_dev(skb: *mut b::sk_buff, dev: *mut b::net_device) {
-    // SAFETY: a valid buffer the caller owns (its promise); a plain store to the union member the
-    // receive path uses.
+    // SAFETY: a valid buffer the caller owns (its promise); a plain store to the union member the receive path uses.
     unsafe {
         (*skb)
             .__bindgen_anon_1
@@ -263,8 +254,7 @@ pub(super) unsafe fn set_skb_dev(skb: *mut b::sk_buff, dev: *mut b::net_device) 
 /// `skb` must be a valid buffer; the result points into it.
 #[inline]
 pub(super) unsafe fn headers(skb: *mut b::sk_buff) -> *mut b::sk_buff__bindgen_ty_4__bindgen_ty_1 {
-    // SAFETY: per the function's requirements; only the address is taken, of
-    // the union, where its member starts.
+    // SAFETY: per the function's requirements; only the address is taken, of the union, where its member starts.
     unsafe { core::ptr::addr_of_mut!((*skb).__bindgen_anon_4) }.cast()
 }
 
@@ -286,8 +276,7 @@ pub(super) unsafe fn protocol(skb: *mut b::sk_buff) -> *mut u16 {
 /// `skb` must be a valid buffer; the result points into it.
 #[inline]
 pub(super) unsafe fn qdisc_cb(skb: *mut b::sk_buff) -> *mut b::qdisc_skb_cb {
-    // SAFETY: `cb` is the first bytes of a valid buffer, which qdisc_skb_cb()
-    // casts to the same type (its size is checked by the kernel's build).
+    // SAFETY: `cb` is the first bytes of a valid buffer, which qdisc_skb_cb() casts to the same type (its size is checked by the kernel's build).
     unsafe { core::ptr::addr_of_mut!((*skb).cb).cast() }
 }
 

@@ -20,8 +20,7 @@ impl LinkStats64 {
     /// The counters as an array, in the struct's order.
     pub(crate) fn counters(&self) -> &[u64; STATS_FIELDS] {
         build_assert!(size_of::<b::rtnl_link_stats64>() == STATS_FIELDS * 8);
-        // SAFETY: rtnl_link_stats64 is repr(C) and consists of u64 fields only (size checked
-        // above), so it has the layout of [u64; N].
+        // SAFETY: rtnl_link_stats64 is repr(C) and consists of u64 fields only (size checked above), so it has the layout of [u64; N].
         unsafe { &*(&self.0 as *const b::rtnl_link_stats64).cast() }
     }
 
@@ -36,8 +35,7 @@ impl Device {
     /// The device's counters (`dev_get_stats`).
     pub(crate) fn stats(&self) -> LinkStats64 {
         let mut s = LinkStats64::default();
-        // SAFETY: valid device; dev_get_stats may run in any process or softirq context without
-        // RTNL.
+        // SAFETY: valid device; dev_get_stats may run in any process or softirq context without RTNL.
         unsafe { b::dev_get_stats(self.as_raw(), &mut s.0) };
         s
     }

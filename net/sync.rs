@@ -32,8 +32,7 @@ pub(crate) struct NestingSpinLock<T> {
     data: UnsafeCell<T>,
 }
 
-// SAFETY: the lock serialises every access to `data`, which may move
-// between threads (T: Send).
+// SAFETY: the lock serialises every access to `data`, which may move between threads (T: Send).
 unsafe impl<T: Send> Sync for NestingSpinLock<T> {}
 // SAFETY: as above.
 unsafe impl<T: Send> Send for NestingSpinLock<T> {}
@@ -43,8 +42,7 @@ impl<T> NestingSpinLock<T> {
     /// class (as the C driver's stats_lock).
     pub(crate) fn new(data: T) -> impl PinInit<Self> {
         pin_init!(Self {
-            // SAFETY: `slot` is valid for writes and pinned; spin_lock_init initialises it in
-            // place.
+            // SAFETY: `slot` is valid for writes and pinned; spin_lock_init initialises it in place.
             lock <- Opaque::ffi_init(|slot: *mut b::spinlock_t| unsafe { b::rbond_spin_lock_init(slot) }),
             data: UnsafeCell::new(data),
         })
@@ -54,8 +52,7 @@ impl<T> NestingSpinLock<T> {
     /// class the holder will lock inside it, at most).
     pub(crate) fn lock_nested(&self, depth: u32) -> NestingGuard<'_, T> {
         let subclass = depth.min(MAX_SUBCLASS);
-        // SAFETY: initialised by `new` (type invariant); released by the guard's Drop, in this
-        // context.
+        // SAFETY: initialised by `new` (type invariant); released by the guard's Drop, in this context.
         unsafe { b::rbond_spin_lock_nested(self.lock.get(), subclass) };
         NestingGuard {
             lock: self,
@@ -117,8 +114,7 @@ impl<T> BhSpinLock<T> {
     /// A new lock around `data`; all share one lockdep class, of their own.
     pub(crate) fn new(data: T) -> impl PinInit<Self> {
         pin_init!(Self {
-            // SAFETY: `slot` is valid for writes and pinned; spin_lock_init initialises it in
-            // place.
+            // SAFETY: `slot` is valid for writes and pinned; spin_lock_init initialises it in place.
             lock <- Opaque::ffi_init(|slot: *mut b::spinlock_t| unsafe { b::rbond_spin_lock_init_bh(slot) }),
             data: UnsafeCell::new(data),
         })
@@ -126,8 +122,7 @@ impl<T> BhSpinLock<T> {
 
     /// Takes the lock, with softirqs off on this CPU until it is released.
     pub(crate) fn lock(&self) -> BhGuard<'_, T> {
-        // SAFETY: initialised by `new` (type invariant); released by the guard's Drop, in this
-        // context.
+        // SAFETY: initialised by `new` (type invariant); released by the guard's Drop, in this context.
         unsafe { b::rbond_spin_lock_bh(self.lock.get()) };
         BhGuard {
             lock: self,
@@ -172,8 +167,7 @@ pub(crate) struct SetOnce<T: Copy> {
     value: core::cell::UnsafeCell<core::mem::MaybeUninit<T>>,
 }
 
-// SAFETY: the value is written once, by the thread that moves `state` from
-// EMPTY to WRITING, and read only after `state` is READY (Release/Acquire).
+// SAFETY: the value is written once, by the thread that moves `state` from EMPTY to WRITING, and read only after `state` is READY (Release/Acquire).
 unsafe impl<T: Copy + Send + Sync> Sync for SetOnce<T> {}
 
 const EMPTY: u8 = 0;
@@ -199,8 +193,7 @@ impl<T: Copy> SetOnce<T> {
         {
             return false;
         }
-        // SAFETY: this thread won the EMPTY -> WRITING transition: no reader or other writer
-        // touches the value until READY.
+        // SAFETY: this thread won the EMPTY -> WRITING transition: no reader or other writer touches the value until READY.
         unsafe { (*self.value.get()).write(value) };
         self.state.store(READY, Release);
         true

@@ -49,8 +49,7 @@ impl fmt::Write for SysfsBuf {
     fn write_str(&mut self, s: &str) -> fmt::Result {
         let room = (PAGE - 1).saturating_sub(self.len);
         let n = s.len().min(room);
-        // SAFETY: the page has PAGE bytes; `self.len + n < PAGE`; `s` is valid for `n` bytes and
-        // does not overlap the page.
+        // SAFETY: the page has PAGE bytes; `self.len + n < PAGE`; `s` is valid for `n` bytes and does not overlap the page.
         unsafe { core::ptr::copy_nonoverlapping(s.as_ptr(), self.buf.as_ptr().add(self.len), n) };
         self.len += n;
         Ok(())
@@ -79,8 +78,7 @@ impl DevAttr {
     /// A file readable by all, writable by root (0644), or read-only (0444)
     /// without `store`.
     pub(crate) const fn new(name: &'static CStr, show: ShowFn, store: Option<StoreFn>) -> Self {
-        // SAFETY: device_attribute is plain old data; all-zeroes is no callbacks and no lockdep key
-        // (a static attribute needs none).
+        // SAFETY: device_attribute is plain old data; all-zeroes is no callbacks and no lockdep key (a static attribute needs none).
         let mut a: b::device_attribute = unsafe { MaybeUninit::zeroed().assume_init() };
         a.attr.name = name.as_char_ptr();
         a.attr.mode = if store.is_some() { 0o644 } else { 0o444 };
@@ -142,9 +140,7 @@ unsafe extern "C" fn show_callback(
     attr: *mut b::device_attribute,
     buf: *mut c_char,
 ) -> isize {
-    // SAFETY: the core calls show with an attribute of a group of ours (a DevAttr, whose first
-    // field it is), the device whose directory has the file (a registered net_device: the files go
-    // before it is unregistered), and a page.
+    // SAFETY: the core calls show with an attribute of a group of ours (a DevAttr, whose first field it is), the device whose directory has the file (a registered net_device: the files go before it is unregistered), and a page.
     unsafe {
         let (a, dev) = (&*attr.cast::<DevAttr>(), net_dev(d));
         emit(buf, |out| (a.show)(dev, out))
@@ -205,8 +201,7 @@ impl AttrGroup {
         name: &'static CStr,
         list: &'static AttrList<N>,
     ) -> Self {
-        // SAFETY: attribute_group is plain old data; all-zeroes is no visibility callback and no
-        // binary files.
+        // SAFETY: attribute_group is plain old data; all-zeroes is no visibility callback and no binary files.
         let mut g: b::attribute_group = unsafe { MaybeUninit::zeroed().assume_init() };
         g.name = name.as_char_ptr();
         g.attrs = list.0.as_ptr().cast_mut().cast();
@@ -254,9 +249,7 @@ struct ClassFile {
     store: fn(&Net, &[u8]) -> Result,
 }
 
-// SAFETY: the file's callbacks run on any thread; they only read the
-// namespace pointer, which stays valid while the file exists (it is removed
-// before the namespace goes), and call `fn`s.
+// SAFETY: the file's callbacks run on any thread; they only read the namespace pointer, which stays valid while the file exists (it is removed before the namespace goes), and call `fn`s.
 unsafe impl Send for NetClassFile {}
 // SAFETY: as above.
 unsafe impl Sync for NetClassFile {}
@@ -285,8 +278,7 @@ impl NetClassFile {
             },
             GFP_KERNEL,
         )?;
-        // SAFETY: the attribute lives in the box until Drop removes the file; a dynamically
-        // allocated attribute needs its lockdep key initialised.
+        // SAFETY: the attribute lives in the box until Drop removes the file; a dynamically allocated attribute needs its lockdep key initialised.
         unsafe { b::rbond_sysfs_attr_init(core::ptr::addr_of_mut!((*f.raw.get()).attr)) };
         // SAFETY: as above; `net` is live.
         to_result(unsafe { b::netdev_class_create_file_ns(f.raw.get(), net.as_raw().cast()) })?;
@@ -296,8 +288,7 @@ impl NetClassFile {
 
 impl Drop for NetClassFile {
     fn drop(&mut self) {
-        // SAFETY: created in `new` in this namespace, which is still live (its per-namespace data,
-        // which owns this, goes first); removal waits for running callbacks.
+        // SAFETY: created in `new` in this namespace, which is still live (its per-namespace data, which owns this, goes first); removal waits for running callbacks.
         unsafe { b::netdev_class_remove_file_ns(self.0.raw.get(), self.0.net.as_ptr().cast()) };
     }
 }

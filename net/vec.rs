@@ -13,8 +13,7 @@ pub(crate) fn remove<T>(v: &mut KVec<T>, index: usize) -> Option<T> {
         return None;
     }
     v.as_mut_slice()[index..].rotate_left(1);
-    // SAFETY: `len - 1 < len`, so the slot holds an initialised element, which is moved out here
-    // and excluded from the vector just below.
+    // SAFETY: `len - 1 < len`, so the slot holds an initialised element, which is moved out here and excluded from the vector just below.
     let item = unsafe { core::ptr::read(v.as_ptr().add(len - 1)) };
     // SAFETY: shrinking: the element moved out above is neither dropped twice nor read again.
     unsafe { v.set_len(len - 1) };

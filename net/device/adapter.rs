@@ -45,8 +45,7 @@ impl<T: Driver> Adapter<T> {
     /// Called by the core as `priv_destructor`, once, on a device of `T` that nothing uses any
     /// more.
     unsafe extern "C" fn destructor_callback(dev: *mut b::net_device) {
-        // SAFETY: netdev_run_todo (or register_netdevice's unwinding) calls this on a device of
-        // ours that nothing uses any more.
+        // SAFETY: netdev_run_todo (or register_netdevice's unwinding) calls this on a device of ours that nothing uses any more.
         unsafe { Self::drop_data(dev) };
     }
 
@@ -60,10 +59,7 @@ impl<T: Driver> Adapter<T> {
         // The work is the first field of the delayed_work that is the
         // first field of a repr(C) WorkSlot.
         let slot = work.cast::<WorkSlot>();
-        // SAFETY: the slot is number `index` of the array that is the first
-        // field of a repr(C) DevPriv<T> in a device's private area; it is
-        // only queued while the data is initialised, and the destructor
-        // cancels it before dropping the data.
+        // SAFETY: the slot is number `index` of the array that is the first field of a repr(C) DevPriv<T> in a device's private area; it is only queued while the data is initialised, and the destructor cancels it before dropping the data.
         let index = unsafe { (*slot).index };
         // SAFETY: as above: slot 0 is the start of the private area.
         let p = unsafe { slot.sub(usize::from(index)) };
@@ -82,8 +78,7 @@ impl<T: Driver> Adapter<T> {
             Rearm::Jiffies(j) => j as _,
             Rearm::Stop => return,
         };
-        // SAFETY: the work is initialised; re-queueing from its own callback is allowed and
-        // cancel_delayed_work_sync handles it.
+        // SAFETY: the work is initialised; re-queueing from its own callback is allowed and cancel_delayed_work_sync handles it.
         unsafe { b::rbond_queue_delayed_work(dw, delay) };
     }
 
@@ -95,8 +90,7 @@ impl<T: Driver> Adapter<T> {
     /// Called by `alloc_netdev_mqs` (or `rtnl_create_link`) with a new, exclusively owned device
     /// whose private area has `PRIV_SIZE` bytes.
     pub(in crate::net) unsafe extern "C" fn setup_callback(dev: *mut b::net_device) {
-        // SAFETY: alloc_netdev_mqs calls setup with the new, exclusively owned device, whose
-        // private area has PRIV_SIZE bytes (every allocation of ours asks for that size).
+        // SAFETY: alloc_netdev_mqs calls setup with the new, exclusively owned device, whose private area has PRIV_SIZE bytes (every allocation of ours asks for that size).
         let p = unsafe { Self::priv_of(dev) };
         // The layer's fields are written in place; the data stays
         // uninitialised (`ready` false).
@@ -171,8 +165,7 @@ impl<T: Driver> Adapter<T> {
     ) -> b::netdev_tx_t {
         // SAFETY: the core calls ndo_start_xmit on a registered device of ours.
         let (dev, data) = unsafe { Self::parts(dev) };
-        // SAFETY: __dev_queue_xmit, pktgen and netpoll call ndo_start_xmit with BH (or IRQs) off,
-        // an RCU read-side section that synchronize_rcu waits for.
+        // SAFETY: __dev_queue_xmit, pktgen and netpoll call ndo_start_xmit with BH (or IRQs) off, an RCU read-side section that synchronize_rcu waits for.
         let rcu = unsafe { RcuGuard::assume_held() };
         // SAFETY: the stack transfers its reference to `skb` to us.
         match unsafe { SkBuff::from_raw(skb) } {
@@ -194,8 +187,7 @@ impl<T: Driver> Adapter<T> {
         skb: *mut b::sk_buff,
         _sb_dev: *mut b::net_device,
     ) -> u16 {
-        // SAFETY: netdev_core_pick_tx calls this on a registered device of ours, with BH off and
-        // under RCU, with a frame it owns for the call.
+        // SAFETY: netdev_core_pick_tx calls this on a registered device of ours, with BH off and under RCU, with a frame it owns for the call.
         let ((d, data), mut skb) = unsafe { (Self::parts(dev), QueueSelect::from_raw(skb)) };
         T::select_queue(d, data, &mut skb)
     }
@@ -210,8 +202,7 @@ impl<T: Driver> Adapter<T> {
         dev: *mut b::net_device,
         info: *mut b::ethtool_drvinfo,
     ) {
-        // SAFETY: the ethtool core calls this on a registered device of ours, with a valid drvinfo
-        // buffer it owns for the duration of the call.
+        // SAFETY: the ethtool core calls this on a registered device of ours, with a valid drvinfo buffer it owns for the duration of the call.
         let (dev, data, info) = unsafe { (Device::from_raw(dev), Self::parts(dev).1, &mut *info) };
         T::get_drvinfo(dev, data, &mut DrvInfo(info));
     }
@@ -224,8 +215,7 @@ impl<T: Driver> Adapter<T> {
     /// data is initialised.
     unsafe extern "C" fn init_callback(raw: *mut b::net_device) -> kernel::ffi::c_int {
         from_result(|| {
-            // SAFETY: register_netdevice calls ndo_init under RTNL, with the private data
-            // initialised (before registration).
+            // SAFETY: register_netdevice calls ndo_init under RTNL, with the private data initialised (before registration).
             let ((dev, data), rtnl) = unsafe { (Self::parts(raw), Rtnl::assume_held()) };
             T::init(dev, data, rtnl)?;
             Ok(0)
@@ -382,8 +372,7 @@ impl<T: Driver> Adapter<T> {
             let ((d, data), rtnl) = unsafe { (Self::parts(dev), Rtnl::assume_held()) };
             let mtu = u32::try_from(mtu).map_err(|_| EINVAL)?;
             T::change_mtu(d, data, rtnl, mtu)?;
-            // SAFETY: as above; ndo_change_mtu must store the new MTU, which lockless readers read
-            // once (WRITE_ONCE()).
+            // SAFETY: as above; ndo_change_mtu must store the new MTU, which lockless readers read once (WRITE_ONCE()).
             unsafe { core::ptr::write_volatile(core::ptr::addr_of_mut!((*dev).mtu), mtu) };
             Ok(0)
         })
@@ -400,8 +389,7 @@ impl<T: Driver> Adapter<T> {
         sa: *mut core::ffi::c_void,
     ) -> kernel::ffi::c_int {
         from_result(|| {
-            // SAFETY: dev_set_mac_address passes a sockaddr with addr_len (6) bytes of address
-            // data, in its fixed-size view.
+            // SAFETY: dev_set_mac_address passes a sockaddr with addr_len (6) bytes of address data, in its fixed-size view.
             let data = unsafe {
                 (*sa.cast::<b::sockaddr>())
                     .__bindgen_anon_1
@@ -419,8 +407,7 @@ impl<T: Driver> Adapter<T> {
             // SAFETY: called under RTNL on a device of ours.
             let ((d, data), rtnl) = unsafe { (Self::parts(dev), Rtnl::assume_held()) };
             if T::set_mac_address(d, data, rtnl, mac)? {
-                // SAFETY: as above; the core notifies NETDEV_CHANGEADDR after ndo_set_mac_address
-                // returns.
+                // SAFETY: as above; the core notifies NETDEV_CHANGEADDR after ndo_set_mac_address returns.
                 unsafe { b::rbond___dev_addr_set(dev, mac.0.as_ptr().cast(), mac.0.len()) };
                 // SAFETY: as above; a plain field (eth_commit_mac_addr_change()).
                 unsafe { (*dev).addr_assign_type = b::NET_ADDR_SET as u8 };
@@ -454,8 +441,7 @@ impl<T: Driver> Adapter<T> {
         dev: *mut b::net_device,
         change: kernel::ffi::c_int,
     ) {
-        // SAFETY: dev_change_rx_flags runs only from __dev_set_promiscuity and __dev_set_allmulti,
-        // which assert RTNL, on a device of ours.
+        // SAFETY: dev_change_rx_flags runs only from __dev_set_promiscuity and __dev_set_allmulti, which assert RTNL, on a device of ours.
         let ((d, data), rtnl) = unsafe { (Self::parts(dev), Rtnl::assume_held()) };
         T::change_rx_flags(d, data, rtnl, change as u32);
     }
@@ -467,8 +453,7 @@ impl<T: Driver> Adapter<T> {
     /// Called by the core as `ndo_set_rx_mode` on a registered device of `T` (its private data
     /// initialised), with the device's address lists locked and BH off.
     unsafe extern "C" fn set_rx_mode_callback(dev: *mut b::net_device) {
-        // SAFETY: __dev_set_rx_mode calls this on a device of ours with its address lists locked
-        // (netif_addr_lock_bh).
+        // SAFETY: __dev_set_rx_mode calls this on a device of ours with its address lists locked (netif_addr_lock_bh).
         let (d, data) = unsafe { Self::parts(dev) };
         let rcu = RcuGuard::lock();
         T::set_rx_mode(d, data, &AddrLists { dev: d }, &rcu);
@@ -668,8 +653,7 @@ impl<T: Driver> Adapter<T> {
         } else {
             None
         },
-        // SAFETY: net_device_ops is plain old data (function pointers and integers) for which
-        // all-zeroes means "not implemented".
+        // SAFETY: net_device_ops is plain old data (function pointers and integers) for which all-zeroes means "not implemented".
         ..unsafe { MaybeUninit::zeroed().assume_init() }
     };
 

@@ -31,8 +31,7 @@ impl AddrLists<'_> {
         };
         // Errors (no memory for a list entry) leave the lower device with
         // fewer addresses, as in the C callers, which ignore them.
-        // SAFETY: valid devices; `from`'s lists are locked (this proof), and
-        // the functions lock `to`'s themselves, nested, as layered devices do.
+        // SAFETY: valid devices; `from`'s lists are locked (this proof), and the functions lock `to`'s themselves, nested, as layered devices do.
         unsafe { uc(to, from) };
         // SAFETY: as above.
         unsafe { mc(to, from) };
@@ -70,8 +69,7 @@ impl Device {
     /// `upper` pushed to it (`dev_uc_unsync`, `dev_mc_unsync`). Must not be
     /// called with `upper`'s lists locked: these take the lock themselves.
     pub(crate) fn unsync_addr_lists(&self, _rtnl: &Rtnl, upper: &Device) {
-        // SAFETY: both devices are valid; the functions take both address list locks in the order
-        // the core documents (from, then to).
+        // SAFETY: both devices are valid; the functions take both address list locks in the order the core documents (from, then to).
         unsafe {
             b::dev_uc_unsync(self.as_raw(), upper.as_raw());
             b::dev_mc_unsync(self.as_raw(), upper.as_raw());

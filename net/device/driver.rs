@@ -32,8 +32,7 @@ use kernel::{
 #[repr(transparent)]
 pub(crate) struct NetdevOps<T: Driver>(pub(super) b::net_device_ops, PhantomData<T>);
 
-// SAFETY: function pointers and plain integers, never written after
-// construction.
+// SAFETY: function pointers and plain integers, never written after construction.
 unsafe impl<T: Driver> Sync for NetdevOps<T> {}
 
 impl<T: Driver> NetdevOps<T> {
@@ -232,8 +231,7 @@ unsafe impl<T: Driver> Sync for ProcView<T> {}
 
 impl<T: Driver> Show for ProcView<T> {
     fn show(&self, out: &mut SeqFile) -> fmt::Result {
-        // SAFETY: a ProcView is only created by Device::proc_create over a registered `T` device,
-        // whose ndo_uninit removes the proc file before the data can be dropped.
+        // SAFETY: a ProcView is only created by Device::proc_create over a registered `T` device, whose ndo_uninit removes the proc file before the data can be dropped.
         let (dev, data) = unsafe { Adapter::<T>::parts(self.0.get()) };
         T::proc_show(dev, data, out)
     }

@@ -141,8 +141,7 @@ impl fmt::Display for DevName {
 #[repr(transparent)]
 pub(crate) struct Device(Opaque<b::net_device>);
 
-// SAFETY: net_device is designed for concurrent use; every method below uses
-// the accessor the C API prescribes for its context.
+// SAFETY: net_device is designed for concurrent use; every method below uses the accessor the C API prescribes for its context.
 unsafe impl Sync for Device {}
 // SAFETY: as above, a device reference may move between threads.
 unsafe impl Send for Device {}
@@ -172,8 +171,7 @@ impl Device {
         // place while lockless readers (the monitors, /proc) copy it. Each
         // byte is read once, volatile, so a copy at worst mixes two names,
         // as C's netdev_info() may.
-        // SAFETY: by the type invariant the device is valid; `name` is an array of IFNAMSIZ bytes
-        // inside it.
+        // SAFETY: by the type invariant the device is valid; `name` is an array of IFNAMSIZ bytes inside it.
         let name = unsafe { core::ptr::addr_of!((*self.as_raw()).name) }.cast::<u8>();
         for (i, o) in out.iter_mut().enumerate() {
             // SAFETY: `i < IFNAMSIZ`, within the array.
@@ -189,8 +187,7 @@ impl Device {
     /// does; inline here rather than through a C call, since the transmit
     /// path asks for every packet.
     fn state(&self) -> usize {
-        // SAFETY: valid device; `state` is a word the core changes with atomic bit operations, so a
-        // volatile word read is what test_bit() amounts to.
+        // SAFETY: valid device; `state` is a word the core changes with atomic bit operations, so a volatile word read is what test_bit() amounts to.
         unsafe { core::ptr::read_volatile(core::ptr::addr_of!((*self.as_raw()).state)) as usize }
     }
 
@@ -240,8 +237,7 @@ impl Device {
         // SAFETY: valid device; a plain field read.
         let addr = unsafe { (*self.as_raw()).dev_addr };
         if !addr.is_null() {
-            // SAFETY: an Ethernet device's dev_addr points to at least ETH_ALEN bytes for as long
-            // as it is registered.
+            // SAFETY: an Ethernet device's dev_addr points to at least ETH_ALEN bytes for as long as it is registered.
             unsafe { core::ptr::copy_nonoverlapping(addr, mac.0.as_mut_ptr(), ETH_ALEN) };
         }
         mac
@@ -255,8 +251,7 @@ impl Device {
 
     /// The hardware type (`ARPHRD_*`).
     pub(crate) fn hw_type(&self) -> u16 {
-        // SAFETY: valid device; the type changes only under RTNL, and a torn read of a u16 is
-        // impossible.
+        // SAFETY: valid device; the type changes only under RTNL, and a torn read of a u16 is impossible.
         unsafe { (*self.as_raw()).type_ }
     }
 
@@ -281,8 +276,7 @@ impl Device {
     /// Logs `args` as `netdev_printk` does ("bond0: ..."). `level` is one of
     /// the `KERN_*` strings below.
     pub(crate) fn log(&self, level: &LogLevel, args: fmt::Arguments<'_>) {
-        // SAFETY: valid device; "%pA" formats a `fmt::Arguments` (Rust printk support), which
-        // outlives the call.
+        // SAFETY: valid device; "%pA" formats a `fmt::Arguments` (Rust printk support), which outlives the call.
         unsafe {
             b::netdev_printk(
                 level.0.as_ptr().cast(),
@@ -295,8 +289,7 @@ impl Device {
 
     /// Finds a device by name in this device's network namespace.
     pub(crate) fn lookup_in_same_ns<'a>(&self, name: &CStr, _rtnl: &'a Rtnl) -> Option<&'a Device> {
-        // SAFETY: RTNL is held (by the proof), which keeps the returned device registered and valid
-        // for `'a`; `name` is NUL-terminated.
+        // SAFETY: RTNL is held (by the proof), which keeps the returned device registered and valid for `'a`; `name` is NUL-terminated.
         let dev = unsafe { b::__dev_get_by_name(self.net().as_raw(), name.as_char_ptr().cast()) };
         // SAFETY: non-null: a registered device, kept by RTNL as above.
         (!dev.is_null()).then(|| unsafe { Device::from_raw(dev) })
@@ -335,8 +328,7 @@ impl Device {
             flags: 0,
             data: core::ptr::addr_of_mut!(f).cast(),
         };
-        // SAFETY: valid device, under RCU (the proof), as the walk requires; `visit_upper::<F>` gets `p`,
-        // whose `f` outlives the call.
+        // SAFETY: valid device, under RCU (the proof), as the walk requires; `visit_upper::<F>` gets `p`, whose `f` outlives the call.
         unsafe {
             b::netdev_walk_all_upper_dev_rcu(self.as_raw(), Some(visit_upper::<F>), &mut p) != 0
         }
@@ -350,8 +342,7 @@ impl Device {
         // SAFETY: valid device; only the address of its upper list is taken.
         let mut iter = unsafe { core::ptr::addr_of_mut!((*dev).adj_list.upper) };
         loop {
-            // SAFETY: valid device, under RCU (the proof), with the iterator the walk started at
-            // its upper list and advanced.
+            // SAFETY: valid device, under RCU (the proof), with the iterator the walk started at its upper list and advanced.
             let upper = unsafe { b::netdev_upper_get_next_dev_rcu(dev, &mut iter) };
             if upper.is_null() {
                 return false;
@@ -386,8 +377,7 @@ impl Device {
 
     /// The device's network namespace.
     pub(crate) fn net(&self) -> &Net {
-        // SAFETY: valid device; its namespace outlives it (devices are removed from a namespace
-        // before it goes).
+        // SAFETY: valid device; its namespace outlives it (devices are removed from a namespace before it goes).
         unsafe { Net::from_raw(b::rbond_dev_net(self.as_raw())) }
     }
 
@@ -397,8 +387,7 @@ impl Device {
         ifindex: i32,
         _rtnl: &'a Rtnl,
     ) -> Option<&'a Device> {
-        // SAFETY: valid device; under RTNL the devices of a namespace stay registered, and the
-        // returned device lives at least while RTNL is held.
+        // SAFETY: valid device; under RTNL the devices of a namespace stay registered, and the returned device lives at least while RTNL is held.
         unsafe {
             let d = b::__dev_get_by_index(self.net().as_raw(), ifindex);
             (!d.is_null()).then(|| Device::from_raw(d))
@@ -530,8 +519,7 @@ impl SetupDevice<'_> {
     /// Gives the device a random, locally administered MAC address
     /// (`NET_ADDR_RANDOM`).
     pub(crate) fn set_random_hw_addr(&mut self) {
-        // SAFETY: alloc_netdev_mqs allocated dev_addr before calling setup, and ether_setup set
-        // addr_len; the device is exclusively ours.
+        // SAFETY: alloc_netdev_mqs allocated dev_addr before calling setup, and ether_setup set addr_len; the device is exclusively ours.
         unsafe { b::rbond_eth_hw_addr_random(self.0) };
     }
 
@@ -598,8 +586,7 @@ impl QueueSelect<'_> {
     #[inline]
     pub(crate) fn keep_queue_mapping(&mut self) {
         let skb = self.0.as_ptr();
-        // SAFETY: a valid frame we may write for the call (type invariant); its control buffer is
-        // the qdisc layer's while it is queued, as qdisc_skb_cb() casts it.
+        // SAFETY: a valid frame we may write for the call (type invariant); its control buffer is the qdisc layer's while it is queued, as qdisc_skb_cb() casts it.
         unsafe {
             (*super::skb::qdisc_cb(skb))
                 .__bindgen_anon_1
@@ -615,8 +602,7 @@ impl Device {
     /// with TSO added back if any lower device has it.
     pub(crate) fn lower_features(&self, _rtnl: &Rtnl, wanted: Features) -> Features {
         let (dev, mask) = (self.as_raw(), wanted.0);
-        // SAFETY: valid device; RTNL (the proof) keeps the lower device list stable; the iterator
-        // starts at the first entry, as netdev_for_each_lower_dev() does.
+        // SAFETY: valid device; RTNL (the proof) keeps the lower device list stable; the iterator starts at the first entry, as netdev_for_each_lower_dev() does.
         let mut f = unsafe { b::rbond_netdev_base_features(mask) };
         // SAFETY: as above; a plain field read.
         let mut iter = unsafe { (*dev).adj_list.lower.next };

@@ -88,8 +88,7 @@ impl Device {
         // SAFETY: valid device; netdev_ops is fixed after registration.
         let ops = unsafe { (*self.as_raw()).netdev_ops };
         if core::ptr::eq(ops, &T::OPS.0) {
-            // SAFETY: only devices set up by Adapter::<T>::setup_callback use these ops; registered
-            // (the caller has a device in use), their private data is initialised.
+            // SAFETY: only devices set up by Adapter::<T>::setup_callback use these ops; registered (the caller has a device in use), their private data is initialised.
             Some(unsafe { Adapter::<T>::parts(self.as_raw()).1 })
         } else {
             None
@@ -106,8 +105,7 @@ impl Device {
         let name = self.name();
         let name = name.with_nul().ok_or(EINVAL)?;
         let view = self.as_raw().cast::<ProcView<T>>().cast_const();
-        // SAFETY: a `T` device (checked above): its ndo_uninit removes the file before its data can
-        // be dropped.
+        // SAFETY: a `T` device (checked above): its ndo_uninit removes the file before its data can be dropped.
         let file = unsafe { ProcFile::new(dir, name, view)? };
         // SAFETY: as above, the private area holds a DevPriv<T>.
         let cell = unsafe { &(*Adapter::<T>::priv_of(self.as_raw())).proc_file };
@@ -134,8 +132,7 @@ impl Device {
     /// The delayed work `id` of a `T` device, if this is one.
     fn work_of<T: Driver>(&self, id: WorkId) -> Option<*mut b::delayed_work> {
         self.driver_data::<T>()?;
-        // SAFETY: a `T` device (checked above) has a DevPriv<T> whose works setup_callback
-        // initialised.
+        // SAFETY: a `T` device (checked above) has a DevPriv<T> whose works setup_callback initialised.
         let works = unsafe { &(*Adapter::<T>::priv_of(self.as_raw())).works };
         works.get(usize::from(id.0)).map(|w| w.dw.get())
     }
@@ -144,8 +141,7 @@ impl Device {
     /// queued. Does nothing if the device is not a `T` device.
     pub(crate) fn start_work<T: Driver>(&self, id: WorkId, delay_ms: u32) {
         if let Some(dw) = self.work_of::<T>(id) {
-            // SAFETY: an initialised work of a device whose data is initialised (it is in use), so
-            // the destructor (which cancels the works) has not run.
+            // SAFETY: an initialised work of a device whose data is initialised (it is in use), so the destructor (which cancels the works) has not run.
             unsafe { b::rbond_queue_delayed_work(dw, b::rbond_msecs_to_jiffies(delay_ms)) };
         }
     }
@@ -196,8 +192,7 @@ impl<T: Driver> Adapter<T> {
         // `netdev_priv()` inline: every packet's callback comes through
         // here. The offset is the kernel's (bindgen evaluates it);
         // `check_priv_offset` compares it with the C helper at load.
-        // SAFETY: per the function's requirements, the private area holds a DevPriv<T>,
-        // `NETDEV_PRIV_OFFSET` bytes into the device's allocation.
+        // SAFETY: per the function's requirements, the private area holds a DevPriv<T>, `NETDEV_PRIV_OFFSET` bytes into the device's allocation.
         unsafe { dev.cast::<u8>().add(NETDEV_PRIV_OFFSET).cast() }
     }
 
@@ -233,13 +228,11 @@ impl<T: Driver> Adapter<T> {
         // SAFETY: as above; nothing else uses the area any more.
         let p = unsafe { &mut *p };
         for w in p.works.iter() {
-            // SAFETY: the works were initialised by setup_callback, and cancelling an idle work is
-            // a no-op.
+            // SAFETY: the works were initialised by setup_callback, and cancelling an idle work is a no-op.
             unsafe { b::cancel_delayed_work_sync(w.dw.get()) };
         }
         if p.ready.swap(false, Ordering::AcqRel) {
-            // SAFETY: `ready` said the data is initialised; it is dropped once, as `ready` is now
-            // false.
+            // SAFETY: `ready` said the data is initialised; it is dropped once, as `ready` is now false.
             unsafe { p.data.assume_init_drop() };
         }
     }
