@@ -561,8 +561,9 @@ pub(super) fn show_port_info(
 pub(super) struct Lacp8023ad;
 
 impl ModeHooks for Lacp8023ad {
-    fn open(bond: &Bonding, dev: &Device, rtnl: &Rtnl) {
+    fn open(bond: &Bonding, dev: &Device, rtnl: &Rtnl) -> Result {
         bond.ad_open(dev, rtnl);
+        Ok(())
     }
 
     fn stop(bond: &Bonding, dev: &Device, rtnl: &Rtnl) {
@@ -573,11 +574,11 @@ impl ModeHooks for Lacp8023ad {
         bond.ad_bind(dev, rtnl, slave)
     }
 
-    fn unbind(bond: &Bonding, slave: &Slave) {
+    fn unbind(bond: &Bonding, _dev: &Device, _rtnl: &Rtnl, slave: &Slave) {
         bond.ad_unbind(slave);
     }
 
-    fn link_changed(bond: &Bonding, dev: &Device, slave: &Slave) {
+    fn link_changed(bond: &Bonding, dev: &Device, _rtnl: &Rtnl, slave: &Slave) {
         bond.ad_port_event(dev, slave, Lacp::link_change);
     }
 

@@ -99,7 +99,7 @@ pub(super) fn arp_rcv(slave: &Slave, skb: &RxSkb<'_>, rcu: &RcuGuard) {
 }
 
 /// How deep devices stack (`MAX_NEST_DEV`).
-const MAX_NEST_DEV: usize = 8;
+pub(super) const MAX_NEST_DEV: usize = 8;
 
 /// `pr_warn_once()` of a target without a route while arp_validate is set.
 static NO_ROUTE_WARNED: AtomicBool = AtomicBool::new(false);
@@ -108,7 +108,7 @@ static NO_ROUTE_WARNED: AtomicBool = AtomicBool::new(false);
 /// it, depth first; if so, how many devices up, with `path[i]` the VLAN
 /// tag of the device `i + 1` levels above `start` (id 0 where that device
 /// is not a VLAN).
-fn device_path(
+pub(super) fn device_path(
     start: &Device,
     end: &Device,
     rcu: &RcuGuard,
@@ -609,7 +609,7 @@ impl Bonding {
                     s.update_speed_duplex(rtnl);
                 }
                 if matches!(new, Link::Up | Link::Down) {
-                    self.hooks(rtnl).link_changed(self, bond_dev, s);
+                    self.hooks(rtnl).link_changed(self, bond_dev, rtnl, s);
                 }
                 let is = |x: &Option<Arc<Slave>>| x.as_ref().is_some_and(|a| Arc::ptr_eq(a, s));
                 match new {

@@ -11,6 +11,7 @@
 //!
 //! - `bond_options`: option names, values and validation (pure, host-tested)
 //! - `bond_monitor`: the MII monitor's link state machine (pure, host-tested)
+//! - `bond_alb`: balance-tlb/alb's load and client tables (pure, host-tested)
 //! - `bond_policy`: active slave choice, carrier, hashes (pure, host-tested)
 //! - `bond_uapi`: the ioctl ABI, shared with ifenslave (pure, host-tested)
 //! - `bonding`: the bond master device: slaves, transmit, receive, ioctls,
@@ -22,6 +23,7 @@
 
 #[allow(dead_code)]
 mod bond_3ad;
+mod bond_alb;
 mod bond_modparams;
 mod bond_monitor;
 mod bond_netlink;

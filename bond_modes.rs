@@ -7,9 +7,8 @@
 //! `bond_setopt.rs`, `bond_xmit.rs`) calls [`Hooks`], the one place that
 //! knows which mode implements what; each mode implements [`ModeHooks`],
 //! whose every hook has a default that adds nothing (modes 0 to 3 take
-//! them all). 802.3ad is the first implementation (`bond_lacp.rs`);
-//! balance-tlb and balance-alb plug in beside it, as one more arm of each
-//! dispatch below. Dispatch is a `match` on the mode: static calls the
+//! them all). 802.3ad is one implementation (`bond_lacp.rs`), balance-tlb
+//! and balance-alb share the other (`bond_alb_mode.rs`). Dispatch is a `match` on the mode: static calls the
 //! compiler can inline, no indirect call on the packet path.
 //!
 //! | hook | the C driver's per-mode branch it replaces |
@@ -29,7 +28,7 @@
 
 #![forbid(unsafe_code)]
 
-use super::{lacp::Lacp8023ad, slave::Slave, Bonding};
+use super::{alb_mode::AlbMode, lacp::Lacp8023ad, slave::Slave, Bonding};
 use crate::{
     bond_params::{BondParams, Mode},
     net::{
@@ -55,8 +54,11 @@ pub(crate) struct SlaveRole {
 
 /// What a mode adds to the core. Every hook defaults to adding nothing.
 pub(crate) trait ModeHooks {
-    /// The bond goes up, after the link monitor started.
-    fn open(_bond: &Bonding, _dev: &Device, _rtnl: &Rtnl) {}
+    /// The bond goes up, after the link monitor started; an error keeps
+    /// it down.
+    fn open(_bond: &Bonding, _dev: &Device, _rtnl: &Rtnl) -> Result {
+        Ok(())
+    }
 
     /// The bond goes down, after the link monitor stopped.
     fn stop(_bond: &Bonding, _dev: &Device, _rtnl: &Rtnl) {}
@@ -68,10 +70,10 @@ pub(crate) trait ModeHooks {
     }
 
     /// A slave leaves (or its enslave is undone): undoes [`ModeHooks::bind`].
-    fn unbind(_bond: &Bonding, _slave: &Slave) {}
+    fn unbind(_bond: &Bonding, _dev: &Device, _rtnl: &Rtnl, _slave: &Slave) {}
 
     /// The link monitor committed a slave's link up or down.
-    fn link_changed(_bond: &Bonding, _dev: &Device, _slave: &Slave) {}
+    fn link_changed(_bond: &Bonding, _dev: &Device, _rtnl: &Rtnl, _slave: &Slave) {}
 
     /// A slave's speed or duplex may have changed (NETDEV_UP, CHANGE).
     fn speed_changed(_bond: &Bonding, _dev: &Device, _slave: &Slave) {}
@@ -123,13 +125,14 @@ macro_rules! dispatch {
     ($mode:expr, $hook:ident($($args:expr),*)) => {
         match $mode {
             Mode::Ieee8023ad => Lacp8023ad::$hook($($args),*),
+            Mode::Tlb | Mode::Alb => AlbMode::$hook($($args),*),
             _ => CoreOnly::$hook($($args),*),
         }
     };
 }
 
 impl Hooks {
-    pub(crate) fn open(self, bond: &Bonding, dev: &Device, rtnl: &Rtnl) {
+    pub(crate) fn open(self, bond: &Bonding, dev: &Device, rtnl: &Rtnl) -> Result {
         dispatch!(self.0, open(bond, dev, rtnl))
     }
 
@@ -141,12 +144,12 @@ impl Hooks {
         dispatch!(self.0, bind(bond, dev, rtnl, s))
     }
 
-    pub(crate) fn unbind(self, bond: &Bonding, s: &Slave) {
-        dispatch!(self.0, unbind(bond, s))
+    pub(crate) fn unbind(self, bond: &Bonding, dev: &Device, rtnl: &Rtnl, s: &Slave) {
+        dispatch!(self.0, unbind(bond, dev, rtnl, s))
     }
 
-    pub(crate) fn link_changed(self, bond: &Bonding, dev: &Device, s: &Slave) {
-        dispatch!(self.0, link_changed(bond, dev, s))
+    pub(crate) fn link_changed(self, bond: &Bonding, dev: &Device, rtnl: &Rtnl, s: &Slave) {
+        dispatch!(self.0, link_changed(bond, dev, rtnl, s))
     }
 
     pub(crate) fn speed_changed(self, bond: &Bonding, dev: &Device, s: &Slave) {
@@ -175,9 +178,10 @@ impl Hooks {
 
     /// The receive hook, on the packet path, where the bond's mode is not
     /// at hand: each mode's hook first checks, on the slave, whether it is
-    /// one of its own (802.3ad: the slave has a port).
+    /// one of its own (802.3ad: the slave has a port; alb: the slave's
+    /// flag).
     #[inline]
     pub(crate) fn receive(s: &Slave, skb: &mut RxSkb<'_>, rcu: &RcuGuard) -> Option<RxResult> {
-        Lacp8023ad::receive(s, skb, rcu)
+        Lacp8023ad::receive(s, skb, rcu).or_else(|| AlbMode::receive(s, skb, rcu))
     }
 }

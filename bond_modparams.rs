@@ -137,16 +137,6 @@ pub(crate) fn check_module_params(
     if let Some(text) = raw.mode {
         let n = parse_or_refuse(log, MODE_TBL, text, "Invalid bonding mode")?;
         p.mode = Mode::from_u64(n).ok_or(Invalid)?;
-        if !p.mode.is_implemented() {
-            log!(
-                log,
-                Err,
-                "Error: bonding mode {} ({}) is not supported by this driver yet",
-                p.mode.name(),
-                n
-            );
-            return Err(Invalid);
-        }
     }
     let mode = p.mode;
 

@@ -373,11 +373,10 @@ fn fill_info(bond: &Bonding, rtnl: &Rtnl, msg: &mut NlMsg) -> Result {
     msg.put_u32(ifla::MIN_LINKS, p.min_links)?;
     msg.put_u32(ifla::LP_INTERVAL, p.lp_interval)?;
     msg.put_u32(ifla::PACKETS_PER_SLAVE, p.packets_per_slave.into())?;
-    // tlb_dynamic_lb keeps its default (on): this driver has no tlb yet.
     msg.put_u8(ifla::AD_LACP_ACTIVE, p.lacp_active.into())?;
     msg.put_u8(ifla::AD_LACP_RATE, p.lacp_fast.into())?;
     msg.put_u8(ifla::AD_SELECT, p.ad_select.value())?;
-    msg.put_u8(ifla::TLB_DYNAMIC_LB, 1)?;
+    msg.put_u8(ifla::TLB_DYNAMIC_LB, p.tlb_dynamic_lb.into())?;
     msg.put_u8(ifla::MISSED_MAX, p.missed_max)?;
     msg.put_u8(ifla::COUPLED_CONTROL, p.coupled_control.into())?;
     if p.mode == Mode::Ieee8023ad {

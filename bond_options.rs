@@ -280,7 +280,7 @@ pub(crate) static OPTIONS: &[OptSpec] = &[
     opt(OptId::ResendIgmp, "resend_igmp", 0, 0, RESEND_IGMP_TBL),
     opt(OptId::LpInterval, "lp_interval", 0, 0, LP_INTERVAL_TBL),
     opt(OptId::Slaves, "slaves", OPT_RAWVAL, 0, &[]),
-    not_yet(
+    opt(
         OptId::TlbDynamicLb,
         "tlb_dynamic_lb",
         OPT_IFDOWN,
@@ -561,21 +561,15 @@ pub(crate) fn set_value(
     Ok(match id {
         OptId::Mode => {
             let mode = Mode::from_u64(value).ok_or(OptErr::Inval)?;
-            if !mode.is_implemented() {
-                log.log(
-                    Level::Err,
-                    format_args!(
-                        "option mode: {} is not supported by this driver yet",
-                        mode.name()
-                    ),
-                );
-                return Err(OptErr::NotSupp);
-            }
             if !mode.uses_arp() {
                 p.arp_interval = 0;
                 if p.miimon == 0 {
                     p.miimon = DEFAULT_MIIMON as u32;
                 }
+            }
+            // balance-alb always starts with dynamic load balancing.
+            if mode == Mode::Alb {
+                p.tlb_dynamic_lb = true;
             }
             // arp_validate is not kept across modes.
             p.arp_validate = ArpValidate::None;
@@ -666,6 +660,10 @@ pub(crate) fn set_value(
         }
         OptId::AdUserPortKey => {
             p.ad_user_port_key = value as u16;
+            Effect::None
+        }
+        OptId::TlbDynamicLb => {
+            p.tlb_dynamic_lb = value != 0;
             Effect::None
         }
         OptId::CoupledControl => {

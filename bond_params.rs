@@ -476,18 +476,9 @@ impl Mode {
         !matches!(self, Self::Ieee8023ad | Self::Tlb | Self::Alb)
     }
 
-    /// Modes that pick slaves by `xmit_hash_policy`
-    /// (`bond_mode_uses_xmit_hash()`, with tlb_dynamic_lb at its default).
-    pub(crate) fn uses_xmit_hash(self) -> bool {
-        matches!(self, Self::Xor | Self::Ieee8023ad)
-    }
-
-    /// Modes this driver implements so far.
-    pub(crate) fn is_implemented(self) -> bool {
-        matches!(
-            self,
-            Self::RoundRobin | Self::ActiveBackup | Self::Xor | Self::Broadcast | Self::Ieee8023ad
-        )
+    /// balance-tlb and balance-alb (`bond_is_lb()`).
+    pub(crate) fn is_lb(self) -> bool {
+        matches!(self, Self::Tlb | Self::Alb)
     }
 }
 
@@ -623,8 +614,11 @@ pub(crate) struct BondParams {
     /// `coupled_control`: 802.3ad's mux switches collecting and
     /// distributing together (on, the default) or one after the other.
     pub(crate) coupled_control: bool,
-    /// balance-alb learning packet interval, seconds.
+    /// balance-tlb/alb learning packet interval, seconds.
     pub(crate) lp_interval: u32,
+    /// balance-tlb/alb: place flows by the slaves' load (on, the default),
+    /// or by the transmit hash.
+    pub(crate) tlb_dynamic_lb: bool,
 }
 
 impl Default for BondParams {
@@ -659,6 +653,7 @@ impl Default for BondParams {
             ad_user_port_key: 0,
             coupled_control: true,
             lp_interval: DEFAULT_LP_INTERVAL,
+            tlb_dynamic_lb: true,
         }
     }
 }
@@ -669,6 +664,17 @@ impl BondParams {
         match self.mode {
             Mode::ActiveBackup => self.fail_over_mac,
             _ => FailOverMac::None,
+        }
+    }
+
+    /// The mode picks slaves by `xmit_hash_policy` over the usable ones
+    /// (`bond_mode_uses_xmit_hash()`): balance-xor, 802.3ad, and tlb/alb
+    /// without `tlb_dynamic_lb`.
+    pub(crate) fn uses_xmit_hash(&self) -> bool {
+        match self.mode {
+            Mode::Xor | Mode::Ieee8023ad => true,
+            Mode::Tlb | Mode::Alb => !self.tlb_dynamic_lb,
+            _ => false,
         }
     }
 

@@ -36,7 +36,7 @@ impl Bonding {
             write!(out, " (fail_over_mac {})", p.fail_over_mac.name())?;
         }
         writeln!(out)?;
-        if p.mode.uses_xmit_hash() {
+        if p.uses_xmit_hash() {
             writeln!(
                 out,
                 "Transmit Hash Policy: {} ({})",

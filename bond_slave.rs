@@ -77,6 +77,12 @@ pub(crate) struct Slave {
     pub(super) queue_id: AtomicU16,
     /// 802.3ad: the number of its port; 0 outside 802.3ad.
     pub(super) ad_port: AtomicU16,
+    /// balance-tlb/alb: the bytes per second of the flows it was given
+    /// (`tlb_slave_info.load`), written under the mode lock.
+    pub(super) tlb_load: AtomicU32,
+    /// balance-alb: received ARPs feed the client table, and unicast
+    /// frames are delivered even while it is not the active slave.
+    pub(super) alb_rx: AtomicBool,
     /// The counters last folded into the bond's (under `Bonding::stats`).
     pub(super) stats_seen: [AtomicU64; STATS_FIELDS],
     /// netpoll on the slave, while a netpoll client (netconsole) uses the
@@ -115,6 +121,8 @@ impl Slave {
                 prio: AtomicI32::new(0),
                 queue_id: AtomicU16::new(0),
                 ad_port: AtomicU16::new(0),
+                tlb_load: AtomicU32::new(0),
+                alb_rx: AtomicBool::new(p.mode == Mode::Alb),
                 netpoll: NetpollSlot::new(),
             },
             GFP_KERNEL,
@@ -878,7 +886,7 @@ impl<'a> Membership<'a> {
     /// active one and says so, unless the bond is going away.
     fn leave(&mut self) {
         let (bond, bond_dev, rtnl, slave) = (self.bond, self.bond_dev, self.rtnl, &self.slave);
-        bond.hooks(rtnl).unbind(bond, slave);
+        bond.hooks(rtnl).unbind(bond, bond_dev, rtnl, slave);
         let released = match self.why {
             TakeBack::Release(Release::One | Release::Unregistering) => true,
             TakeBack::Release(Release::All) | TakeBack::FailedEnslave => false,
@@ -987,7 +995,7 @@ impl NetdevNotifier for SlaveEvents {
                 bond.mii_event(bond_dev, rtnl, &slave);
                 // The hash modes' usable-slave array follows the slaves'
                 // state even with no link monitor (bond_slave_netdev_event()).
-                if bond.options(rtnl).mode.uses_xmit_hash() {
+                if bond.options(rtnl).uses_xmit_hash() {
                     let _ = bond.commit(bond_dev, rtnl);
                 }
             }

@@ -273,7 +273,11 @@ show_param!(show_packets_per_slave, |p, out| writeln!(
     "{}",
     p.packets_per_slave
 ));
-show_param!(show_tlb_dynamic_lb, |_p, out| writeln!(out, "1"));
+show_param!(show_tlb_dynamic_lb, |p, out| writeln!(
+    out,
+    "{}",
+    u8::from(p.tlb_dynamic_lb)
+));
 show_param!(show_missed_max, |p, out| writeln!(out, "{}", p.missed_max));
 
 /// "eth0:2".

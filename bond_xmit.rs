@@ -68,6 +68,7 @@ impl Bonding {
                 }
                 last.dev_xmit(skb);
             }
+            Mode::Tlb | Mode::Alb => return self.alb_transmit(dev, skb, set, rcu),
             Mode::Xor | Mode::Ieee8023ad => {
                 // bond_3ad_xor_xmit(): the hash picks among the usable slaves
                 // (802.3ad: those distributing on the active aggregator).
@@ -146,7 +147,7 @@ impl Slave {
 /// `bond_xmit_hash()`: the policies that read only the frame are pure
 /// (`bond_policy::xmit_hash`); encap2+3 and encap3+4 ask the kernel's flow
 /// dissector, vlan+srcmac the buffer's VLAN tag.
-fn transmit_hash(policy: XmitHashPolicy, skb: &SkBuff) -> u32 {
+pub(super) fn transmit_hash(policy: XmitHashPolicy, skb: &SkBuff) -> u32 {
     match policy {
         XmitHashPolicy::VlanSrcMac => bond_policy::vlan_srcmac_hash(skb.linear(), skb.vlan_tag()),
         XmitHashPolicy::Encap23 | XmitHashPolicy::Encap34 => {
@@ -206,7 +207,9 @@ impl RxHandler for BondRx {
         // Frames on inactive slaves reach only sockets bound to the slave,
         // so nothing arrives twice; link-local control frames (LLDP, ...)
         // still pass (bond_should_deliver_exact_match()).
-        if slave.inactive.load(Relaxed) {
+        // balance-alb: unicast to a slave's own MAC goes up from any slave.
+        let alb_unicast = slave.alb_rx.load(Relaxed) && skb.eth_dest().0[0] & 1 == 0;
+        if slave.inactive.load(Relaxed) && !alb_unicast {
             let d = skb.eth_dest().0;
             if d[..5] == [0x01, 0x80, 0xc2, 0x00, 0x00] && d[5] & 0xf0 == 0 {
                 return RxResult::Pass;

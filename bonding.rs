@@ -59,6 +59,8 @@ use modes::Hooks;
 
 // One concern per file, each a child of this module (they see the bond's
 // private state; nothing outside does).
+#[path = "bond_alb_mode.rs"]
+mod alb_mode;
 #[path = "bond_ioctl.rs"]
 mod ioctl;
 #[path = "bond_lacp.rs"]
@@ -160,7 +162,8 @@ struct Config {
     /// (its promiscuity and allmulti counts, its address lists): the active
     /// one, once `commit` has moved them.
     filters: Option<Arc<Slave>>,
-    /// The active slave as `fail_over_mac` last acted on it.
+    /// The active slave as `fail_over_mac` (or tlb/alb's MAC handling)
+    /// last acted on it.
     mac_active: Option<Arc<Slave>>,
     /// An empty snapshot, allocated with the bond, that its teardown
     /// publishes so that releasing its slaves needs no memory.
@@ -197,6 +200,12 @@ pub(crate) struct Bonding {
     /// 802.3ad: the machines, under the mode lock.
     #[pin]
     ad: BhSpinLock<lacp::AdState>,
+    /// balance-tlb/alb: the tables, under their mode lock.
+    #[pin]
+    alb: BhSpinLock<alb_mode::AlbState>,
+    /// balance-tlb/alb: bytes sent through the active slave unbalanced
+    /// since the last rebalance (`unbalanced_load`).
+    alb_unbalanced: AtomicU32,
 }
 
 /// A change of the slave some per-failover state follows: `(previous, new)`.
@@ -269,6 +278,8 @@ impl Bonding {
             computing_features: AtomicBool::new(false),
             igmp_retrans: AtomicU32::new(0),
             ad <- BhSpinLock::new(lacp::AdState::new()),
+            alb <- BhSpinLock::new(alb_mode::AlbState::new()),
+            alb_unbalanced: AtomicU32::new(0),
         }? Error))
     }
 
@@ -336,9 +347,12 @@ impl Bonding {
                 let (backup, collects, mode_tx) = match Hooks(mode).slave_role(self, s) {
                     Some(role) => (!role.active, role.collects, role.transmits),
                     None => {
-                        let backup =
-                            mode == Mode::ActiveBackup && !is(&cfg.active) && !is(&cfg.arp_slave);
-                        (backup, !backup, true)
+                        // With an active slave, only it receives; only
+                        // active-backup calls the others backups (tlb and
+                        // alb transmit on them).
+                        let current = is(&cfg.active) || is(&cfg.arp_slave);
+                        let backup = mode == Mode::ActiveBackup && !current;
+                        (backup, !mode.uses_primary() || current, true)
                     }
                 };
                 s.backup.store(backup, Relaxed);
@@ -346,12 +360,13 @@ impl Bonding {
                     .store(!collects && !self.options(rtnl).all_slaves_active, Relaxed);
                 s.arp_monitored
                     .store(self.options(rtnl).arp_interval > 0, Relaxed);
+                s.alb_rx.store(mode == Mode::Alb, Relaxed);
                 all.push(s.clone(), GFP_KERNEL)?;
                 // balance-xor and 802.3ad hash over the slaves that can
                 // send now (bond_update_slave_arr(): bond_slave_can_tx()),
                 // rebuilt on their up/down/carrier events; round-robin checks
                 // each candidate as it transmits.
-                let usable = if mode.uses_xmit_hash() {
+                let usable = if self.options(rtnl).uses_xmit_hash() {
                     s.can_tx() && mode_tx
                 } else {
                     s.link() == Link::Up
@@ -377,6 +392,9 @@ impl Bonding {
         // After publishing: a concurrent set_rx_mode already syncs to the
         // new active slave, and none re-syncs the old one once it is flushed.
         self.move_rx_filters(bond_dev, rtnl)?;
+        if self.options(rtnl).mode.is_lb() {
+            self.alb_active_change(bond_dev, rtnl)?;
+        }
         self.fail_over_mac(bond_dev, rtnl)?;
         self.set_carrier(bond_dev, rtnl).map(|_| ())
     }
@@ -824,9 +842,16 @@ impl Driver for BondDriver {
 
     /// `bond_open()`: the link monitor starts with the bond.
     fn open(dev: &Device, bond: &Bonding, rtnl: &Rtnl) -> Result {
+        // As bond_open(): tlb/alb's tables come before the link monitor
+        // (without them the bond stays down), 802.3ad's work after it.
+        let hooks = bond.hooks(rtnl);
+        if bond.options(rtnl).mode.is_lb() {
+            hooks.open(bond, dev, rtnl)?;
+            bond.start_monitors(dev, rtnl);
+            return Ok(());
+        }
         bond.start_monitors(dev, rtnl);
-        bond.hooks(rtnl).open(bond, dev, rtnl);
-        Ok(())
+        hooks.open(bond, dev, rtnl)
     }
 
     /// `bond_close()`: no monitor runs on a bond that is down.
@@ -934,6 +959,7 @@ impl Driver for BondDriver {
         vid: u16,
     ) -> Result {
         bond.each_slave(rtnl, |s| s.dev.vlan_vid_del(rtnl, proto, vid));
+        bond.alb_vlan_gone(vid);
         Ok(())
     }
 
@@ -1090,6 +1116,9 @@ impl Driver for BondDriver {
     /// one refuses; in active-backup with fail_over_mac the call succeeds
     /// and changes nothing ("returning an error causes ifenslave to fail").
     fn set_mac_address(dev: &Device, bond: &Bonding, rtnl: &Rtnl, mac: MacAddr) -> Result<bool> {
+        if bond.options(rtnl).mode == Mode::Alb {
+            return bond.alb_set_mac_address(dev, rtnl, mac);
+        }
         if bond.options(rtnl).fail_over_mac_in_force() != FailOverMac::None {
             return Ok(false);
         }

@@ -88,6 +88,58 @@ impl Device {
         Some(VlanTag { proto, id })
     }
 
+    /// Whether the device that has the local IPv4 address `addr` in this
+    /// device's namespace is a bridge (Linux or Open vSwitch):
+    /// `ip_dev_find()` and `netif_is_any_bridge_master()`. Any context.
+    pub(crate) fn address_is_on_bridge(&self, addr: [u8; 4]) -> bool {
+        // SAFETY: valid device in a live namespace; the result holds a reference, put below.
+        let dev = unsafe { b::rbond_ip_dev_find(self.net().as_raw(), u32::from_ne_bytes(addr)) };
+        if dev.is_null() {
+            return false;
+        }
+        // SAFETY: a device we hold a reference to.
+        let bridge = unsafe { b::rbond_netif_is_any_bridge_master(dev) };
+        // SAFETY: the reference ip_dev_find took, put once.
+        unsafe { b::rbond_dev_put(dev) };
+        bridge
+    }
+
+    /// Sends an ARP reply from `src` (`src_mac`) to `target` (`target_mac`)
+    /// out of this device (`arp_create` + `arp_xmit`), with the VLAN tag
+    /// `tci` (802.1Q, in the buffer's metadata) if not 0. Any context.
+    pub(crate) fn send_arp_reply(
+        &self,
+        target: [u8; 4],
+        target_mac: &[u8; 6],
+        src: [u8; 4],
+        src_mac: &[u8; 6],
+        tci: u16,
+    ) -> Result {
+        // SAFETY: valid device; the three addresses are 6 bytes each, as the device's addr_len, and only read; the result is a new buffer we own.
+        let skb = unsafe {
+            b::arp_create(
+                b::ARPOP_REPLY as i32,
+                b::ETH_P_ARP as i32,
+                u32::from_ne_bytes(target),
+                self.as_raw(),
+                u32::from_ne_bytes(src),
+                target_mac.as_ptr(),
+                src_mac.as_ptr(),
+                target_mac.as_ptr(),
+            )
+        };
+        if skb.is_null() {
+            return Err(ENOMEM);
+        }
+        if tci != 0 {
+            // SAFETY: a buffer we own; metadata only.
+            unsafe { b::rbond___vlan_hwaccel_put_tag(skb, (b::ETH_P_8021Q as u16).to_be(), tci) };
+        }
+        // SAFETY: we pass the buffer on to arp_xmit, which consumes it.
+        unsafe { b::arp_xmit(skb) };
+        Ok(())
+    }
+
     /// Sends an ARP request for `target` from `src` out of this device
     /// (`arp_create` + `arp_xmit`), with the VLAN tags of `tags`, the
     /// outermost first, as the C bonding driver's `bond_handle_vlan()` adds

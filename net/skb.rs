@@ -179,6 +179,57 @@ impl SkBuff {
         })
     }
 
+    /// The buffer's protocol (`skb->protocol`), in host order.
+    #[inline]
+    pub(crate) fn ethertype(&self) -> u16 {
+        // SAFETY: valid buffer; a plain field read.
+        u16::from_be(unsafe { *protocol(self.0.as_ptr()) })
+    }
+
+    /// The buffer's length (`skb->len`).
+    #[inline]
+    pub(crate) fn len(&self) -> u32 {
+        // SAFETY: valid buffer; a plain field read.
+        unsafe { (*self.0.as_ptr()).len }
+    }
+
+    /// The linear data from the network header on (empty if the header
+    /// is not in it).
+    pub(crate) fn network_header(&self) -> &[u8] {
+        // SAFETY: valid buffer; a plain computation on its offsets.
+        let off = unsafe { b::rbond_skb_network_offset(self.0.as_ptr()) };
+        usize::try_from(off)
+            .ok()
+            .and_then(|o| self.linear().get(o..))
+            .unwrap_or(&[])
+    }
+
+    /// Writes `bytes` into the linear data at `offset` from its start,
+    /// first making the header private (`skb_cow_head()`), as a driver
+    /// rewriting addresses must. False, and nothing written, if that
+    /// fails or the bytes are not in the linear data.
+    pub(crate) fn write_linear(&mut self, offset: usize, bytes: &[u8]) -> bool {
+        let skb = self.0.as_ptr();
+        // SAFETY: a buffer we own; may reallocate its head (atomic allocation), after which the data pointers are re-read below.
+        if unsafe { b::rbond_skb_cow_head(skb) } != 0 {
+            return false;
+        }
+        let head = self.linear().len();
+        let Some(end) = offset.checked_add(bytes.len()).filter(|&e| e <= head) else {
+            return false;
+        };
+        // SAFETY: the head is private now and `offset..end` lies within the linear data; `&mut self` excludes any other view of it.
+        let data = unsafe { core::slice::from_raw_parts_mut((*skb).data, head) };
+        data[offset..end].copy_from_slice(bytes);
+        true
+    }
+
+    /// Puts `tag` in the buffer's metadata (`__vlan_hwaccel_put_tag()`).
+    pub(crate) fn put_vlan_tag(&mut self, proto: u16, tci: u16) {
+        // SAFETY: a buffer we own; metadata only.
+        unsafe { b::rbond___vlan_hwaccel_put_tag(self.0.as_ptr(), proto, tci) };
+    }
+
     /// A clone sharing the data (`skb_clone`, atomic allocation).
     pub(crate) fn try_clone(&self) -> Option<SkBuff> {
         // SAFETY: valid buffer; the clone is a new reference we own.

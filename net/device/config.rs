@@ -82,6 +82,14 @@ impl Device {
         unsafe { b::call_netdevice_notifiers(b::netdev_cmd_NETDEV_CHANGEADDR as _, self.as_raw()) };
     }
 
+    /// Sets the address the device reports and sends from, without
+    /// telling its driver or anyone else (`__dev_addr_set()`): the
+    /// hardware keeps filtering on the address it was given last.
+    pub(crate) fn set_dev_addr_only(&self, _rtnl: &Rtnl, mac: MacAddr) {
+        // SAFETY: valid device, RTNL held (the proof); an Ethernet device's address is `mac`'s 6 bytes.
+        unsafe { b::rbond___dev_addr_set(self.as_raw(), mac.0.as_ptr().cast(), mac.0.len()) };
+    }
+
     /// Takes `mac` as the device's address, marked as stolen from a slave
     /// (the bond, from its first slave), and announces it.
     pub(crate) fn steal_hw_addr(&self, _rtnl: &Rtnl, mac: MacAddr) -> Result {

@@ -69,6 +69,9 @@ pub(crate) const ARPHRD_ETHER: u16 = b::ARPHRD_ETHER as u16;
 pub(crate) const ARPHRD_CAN: u16 = b::ARPHRD_CAN as u16;
 /// `NET_ADDR_RANDOM`: the device's address was generated at random.
 pub(crate) const NET_ADDR_RANDOM: u8 = b::NET_ADDR_RANDOM as u8;
+/// `NET_ADDR_STOLEN`: the device took its address from another (a VLAN
+/// from its lower device).
+pub(crate) const NET_ADDR_STOLEN: u8 = b::NET_ADDR_STOLEN as u8;
 
 /// Largest MTU an Ethernet device can have (`ETH_MAX_MTU`).
 pub(crate) const ETH_MAX_MTU: u32 = b::ETH_MAX_MTU;
@@ -361,6 +364,19 @@ impl Device {
         let m = unsafe { b::netdev_master_upper_dev_get(self.as_raw()) };
         // SAFETY: non-null: a registered device, kept by RTNL as above.
         (!m.is_null()).then(|| unsafe { Device::from_raw(m) })
+    }
+
+    /// Whether the device is a macvlan (`netif_is_macvlan()`).
+    pub(crate) fn is_macvlan(&self) -> bool {
+        // SAFETY: valid device; a read of its flags.
+        unsafe { b::rbond_netif_is_macvlan(self.as_raw()) }
+    }
+
+    /// How many devices deep the stack below this one is (`lower_level`:
+    /// 1 for a device with no lower device).
+    pub(crate) fn lower_level(&self) -> u8 {
+        // SAFETY: valid device; a plain field read.
+        unsafe { (*self.as_raw()).lower_level }
     }
 
     /// Transmit queues in use (`real_num_tx_queues`).

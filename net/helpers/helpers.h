@@ -66,6 +66,8 @@ void rbond_dev_core_stats_tx_dropped_inc(struct net_device *dev);
 void rbond_dev_kfree_skb_any(struct sk_buff *skb);
 void rbond_dev_hold(struct net_device *dev);
 void rbond_dev_put(struct net_device *dev);
+bool rbond_netif_is_macvlan(const struct net_device *dev);
+bool rbond_netif_is_any_bridge_master(const struct net_device *dev);
 struct net *rbond_dev_net(const struct net_device *dev);
 void rbond_dev_net_set(struct net_device *dev, struct net *net);
 void rbond_unregister_netdevice(struct net_device *dev);
@@ -90,6 +92,7 @@ void rbond_rcu_read_unlock(void);
 /* route.c */
 struct rtable *rbond_ip_route_output(struct net *net, __be32 daddr, __be32 saddr, u8 tos, int oif, u8 scope);
 void rbond_ip_rt_put(struct rtable *rt);
+struct net_device *rbond_ip_dev_find(struct net *net, __be32 addr);
 struct in_device *rbond___in_dev_get_rcu(const struct net_device *dev);
 
 /* sched.c */
@@ -105,6 +108,7 @@ void rbond_consume_skb(struct sk_buff *skb);
 void rbond_skb_reset_mac_header(struct sk_buff *skb);
 void rbond_skb_set_network_header(struct sk_buff *skb, int offset);
 int rbond_skb_network_offset(const struct sk_buff *skb);
+int rbond_skb_cow_head(struct sk_buff *skb);
 bool rbond_skb_l4_hash(const struct sk_buff *skb);
 bool rbond_skb_vlan_tag_present(const struct sk_buff *skb);
 u16 rbond_skb_vlan_tag_get(const struct sk_buff *skb);

@@ -32,3 +32,5 @@ struct net_device *rbond_netdev_notifier_info_to_dev(void *info) { return netdev
 void *rbond_rcu_dereference_rx_handler_data(const struct net_device *dev) { return rcu_dereference(dev->rx_handler_data); }
 struct net_device *rbond_first_net_device_rcu(struct net *net) { return first_net_device_rcu(net); }
 struct net_device *rbond_next_net_device_rcu(struct net_device *dev) { return next_net_device_rcu(dev); }
+bool rbond_netif_is_macvlan(const struct net_device *dev) { return netif_is_macvlan(dev); }
+bool rbond_netif_is_any_bridge_master(const struct net_device *dev) { return netif_is_any_bridge_master(dev); }

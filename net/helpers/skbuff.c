@@ -14,3 +14,4 @@ int rbond_skb_network_offset(const struct sk_buff *skb) { return skb_network_off
 bool rbond_skb_l4_hash(const struct sk_buff *skb) { return skb->l4_hash; }
 bool rbond_skb_vlan_tag_present(const struct sk_buff *skb) { return skb_vlan_tag_present(skb); }
 u16 rbond_skb_vlan_tag_get(const struct sk_buff *skb) { return skb_vlan_tag_get(skb); }
+int rbond_skb_cow_head(struct sk_buff *skb) { return skb_cow_head(skb, 0); }

@@ -4,6 +4,8 @@
 
 #[path = "../../../bond_3ad.rs"]
 mod bond_3ad;
+#[path = "../../../bond_alb.rs"]
+mod bond_alb;
 #[path = "../../../bond_modparams.rs"]
 mod bond_modparams;
 #[path = "../../../bond_monitor.rs"]

@@ -106,14 +106,20 @@ fn invalid_mode_refuses_the_load_with_the_c_message() {
 }
 
 #[test]
-fn unimplemented_modes_are_refused() {
-    for text in [&b"balance-alb"[..], b"5", b"balance-tlb", b"6"] {
+fn every_mode_loads() {
+    for (text, mode) in [
+        (&b"balance-alb"[..], Mode::Alb),
+        (b"5", Mode::Tlb),
+        (b"balance-tlb", Mode::Tlb),
+        (b"6", Mode::Alb),
+    ] {
         let (cfg, log) = check(RawModuleParams {
             mode: Some(text),
             ..Default::default()
         });
-        assert_eq!(cfg, Err(Invalid));
-        assert!(log.has(Level::Err, "is not supported by this driver yet"));
+        let cfg = cfg.unwrap();
+        assert_eq!((cfg.params.mode, cfg.params.tlb_dynamic_lb), (mode, true));
+        assert!(!log.has(Level::Err, "not supported"));
     }
 }
 
@@ -411,7 +417,13 @@ fn mode_names_and_descriptions() {
     assert_eq!(Mode::ActiveBackup.name(), "active-backup");
     assert_eq!(Mode::Xor.description(), "load balancing (xor)");
     assert!(Mode::ActiveBackup.uses_primary() && !Mode::Xor.uses_primary());
-    assert!(Mode::Xor.uses_xmit_hash() && !Mode::RoundRobin.uses_xmit_hash());
+    let p = |mode, tlb_dynamic_lb| BondParams {
+        mode,
+        tlb_dynamic_lb,
+        ..BondParams::default()
+    };
+    assert!(p(Mode::Xor, true).uses_xmit_hash() && !p(Mode::RoundRobin, true).uses_xmit_hash());
+    assert!(p(Mode::Tlb, false).uses_xmit_hash() && !p(Mode::Alb, true).uses_xmit_hash());
     assert_eq!(format!("{:?}", IfName::new(b"eth0")), "\"eth0\"");
     assert_eq!(
         IfName::new(b"a-very-long-interface-name").as_bytes().len(),
@@ -611,10 +623,26 @@ fn setters_follow_the_c_driver() {
         Ok(Effect::Monitors)
     );
     assert_eq!((p.miimon, p.arp_interval), (50, 0));
+    // balance-alb: the ARP monitor goes, dynamic load balancing comes back.
+    let mut q = BondParams {
+        arp_interval: 100,
+        miimon: 0,
+        tlb_dynamic_lb: false,
+        ..p
+    };
     assert_eq!(
-        set_value(&mut p, OptId::Mode, 5, &mut log),
-        Err(OptErr::NotSupp)
+        set_value(&mut q, OptId::Mode, 6, &mut log),
+        Ok(Effect::Mode)
     );
+    assert_eq!(
+        (q.mode, q.arp_interval, q.miimon, q.tlb_dynamic_lb),
+        (Mode::Alb, 0, 100, true)
+    );
+    assert_eq!(
+        set_value(&mut q, OptId::TlbDynamicLb, 0, &mut log),
+        Ok(Effect::None)
+    );
+    assert!(!q.tlb_dynamic_lb);
     assert_eq!(p.mode, Mode::RoundRobin);
     p.miimon = 0;
     p.arp_interval = 1000;
