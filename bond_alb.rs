@@ -487,10 +487,10 @@ impl<'a> RlbTable<'a> {
         let mut found = false;
         for s in slaves {
             if !found {
-                if before.is_none_or(|b| b.speed < s.speed) {
+                if before.map_or(true, |b| b.speed < s.speed) {
                     before = Some(s);
                 }
-            } else if after.is_none_or(|a| a.speed < s.speed) {
+            } else if after.map_or(true, |a| a.speed < s.speed) {
                 after = Some(s);
             }
             if Some(s.key) == self.st.rx_slave {

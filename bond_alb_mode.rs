@@ -736,8 +736,8 @@ impl Bonding {
         let (flows, clients) = {
             let mut st = self.alb.lock();
             (
-                core::mem::replace(&mut st.flows, KVec::new()),
-                core::mem::replace(&mut st.clients, KVec::new()),
+                core::mem::take(&mut st.flows),
+                core::mem::take(&mut st.clients),
             )
         };
         drop((flows, clients));

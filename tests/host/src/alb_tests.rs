@@ -394,7 +394,6 @@ fn a_rebalance_spreads_clients_again_and_vlans_are_forgotten() {
         );
     }
     assert!(t.used().all(|(_, c)| c.slave == Some(1)));
-    drop(t);
     st.rebalance_soon();
     let mut t = RlbTable::new(&mut clients, &mut st);
     assert!(t.tick().rebalance);
