@@ -87,7 +87,8 @@ stop_dump() {
 
 # tlb_split <c|ours> <ip link options...>: for each of four clients, the
 # slave the bond's echo requests to it leave through, and the source MAC
-# they carry at the switch (as a role: a slave's own or the bond's).
+# they carry at the switch (as a role: a slave's own or the bond's); then
+# a failover of the receiving slave.
 tlb_split() {
 	local drv=$1 i src
 	shift
@@ -104,16 +105,30 @@ tlb_split() {
 		echo "c$i source: $(mac_role "$src")"
 	done
 	echo "veth0 $(mac_role "$(mac_of veth0)"), veth1 $(mac_role "$(mac_of veth1)")"
+	# The receiving slave fails: the other takes the bond's MAC, and the
+	# bond stays reachable.
+	peer_link 0 down
+	wait_for 10000 active_is veth1 >/dev/null || fail "$drv: veth1 never active"
+	echo "after failover: veth0 $(mac_role "$(mac_of veth0)"), veth1 $(mac_role "$(mac_of veth1)")"
+	for i in 1 2 3 4; do
+		if wait_for 5000 ip netns exec c$i ping -q -c 1 -W 1 192.0.2.1 >/dev/null; then
+			echo "c$i: reachable"
+		else
+			echo "c$i: unreachable"
+		fi
+	done
 	alb_teardown
 }
 
-test_tlb_spreads_flows_over_the_slaves_with_their_own_macs_as_the_c_driver() {
+test_tlb_spreads_flows_with_their_slaves_macs_and_fails_over_as_the_c_driver() {
 	side_by_side "balance-tlb, tlb_dynamic_lb 0" tlb_split mode balance-tlb miimon 100 tlb_dynamic_lb 0
 	assert_match "$OURS_OUT" "c.: veth0" "a flow on veth0"
 	assert_match "$OURS_OUT" "c.: veth1" "a flow on veth1"
 	# Every frame leaves with its slave's MAC: the active one has the bond's.
 	assert_no_match "$OURS_OUT" "veth0-own|other|both|noping" "source MACs"
 	assert_match "$OURS_OUT" "veth0 bond, veth1 veth1-own" "slave MACs"
+	assert_no_match "$OURS_OUT" "unreachable" "reachability after failover"
+	assert_match "$OURS_OUT" "failover: veth0 veth1-own, veth1 bond" "the MACs swapped at failover"
 }
 
 # tlb_rebalance <c|ours>: with tlb_dynamic_lb, flows start on the least
@@ -149,29 +164,6 @@ test_tlb_rebalances_flows_by_load_as_the_c_driver() {
 	side_by_side "balance-tlb, dynamic" tlb_rebalance mode balance-tlb miimon 100
 	assert_match "$OURS_OUT" "used within 20 s: yes" "the rebalance"
 	assert_match "$OURS_OUT" "sources are slave MACs: yes" "source MACs"
-}
-
-# tlb_failover <c|ours>: the receiving slave fails; the other takes the
-# bond's MAC and the bond stays reachable.
-tlb_failover() {
-	local drv=$1 i ms
-	shift
-	alb_bond "$drv" "$@"
-	for i in 1 2 3 4; do ping -q -c 1 -W 2 192.0.2.1$i >/dev/null || fail "$drv: no ping to c$i"; done
-	peer_link 0 down
-	wait_for 10000 active_is veth1 >/dev/null || fail "$drv: veth1 never active"
-	echo "after failover: veth0 $(mac_role "$(mac_of veth0)"), veth1 $(mac_role "$(mac_of veth1)")"
-	for i in 1 2 3 4; do
-		ms=$(wait_for 5000 ip netns exec c$i ping -q -c 1 -W 1 192.0.2.1) || { echo "c$i: unreachable"; continue; }
-		echo "c$i: reachable"
-	done
-	alb_teardown
-}
-
-test_tlb_failover_of_the_receiving_slave_keeps_the_bond_reachable_as_the_c_driver() {
-	side_by_side "balance-tlb failover" tlb_failover mode balance-tlb miimon 100
-	assert_no_match "$OURS_OUT" "unreachable" "reachability after failover"
-	assert_match "$OURS_OUT" "veth1 bond" "the new active slave's MAC"
 }
 
 # alb_clients <c|ours>: four clients resolve the bond's address and ping
