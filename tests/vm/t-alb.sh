@@ -170,22 +170,29 @@ test_tlb_rebalances_flows_by_load_as_the_c_driver() {
 # it: the MAC each learned (as a role), who received their pings; then
 # the slave serving some fails: are they told, and reachable again?
 alb_clients() {
-	local drv=$1 i mac r0 r1 ms
+	local drv=$1 i mac r0 r1 ms roles
 	shift
 	alb_bond "$drv" "$@"
 	for i in 1 2 3 4; do
 		ip netns exec c$i ping -q -c 1 -W 2 192.0.2.1 >/dev/null || fail "$drv: c$i cannot reach the bond"
 	done
+	# Which client gets which slave depends on when the monitor's ticks
+	# fall (in the C driver too): the details go to the log, the outcome
+	# is compared.
+	roles=
 	for i in 1 2 3 4; do
 		mac=$(ip -n c$i neigh show 192.0.2.1 | awk '{ print $5 }')
-		echo "c$i learned: $(mac_role "$mac")"
+		echo "c$i learned: $(mac_role "$mac")" >&2
+		roles="$roles $(mac_role "$mac")"
 	done
+	case $roles in *bond*veth1-own* | *veth1-own*bond*) echo "clients on both slaves: yes" ;; *) echo "clients on both slaves: no ($roles)" ;; esac
+	case $roles in *other*) echo "a client learned another MAC: $roles" ;; esac
 	r0=$(stat_of veth0 rx_packets)
 	r1=$(stat_of veth1 rx_packets)
 	for i in 1 2 3 4; do ip netns exec c$i ping -q -c 5 -i 0.01 -W 2 192.0.2.1 >/dev/null || echo "c$i: no ping"; done
 	r0=$(($(stat_of veth0 rx_packets) - r0))
 	r1=$(($(stat_of veth1 rx_packets) - r1))
-	echo "received on veth0: $((r0 >= 10)), on veth1: $((r1 >= 10))"
+	echo "received on veth0: $r0, on veth1: $r1" >&2
 	# veth1's clients go to veth0, and are told.
 	peer_link 1 down
 	for i in 1 2 3 4; do
@@ -204,8 +211,7 @@ alb_clients() {
 
 test_alb_spreads_clients_over_the_slaves_and_moves_them_at_failover_as_the_c_driver() {
 	side_by_side "balance-alb clients" alb_clients mode balance-alb miimon 100
-	assert_match "$OURS_OUT" "learned: veth1-own" "a client on veth1"
-	assert_match "$OURS_OUT" "learned: bond" "a client on the active slave"
+	assert_match "$OURS_OUT" "clients on both slaves: yes" "receive load balancing"
 	assert_no_match "$OURS_OUT" "unreachable|no ping|other" "clients after the failover"
 }
 
