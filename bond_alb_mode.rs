@@ -147,7 +147,13 @@ fn send_client_update(set: &SlaveSet, u: &ClientUpdate) {
     let mac = s.dev.dev_addr();
     for _ in 0..RLB_ARP_BURST {
         if s.dev
-            .send_arp_reply(u.ip_dst, &u.mac_dst, u.ip_src, &mac.0, u.vlan_id)
+            .send_arp_reply(
+                u.ip_dst,
+                &u.mac_dst,
+                u.ip_src,
+                &mac.0,
+                &[VlanTag::dot1q(u.vlan_id)],
+            )
             .is_err()
         {
             s.info(&KERN_ERR, format_args!("failed to create an ARP packet\n"));

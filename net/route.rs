@@ -105,39 +105,17 @@ impl Device {
     }
 
     /// Sends an ARP reply from `src` (`src_mac`) to `target` (`target_mac`)
-    /// out of this device (`arp_create` + `arp_xmit`), with the VLAN tag
-    /// `tci` (802.1Q, in the buffer's metadata) if not 0. Any context.
+    /// out of this device, tagged as [`Device::send_arp_request`]. Any
+    /// context.
     pub(crate) fn send_arp_reply(
         &self,
         target: [u8; 4],
         target_mac: &[u8; 6],
         src: [u8; 4],
         src_mac: &[u8; 6],
-        tci: u16,
+        tags: &[VlanTag],
     ) -> Result {
-        // SAFETY: valid device; the three addresses are 6 bytes each, as the device's addr_len, and only read; the result is a new buffer we own.
-        let skb = unsafe {
-            b::arp_create(
-                b::ARPOP_REPLY as i32,
-                b::ETH_P_ARP as i32,
-                u32::from_ne_bytes(target),
-                self.as_raw(),
-                u32::from_ne_bytes(src),
-                target_mac.as_ptr(),
-                src_mac.as_ptr(),
-                target_mac.as_ptr(),
-            )
-        };
-        if skb.is_null() {
-            return Err(ENOMEM);
-        }
-        if tci != 0 {
-            // SAFETY: a buffer we own; metadata only.
-            unsafe { b::rbond___vlan_hwaccel_put_tag(skb, (b::ETH_P_8021Q as u16).to_be(), tci) };
-        }
-        // SAFETY: we pass the buffer on to arp_xmit, which consumes it.
-        unsafe { b::arp_xmit(skb) };
-        Ok(())
+        self.send_arp(b::ARPOP_REPLY, target, Some(target_mac), src, src_mac, tags)
     }
 
     /// Sends an ARP request for `target` from `src` out of this device
@@ -151,17 +129,39 @@ impl Device {
         src: [u8; 4],
         tags: &[VlanTag],
     ) -> Result {
-        // SAFETY: valid device, whose address is addr_len bytes that arp_create copies; the result is a new buffer we own.
+        self.send_arp(
+            b::ARPOP_REQUEST,
+            target,
+            None,
+            src,
+            &self.dev_addr().0,
+            tags,
+        )
+    }
+
+    /// `arp_create()` of operation `op` (`target_mac` also as the target
+    /// hardware address; none: broadcast, zero), tagged, and `arp_xmit()`.
+    fn send_arp(
+        &self,
+        op: u32,
+        target: [u8; 4],
+        target_mac: Option<&[u8; 6]>,
+        src: [u8; 4],
+        src_mac: &[u8; 6],
+        tags: &[VlanTag],
+    ) -> Result {
+        let to = target_mac.map_or(core::ptr::null(), |m| m.as_ptr());
+        // SAFETY: valid device; the addresses given are 6 bytes each, as the device's addr_len, and only read; the result is a new buffer we own.
         let skb = unsafe {
             b::arp_create(
-                b::ARPOP_REQUEST as i32,
+                op as i32,
                 b::ETH_P_ARP as i32,
                 u32::from_ne_bytes(target),
                 self.as_raw(),
                 u32::from_ne_bytes(src),
-                core::ptr::null(),
-                (*self.as_raw()).dev_addr,
-                core::ptr::null(),
+                to,
+                src_mac.as_ptr(),
+                to,
             )
         };
         if skb.is_null() {
@@ -179,7 +179,7 @@ impl Device {
             // SAFETY: a buffer we own; metadata only.
             unsafe { b::rbond___vlan_hwaccel_put_tag(skb, outer.proto, outer.id) };
         }
-        // SAFETY: we pass the buffer on to arp_xmit, which consumes it; process context.
+        // SAFETY: we pass the buffer on to arp_xmit, which consumes it.
         unsafe { b::arp_xmit(skb) };
         Ok(())
     }
@@ -191,4 +191,14 @@ impl Device {
 pub(crate) struct VlanTag {
     pub(crate) proto: u16,
     pub(crate) id: u16,
+}
+
+impl VlanTag {
+    /// An 802.1Q tag of this TCI.
+    pub(crate) fn dot1q(tci: u16) -> Self {
+        Self {
+            proto: (b::ETH_P_8021Q as u16).to_be(),
+            id: tci,
+        }
+    }
 }
