@@ -638,12 +638,14 @@ impl Bonding {
             let Some(rtnl) = Rtnl::try_lock() else {
                 return again;
             };
-            if let Some(active) = self
+            // No borrow of the configuration is held across the call: the
+            // slave's NETDEV_CHANGE comes back to the bond.
+            let active = self
                 .config
                 .borrow(&rtnl)
                 .ok()
-                .and_then(|c| c.active.clone())
-            {
+                .and_then(|c| c.active.clone());
+            if let Some(active) = active {
                 if self.alb.lock().promisc.on {
                     let _ = active.dev.set_promiscuity(&rtnl, -1);
                 }
