@@ -120,28 +120,18 @@ fn alb_balances_by_destination_and_keeps_broadcasts_igmp_dad_on_the_active_slave
 #[test]
 fn the_least_loaded_slave_has_the_largest_gap_computed_in_32_bits() {
     let s = |key, speed, load| TxSlave { key, speed, load };
-    assert_eq!(
-        least_loaded([s(1, 1000, 500), s(2, 1000, 100)].into_iter()),
-        Some(2)
-    );
-    assert_eq!(
-        least_loaded([s(1, 1000, 0), s(2, 1000, 0)].into_iter()),
-        Some(1)
-    );
     // 10000 << 20 wraps in 32 bits, as `slave->speed << 20` does: a
-    // 10 Gb/s slave looks slower than a 1 Gb/s one.
-    assert_eq!(
-        least_loaded([s(1, 1000, 0), s(2, 10000, 0)].into_iter()),
-        Some(2)
-    );
-    assert_eq!(
-        least_loaded([s(1, 2000, 0), s(2, 10000, 0)].into_iter()),
-        Some(1)
-    );
-    assert_eq!(
-        least_loaded([s(1, 4000, 0), s(2, 10000, 0)].into_iter()),
-        Some(1)
-    );
+    // 10 Gb/s slave looks faster than a 1 Gb/s one but slower than a
+    // 2 Gb/s one.
+    for (a, b, best) in [
+        (s(1, 1000, 500), s(2, 1000, 100), 2),
+        (s(1, 1000, 0), s(2, 1000, 0), 1),
+        (s(1, 1000, 0), s(2, 10000, 0), 2),
+        (s(1, 2000, 0), s(2, 10000, 0), 1),
+        (s(1, 4000, 0), s(2, 10000, 0), 1),
+    ] {
+        assert_eq!(least_loaded([a, b].into_iter()), Some(best), "{a:?} {b:?}");
+    }
     assert_eq!(least_loaded(core::iter::empty()), None);
 }
 
