@@ -25,6 +25,8 @@
 
 #![forbid(unsafe_code)]
 
+use crate::bond_monitor::{ARPOP_REPLY, ARP_LEN, ETH_P_ARP, ETH_P_IP, ETH_P_IPV6};
+
 /// A slave as the tables name it: its device's ifindex.
 pub(crate) type SlaveKey = i32;
 
@@ -51,13 +53,7 @@ pub(crate) const LEARNING_ETHERTYPE: u16 = 0x9000;
 pub(crate) const LEARNING_PAYLOAD: [u8; 46] = [0; 46];
 /// The offset of the sender MAC in an ARP packet (`arp_pkt.mac_src`).
 pub(crate) const ARP_SENDER_MAC: usize = 8;
-/// ARP operations.
-pub(crate) const ARPOP_REQUEST: u16 = 1;
-pub(crate) const ARPOP_REPLY: u16 = 2;
 
-const ETH_P_IP: u16 = 0x0800;
-const ETH_P_IPV6: u16 = 0x86dd;
-const ETH_P_ARP: u16 = 0x0806;
 const IPPROTO_IGMP: u8 = 2;
 const IPPROTO_ICMPV6: u8 = 58;
 const NDISC_NEIGHBOUR_SOLICITATION: u8 = 135;
@@ -171,7 +167,7 @@ pub(crate) struct ArpPkt {
 
 impl ArpPkt {
     /// The length the fields need.
-    pub(crate) const LEN: usize = 28;
+    pub(crate) const LEN: usize = ARP_LEN;
 
     /// From the packet's first [`ArpPkt::LEN`] bytes; as the C driver, the
     /// hardware and protocol types are not checked.

@@ -16,6 +16,7 @@
 #![forbid(unsafe_code)]
 
 use super::{
+    holds,
     linkmon::{device_path, MAX_NEST_DEV},
     modes::ModeHooks,
     slave::Slave,
@@ -26,9 +27,10 @@ use crate::{
     bond_alb::{
         alb_plan, least_loaded, tlb_plan, unbalanced_rate, AlbClock, ArpPkt, ClientUpdate,
         PromiscTimer, RlbClient, RlbClients, RlbState, RlbTable, RxSlave, SlaveKey, TlbFlow,
-        TlbFlows, TlbTable, TxPlan, TxSlave, ARPOP_REPLY, ARPOP_REQUEST, ARP_SENDER_MAC,
-        LEARNING_ETHERTYPE, LEARNING_PAYLOAD, RLB_ARP_BURST, TICK_MS,
+        TlbFlows, TlbTable, TxPlan, TxSlave, ARP_SENDER_MAC, LEARNING_ETHERTYPE, LEARNING_PAYLOAD,
+        RLB_ARP_BURST, TICK_MS,
     },
+    bond_monitor::{ARPOP_REPLY, ARPOP_REQUEST, ETH_P_ARP},
     bond_params::Mode,
     net::{
         device::{
@@ -49,8 +51,6 @@ use kernel::{prelude::*, sync::Arc};
 /// The monitor's work (`alb_work`); 802.3ad's has the same number, and a
 /// bond has one mode.
 const ALB_WORK: WorkId = WorkId(2);
-/// `ETH_P_ARP`.
-const ETH_P_ARP: u16 = 0x0806;
 
 /// tlb/alb's state under the mode lock (`alb_bond_info`). The tables
 /// exist while the bond is up (`bond_alb_initialize()` at open).
@@ -89,8 +89,8 @@ fn key(s: &Slave) -> SlaveKey {
 }
 
 /// The slave named `key` in the snapshot.
-fn by_key(set: &SlaveSet, key: SlaveKey) -> Option<&Arc<Slave>> {
-    set.all.iter().find(|s| s.dev.ifindex() == key)
+fn by_key(set: &SlaveSet, k: SlaveKey) -> Option<&Arc<Slave>> {
+    set.all.iter().find(|s| key(s) == k)
 }
 
 /// The slaves that can transmit, as the transmit table weighs them.
@@ -115,10 +115,6 @@ fn rx_slaves<'a>(
             key: key(s),
             speed: s.speed().unwrap_or(u32::MAX),
         })
-}
-
-fn is(a: &Option<Arc<Slave>>, s: &Slave) -> bool {
-    a.as_ref().is_some_and(|a| core::ptr::eq(&**a, s))
 }
 
 /// A learning packet from and to `mac` on `slave`, tagged if `tag`
@@ -217,7 +213,11 @@ impl Bonding {
             Some(s) => Some(s),
             None => {
                 if p.tlb_dynamic_lb {
-                    self.alb_unbalanced.fetch_add(skb.len(), Relaxed);
+                    // A racy add, as the C driver's: a statistic, not
+                    // worth a locked instruction per packet.
+                    let n = self.alb_unbalanced.load(Relaxed);
+                    self.alb_unbalanced
+                        .store(n.wrapping_add(skb.len()), Relaxed);
                 }
                 set.active.as_ref()
             }
@@ -235,7 +235,7 @@ impl Bonding {
             }
             return drop_packet(dev, skb);
         }
-        if !is(&set.active, s) && !skb.write_linear(6, &s.dev.dev_addr().0) {
+        if !holds(&set.active, s) && !skb.write_linear(6, &s.dev.dev_addr().0) {
             return drop_packet(dev, skb);
         }
         s.dev_xmit(skb);
@@ -513,51 +513,56 @@ impl Bonding {
         Ok(true)
     }
 
-    /// `bond_alb_init_slave()` with `alb_handle_addr_collision_on_attach()`:
-    /// a new slave takes back its own MAC, unless another slave has it,
-    /// then the free MAC of one of them.
+    /// `bond_alb_init_slave()`: a new slave takes back its own MAC, then
+    /// a free one if that is taken; a rebalance follows.
     fn alb_bind(&self, bond_dev: &Device, rtnl: &Rtnl, slave: &Slave) -> Result {
         self.alb_set_slave_mac(rtnl, slave, slave.perm_hwaddr)?;
-        let slaves = self.slaves_now(rtnl)?;
-        if !slaves.is_empty() {
-            let bond_mac = bond_dev.dev_addr();
-            let in_use = |mac: MacAddr| slaves.iter().any(|s| s.dev.dev_addr() == mac);
-            let taken = slave.perm_hwaddr == bond_mac || in_use(slave.dev.dev_addr());
-            if taken {
-                if slave.perm_hwaddr != bond_mac {
-                    let _ = self.alb_set_slave_mac(rtnl, slave, bond_mac);
-                }
-                let mut has_bond_mac = self.config.borrow(rtnl)?.active.is_some();
-                let mut free = None;
-                for s in slaves.iter() {
-                    if !in_use(s.perm_hwaddr) {
-                        free = Some(s);
-                        break;
-                    }
-                    has_bond_mac |= s.dev.dev_addr() == bond_mac;
-                }
-                if let Some(f) = free {
-                    let _ = self.alb_set_slave_mac(rtnl, slave, f.perm_hwaddr);
-                    slave.info(
-                        &KERN_WARNING,
-                        format_args!(
-                            "the slave hw address is in use by the bond; giving it the hw address of {}\n",
-                            f.dev.name()
-                        ),
-                    );
-                } else if has_bond_mac {
-                    slave.info(
-                        &KERN_ERR,
-                        format_args!("the slave hw address is in use by the bond; couldn't find a slave with a free hw address to give it (this should not have happened)\n"),
-                    );
-                    return Err(EFAULT);
-                }
-            }
-        }
+        self.alb_collision_on_attach(bond_dev, rtnl, slave)?;
         slave.tlb_load.store(0, Relaxed);
         let mut st = self.alb.lock();
         st.clock.rebalance_soon();
         st.rlb.rebalance_soon();
+        Ok(())
+    }
+
+    /// `alb_handle_addr_collision_on_attach()`: a new slave whose MAC is
+    /// the bond's or another slave's takes the own MAC of a slave that no
+    /// slave uses.
+    fn alb_collision_on_attach(&self, bond_dev: &Device, rtnl: &Rtnl, slave: &Slave) -> Result {
+        let slaves = self.slaves_now(rtnl)?;
+        let bond_mac = bond_dev.dev_addr();
+        let in_use = |mac: MacAddr| slaves.iter().any(|s| s.dev.dev_addr() == mac);
+        if slaves.is_empty() || (slave.perm_hwaddr != bond_mac && !in_use(slave.dev.dev_addr())) {
+            return Ok(());
+        }
+        if slave.perm_hwaddr != bond_mac {
+            let _ = self.alb_set_slave_mac(rtnl, slave, bond_mac);
+        }
+        let mut has_bond_mac = self.config.borrow(rtnl)?.active.is_some();
+        let mut free = None;
+        for s in slaves.iter() {
+            if !in_use(s.perm_hwaddr) {
+                free = Some(s);
+                break;
+            }
+            has_bond_mac |= s.dev.dev_addr() == bond_mac;
+        }
+        if let Some(f) = free {
+            let _ = self.alb_set_slave_mac(rtnl, slave, f.perm_hwaddr);
+            slave.info(
+                &KERN_WARNING,
+                format_args!(
+                    "the slave hw address is in use by the bond; giving it the hw address of {}\n",
+                    f.dev.name()
+                ),
+            );
+        } else if has_bond_mac {
+            slave.info(
+                &KERN_ERR,
+                format_args!("the slave hw address is in use by the bond; couldn't find a slave with a free hw address to give it (this should not have happened)\n"),
+            );
+            return Err(EFAULT);
+        }
         Ok(())
     }
 
@@ -602,7 +607,7 @@ impl Bonding {
             }
         });
         let active = self.config.borrow(rtnl).ok().and_then(|c| c.active.clone());
-        if alb && !is(&active, slave) {
+        if alb && !holds(&active, slave) {
             self.rlb_teach_on_active(bond_dev, rtnl, slave.dev.dev_addr());
         }
     }
@@ -664,7 +669,7 @@ impl Bonding {
             .tick(!set.all.is_empty(), p.lp_interval);
         if tick.learning {
             for s in set.all.iter() {
-                let strict = !is(&set.active, s) || p.mode == Mode::Alb;
+                let strict = !holds(&set.active, s) || p.mode == Mode::Alb;
                 self.alb_learning_packets(bond_dev, s, s.dev.dev_addr(), strict);
             }
         }
@@ -674,7 +679,7 @@ impl Bonding {
                 for s in set.all.iter() {
                     t.clear_slave(key(s), true);
                     s.tlb_load.store(0, Relaxed);
-                    if is(&set.active, s) {
+                    if holds(&set.active, s) {
                         let bytes = self.alb_unbalanced.swap(0, Relaxed);
                         s.tlb_load.store(unbalanced_rate(bytes), Relaxed);
                     }

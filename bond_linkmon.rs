@@ -16,7 +16,7 @@ use crate::{
     bond_monitor,
     bond_monitor::{
         arp_trust, in_interval, time_after, Arp, ArpClock, ArpSample, ArpTrust, Event, MiiTicks,
-        ARPOP_REPLY, ARP_LEN,
+        ARPOP_REPLY, ARP_LEN, ETH_P_ARP, ETH_P_IPV6,
     },
     bond_params::{ArpValidate, BondParams, Mode},
     bond_policy,
@@ -35,10 +35,6 @@ use crate::{
 use core::sync::atomic::{AtomicBool, Ordering::Relaxed};
 use kernel::prelude::*;
 use kernel::sync::Arc;
-
-/// EtherTypes the ARP monitor looks for.
-const ETH_P_ARP: u16 = 0x0806;
-const ETH_P_IPV6: u16 = 0x86dd;
 
 /// `bond_rcv_validate()`: what a frame received on a slave of a bond that
 /// runs the ARP monitor says of the slave's link. Where `arp_validate`

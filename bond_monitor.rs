@@ -254,8 +254,13 @@ pub(crate) struct ArpSample {
 
 /// The length of an Ethernet/IPv4 ARP packet (`arp_hdr_len()`).
 pub(crate) const ARP_LEN: usize = 28;
-/// ARPOP_REPLY.
+/// ARP operations.
+pub(crate) const ARPOP_REQUEST: u16 = 1;
 pub(crate) const ARPOP_REPLY: u16 = 2;
+/// The EtherTypes the monitors and tlb/alb look for.
+pub(crate) const ETH_P_IP: u16 = 0x0800;
+pub(crate) const ETH_P_ARP: u16 = 0x0806;
+pub(crate) const ETH_P_IPV6: u16 = 0x86dd;
 
 /// What the ARP monitor reads of a received ARP packet.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

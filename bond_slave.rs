@@ -472,14 +472,10 @@ impl Bonding {
     ) -> Result {
         let held_filters = {
             let mut cfg = self.config.borrow_mut(rtnl)?;
-            if cfg
-                .mac_active
-                .as_ref()
-                .is_some_and(|s| Arc::ptr_eq(s, slave))
-            {
+            if holds(&cfg.mac_active, slave) {
                 cfg.mac_active = None;
             }
-            if cfg.filters.as_ref().is_some_and(|s| Arc::ptr_eq(s, slave)) {
+            if holds(&cfg.filters, slave) {
                 cfg.filters = None;
                 true
             } else {
@@ -535,6 +531,11 @@ impl Bonding {
         }
         bond_dev.log(&KERN_INFO, format_args!("Released all slaves\n"));
     }
+}
+
+/// Whether `slot` holds the slave `s`.
+pub(super) fn holds(slot: &Option<Arc<Slave>>, s: &Slave) -> bool {
+    slot.as_ref().is_some_and(|a| core::ptr::eq(&**a, s))
 }
 
 /// Why the steps of an enslave are taken back.
@@ -901,7 +902,7 @@ impl<'a> Membership<'a> {
             drop(vec::remove_first(&mut cfg.slaves, |s| {
                 Arc::ptr_eq(s, slave)
             }));
-            let is = |x: &Option<Arc<Slave>>| x.as_ref().is_some_and(|a| Arc::ptr_eq(a, slave));
+            let is = |x: &Option<Arc<Slave>>| holds(x, slave);
             if is(&cfg.primary) {
                 cfg.primary = None;
             }

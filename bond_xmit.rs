@@ -208,8 +208,9 @@ impl RxHandler for BondRx {
         // so nothing arrives twice; link-local control frames (LLDP, ...)
         // still pass (bond_should_deliver_exact_match()).
         // balance-alb: unicast to a slave's own MAC goes up from any slave.
-        let alb_unicast = slave.alb_rx.load(Relaxed) && skb.eth_dest().0[0] & 1 == 0;
-        if slave.inactive.load(Relaxed) && !alb_unicast {
+        if slave.inactive.load(Relaxed)
+            && !(slave.alb_rx.load(Relaxed) && skb.eth_dest().0[0] & 1 == 0)
+        {
             let d = skb.eth_dest().0;
             if d[..5] == [0x01, 0x80, 0xc2, 0x00, 0x00] && d[5] & 0xf0 == 0 {
                 return RxResult::Pass;

@@ -80,6 +80,7 @@ mod xmit;
 
 pub(crate) use lacp::AdPortView;
 pub(crate) use setopt::{slave_view_rcu, OptReport, SlaveView, Snap};
+use slave::holds;
 pub(crate) use slave::{Slave, SlaveEvents};
 use xmit::BondRx;
 
@@ -341,7 +342,7 @@ impl Bonding {
             } = room;
             let mode = self.options(rtnl).mode;
             for s in cfg.slaves.iter() {
-                let is = |x: &Option<Arc<Slave>>| x.as_ref().is_some_and(|a| Arc::ptr_eq(a, s));
+                let is = |x: &Option<Arc<Slave>>| holds(x, s);
                 // A mode may decide who collects, distributes, and transmits
                 // for the bond (802.3ad: the active aggregator's machines).
                 let (backup, collects, mode_tx) = match Hooks(mode).slave_role(self, s) {

@@ -79,8 +79,14 @@ start_dump() {
 	grep -q "listening on" "$out.err" || fail "tcpdump did not start"
 }
 
+# stop_dump [<file> <pattern>]: stops the capture, once <pattern> is in
+# <file> (up to 10 s: tcpdump lags on a loaded machine), else after 0.5 s.
 stop_dump() {
-	sleep 0.5
+	if [ $# -eq 2 ]; then
+		wait_for 10000 grep -q "$2" "$1" >/dev/null || true
+	else
+		sleep 0.5
+	fi
 	kill "$DUMP"
 	wait "$DUMP" 2>/dev/null || true
 }
@@ -99,7 +105,7 @@ tlb_split() {
 	for i in 1 2 3 4; do
 		echo "c$i: $(egress_slave 192.0.2.1$i)"
 	done
-	stop_dump
+	stop_dump /tmp/tlb.out "> 192.0.2.14: ICMP echo request"
 	for i in 1 2 3 4; do
 		src=$(awk -v d="192.0.2.1$i:" '$0 ~ "echo request" && $0 ~ d { print $2; exit }' /tmp/tlb.out)
 		echo "c$i source: $(mac_role "$src")"

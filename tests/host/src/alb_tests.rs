@@ -2,6 +2,7 @@
 //! balance-tlb/alb's tables, against what bond_alb.c does.
 
 use super::*;
+use crate::bond_monitor::ARPOP_REQUEST;
 
 const BCAST: [u8; 6] = [0xff; 6];
 const US: [u8; 6] = [2, 0, 0, 0, 0, 1];
