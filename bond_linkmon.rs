@@ -12,18 +12,19 @@ use super::{
 };
 use crate::net::ethtool::Duplex;
 use crate::net::route::Route;
+use crate::net::route6::{ipv6_enabled, Route6};
 use crate::{
     bond_monitor,
     bond_monitor::{
         arp_trust, in_interval, time_after, Arp, ArpClock, ArpSample, ArpTrust, Event, MiiTicks,
-        ARPOP_REPLY, ARP_LEN, ETH_P_ARP, ETH_P_IPV6,
+        Nd, ARPOP_REPLY, ARP_LEN, ETH_P_ARP, ETH_P_IPV6, ND_LEN,
     },
-    bond_params::{ArpValidate, BondParams, Mode},
+    bond_params::{ArpValidate, BondParams, Ipv6, Mode, NsTargets},
     bond_policy,
     bond_policy::Link,
     bond_uapi::BMSR_LSTATUS,
     net::{
-        device::{Device, NotifyEvent, Rearm, KERN_INFO},
+        device::{flags::IFF_MULTICAST, Device, NotifyEvent, Rearm, KERN_INFO},
         rcu::RcuGuard,
         route::VlanTag,
         rtnl::Rtnl,
@@ -40,7 +41,8 @@ use kernel::sync::Arc;
 /// runs the ARP monitor says of the slave's link. Where `arp_validate`
 /// does not apply to the slave, any frame counts (only ARP and IPv6 under
 /// the `filter` values); where it does, only an ARP exchanged between the
-/// bond and one of its targets, trusted as [`arp_trust`] says.
+/// bond and one of its ARP targets, or an NS or NA between the bond and
+/// one of its NS targets, trusted as [`arp_trust`] says.
 pub(super) fn arp_rcv(slave: &Slave, skb: &RxSkb<'_>, rcu: &RcuGuard) {
     let Some(bond) = slave.bond.driver_data::<BondDriver>() else {
         return;
@@ -51,40 +53,68 @@ pub(super) fn arp_rcv(slave: &Slave, skb: &RxSkb<'_>, rcu: &RcuGuard) {
     let p = &set.params;
     let backup = slave.backup.load(Relaxed);
     let is_arp = skb.has_protocol(ETH_P_ARP);
+    let is_ipv6 = skb.has_protocol(ETH_P_IPV6);
     if !p.arp_validate.validates(backup) {
-        if !p.arp_validate.filters() || is_arp || skb.has_protocol(ETH_P_IPV6) {
+        if !p.arp_validate.filters() || is_arp || is_ipv6 {
             slave.last_rx.store(skb::jiffies(), Relaxed);
         }
         return;
     }
-    let mut buf = [0u8; ARP_LEN];
-    if !is_arp || skb.is_otherhost_or_loopback() || !skb.copy_payload(&mut buf) {
+    if skb.is_otherhost_or_loopback() {
         return;
     }
-    let Some(arp) = Arp::parse(&buf) else {
-        return;
-    };
     let active_heard_since_up = set
         .active
         .as_ref()
         .is_some_and(|a| time_after(a.arp_last_rx(p), a.last_link_up.load(Relaxed)));
     let delta = skb::ms_to_jiffies(p.arp_interval);
-    let reply_to_probe = arp.op == ARPOP_REPLY
-        && set
-            .arp_slave
-            .as_ref()
-            .is_some_and(|s| in_interval(skb::jiffies(), s.last_tx.load(Relaxed), delta, 1));
-    let (sip, tip) = match arp_trust(!backup, active_heard_since_up, reply_to_probe) {
-        Some(ArpTrust::AsSent) => (arp.sip, arp.tip),
-        Some(ArpTrust::Swapped) => (arp.tip, arp.sip),
-        None => return,
+    let probed_lately = set
+        .arp_slave
+        .as_ref()
+        .is_some_and(|s| in_interval(skb::jiffies(), s.last_tx.load(Relaxed), delta, 1));
+    let trust = |reply: bool| arp_trust(!backup, active_heard_since_up, reply && probed_lately);
+    let target = if is_arp {
+        let mut buf = [0u8; ARP_LEN];
+        let Some(arp) = skb
+            .copy_payload(&mut buf)
+            .then(|| Arp::parse(&buf))
+            .flatten()
+        else {
+            return;
+        };
+        let (sip, tip) = match trust(arp.op == ARPOP_REPLY) {
+            Some(ArpTrust::AsSent) => (arp.sip, arp.tip),
+            Some(ArpTrust::Swapped) => (arp.tip, arp.sip),
+            None => return,
+        };
+        // bond_validate_arp(): from a target, to an address of the bond (or
+        // of a device stacked on it).
+        if sip == [0; 4] || !has_this_ip(&slave.bond, tip, rcu) {
+            return;
+        }
+        p.arp_targets.as_slice().iter().position(|t| t.0 == sip)
+    } else if is_ipv6 && ipv6_enabled() {
+        let mut buf = [0u8; ND_LEN];
+        let Some(nd) = skb
+            .copy_payload(&mut buf)
+            .then(|| Nd::parse(&buf))
+            .flatten()
+        else {
+            return;
+        };
+        // Any NS or NA answers a probe.
+        let (saddr, daddr) = match trust(true) {
+            Some(ArpTrust::AsSent) => (nd.saddr, nd.daddr),
+            Some(ArpTrust::Swapped) => (nd.daddr, nd.saddr),
+            None => return,
+        };
+        Nd::target(&saddr, &daddr, p.ns_targets.as_slice(), |a| {
+            has_this_ip6(&slave.bond, a, rcu)
+        })
+    } else {
+        None
     };
-    // bond_validate_arp(): from a target, to an address of the bond (or
-    // of a device stacked on it).
-    if sip == [0; 4] || !has_this_ip(&slave.bond, tip, rcu) {
-        return;
-    }
-    let Some(i) = p.arp_targets.as_slice().iter().position(|t| t.0 == sip) else {
+    let Some(i) = target else {
         return;
     };
     let now = skb::jiffies();
@@ -99,6 +129,8 @@ pub(super) const MAX_NEST_DEV: usize = 8;
 
 /// `pr_warn_once()` of a target without a route while arp_validate is set.
 static NO_ROUTE_WARNED: AtomicBool = AtomicBool::new(false);
+/// The same, of an NS target.
+static NO_ROUTE6_WARNED: AtomicBool = AtomicBool::new(false);
 
 /// `bond_verify_device_path()`: whether `end` is `start` or stacked above
 /// it, depth first; if so, how many devices up, with `path[i]` the VLAN
@@ -136,8 +168,59 @@ fn has_this_ip(bond_dev: &Device, ip: [u8; 4], rcu: &RcuGuard) -> bool {
     has(bond_dev) || bond_dev.any_upper(rcu, has)
 }
 
+/// `bond_has_this_ip6()`: the bond, or a device above it, has `ip`.
+fn has_this_ip6(bond_dev: &Device, ip: &Ipv6, rcu: &RcuGuard) -> bool {
+    let has = |d: &Device| d.has_ipv6_addr(&ip.0, rcu);
+    has(bond_dev) || bond_dev.any_upper(rcu, has)
+}
+
 /// Link monitors.
 impl Bonding {
+    /// `slave_set_ns_maddrs()`: a backup slave of an active-backup bond
+    /// that validates ARP joins the solicited-node group of every NS
+    /// target, to hear the active slave's solicitations; any other slave,
+    /// and one leaving (`keep` false), leaves them. Unlike the C driver,
+    /// an active slave turned backup joins them too (6.12 checks it while
+    /// it is still active).
+    pub(super) fn sync_ns_maddrs(&self, rtnl: &Rtnl, s: &Slave, keep: bool) {
+        let p = self.options(rtnl);
+        let joins = keep
+            && p.mode == Mode::ActiveBackup
+            && p.arp_validate != ArpValidate::None
+            && s.backup.load(Relaxed)
+            && s.dev.flags() & IFF_MULTICAST != 0;
+        let want = if joins {
+            p.ns_targets
+        } else {
+            NsTargets::default()
+        };
+        let have = s.ns_maddrs.get(rtnl);
+        if have == want {
+            return;
+        }
+        for t in have.as_slice() {
+            s.dev.mc_del(rtnl, &t.solicited_node().eth_mc_mac());
+        }
+        // Only what was joined is left again later.
+        let mut joined = NsTargets::default();
+        for t in want.as_slice() {
+            if s.dev.mc_add(rtnl, &t.solicited_node().eth_mc_mac()).is_ok() {
+                joined.push(*t);
+            }
+        }
+        s.ns_maddrs.set(rtnl, joined);
+    }
+
+    /// [`Bonding::sync_ns_maddrs`] for every slave, once their roles are
+    /// committed.
+    pub(super) fn each_ns_maddrs(&self, rtnl: &Rtnl) {
+        if let Ok(cfg) = self.config.borrow(rtnl) {
+            for s in cfg.slaves.iter() {
+                self.sync_ns_maddrs(rtnl, s, true);
+            }
+        }
+    }
+
     /// Reads a slave's link as `bond_check_dev_link()`: not running is down;
     /// with use_carrier the carrier; else ethtool get_link, then the MII
     /// status register; a device that can tell neither counts as up.
@@ -401,6 +484,54 @@ impl Bonding {
             let tags = path.get(..depth).unwrap_or(&[]);
             if slave.dev.send_arp_request(target.0, src, tags).is_ok() {
                 slave.last_tx.store(skb::jiffies(), Relaxed);
+            }
+        }
+        if ipv6_enabled() {
+            self.ns_send_all(bond_dev, &p, slave);
+        }
+    }
+
+    /// `bond_ns_send_all()`: a neighbour solicitation for every NS target,
+    /// out of `slave`, chosen as [`Bonding::arp_send_all`] chooses; the
+    /// source is the address the route's device would use (`::`, and no
+    /// source link-layer option, if it has none). Of the VLANs on the way
+    /// only the outermost tags the probe: the C driver corrupts the frame
+    /// when it inserts inner tags into a solicitation that has no Ethernet
+    /// header yet.
+    fn ns_send_all(&self, bond_dev: &Device, p: &BondParams, slave: &Slave) {
+        for target in p.ns_targets.as_slice() {
+            let mut path = [VlanTag::default(); MAX_NEST_DEV];
+            let (src, depth) = match Route6::output(bond_dev.net(), &target.0) {
+                None => {
+                    if p.arp_validate != ArpValidate::None && !NO_ROUTE6_WARNED.swap(true, Relaxed)
+                    {
+                        pr_warn!(
+                            "{}: no route to ns_ip6_target {} and arp_validate is set\n",
+                            bond_dev.name(),
+                            target
+                        );
+                    }
+                    (None, 0)
+                }
+                Some(rt) => {
+                    let Some(out) = rt.device() else { continue };
+                    let depth = if out.is(bond_dev) {
+                        Some(0)
+                    } else {
+                        RcuGuard::lock_with(|rcu| device_path(bond_dev, out, rcu, 0, &mut path))
+                    };
+                    // Not through the bond: not this bond's to probe.
+                    let Some(depth) = depth else { continue };
+                    (out.ipv6_saddr(&target.0), depth)
+                }
+            };
+            let src = src.unwrap_or_default();
+            let outer = path.first().copied().filter(|_| depth > 0);
+            let group = target.solicited_node();
+            if slave.dev.send_ns(&target.0, &src, &group.0, outer).is_ok() {
+                slave.last_tx.store(skb::jiffies(), Relaxed);
+            } else if net_ratelimit() {
+                pr_err!("NS packet allocation failed\n");
             }
         }
     }

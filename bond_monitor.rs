@@ -21,6 +21,7 @@
 
 #![forbid(unsafe_code)]
 
+use crate::bond_params::Ipv6;
 use crate::bond_policy::Link;
 
 /// What a slave's link did, for the C driver's log lines.
@@ -290,7 +291,64 @@ impl Arp {
     }
 }
 
-/// How a received ARP packet is validated against the targets.
+/// The length of an IPv6 header and an ICMPv6 header, what the NS
+/// monitor reads of a received packet (`bond_na_rcv()`).
+pub(crate) const ND_LEN: usize = 48;
+/// `NEXTHDR_ICMP`, and the neighbour discovery messages it looks for.
+const NEXTHDR_ICMP: u8 = 58;
+const NDISC_NEIGHBOUR_SOLICITATION: u8 = 135;
+const NDISC_NEIGHBOUR_ADVERTISEMENT: u8 = 136;
+
+/// What the NS monitor reads of a received neighbour solicitation or
+/// advertisement: its source and destination addresses.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct Nd {
+    pub(crate) saddr: Ipv6,
+    pub(crate) daddr: Ipv6,
+}
+
+impl Nd {
+    /// From the first [`ND_LEN`] bytes of an IPv6 packet: `None` unless its
+    /// next header is ICMPv6 and the message an NS or an NA (extension
+    /// headers are not followed, as in the C driver).
+    pub(crate) fn parse(b: &[u8; ND_LEN]) -> Option<Self> {
+        let (nexthdr, icmp_type) = (b[6], b[40]);
+        if nexthdr != NEXTHDR_ICMP
+            || !matches!(
+                icmp_type,
+                NDISC_NEIGHBOUR_SOLICITATION | NDISC_NEIGHBOUR_ADVERTISEMENT
+            )
+        {
+            return None;
+        }
+        let mut saddr = Ipv6::default();
+        let mut daddr = Ipv6::default();
+        saddr.0.copy_from_slice(&b[8..24]);
+        daddr.0.copy_from_slice(&b[24..40]);
+        Some(Self { saddr, daddr })
+    }
+
+    /// `bond_validate_na()`: the index of the target this exchange shows
+    /// alive, with `saddr` the target's side (the target itself or its
+    /// solicited-node group, that is an NS the active slave sent) and
+    /// `daddr` the bond's (all nodes, or an address `is_ours` knows);
+    /// `None` if it shows nothing.
+    pub(crate) fn target(
+        saddr: &Ipv6,
+        daddr: &Ipv6,
+        targets: &[Ipv6],
+        is_ours: impl FnOnce(&Ipv6) -> bool,
+    ) -> Option<usize> {
+        if saddr.is_any() || (*daddr != Ipv6::ALL_NODES && !is_ours(daddr)) {
+            return None;
+        }
+        targets
+            .iter()
+            .position(|t| t == saddr || t.solicited_node() == *saddr)
+    }
+}
+
+/// How a received ARP packet (or NS/NA) is validated against the targets.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum ArpTrust {
     /// Its sender is the target, its target the bond.
@@ -555,3 +613,7 @@ mod arp_tests {
         assert_eq!(ab_arp_inspect(&fresh, &C, true, false), None);
     }
 }
+
+#[cfg(test)]
+#[path = "tests/host/src/ns_tests.rs"]
+mod ns_tests;

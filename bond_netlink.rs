@@ -11,8 +11,7 @@
 
 use crate::{
     bond_options::{OptId, OptInput},
-    bond_params::Mode,
-    bond_params::MAX_ARP_TARGETS,
+    bond_params::{Ipv4, Ipv6, Mode, MAX_ARP_TARGETS},
     bond_uapi::{ifla, BOND_3AD_STAT_PAD, BOND_XSTATS_3AD, LINK_XSTATS_TYPE_BOND},
     bonding::{BondDriver, Bonding, OptReport, DEFAULTS},
     net::{
@@ -248,9 +247,9 @@ fn changelink(
             Step::ArpTargets => {
                 if let Some(a) = attrs.get(ifla::ARP_IP_TARGET) {
                     let targets = a.nested().map(|t| {
-                        let p = t.payload();
-                        p.get(..4)
-                            .map(|b| u32::from_be_bytes([b[0], b[1], b[2], b[3]]))
+                        let mut ip = [0u8; 4];
+                        ip.copy_from_slice(t.payload().get(..4)?);
+                        Some(Ipv4(ip))
                     });
                     let mut r = OptReport {
                         extack,
@@ -265,13 +264,12 @@ fn changelink(
                         extack,
                         attr: Some(a),
                     };
-                    bond.set_option(
-                        dev,
-                        rtnl,
-                        OptId::NsTargets,
-                        OptInput::Text(a.payload()),
-                        &mut r,
-                    )?;
+                    let targets = a.nested().map(|t| {
+                        let mut ip = [0u8; 16];
+                        ip.copy_from_slice(t.payload().get(..16)?);
+                        Some(Ipv6(ip))
+                    });
+                    bond.replace_ns_targets(dev, rtnl, targets, &mut r)?;
                 }
             }
             Step::ArpValidate => {
@@ -361,6 +359,14 @@ fn fill_info(bond: &Bonding, rtnl: &Rtnl, msg: &mut NlMsg) -> Result {
     }
     msg.put_u32(ifla::ARP_VALIDATE, p.arp_validate.value().into())?;
     msg.put_u32(ifla::ARP_ALL_TARGETS, p.arp_all_targets.value().into())?;
+    let targets = p.ns_targets.as_slice();
+    if !targets.is_empty() {
+        let nest = msg.nest_start(ifla::NS_IP6_TARGET)?;
+        for (i, t) in targets.iter().enumerate() {
+            msg.put(i as u16, &t.0)?;
+        }
+        msg.nest_end(nest);
+    }
     if let Some(i) = v.primary_ifindex {
         msg.put_u32(ifla::PRIMARY, i as u32)?;
     }

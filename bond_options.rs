@@ -88,8 +88,6 @@ pub(crate) enum OptId {
     PeerNotifDelay,
     /// `coupled_control`.
     CoupledControl,
-    /// `broadcast_neighbor`.
-    BroadcastNeighbor,
 }
 
 /// Only while the bond has no slaves (`BOND_OPTFLAG_NOSLAVES`).
@@ -98,16 +96,6 @@ pub(crate) const OPT_NOSLAVES: u8 = 1;
 pub(crate) const OPT_IFDOWN: u8 = 2;
 /// The value is text the option's setter reads itself (`BOND_OPTFLAG_RAWVAL`).
 pub(crate) const OPT_RAWVAL: u8 = 4;
-
-/// Whether this driver does what an option asks.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) enum Support {
-    /// Implemented.
-    Yes,
-    /// Not yet: refused with EOPNOTSUPP and a message that says so, never
-    /// accepted and ignored.
-    NotYet,
-}
 
 /// One option (`struct bond_option`).
 #[derive(Debug)]
@@ -122,8 +110,6 @@ pub(crate) struct OptSpec {
     pub(crate) unsupp_modes: u8,
     /// Named values and range bounds; empty for RAWVAL options.
     pub(crate) values: &'static [OptValue],
-    /// Whether this driver implements it.
-    pub(crate) support: Support,
 }
 
 const ALL_MODES: u8 = 0x7f;
@@ -150,24 +136,6 @@ const fn opt(
         flags,
         unsupp_modes,
         values,
-        support: Support::Yes,
-    }
-}
-
-const fn not_yet(
-    id: OptId,
-    name: &'static str,
-    flags: u8,
-    unsupp_modes: u8,
-    values: &'static [OptValue],
-) -> OptSpec {
-    OptSpec {
-        id,
-        name,
-        flags,
-        unsupp_modes,
-        values,
-        support: Support::NotYet,
     }
 }
 
@@ -219,7 +187,7 @@ pub(crate) static OPTIONS: &[OptSpec] = &[
         MISSED_MAX_TBL,
     ),
     opt(OptId::ArpTargets, "arp_ip_target", OPT_RAWVAL, 0, &[]),
-    not_yet(OptId::NsTargets, "ns_ip6_target", OPT_RAWVAL, 0, &[]),
+    opt(OptId::NsTargets, "ns_ip6_target", OPT_RAWVAL, 0, &[]),
     opt(OptId::DownDelay, "downdelay", 0, 0, INTMAX_TBL),
     opt(OptId::UpDelay, "updelay", 0, 0, INTMAX_TBL),
     opt(
@@ -336,13 +304,8 @@ pub(crate) static OPTIONS: &[OptSpec] = &[
         all_ex(bit(Mode::Ieee8023ad)),
         COUPLED_CONTROL_TBL,
     ),
-    not_yet(
-        OptId::BroadcastNeighbor,
-        "broadcast_neighbor",
-        0,
-        all_ex(bit(Mode::Ieee8023ad)),
-        BROADCAST_NEIGH_TBL,
-    ),
+    // 6.12's option table also has broadcast_neighbor, but no interface
+    // sets it (no netlink attribute, sysfs file or module parameter).
 ];
 
 /// The table entry of `id`.
@@ -445,9 +408,6 @@ pub(crate) fn check_deps(spec: &OptSpec, mode: Mode, st: BondState) -> Result<()
     if spec.flags & OPT_IFDOWN != 0 && st.is_up {
         return Err(OptErr::Busy);
     }
-    if spec.support == Support::NotYet {
-        return Err(OptErr::NotSupp);
-    }
     Ok(())
 }
 
@@ -516,13 +476,6 @@ pub(crate) fn explain(
                 );
             }
             Some(c"interface does not exist")
-        }
-        OptErr::NotSupp => {
-            log.log(
-                Level::Err,
-                format_args!("option {name}: not supported by this driver yet"),
-            );
-            Some(c"option not supported by this driver yet")
         }
         // A setter's own refusal carries no extack message.
         OptErr::Perm => None,
@@ -710,8 +663,8 @@ pub(crate) fn set_value(
             p.lp_interval = v32;
             Effect::None
         }
-        // Raw-value options and those not implemented never get here.
-        _ => return Err(OptErr::NotSupp),
+        // Raw-value options have their own setters and never get here.
+        _ => return Err(OptErr::Inval),
     })
 }
 

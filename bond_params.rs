@@ -102,6 +102,90 @@ impl fmt::Display for Ipv4 {
     }
 }
 
+/// An IPv6 address, in network byte order.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub(crate) struct Ipv6(pub [u8; 16]);
+
+impl Ipv6 {
+    /// `ff02::1`, every node on the link (`in6addr_linklocal_allnodes`).
+    pub(crate) const ALL_NODES: Self = Self([0xff, 2, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1]);
+
+    /// `::`.
+    pub(crate) fn is_any(&self) -> bool {
+        self.0 == [0; 16]
+    }
+
+    /// Whether the C driver accepts this as an NS target
+    /// (`bond_is_ip6_target_ok()`: not `::`, not `::1`, not multicast).
+    pub(crate) fn is_valid_target(self) -> bool {
+        let mut loopback = [0; 16];
+        loopback[15] = 1;
+        !self.is_any() && self.0 != loopback && self.0[0] != 0xff
+    }
+
+    /// Its solicited-node multicast group, `ff02::1:ffXX:XXXX`
+    /// (`addrconf_addr_solict_mult()`).
+    pub(crate) fn solicited_node(&self) -> Self {
+        let mut g = [0xff, 2, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0xff, 0, 0, 0];
+        g[13..].copy_from_slice(&self.0[13..]);
+        Self(g)
+    }
+
+    /// The Ethernet address of this multicast group, `33:33` and its last
+    /// four bytes (`ipv6_eth_mc_map()`).
+    pub(crate) fn eth_mc_mac(&self) -> [u8; 6] {
+        let [.., a, b, c, d] = self.0;
+        [0x33, 0x33, a, b, c, d]
+    }
+
+    fn word(&self, i: usize) -> u16 {
+        let at = |j: usize| self.0.get(j).copied().unwrap_or(0);
+        u16::from_be_bytes([at(2 * i), at(2 * i + 1)])
+    }
+}
+
+/// As the kernel's `%pI6c` (RFC 5952): lowercase hex words without leading
+/// zeros, the first longest run of two or more zero words as `::`, and a
+/// dotted quad at the end of v4-mapped and ISATAP addresses.
+impl fmt::Display for Ipv6 {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let isatap = (self.0[8] | 2) == 2 && self.0[9..12] == [0, 0x5e, 0xfe];
+        let mapped = self.0[..10] == [0; 10] && self.0[10..12] == [0xff, 0xff];
+        let words = if mapped || isatap { 6 } else { 8 };
+        let run_at = |i: usize| (i..words).take_while(|&j| self.word(j) == 0).count();
+        let (mut zeros_at, mut zeros) = (words, 1);
+        for i in 0..words {
+            if run_at(i) > zeros {
+                (zeros_at, zeros) = (i, run_at(i));
+            }
+        }
+        let mut i = 0;
+        let mut need_colon = false;
+        while i < words {
+            if i == zeros_at {
+                f.write_str(if need_colon || i == 0 { "::" } else { ":" })?;
+                need_colon = false;
+                i += zeros;
+                continue;
+            }
+            if need_colon {
+                f.write_str(":")?;
+            }
+            write!(f, "{:x}", self.word(i))?;
+            need_colon = true;
+            i += 1;
+        }
+        if words == 6 {
+            if need_colon {
+                f.write_str(":")?;
+            }
+            let [.., a, b, c, d] = self.0;
+            fmt::Display::fmt(&Ipv4([a, b, c, d]), f)?;
+        }
+        Ok(())
+    }
+}
+
 /// One named value of an option (`struct bond_opt_value`): a name user
 /// space may write, or the bound of a numeric range.
 #[derive(Debug, PartialEq, Eq)]
@@ -368,8 +452,6 @@ pub(crate) const MISSED_MAX_TBL: &[OptValue] = &[
 ];
 /// `coupled_control`.
 pub(crate) const COUPLED_CONTROL_TBL: &[OptValue] = &[d("on", 1), v("off", 0)];
-/// `broadcast_neighbor`.
-pub(crate) const BROADCAST_NEIGH_TBL: &[OptValue] = &[d("off", 0), v("on", 1)];
 
 /// Name of `value` in `tbl`, "unknown" when absent.
 pub(crate) fn value_name(tbl: &[OptValue], value: u64) -> &'static str {
@@ -522,26 +604,59 @@ impl fmt::Display for IfName {
     }
 }
 
-/// The set of ARP targets, in the order given, without duplicates.
+/// An address a link monitor probes: an ARP (IPv4) or an NS (IPv6)
+/// target.
+pub(crate) trait TargetAddr: Copy + Default + PartialEq + fmt::Display {
+    /// What the C driver's option messages call such a target.
+    const KIND: &'static str;
+    /// What its netlink warnings call it.
+    const LOG_NAME: &'static str;
+    /// Whether the C driver accepts it as a target.
+    fn is_valid(self) -> bool;
+}
+
+impl TargetAddr for Ipv4 {
+    const KIND: &'static str = "ARP";
+    const LOG_NAME: &'static str = "arp";
+    fn is_valid(self) -> bool {
+        self.is_valid_target()
+    }
+}
+
+impl TargetAddr for Ipv6 {
+    const KIND: &'static str = "NS";
+    const LOG_NAME: &'static str = "ns";
+    fn is_valid(self) -> bool {
+        self.is_valid_target()
+    }
+}
+
+/// A set of monitor targets, in the order given, without duplicates, at
+/// most `MAX_ARP_TARGETS` (`BOND_MAX_NS_TARGETS` is the same).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub(crate) struct ArpTargets {
-    addrs: [Ipv4; MAX_ARP_TARGETS],
+pub(crate) struct Targets<A: TargetAddr> {
+    addrs: [A; MAX_ARP_TARGETS],
     len: u8,
 }
 
-impl ArpTargets {
+/// `arp_ip_target`.
+pub(crate) type ArpTargets = Targets<Ipv4>;
+/// `ns_ip6_target`.
+pub(crate) type NsTargets = Targets<Ipv6>;
+
+impl<A: TargetAddr> Targets<A> {
     /// The targets.
-    pub(crate) fn as_slice(&self) -> &[Ipv4] {
+    pub(crate) fn as_slice(&self) -> &[A] {
         &self.addrs[..usize::from(self.len)]
     }
 
     /// Whether `ip` is already a target.
-    pub(crate) fn contains(&self, ip: Ipv4) -> bool {
+    pub(crate) fn contains(&self, ip: A) -> bool {
         self.as_slice().contains(&ip)
     }
 
     /// Adds `ip`; false when all MAX_ARP_TARGETS slots are taken.
-    pub(crate) fn push(&mut self, ip: Ipv4) -> bool {
+    pub(crate) fn push(&mut self, ip: A) -> bool {
         match self.addrs.get_mut(usize::from(self.len)) {
             Some(slot) => {
                 *slot = ip;
@@ -575,6 +690,8 @@ pub(crate) struct BondParams {
     pub(crate) arp_interval: u32,
     /// ARP monitor targets.
     pub(crate) arp_targets: ArpTargets,
+    /// `ns_ip6_target`: the IPv6 NS monitor's targets.
+    pub(crate) ns_targets: NsTargets,
     /// `arp_validate` value (ARP_VALIDATE_TBL).
     pub(crate) arp_validate: ArpValidate,
     /// `arp_all_targets` value.
@@ -633,6 +750,7 @@ impl Default for BondParams {
             use_carrier: true,
             arp_interval: 0,
             arp_targets: ArpTargets::default(),
+            ns_targets: NsTargets::default(),
             arp_validate: ArpValidate::default(),
             arp_all_targets: ArpAllTargets::default(),
             missed_max: 2,
@@ -694,30 +812,38 @@ impl BondParams {
     }
 }
 
-impl ArpTargets {
-    /// `_bond_option_arp_ip_target_add()`.
-    pub(crate) fn add(&mut self, ip: Ipv4, log: &mut impl Log) -> Result<(), OptErr> {
-        if !ip.is_valid_target() {
+impl<A: TargetAddr> Targets<A> {
+    /// `_bond_option_arp_ip_target_add()`, `bond_option_ns_ip6_targets_set()`.
+    pub(crate) fn add(&mut self, ip: A, log: &mut impl Log) -> Result<(), OptErr> {
+        let kind = A::KIND;
+        if !ip.is_valid() {
             log.log(
                 Level::Err,
-                format_args!("invalid ARP target {ip} specified for addition"),
+                format_args!("invalid {kind} target {ip} specified for addition"),
             );
             return Err(OptErr::Inval);
         }
         if self.contains(ip) {
             log.log(
                 Level::Err,
-                format_args!("ARP target {ip} is already present"),
+                format_args!("{kind} target {ip} is already present"),
             );
             return Err(OptErr::Inval);
         }
         if !self.push(ip) {
-            log.log(Level::Err, format_args!("ARP target table is full!"));
+            log.log(Level::Err, format_args!("{kind} target table is full!"));
             return Err(OptErr::Inval);
         }
         Ok(())
     }
 
+    /// Removes every target.
+    pub(crate) fn clear(&mut self) {
+        *self = Self::default();
+    }
+}
+
+impl ArpTargets {
     /// `bond_option_arp_ip_target_rem()`; `arp_interval` for its warning.
     pub(crate) fn remove(
         &mut self,
@@ -753,11 +879,6 @@ impl ArpTargets {
         }
         Ok(())
     }
-
-    /// Removes every target.
-    pub(crate) fn clear(&mut self) {
-        *self = Self::default();
-    }
 }
 
 /// Why an option was refused, as the errno the C driver returns.
@@ -776,6 +897,4 @@ pub(crate) enum OptErr {
     Perm,
     /// ENODEV: the named interface does not exist.
     NoDev,
-    /// EOPNOTSUPP: this driver does not implement it yet.
-    NotSupp,
 }

@@ -80,7 +80,11 @@ impl Bonding {
                 write!(out, "{} {}", if i > 0 { "," } else { "" }, ip)?;
             }
             writeln!(out)?;
-            writeln!(out, "NS IPv6 target/s (xx::xx form):")?;
+            write!(out, "NS IPv6 target/s (xx::xx form):")?;
+            for (i, ip) in p.ns_targets.as_slice().iter().enumerate() {
+                write!(out, "{} {}", if i > 0 { "," } else { "" }, ip)?;
+            }
+            writeln!(out)?;
         }
         if p.mode == Mode::Ieee8023ad {
             writeln!(out, "\n802.3ad info")?;

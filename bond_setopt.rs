@@ -14,17 +14,21 @@ use crate::{
     bond_options::{
         check_deps, spec, BondState, Effect, OptId, OptInput, SlaveCmd, TargetCmd, OPT_RAWVAL,
     },
-    bond_params::{BondParams, IfName, Ipv4, Level, Log, Mode, OptErr},
+    bond_params::{
+        ArpTargets, BondParams, IfName, Ipv4, Ipv6, Level, Log, Mode, NsTargets, OptErr,
+        TargetAddr, Targets,
+    },
     bond_policy::Link,
     net::{
         device::{flags::IFF_UP, Device, MacAddr, KERN_ERR, KERN_INFO, KERN_WARNING},
-        error::{enotempty, eopnotsupp},
+        error::enotempty,
         rcu::RcuGuard,
         rtnl::Rtnl,
         rtnl_link::{Attr, ExtAck},
         skb,
     },
 };
+use core::ffi::CStr;
 use core::{fmt, sync::atomic::Ordering::Relaxed};
 use kernel::prelude::*;
 use kernel::sync::Arc;
@@ -80,7 +84,6 @@ pub(super) fn opt_errno(e: OptErr) -> Error {
         OptErr::Busy => EBUSY,
         OptErr::Perm => EPERM,
         OptErr::NoDev => ENODEV,
-        OptErr::NotSupp => eopnotsupp(),
     }
 }
 
@@ -132,6 +135,14 @@ impl Bonding {
         }
     }
 
+    /// What an option's dependencies are checked against.
+    fn state(&self, bond_dev: &Device, rtnl: &Rtnl) -> Result<BondState> {
+        Ok(BondState {
+            has_slaves: !self.config.borrow(rtnl)?.slaves.is_empty(),
+            is_up: bond_dev.flags() & IFF_UP != 0,
+        })
+    }
+
     pub(super) fn try_set_option(
         &self,
         bond_dev: &Device,
@@ -141,11 +152,7 @@ impl Bonding {
     ) -> Result<(), SetErr> {
         let spec = spec(id);
         let p = self.options(rtnl);
-        let st = BondState {
-            has_slaves: !self.config.borrow(rtnl)?.slaves.is_empty(),
-            is_up: bond_dev.flags() & IFF_UP != 0,
-        };
-        check_deps(spec, p.mode, st)?;
+        check_deps(spec, p.mode, self.state(bond_dev, rtnl)?)?;
         let text = match input {
             OptInput::Text(t) => t,
             OptInput::Num(_) => &[],
@@ -163,7 +170,7 @@ impl Bonding {
                         TargetCmd::Remove(ip) => np.arp_targets.remove(ip, p.arp_interval, log)?,
                     },
                 }
-                self.retime_arp_targets(rtnl, p.arp_targets.as_slice(), &np);
+                self.retime_targets(rtnl, p.arp_targets.as_slice(), np.arp_targets.as_slice());
                 return self.apply_params(bond_dev, rtnl, np, Effect::None);
             }
             OptId::Slaves => {
@@ -208,7 +215,9 @@ impl Bonding {
                 np.ad_actor_system = bond_options::parse_actor_system(mac, &mut DevLog(bond_dev))?;
                 return self.apply_params(bond_dev, rtnl, np, Effect::Lacp);
             }
-            _ if spec.flags & OPT_RAWVAL != 0 => return Err(OptErr::NotSupp.into()),
+            // ns_ip6_target comes only as a netlink list
+            // ([`Bonding::replace_ns_targets`]).
+            _ if spec.flags & OPT_RAWVAL != 0 => return Err(OptErr::Inval.into()),
             _ => {}
         }
         let value = bond_options::parse_value(spec, input).ok_or(OptErr::Inval)?;
@@ -248,47 +257,92 @@ impl Bonding {
         &self,
         bond_dev: &Device,
         rtnl: &Rtnl,
-        targets: impl Iterator<Item = Option<u32>>,
+        targets: impl Iterator<Item = Option<Ipv4>>,
+        report: &mut OptReport<'_, '_>,
+    ) -> Result {
+        let list: fn(&mut BondParams) -> &mut ArpTargets = |p| &mut p.arp_targets;
+        self.replace_targets(
+            bond_dev,
+            rtnl,
+            OptId::ArpTargets,
+            list,
+            targets,
+            None,
+            report,
+        )
+    }
+
+    /// `bond_option_ns_ip6_targets_clear()` and the adds of a netlink
+    /// IFLA_BOND_NS_IP6_TARGET, as [`Bonding::replace_arp_targets`] (`None`:
+    /// an address shorter than 16 bytes).
+    pub(crate) fn replace_ns_targets(
+        &self,
+        bond_dev: &Device,
+        rtnl: &Rtnl,
+        targets: impl Iterator<Item = Option<Ipv6>>,
+        report: &mut OptReport<'_, '_>,
+    ) -> Result {
+        let list: fn(&mut BondParams) -> &mut NsTargets = |p| &mut p.ns_targets;
+        let short = Some(c"Invalid IPv6 address");
+        self.replace_targets(
+            bond_dev,
+            rtnl,
+            OptId::NsTargets,
+            list,
+            targets,
+            short,
+            report,
+        )
+    }
+
+    /// A target list replaced whole; `short` is the extack message of an
+    /// entry too short to be an address.
+    #[allow(clippy::too_many_arguments)]
+    fn replace_targets<A: TargetAddr>(
+        &self,
+        bond_dev: &Device,
+        rtnl: &Rtnl,
+        id: OptId,
+        list: fn(&mut BondParams) -> &mut Targets<A>,
+        targets: impl Iterator<Item = Option<A>>,
+        short: Option<&'static CStr>,
         report: &mut OptReport<'_, '_>,
     ) -> Result {
         let mut np = self.options(rtnl);
-        np.arp_targets.clear();
-        let mut added = 0;
+        let mut refused = check_deps(spec(id), np.mode, self.state(bond_dev, rtnl)?).err();
+        list(&mut np).clear();
         let mut res = Ok(());
         for t in targets {
+            if refused.is_some() {
+                break;
+            }
             let Some(t) = t else {
+                report.extack.set_msg_attr(short, None);
                 res = Err(EINVAL);
                 break;
             };
-            if let Err(e) = np
-                .arp_targets
-                .add(Ipv4(t.to_be_bytes()), &mut DevLog(bond_dev))
-            {
-                let msg = bond_options::explain(
-                    spec(OptId::ArpTargets),
-                    e,
-                    None,
-                    np.mode,
-                    &mut DevLog(bond_dev),
-                );
-                report.extack.set_msg_attr(msg, report.attr);
-                res = Err(opt_errno(e));
-                break;
-            }
-            added += 1;
+            refused = list(&mut np).add(t, &mut DevLog(bond_dev)).err();
+        }
+        if let Some(e) = refused {
+            let msg = bond_options::explain(spec(id), e, None, np.mode, &mut DevLog(bond_dev));
+            report.extack.set_msg_attr(msg, report.attr);
+            res = Err(opt_errno(e));
         }
         // The C driver clears the list first and keeps what it added
         // before a bad entry; a refused request leaves this bond's targets
         // as they were.
         res?;
-        if added == 0 && np.arp_interval != 0 {
+        if list(&mut np).as_slice().is_empty() && np.arp_interval != 0 {
             bond_dev.log(
                 &KERN_WARNING,
-                format_args!("Removing last arp target with arp_interval on\n"),
+                format_args!(
+                    "Removing last {} target with arp_interval on\n",
+                    A::LOG_NAME
+                ),
             );
         }
         // Cleared, then added: every target starts now.
-        self.retime_arp_targets(rtnl, &[], &np);
+        self.retime_targets::<A>(rtnl, &[], list(&mut np).as_slice());
         match self.apply_params(bond_dev, rtnl, np, Effect::None) {
             Err(SetErr::Kernel(e)) => Err(e),
             Err(SetErr::Opt(e)) => Err(opt_errno(e)),
@@ -296,17 +350,17 @@ impl Bonding {
         }
     }
 
-    /// The slaves' per-target ARP stamps follow a change of the target
-    /// list from `old` to `new`'s.
-    fn retime_arp_targets(&self, rtnl: &Rtnl, old: &[Ipv4], new: &BondParams) {
+    /// The slaves' per-target stamps (shared by the ARP and NS targets, as
+    /// the C driver's `target_last_arp_rx`) follow a change of a target
+    /// list from `old` to `new`.
+    fn retime_targets<A: TargetAddr>(&self, rtnl: &Rtnl, old: &[A], new: &[A]) {
         let Ok(cfg) = self.config.borrow(rtnl) else {
             return;
         };
         let now = skb::jiffies();
         for s in cfg.slaves.iter() {
             let stamps = s.target_last_rx.each_ref().map(|t| t.load(Relaxed));
-            let retimed =
-                bond_monitor::retime_targets(old, new.arp_targets.as_slice(), &stamps, now);
+            let retimed = bond_monitor::retime_targets(old, new, &stamps, now);
             for (t, v) in s.target_last_rx.iter().zip(retimed) {
                 t.store(v, Relaxed);
             }

@@ -10,7 +10,7 @@ use super::{nl_err, xmit::BondRx, BondDriver, Bonding, Release, SlaveSet, Snapsh
 use crate::{
     bond_monitor,
     bond_monitor::ArpSample,
-    bond_params::{ArpAllTargets, BondParams, FailOverMac, Mode, MAX_ARP_TARGETS},
+    bond_params::{ArpAllTargets, BondParams, FailOverMac, Mode, NsTargets, MAX_ARP_TARGETS},
     bond_policy,
     bond_policy::{Candidate, Link},
     bond_sysfs,
@@ -24,7 +24,7 @@ use crate::{
         ethtool::Duplex,
         netpoll::NetpollSlot,
         notifier::{NetdevEvent, NetdevNotifier},
-        rtnl::Rtnl,
+        rtnl::{Rtnl, RtnlCopy},
         rtnl_link::ExtAck,
         skb,
         stats::STATS_FIELDS,
@@ -88,6 +88,9 @@ pub(crate) struct Slave {
     /// netpoll on the slave, while a netpoll client (netconsole) uses the
     /// bond.
     pub(super) netpoll: NetpollSlot,
+    /// The NS targets whose solicited-node groups it joined for the NS
+    /// monitor (`slave_set_ns_maddrs()`).
+    pub(super) ns_maddrs: RtnlCopy<NsTargets>,
 }
 
 impl Slave {
@@ -124,6 +127,7 @@ impl Slave {
                 tlb_load: AtomicU32::new(0),
                 alb_rx: AtomicBool::new(p.mode == Mode::Alb),
                 netpoll: NetpollSlot::new(),
+                ns_maddrs: RtnlCopy::new(NsTargets::default()),
             },
             GFP_KERNEL,
         )?;
@@ -821,6 +825,7 @@ impl<'a> Membership<'a> {
     }
 
     fn take_rx_filters(&mut self) {
+        self.bond.sync_ns_maddrs(self.rtnl, &self.slave, false);
         if !self.bond.options(self.rtnl).mode.uses_primary() {
             self.bond
                 .take_rx_filters(self.bond_dev, self.rtnl, self.dev(), self.bond_dev.flags());

@@ -393,6 +393,7 @@ impl Bonding {
         // After publishing: a concurrent set_rx_mode already syncs to the
         // new active slave, and none re-syncs the old one once it is flushed.
         self.move_rx_filters(bond_dev, rtnl)?;
+        self.each_ns_maddrs(rtnl);
         if self.options(rtnl).mode.is_lb() {
             self.alb_active_change(bond_dev, rtnl)?;
         }

@@ -17,6 +17,9 @@
 #include <linux/inetdevice.h>
 #include <net/route.h>
 #include <net/arp.h>
+#include <net/ip6_route.h>
+#include <net/addrconf.h>
+#include <net/ndisc.h>
 #include <net/flow_dissector.h>
 #include <net/sch_generic.h>
 #include "helpers/helpers.h"

@@ -22,6 +22,7 @@ pub(crate) mod pernet;
 pub(crate) mod proc;
 pub(crate) mod rcu;
 pub(crate) mod route;
+pub(crate) mod route6;
 pub(crate) mod rtnl;
 pub(crate) mod rtnl_link;
 pub(crate) mod rx;

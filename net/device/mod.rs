@@ -44,6 +44,8 @@ pub(crate) mod flags {
     pub(crate) const IFF_PROMISC: u32 = b::net_device_flags_IFF_PROMISC;
     /// The device receives every multicast frame.
     pub(crate) const IFF_ALLMULTI: u32 = b::net_device_flags_IFF_ALLMULTI;
+    /// The device can receive multicast frames.
+    pub(crate) const IFF_MULTICAST: u32 = b::net_device_flags_IFF_MULTICAST;
 }
 
 /// Private flags (`IFF_*` of `net_device::priv_flags`).
