@@ -613,6 +613,9 @@ pub(crate) trait TargetAddr: Copy + Default + PartialEq + fmt::Display {
     const LOG_NAME: &'static str;
     /// Whether the C driver accepts it as a target.
     fn is_valid(self) -> bool;
+    /// The number the C driver's "invalid value" message shows for it
+    /// when it came from netlink (the option value it was handed).
+    fn opt_value(self) -> u64;
 }
 
 impl TargetAddr for Ipv4 {
@@ -621,6 +624,10 @@ impl TargetAddr for Ipv4 {
     fn is_valid(self) -> bool {
         self.is_valid_target()
     }
+    /// The `__be32` as a native number.
+    fn opt_value(self) -> u64 {
+        u32::from_ne_bytes(self.0).into()
+    }
 }
 
 impl TargetAddr for Ipv6 {
@@ -628,6 +635,10 @@ impl TargetAddr for Ipv6 {
     const LOG_NAME: &'static str = "ns";
     fn is_valid(self) -> bool {
         self.is_valid_target()
+    }
+    /// The address travels as the value's extra data; the value is 0.
+    fn opt_value(self) -> u64 {
+        0
     }
 }
 

@@ -312,6 +312,7 @@ impl Bonding {
         let mut refused = check_deps(spec(id), np.mode, self.state(bond_dev, rtnl)?).err();
         list(&mut np).clear();
         let mut res = Ok(());
+        let mut shown = None;
         for t in targets {
             if refused.is_some() {
                 break;
@@ -322,9 +323,10 @@ impl Bonding {
                 break;
             };
             refused = list(&mut np).add(t, &mut DevLog(bond_dev)).err();
+            shown = Some(OptInput::Num(t.opt_value()));
         }
         if let Some(e) = refused {
-            let msg = bond_options::explain(spec(id), e, None, np.mode, &mut DevLog(bond_dev));
+            let msg = bond_options::explain(spec(id), e, shown, np.mode, &mut DevLog(bond_dev));
             report.extack.set_msg_attr(msg, report.attr);
             res = Err(opt_errno(e));
         }

@@ -117,13 +117,32 @@ test_refused_changes_give_the_c_driver_errno_and_message() {
 	assert_same_as_c "the refusals" "$c" "$ours"
 }
 
-test_options_not_implemented_are_refused_not_ignored() {
-	load_bonding max_bonds=0
-	local r
-	ip link add bond1 type bond mode active-backup
-	r=$(nl_try ip link set bond1 type bond ns_ip6_target 2001:db8::1)
-	assert_eq "$r" "2 Error: option not supported by this driver yet." "ns_ip6_target"
+# ns_options <c|ours>: the option through netlink, as ip(8) shows it and
+# /proc/net/bonding prints it, with the C driver's refusals and log lines.
+ns_options() {
+	load_driver "$1" max_bonds=0
+	dmesg -C
+	ip link add bond1 type bond mode active-backup arp_interval 1000 ns_ip6_target 2001:db8::1,fe80::2
+	ip -j -d link show bond1 | python3 -c 'import json,sys; print("shown:", json.load(sys.stdin)[0]["linkinfo"]["info_data"].get("ns_ip6_target"))'
+	grep "^NS IPv6" /proc/net/bonding/bond1
+	nl_try ip link set bond1 type bond ns_ip6_target 2001:db8::1,2001:db8::1
+	nl_try ip link set bond1 type bond ns_ip6_target ff02::1
+	nl_try ip link set bond1 type bond ns_ip6_target ::1
+	nl_try ip link set bond1 type bond ns_ip6_target "$(seq -s, -f '2001:db8::%g' 1 17)"
+	ip link set bond1 type bond ns_ip6_target "$(seq -s, -f '2001:db8::%g' 1 16)"
+	grep "^NS IPv6" /proc/net/bonding/bond1
+	ip link set bond1 type bond ns_ip6_target 2001:db8:0:0:1::1,::ffff:192.0.2.1
+	grep "^NS IPv6" /proc/net/bonding/bond1
+	dmesg --notime | grep -E "bond1: " | grep -iE "NS|option" || true
 	ip link del bond1
+	unload_any_bonding
+}
+
+test_ns_ip6_target_through_netlink_and_proc_as_the_c_driver() {
+	side_by_side "ns_ip6_target through netlink" ns_options
+	assert_match "$OURS_OUT" "shown: \['2001:db8::1', 'fe80::2'\]" "ip -d shows the targets"
+	assert_match "$OURS_OUT" "NS IPv6 target/s \(xx::xx form\): 2001:db8::1, fe80::2" "/proc"
+	assert_match "$OURS_OUT" "NS target table is full!" "seventeen are too many"
 }
 
 test_runtime_changes_under_traffic() {
