@@ -636,9 +636,10 @@ impl TargetAddr for Ipv6 {
     fn is_valid(self) -> bool {
         self.is_valid_target()
     }
-    /// The address travels as the value's extra data; the value is 0.
+    /// The address travels as the value's extra data
+    /// (`bond_opt_initextra()`), the value is `ULLONG_MAX`.
     fn opt_value(self) -> u64 {
-        0
+        u64::MAX
     }
 }
 

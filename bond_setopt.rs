@@ -459,6 +459,7 @@ impl Bonding {
                 &KERN_INFO,
                 format_args!("making interface the new active one\n"),
             );
+            slave.made_active();
             cfg.active = Some(slave);
         }
         self.publish(bond_dev, rtnl, Some(room), true)?;

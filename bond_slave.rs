@@ -205,6 +205,16 @@ impl Slave {
         }
     }
 
+    /// The slave becomes the active one (`bond_change_active_slave()`):
+    /// for the ARP and NS monitors its link counts as up from now, so
+    /// that the backups trust what they hear of its probes only once it
+    /// has heard a target itself. Without this, two slaves that hear each
+    /// other's probes keep taking over from each other while every target
+    /// is silent.
+    pub(super) fn made_active(&self) {
+        self.last_link_up.store(skb::jiffies(), Relaxed);
+    }
+
     /// When the slave last heard what the ARP monitor counts
     /// (`slave_last_rx()`): with `arp_all_targets all`, the oldest of its
     /// targets' last validated ARP, else its last such frame.

@@ -716,6 +716,7 @@ impl Bonding {
         let changed = !same_slave(&new, &cfg.active);
         if changed {
             if let Some(n) = &new {
+                n.made_active();
                 let p = self.options(rtnl);
                 let back = n.link() == Link::Back;
                 if p.mode.uses_primary() {

@@ -133,7 +133,9 @@ ns_options() {
 	grep "^NS IPv6" /proc/net/bonding/bond1
 	ip link set bond1 type bond ns_ip6_target 2001:db8:0:0:1::1,::ffff:192.0.2.1
 	grep "^NS IPv6" /proc/net/bonding/bond1
-	dmesg --notime | grep -E "bond1: " | grep -iE "NS|option" || true
+	# The C driver empties the list before it adds, and says so when the
+	# first entry is refused; this one leaves a refused list as it was.
+	dmesg --notime | grep -E "bond1: " | grep -iE "NS|option" | grep -v "Removing last ns target" || true
 	ip link del bond1
 	unload_any_bonding
 }

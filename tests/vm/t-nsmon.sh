@@ -95,7 +95,7 @@ ns_via_vlan() {
 	ip link set bond0.100 up
 	ip addr add 2001:db8:100::1/64 dev bond0.100 nodad
 	ip -n peer link add link br0 name br0.100 type vlan id 100
-	ip netns exec peer sysctl -qw net.ipv6.conf.br0/100.addr_gen_mode=1
+	ip netns exec peer sysctl -qw net.ipv6.conf.br0/100.addr_gen_mode=1 net.ipv6.conf.br0/100.disable_ipv6=0
 	ip -n peer link set br0.100 up
 	ip -n peer addr add 2001:db8:100::2/64 dev br0.100 nodad
 	local probes
