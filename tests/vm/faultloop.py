@@ -19,6 +19,8 @@ the bond must be whole: the request either happened or changed nothing.
   (newlink, masters, load: every allocation up to the 40th, then every
   STRIDEth, as rmmod)
   faultloop.py load KO - MAX              insmod KO (max_bonds=2), rmmod after
+  faultloop.py open BOND - MAX            bring BOND (down, with slaves) up,
+                                          down again if it came up
 Prints "attempts N" and exits 0, or prints what differs and exits 1.
 """
 import ctypes, os, socket, struct, sys, threading
@@ -371,6 +373,21 @@ def load_loop(ko, most, stride):
     sys.exit(1)
 
 
+def open_loop(bond, most):
+    """BOND up with its nth allocation failing: it comes up, or stays down
+    exactly as it was; taken down again, it is as before."""
+    for n in range(1, most + 1):
+        before = bond_state(bond)
+        e, fired = with_fault(n, lambda: set_up(bond))
+        if e == 0:
+            set_down(bond)
+        same(bond, before, bond_state(bond), n, e)
+        if not fired:
+            return n
+    print("more than %d allocations" % most)
+    sys.exit(1)
+
+
 if __name__ == "__main__":
     op, a, b, most = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4])
     if op == "rmmod":
@@ -382,6 +399,8 @@ if __name__ == "__main__":
         n = {"newlink": newlink_loop, "masters": masters_loop}[op](a, most, int(sys.argv[5]) if len(sys.argv) > 5 else 1)
     elif op == "changelink":
         n = changelink_loop(a, most)
+    elif op == "open":
+        n = open_loop(a, most)
     else:
         n = {"enslave": enslave_loop, "release": release_loop}[op](a, b, most)
     print("attempts", n)

@@ -114,7 +114,8 @@ TOKENS = ["0", "1", "2", "3", "4", "5", "6", "7", "-1", "100", "1000", "65535", 
 
 
 PROC_MODES = {"load balancing (round-robin)": 0, "fault-tolerance (active-backup)": 1, "load balancing (xor)": 2,
-              "fault-tolerance (broadcast)": 3, "IEEE 802.3ad Dynamic link aggregation": 4}
+              "fault-tolerance (broadcast)": 3, "IEEE 802.3ad Dynamic link aggregation": 4,
+              "transmit load balancing": 5, "adaptive load balancing": 6}
 
 
 def cpu_jiffies():
@@ -240,7 +241,8 @@ class Fuzzer:
             self.nl.set_up(rbnl.ifindex(p), True)
             with open(f"/proc/sys/net/ipv6/conf/{s}/disable_ipv6", "w") as f:
                 f.write("1")
-        self.load(self.r.choice(["", "max_bonds=0", "mode=1 miimon=10", "mode=4 lacp_rate=fast miimon=5"]))
+        self.load(self.r.choice(["", "max_bonds=0", "mode=1 miimon=10", "mode=4 lacp_rate=fast miimon=5",
+                                 "mode=6 miimon=10", "mode=5 miimon=10 tlb_dynamic_lb=0"]))
 
     def load(self, params):
         fd = os.open(self.ko, os.O_RDONLY)

@@ -23,17 +23,21 @@ failslab_setup() {
 
 FAULTLOOP=$RBOND_TOP/tests/vm/faultloop.py
 
-# fault_loop <enslave|release> [max]: an active-backup bond with veth1 (which
-# keeps the bond's MAC and carrier steady across the attempts), and the
-# loop on veth0; prints faultloop.py's result line.
+# fault_loop <enslave|release> [max] [mode]: a bond (active-backup unless
+# given) with veth1 (which keeps the bond's MAC and carrier steady across
+# the attempts), and the loop on veth0; prints faultloop.py's result line.
 fault_loop() {
 	failslab_setup
-	load_bonding mode=1 miimon=100
+	load_bonding mode=${3:-1} miimon=100
 	make_peer 2
 	bond_up
 	"$IFENSLAVE" bond0 veth1
+	faultloop "$1" bond0 veth0 "${2:-600}"
+}
+
+faultloop() {
 	local out
-	out=$(python3 "$FAULTLOOP" "$1" bond0 veth0 "${2:-600}") || fail "$out"
+	out=$(python3 "$FAULTLOOP" "$@") || fail "$out"
 	assert_match "$out" "^attempts [0-9]+$" "loop result"
 	echo "$out"
 }
@@ -48,6 +52,20 @@ test_enslave_under_every_allocation_failure_happens_whole_or_not_at_all() {
 
 test_release_under_every_allocation_failure_finishes_or_changes_nothing() {
 	fault_loop release
+	kmemleak_check
+}
+
+# balance-alb: the MAC handling of an enslave and a release, and the
+# client table the bond allocates when it comes up.
+test_alb_enslave_open_and_release_under_every_allocation_failure_leave_the_bond_whole() {
+	fault_loop enslave 600 6
+	faultloop release bond0 veth0 600
+	"$IFENSLAVE" bond0 veth0
+	ip link set bond0 down
+	faultloop open bond0 - 600
+	ip link set bond0 up
+	ip addr add 192.0.2.1/24 dev bond0 2>/dev/null || true
+	wait_for 5000 ping -c 1 -W 1 192.0.2.2 >/dev/null || fail "no traffic after the fault loops"
 	kmemleak_check
 }
 
