@@ -16,8 +16,8 @@ use crate::net::route6::{ipv6_enabled, Route6};
 use crate::{
     bond_monitor,
     bond_monitor::{
-        arp_trust, in_interval, time_after, Arp, ArpClock, ArpSample, ArpTrust, Event, MiiTicks,
-        Nd, ARPOP_REPLY, ARP_LEN, ETH_P_ARP, ETH_P_IPV6, ND_LEN,
+        arp_trust, in_interval, time_after, Arp, ArpClock, ArpSample, Event, MiiTicks, Nd,
+        ARPOP_REPLY, ARP_LEN, ETH_P_ARP, ETH_P_IPV6, ND_LEN,
     },
     bond_params::{ArpValidate, BondParams, Ipv6, Mode, NsTargets},
     bond_policy,
@@ -74,18 +74,12 @@ pub(super) fn arp_rcv(slave: &Slave, skb: &RxSkb<'_>, rcu: &RcuGuard) {
         .is_some_and(|s| in_interval(skb::jiffies(), s.last_tx.load(Relaxed), delta, 1));
     let trust = |reply: bool| arp_trust(!backup, active_heard_since_up, reply && probed_lately);
     let target = if is_arp {
-        let mut buf = [0u8; ARP_LEN];
-        let Some(arp) = skb
-            .copy_payload(&mut buf)
-            .then(|| Arp::parse(&buf))
-            .flatten()
-        else {
+        let Some(arp) = head::<ARP_LEN>(skb).and_then(|b| Arp::parse(&b)) else {
             return;
         };
-        let (sip, tip) = match trust(arp.op == ARPOP_REPLY) {
-            Some(ArpTrust::AsSent) => (arp.sip, arp.tip),
-            Some(ArpTrust::Swapped) => (arp.tip, arp.sip),
-            None => return,
+        let Some((sip, tip)) = trust(arp.op == ARPOP_REPLY).map(|t| t.order(arp.sip, arp.tip))
+        else {
+            return;
         };
         // bond_validate_arp(): from a target, to an address of the bond (or
         // of a device stacked on it).
@@ -94,19 +88,12 @@ pub(super) fn arp_rcv(slave: &Slave, skb: &RxSkb<'_>, rcu: &RcuGuard) {
         }
         p.arp_targets.as_slice().iter().position(|t| t.0 == sip)
     } else if is_ipv6 && ipv6_enabled() {
-        let mut buf = [0u8; ND_LEN];
-        let Some(nd) = skb
-            .copy_payload(&mut buf)
-            .then(|| Nd::parse(&buf))
-            .flatten()
-        else {
+        let Some(nd) = head::<ND_LEN>(skb).and_then(|b| Nd::parse(&b)) else {
             return;
         };
         // Any NS or NA answers a probe.
-        let (saddr, daddr) = match trust(true) {
-            Some(ArpTrust::AsSent) => (nd.saddr, nd.daddr),
-            Some(ArpTrust::Swapped) => (nd.daddr, nd.saddr),
-            None => return,
+        let Some((saddr, daddr)) = trust(true).map(|t| t.order(nd.saddr, nd.daddr)) else {
+            return;
         };
         Nd::target(&saddr, &daddr, p.ns_targets.as_slice(), |a| {
             has_this_ip6(&slave.bond, a, rcu)
@@ -122,6 +109,13 @@ pub(super) fn arp_rcv(slave: &Slave, skb: &RxSkb<'_>, rcu: &RcuGuard) {
     if let Some(t) = slave.target_last_rx.get(i) {
         t.store(now, Relaxed);
     }
+}
+
+/// The first `N` bytes of a received packet, if it has that many
+/// (`skb_header_pointer()`).
+fn head<const N: usize>(skb: &RxSkb<'_>) -> Option<[u8; N]> {
+    let mut buf = [0u8; N];
+    skb.copy_payload(&mut buf).then_some(buf)
 }
 
 /// How deep devices stack (`MAX_NEST_DEV`).

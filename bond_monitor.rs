@@ -358,6 +358,17 @@ pub(crate) enum ArpTrust {
     Swapped,
 }
 
+impl ArpTrust {
+    /// A packet's sender and target addresses as (the monitor target's
+    /// side, the bond's side).
+    pub(crate) fn order<T>(self, sender: T, target: T) -> (T, T) {
+        match self {
+            Self::AsSent => (sender, target),
+            Self::Swapped => (target, sender),
+        }
+    }
+}
+
 /// Whether a received ARP is trusted enough to validate (`bond_arp_rcv()`):
 /// on the active slave (or the slave being probed); on a backup once the
 /// active slave has heard a target since it came up (the request it sent

@@ -11,7 +11,7 @@
 
 use crate::{
     bond_options::{OptId, OptInput},
-    bond_params::{Ipv4, Ipv6, Mode, MAX_ARP_TARGETS},
+    bond_params::{Ipv4, Ipv6, Mode, TargetAddr, MAX_ARP_TARGETS},
     bond_uapi::{ifla, BOND_3AD_STAT_PAD, BOND_XSTATS_3AD, LINK_XSTATS_TYPE_BOND},
     bonding::{BondDriver, Bonding, OptReport, DEFAULTS},
     net::{
@@ -334,6 +334,20 @@ const INFO_SIZE: usize = nla_total_size(1) // MODE
     + nla_total_size(4) + nla_total_size(16) * MAX_ARP_TARGETS // NS_IP6_TARGET
     + nla_total_size(1); // COUPLED_CONTROL
 
+/// A target list as a nest of its addresses numbered from 0; nothing when
+/// it is empty (the C driver cancels the empty nest).
+fn put_targets<A: TargetAddr>(msg: &mut NlMsg, attr: u16, targets: &[A]) -> Result {
+    if targets.is_empty() {
+        return Ok(());
+    }
+    let nest = msg.nest_start(attr)?;
+    for (i, t) in targets.iter().enumerate() {
+        msg.put(i as u16, t.bytes())?;
+    }
+    msg.nest_end(nest);
+    Ok(())
+}
+
 /// `bond_fill_info()`. Options of modes this driver does not implement
 /// show the C driver's defaults.
 fn fill_info(bond: &Bonding, rtnl: &Rtnl, msg: &mut NlMsg) -> Result {
@@ -349,24 +363,10 @@ fn fill_info(bond: &Bonding, rtnl: &Rtnl, msg: &mut NlMsg) -> Result {
     msg.put_u32(ifla::PEER_NOTIF_DELAY, p.peer_notif_delay_ms())?;
     msg.put_u8(ifla::USE_CARRIER, p.use_carrier.into())?;
     msg.put_u32(ifla::ARP_INTERVAL, p.arp_interval)?;
-    let targets = p.arp_targets.as_slice();
-    if !targets.is_empty() {
-        let nest = msg.nest_start(ifla::ARP_IP_TARGET)?;
-        for (i, t) in targets.iter().enumerate() {
-            msg.put(i as u16, &t.0)?;
-        }
-        msg.nest_end(nest);
-    }
+    put_targets(msg, ifla::ARP_IP_TARGET, p.arp_targets.as_slice())?;
     msg.put_u32(ifla::ARP_VALIDATE, p.arp_validate.value().into())?;
     msg.put_u32(ifla::ARP_ALL_TARGETS, p.arp_all_targets.value().into())?;
-    let targets = p.ns_targets.as_slice();
-    if !targets.is_empty() {
-        let nest = msg.nest_start(ifla::NS_IP6_TARGET)?;
-        for (i, t) in targets.iter().enumerate() {
-            msg.put(i as u16, &t.0)?;
-        }
-        msg.nest_end(nest);
-    }
+    put_targets(msg, ifla::NS_IP6_TARGET, p.ns_targets.as_slice())?;
     if let Some(i) = v.primary_ifindex {
         msg.put_u32(ifla::PRIMARY, i as u32)?;
     }

@@ -613,6 +613,8 @@ pub(crate) trait TargetAddr: Copy + Default + PartialEq + fmt::Display {
     const LOG_NAME: &'static str;
     /// Whether the C driver accepts it as a target.
     fn is_valid(self) -> bool;
+    /// Its bytes, in network order.
+    fn bytes(&self) -> &[u8];
     /// The number the C driver's "invalid value" message shows for it
     /// when it came from netlink (the option value it was handed).
     fn opt_value(self) -> u64;
@@ -623,6 +625,9 @@ impl TargetAddr for Ipv4 {
     const LOG_NAME: &'static str = "arp";
     fn is_valid(self) -> bool {
         self.is_valid_target()
+    }
+    fn bytes(&self) -> &[u8] {
+        &self.0
     }
     /// The `__be32` as a native number.
     fn opt_value(self) -> u64 {
@@ -635,6 +640,9 @@ impl TargetAddr for Ipv6 {
     const LOG_NAME: &'static str = "ns";
     fn is_valid(self) -> bool {
         self.is_valid_target()
+    }
+    fn bytes(&self) -> &[u8] {
+        &self.0
     }
     /// The address travels as the value's extra data
     /// (`bond_opt_initextra()`), the value is `ULLONG_MAX`.

@@ -315,6 +315,35 @@ assert_same_as_c() {
 	fail "$1 differs from the C driver's"
 }
 
+# validate_phases <what> <tc protocol> <flower match> <arp_validate
+# values...>: active-backup over veth0 (active) and veth1, with the ARP or
+# NS monitor (t-arpmon.sh, t-nsmon.sh). For each value in turn: <what>
+# (ARP, ICMPv6) stops reaching veth1's port, where the active slave's
+# probes pass the switch to it; a backup that validates, or that counts
+# only such frames, goes down while one that counts any frame stays up;
+# then <what> reaches it again. Prints veth0's and veth1's MII status after
+# each phase.
+validate_phases() {
+	local what=$1 proto=$2 match=$3 v
+	shift 3
+	ip netns exec peer tc qdisc add dev pveth1 clsact
+	for v in "$@"; do
+		ip link set bond0 type bond arp_validate "$v"
+		# Settled: veth1 up, or (arp_all_targets all with a dead target) not.
+		wait_for 3000 slave_is veth1 up >/dev/null || true
+		echo "$v, healthy: $(slave_mii veth0) $(slave_mii veth1)"
+		# shellcheck disable=SC2086 # the protocol and match are words
+		ip netns exec peer tc filter add dev pveth1 egress $proto pref 1 flower $match skip_hw action drop
+		# Down within 3 missed intervals where it goes down; 20 intervals
+		# for the others to show that they stay up.
+		wait_for 2000 slave_is veth1 down >/dev/null || true
+		echo "$v, no $what to veth1: $(slave_mii veth0) $(slave_mii veth1)"
+		ip netns exec peer tc filter del dev pveth1 egress pref 1
+		wait_for 3000 slave_is veth1 up >/dev/null || true
+		echo "$v, $what back: $(slave_mii veth0) $(slave_mii veth1)"
+	done
+}
+
 # Link monitoring helpers (t-monitor.sh, t-carrier.sh): veth<i>'s peer
 # end pveth<i> in namespace "peer" carries veth<i>'s carrier.
 peer_link() { ip -n peer link set pveth$1 "$2"; }

@@ -104,7 +104,7 @@ test_loadbalance_arp_monitor_behaves_as_the_c_driver() {
 # that counts any frame stays up; then ARP reaches it again. Prints
 # veth0's and veth1's MII status after each phase.
 arp_validate_scenario() {
-	local drv=$1 all=$2 extra=$3 v
+	local drv=$1 all=$2 extra=$3
 	shift 3
 	load_driver "$drv" max_bonds=0
 	make_peer 2
@@ -119,21 +119,7 @@ arp_validate_scenario() {
 	# Not with arp_all_targets all while arp_validate is none: nothing
 	# validates an ARP, so no target is ever heard (slave_last_rx()).
 	wait_for 10000 active_is veth0 >/dev/null || true
-	ip netns exec peer tc qdisc add dev pveth1 clsact
-	for v in "$@"; do
-		ip link set bond0 type bond arp_validate "$v"
-		# Settled: veth1 up, or (arp_all_targets all with a dead target) not.
-		wait_for 3000 slave_is veth1 up >/dev/null || true
-		echo "$v, healthy: $(slave_mii veth0) $(slave_mii veth1)"
-		ip netns exec peer tc filter add dev pveth1 egress protocol arp pref 1 flower skip_hw action drop
-		# Down within 3 missed intervals where it goes down; 20 intervals
-		# for the others to show that they stay up.
-		wait_for 2000 slave_is veth1 down >/dev/null || true
-		echo "$v, no ARP to veth1: $(slave_mii veth0) $(slave_mii veth1)"
-		ip netns exec peer tc filter del dev pveth1 egress pref 1
-		wait_for 3000 slave_is veth1 up >/dev/null || true
-		echo "$v, ARP back: $(slave_mii veth0) $(slave_mii veth1)"
-	done
+	validate_phases ARP "protocol arp" "" "$@"
 	kill $noise
 	wait $noise 2>/dev/null || true
 	unload_any_bonding

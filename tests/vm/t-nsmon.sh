@@ -31,25 +31,14 @@ carrier_is() { [ "$(cat /sys/class/net/bond0/carrier)" = "$1" ]; }
 # Then the target goes silent (its address removed) and comes back.
 # Prints veth0's and veth1's MII status after each phase, and the carrier.
 ns_validate_scenario() {
-	local drv=$1 target=$2 v
+	local drv=$1 target=$2
 	shift 2
 	load_driver "$drv" max_bonds=0
 	ns_topology "$target"
 	ip netns exec peer ping -q -b -i 0.1 192.0.2.255 >/dev/null 2>&1 &
 	local noise=$!
 	wait_for 10000 active_is veth0 >/dev/null || true
-	ip netns exec peer tc qdisc add dev pveth1 clsact
-	for v in "$@"; do
-		ip link set bond0 type bond arp_validate "$v"
-		wait_for 3000 slave_is veth1 up >/dev/null || true
-		echo "$v, healthy: $(slave_mii veth0) $(slave_mii veth1)"
-		ip netns exec peer tc filter add dev pveth1 egress protocol ipv6 pref 1 flower ip_proto icmpv6 skip_hw action drop
-		wait_for 2000 slave_is veth1 down >/dev/null || true
-		echo "$v, no ICMPv6 to veth1: $(slave_mii veth0) $(slave_mii veth1)"
-		ip netns exec peer tc filter del dev pveth1 egress pref 1
-		wait_for 3000 slave_is veth1 up >/dev/null || true
-		echo "$v, ICMPv6 back: $(slave_mii veth0) $(slave_mii veth1)"
-	done
+	validate_phases ICMPv6 "protocol ipv6" "ip_proto icmpv6" "$@"
 	ip -n peer addr del "$target/64" dev br0
 	wait_for 5000 carrier_is 0 >/dev/null || true
 	echo "target silent: $(slave_mii veth0) $(slave_mii veth1), carrier $(cat /sys/class/net/bond0/carrier)"
